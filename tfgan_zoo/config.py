@@ -1,0 +1,204 @@
+"""Training configuration: complete defaults, recipes as small overrides, and
+the command line that exposes every field.
+
+A recipe is `Config(...)` naming only what differs from the defaults. Its
+command line has one flag per field (`--batch-size`, `--g-lr`, ...) and one
+per hyperparameter of the recipe's model (`--latent-dim`, `--n-critic`, ...,
+read from the model's constructor), each with its default shown in `--help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import inspect
+import sys
+from dataclasses import dataclass, field
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.registry import get_model_class
+
+STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
+PRECISIONS = ("none", "float16", "bfloat16")
+
+
+@dataclass
+class Config:
+    """Everything a training run needs. Field docs are the `--help` text."""
+
+    recipe: str = "custom"
+    model: str = "dcgan"
+    model_args: dict = field(default_factory=dict)
+    # data
+    dataset: str = "mnist5k"
+    data_dir: str | None = None
+    image_size: int | None = None
+    channels: int | None = None
+    # optimisation
+    steps: int = 2000
+    batch_size: int = 64
+    optimizer: str = "adam"
+    g_lr: float = 2e-4
+    d_lr: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    # scale and speed
+    strategy: str = "default"
+    mixed_precision: str = "none"
+    jit_compile: bool = False
+    steps_per_execution: int = 1
+    # run directory
+    out: str | None = None
+    seed: int = 0
+    sample_every: int = 200
+    checkpoint_every: int = 200
+    keep_checkpoints: int = 3
+    log_every: int = 50
+    num_samples: int = 64
+    epoch_steps: int = 100
+    export: bool = True
+
+    def __post_init__(self):
+        if self.out is None:
+            self.out = f"runs/{self.recipe}"
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+
+HELP = {
+    "recipe": "recipe name (names the default run directory)",
+    "model": "registered model name",
+    "dataset": "mnist5k, digits, fashion_mnist_local, tfds:NAME or folder:PATH",
+    "data_dir": "TFDS data directory",
+    "image_size": "resize images to this square size (default: native size)",
+    "channels": "convert images to 1 or 3 channels (default: native)",
+    "steps": "total generator steps; a re-run resumes and trains up to this",
+    "batch_size": "global batch size (split across replicas)",
+    "optimizer": "adam or rmsprop, for every player",
+    "g_lr": "generator learning rate",
+    "d_lr": "discriminator learning rate",
+    "beta_1": "Adam beta_1", "beta_2": "Adam beta_2",
+    "strategy": "default, mirrored (GPUs), multiworker (TF_CONFIG) or tpu",
+    "mixed_precision": "none, float16 or bfloat16",
+    "jit_compile": "compile train steps with XLA",
+    "steps_per_execution": "train steps per tf.function call",
+    "out": "run directory (default runs/<recipe>)",
+    "seed": "seed of data order, noise and sample grids",
+    "sample_every": "write a sample grid every N steps",
+    "checkpoint_every": "write a checkpoint every N steps",
+    "keep_checkpoints": "keep the last K checkpoints",
+    "log_every": "write TensorBoard scalars every N steps",
+    "num_samples": "images in each sample grid",
+    "epoch_steps": "steps per progress-bar epoch",
+    "export": "export the generator when training ends",
+}
+
+POSITIVE = {"steps", "batch_size", "steps_per_execution", "sample_every",
+            "checkpoint_every", "keep_checkpoints", "log_every", "num_samples",
+            "epoch_steps", "image_size"}
+CHOICES = {"strategy": STRATEGIES, "mixed_precision": PRECISIONS,
+           "optimizer": ("adam", "rmsprop"), "channels": (1, 3)}
+
+
+def flag(name):
+    return "--" + name.replace("_", "-")
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def literal(text):
+    """Parse a model hyperparameter: numbers, tuples, booleans or a string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def model_hyperparameters(model_name):
+    """The model's constructor keyword arguments and their defaults, walking
+    up the class hierarchy. Shape and classes come from the data."""
+    params = {}
+    for cls in reversed(get_model_class(model_name).__mro__):
+        if "__init__" not in vars(cls) or not cls.__module__.startswith("tfgan_zoo"):
+            continue
+        for p in inspect.signature(cls.__init__).parameters.values():
+            if p.kind == p.KEYWORD_ONLY:
+                params[p.name] = p.default
+    for derived in ("image_shape", "num_classes"):
+        params.pop(derived, None)
+    return params
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):
+        # One line, no usage dump: name the problem and the fix.
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser(recipe: Config):
+    parser = ArgumentParser(
+        prog=f"python -m tfgan_zoo.recipes.{recipe.recipe}",
+        description=f"Train the '{recipe.recipe}' recipe ({recipe.model} on "
+                    f"{recipe.dataset}). Every default below can be overridden.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    run = parser.add_argument_group("run")
+    for f in dataclasses.fields(Config):
+        if f.name in ("recipe", "model_args"):
+            continue
+        default = getattr(recipe, f.name)
+        kwargs = {"default": default, "help": HELP.get(f.name, " "), "dest": f.name}
+        if f.type in ("bool", bool):
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif f.name in POSITIVE:
+            kwargs["type"] = positive_int
+        elif f.type in ("float", float):
+            kwargs["type"] = float
+        elif f.type in ("int", int) or f.name == "channels":
+            kwargs["type"] = int
+        if f.name in CHOICES:
+            kwargs["choices"] = CHOICES[f.name]
+        run.add_argument(flag(f.name), **kwargs)
+    model = parser.add_argument_group(f"model hyperparameters ({recipe.model})")
+    for name, default in model_hyperparameters(recipe.model).items():
+        default = recipe.model_args.get(name, default)
+        model.add_argument(flag(name), dest=f"model.{name}", default=default,
+                           type=literal, help=" ", metavar=name.upper())
+    return parser
+
+
+def parse_args(recipe: Config, argv=None) -> Config:
+    """The recipe's config with command-line overrides applied."""
+    args = vars(build_parser(recipe).parse_args(sys.argv[1:] if argv is None else argv))
+    model_args = {k.split(".", 1)[1]: v for k, v in args.items() if k.startswith("model.")}
+    fields = {k: v for k, v in args.items() if not k.startswith("model.")}
+    if fields["out"] == f"runs/{recipe.recipe}" or fields["out"] is None:
+        fields["out"] = recipe.out
+    return dataclasses.replace(recipe, model_args=model_args, **fields)
+
+
+def validate(config: Config):
+    """Checks that argparse cannot do for a Config built in Python."""
+    for name in POSITIVE:
+        value = getattr(config, name)
+        if value is not None and (not isinstance(value, int) or value <= 0):
+            raise UserError(f"{name.replace('_', ' ')} must be a positive integer, "
+                            f"got {value!r}: pass {flag(name)} N with N >= 1")
+    for name, choices in CHOICES.items():
+        value = getattr(config, name)
+        if value is not None and value not in choices:
+            raise UserError(f"unknown {name.replace('_', ' ')} '{value}': choose "
+                            f"{', '.join(map(str, choices))}")
+    unknown = set(config.model_args) - set(model_hyperparameters(config.model))
+    if unknown:
+        raise UserError(f"model '{config.model}' has no hyperparameter "
+                        f"{', '.join(sorted(unknown))}: see --help")

@@ -1,0 +1,266 @@
+"""The adversarial core: one Keras model base that every GAN in the zoo extends.
+
+A GAN subclasses `AdversarialModel`, builds its networks in `__init__` and writes
+its own `train_step`, which should read like the paper's algorithm box. The
+machinery every GAN needs lives here, once:
+
+- one optimizer per player, built inside the strategy scope before the first
+  step (`build_for_training`), because lazy slot creation inside a replica
+  function fails under `tf.distribute`;
+- a `keras.metrics.Mean` tracker for every loss the model declares;
+- `reduce`, which averages per-example losses over the *global* batch so the
+  summed gradients do not depend on the replica count;
+- seeded noise from a `keras.random.SeedGenerator`, decorrelated per replica;
+- `critic_batches`, which hands the n_critic discriminator steps of one
+  generator step a fresh real batch each (WGAN, Algorithm 1);
+- `minimize`, one optimizer step that also handles mixed-precision loss
+  scaling;
+- `sample`, and the description of the generator's inputs that sampling,
+  the trainer and the export layer all share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+import keras
+
+from tfgan_zoo import losses
+from tfgan_zoo.errors import UserError
+
+
+class AdversarialModel(keras.Model):
+    """Base class of every GAN.
+
+    Subclasses set `loss_names` (the losses `train_step` reports), create
+    `self.generator` and `self.discriminator` in `__init__`, and implement
+    `train_step`. Conditional or image-to-image models also override
+    `generator_input_spec`, `generate_from` and `example_inputs`.
+
+    Args:
+        image_shape: (height, width, channels) of generated images.
+        latent_dim: size of the noise vector z.
+        num_classes: number of classes for conditional models, else None.
+        n_critic: discriminator steps per generator step.
+        seed: seed of the training noise.
+    """
+
+    loss_names: tuple[str, ...] = ("d_loss", "g_loss")
+    # Which players own an optimizer; `player_networks` maps each to networks.
+    players: tuple[str, ...] = ("generator", "discriminator")
+
+    def __init__(self, *, image_shape=(28, 28, 1), latent_dim=100,
+                 num_classes=None, n_critic=1, seed=None, name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        if n_critic < 1:
+            raise UserError(f"n_critic must be at least 1, got {n_critic}")
+        self.image_shape = tuple(int(d) for d in image_shape)
+        self.latent_dim = int(latent_dim)
+        self.num_classes = None if num_classes is None else int(num_classes)
+        self.n_critic = int(n_critic)
+        self.seed = seed
+        self.noise_seed = keras.random.SeedGenerator(seed)
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in self.loss_names}
+
+    # ------------------------------------------------------------------ setup
+    def compile(self, *, g_optimizer, d_optimizer, jit_compile=False,
+                steps_per_execution=1, **player_optimizers):
+        """Give each player its optimizer: `g_optimizer`, `d_optimizer`, and
+        `<player>_optimizer` for any extra player named in `players`."""
+        # No single `optimizer`: Keras would otherwise build one over all
+        # weights and checkpoint a useless copy.
+        super().compile(optimizer=None, jit_compile=jit_compile,
+                        steps_per_execution=steps_per_execution)
+        given = {"generator": g_optimizer, "discriminator": d_optimizer}
+        for player in self.players:
+            if player not in given:
+                given[player] = player_optimizers.pop(f"{player}_optimizer")
+        if player_optimizers:
+            raise UserError(f"unexpected optimizers {sorted(player_optimizers)}"
+                            f" for {type(self).__name__}")
+        self.player_optimizers = given
+        self.g_optimizer = given["generator"]
+        self.d_optimizer = given["discriminator"]
+
+    def player_networks(self):
+        """Map each player to the networks its optimizer updates."""
+        return {"generator": [self.generator],
+                "discriminator": [self.discriminator]}
+
+    def player_variables(self, player):
+        return [v for net in self.player_networks()[player]
+                for v in net.trainable_variables]
+
+    def build_for_training(self):
+        """Create every weight and optimizer slot. Call inside strategy scope."""
+        self.build_networks()
+        for player, optimizer in self.player_optimizers.items():
+            optimizer.build(self.player_variables(player))
+        self.built = True
+
+    def build_networks(self):
+        """Create all weights by running the networks once on example input."""
+        inputs = {k: tf.convert_to_tensor(v)
+                  for k, v in self.example_inputs(2, seed=0).items()}
+        fake = self.generate_from(inputs)
+        self.discriminate(fake, inputs)
+        self.built = True
+
+    # ------------------------------------------------------- generator inputs
+    def generator_input_spec(self):
+        """Named inputs of the generator, as served and exported."""
+        return {"z": tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")}
+
+    def example_inputs(self, n, seed=0):
+        """A fixed batch of generator inputs (numpy), e.g. for sample grids."""
+        rng = np.random.default_rng(seed)
+        return {"z": rng.standard_normal((n, self.latent_dim)).astype("float32")}
+
+    def generate_from(self, inputs, training=False):
+        """Images in [-1, 1] from a dict of named generator inputs."""
+        return self.generate(inputs["z"], training=training)
+
+    def generate(self, z, labels=None, training=False):
+        """Images in [-1, 1], float32, NHWC."""
+        return tf.cast(self.generator(z, training=training), tf.float32)
+
+    def discriminate(self, images, inputs=None, training=False):
+        """Discriminator output for images (conditional models use `inputs`)."""
+        return self.discriminator(images, training=training)
+
+    def export_networks(self):
+        """The networks an exported generator needs (not the discriminator)."""
+        return [self.generator]
+
+    def call(self, inputs, training=False):
+        if not isinstance(inputs, dict):
+            inputs = {"z": inputs}
+        return self.generate_from(inputs, training=training)
+
+    def sample(self, num, seed=0, **inputs):
+        """Generate `num` images as a numpy array in [-1, 1].
+
+        Named inputs (e.g. `labels=`) override the example inputs."""
+        batch = self.example_inputs(num, seed=seed)
+        batch.update(inputs)
+        batch = {k: tf.convert_to_tensor(v) for k, v in batch.items()}
+        return self.generate_from(batch).numpy()
+
+    # ------------------------------------------------ helpers for train_step
+    def unpack(self, data):
+        """Split a dataset element into (images, labels or None)."""
+        if isinstance(data, (tuple, list)):
+            return data[0], data[1]
+        return data, None
+
+    def critic_batches(self, *tensors):
+        """Split the step's data into `n_critic` fresh batches, one for each
+        discriminator update (the trainer feeds n_critic batches per step)."""
+        if self.n_critic == 1:
+            return [tensors]
+        splits = [tf.split(t, self.n_critic) if t is not None
+                  else [None] * self.n_critic for t in tensors]
+        return list(zip(*splits))
+
+    def next_seed(self):
+        """A fresh stateless seed, different on every replica.
+
+        The seed generator's state is one mirrored variable, so every replica
+        would draw the same numbers; folding in the replica id fixes that."""
+        seed = tf.cast(self.noise_seed.next(), tf.int32)
+        context = tf.distribute.get_replica_context()
+        if context is not None:
+            replica = tf.cast(context.replica_id_in_sync_group, tf.int32)
+            seed = tf.random.experimental.stateless_fold_in(seed, replica)
+        return seed
+
+    def sample_noise(self, batch_size):
+        """z ~ N(0, I), seeded, and different on every replica."""
+        return tf.random.stateless_normal([batch_size, self.latent_dim],
+                                          self.next_seed())
+
+    @staticmethod
+    def reduce(per_example):
+        """Average per-example losses over the global batch."""
+        return losses.global_mean(per_example)
+
+    def minimize(self, optimizer, tape, loss, networks):
+        """One optimizer step on `loss` for the weights of `networks`.
+
+        Under mixed float16 the optimizer is a LossScaleOptimizer: seeding the
+        backward pass with the loss scale equals differentiating the scaled
+        loss, and `apply_gradients` unscales and skips non-finite steps. For
+        a plain optimizer the scale is 1."""
+        if not isinstance(networks, (list, tuple)):
+            networks = [networks]
+        variables = [v for net in networks for v in net.trainable_variables]
+        scale = optimizer.scale_loss(tf.ones_like(loss))
+        grads = tape.gradient(loss, variables, output_gradients=scale)
+        optimizer.apply_gradients(zip(grads, variables))
+
+    def track(self, **values):
+        """Update the loss trackers; returns the logs for Keras.
+
+        Values are global-batch averaged, i.e. each replica holds its share;
+        scaling by the replica count makes every replica's tracker hold the
+        full value, and Keras averages trackers across replicas. Logs are
+        shape [1]: scalars break MultiWorkerMirrored's cross-worker reduction
+        (tensorflow/tensorflow#72388)."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        for name, value in values.items():
+            self.trackers[name].update_state(tf.cast(value, tf.float32) * replicas)
+        return {name: tf.reshape(t.result(), [1])
+                for name, t in self.trackers.items()}
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def train_step(self, data):  # pragma: no cover - every GAN overrides it
+        raise NotImplementedError(f"{type(self).__name__} must define train_step")
+
+
+class ConditionalModel(AdversarialModel):
+    """An `AdversarialModel` whose generator also takes a class label."""
+
+    def __init__(self, *, num_classes=10, **kwargs):
+        if num_classes is None or num_classes < 2:
+            raise UserError("a conditional model needs a labelled dataset with at "
+                            f"least 2 classes, got num_classes={num_classes}")
+        super().__init__(num_classes=num_classes, **kwargs)
+
+    def generator_input_spec(self):
+        spec = super().generator_input_spec()
+        spec["label"] = tf.TensorSpec([None], tf.int32, name="label")
+        return spec
+
+    def example_inputs(self, n, seed=0):
+        inputs = super().example_inputs(n, seed)
+        # Cycle through the classes so a grid shows every class in order.
+        inputs["label"] = (np.arange(n) % self.num_classes).astype("int32")
+        return inputs
+
+    def generate_from(self, inputs, training=False):
+        return self.generate(inputs["z"], inputs["label"], training=training)
+
+    def generate(self, z, labels=None, training=False):
+        labels = tf.cast(labels, tf.int32)
+        return tf.cast(self.generator([z, labels], training=training), tf.float32)
+
+    def discriminate(self, images, inputs=None, training=False):
+        labels = inputs["label"] if isinstance(inputs, dict) else inputs
+        return self.discriminator([images, tf.cast(labels, tf.int32)],
+                                  training=training)
+
+    def sample(self, num, seed=0, labels=None, **inputs):
+        if labels is not None:
+            inputs["label"] = np.asarray(labels, dtype="int32")
+        return super().sample(num, seed=seed, **inputs)
+
+    def unpack(self, data):
+        images, labels = super().unpack(data)
+        if labels is None:
+            raise UserError(f"{type(self).__name__} is conditional and needs a "
+                            "labelled dataset (e.g. mnist5k or a folder with "
+                            "one sub-folder per class)")
+        return images, labels

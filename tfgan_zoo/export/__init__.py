@@ -1,0 +1,1 @@
+"""Export trained generators: SavedModel for TF Serving, TFLite for phones."""

@@ -1,0 +1,50 @@
+"""CGAN: Mirza & Osindero 2014, "Conditional Generative Adversarial Nets".
+
+The class label y conditions both players: the generator maps (z, y) to an
+image and the discriminator scores (x, y) pairs, so the minimax game of
+eq. 2 is over log D(x|y) + log(1 - D(G(z|y)|y)). As in the paper's MNIST
+experiment, both players are MLPs that take the one-hot label beside their
+input. Fakes are drawn for the labels of the real batch, so both sides of
+the discriminator's loss see the same label distribution.
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses, networks
+from tfgan_zoo.core import ConditionalModel
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class CGAN(ConditionalModel):
+    """Conditional GAN with label-conditioned MLP players."""
+
+    def __init__(self, *, g_hidden=(256, 512, 1024), d_hidden=(512, 256),
+                 dropout=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.g_hidden, self.d_hidden = tuple(g_hidden), tuple(d_hidden)
+        self.dropout = dropout
+        self.generator = networks.mlp_generator(
+            self.latent_dim, self.image_shape, self.g_hidden, self.num_classes)
+        self.discriminator = networks.mlp_discriminator(
+            self.image_shape, self.d_hidden, dropout, self.num_classes)
+
+    def train_step(self, data):
+        real, labels = self.unpack(data)
+        batch = keras.ops.shape(real)[0]
+        # D: maximise log D(x|y) + log(1 - D(G(z|y)|y))
+        fake = self.generate(self.sample_noise(batch), labels, training=True)
+        with tf.GradientTape() as tape:
+            d_loss = losses.minimax_discriminator_loss(
+                self.discriminate(real, labels, training=True),
+                self.discriminate(fake, labels, training=True),
+                reduce=self.reduce)
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        # G: maximise log D(G(z|y)|y)
+        with tf.GradientTape() as tape:
+            fake = self.generate(self.sample_noise(batch), labels, training=True)
+            g_loss = losses.non_saturating_generator_loss(
+                self.discriminate(fake, labels, training=True),
+                reduce=self.reduce)
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss)

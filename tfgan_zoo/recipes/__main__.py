@@ -1,0 +1,24 @@
+"""`python -m tfgan_zoo.recipes NAME [flags]`: run a recipe by name."""
+
+import sys
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.recipes import get_recipe, recipe_names
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python -m tfgan_zoo.recipes NAME [--help] [flags]\n"
+              f"recipes: {', '.join(recipe_names())}")
+        return 0
+    try:
+        module = get_recipe(argv[0])
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    module.run(argv[1:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

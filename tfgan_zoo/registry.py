@@ -1,0 +1,38 @@
+"""The model registry: every GAN in the zoo under one name.
+
+Adding a GAN is one line here. Tests and the trainer go through this table,
+so a new model is built, trained, distributed and exported by the same code.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from tfgan_zoo.errors import UserError
+
+MODELS = {
+    "gan": "tfgan_zoo.models.gan:GAN",
+    "dcgan": "tfgan_zoo.models.dcgan:DCGAN",
+    "cgan": "tfgan_zoo.models.cgan:CGAN",
+    "wgan": "tfgan_zoo.models.wgan:WGAN",
+    "wgan_gp": "tfgan_zoo.models.wgan_gp:WGANGP",
+    "lsgan": "tfgan_zoo.models.lsgan:LSGAN",
+}
+
+
+def model_names():
+    return sorted(MODELS)
+
+
+def get_model_class(name):
+    """The class registered under `name`."""
+    if name not in MODELS:
+        raise UserError(f"unknown model '{name}': choose one of "
+                        f"{', '.join(model_names())}")
+    module, cls = MODELS[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def build_model(name, **kwargs):
+    """Construct the GAN registered under `name` with hyperparameters."""
+    return get_model_class(name)(**kwargs)
