@@ -49,6 +49,15 @@ class AdversarialModel(keras.Model):
     # Which players own an optimizer; `player_networks` maps each to networks.
     players: tuple[str, ...] = ("generator", "discriminator")
 
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls, *args, **kwargs)
+        # GAN constructors are keyword-only, so the keywords are the config.
+        object.__setattr__(instance, "_hyperparameters", dict(kwargs))
+        return instance
+
+    def get_config(self):
+        return {"name": self.name, **self._hyperparameters}
+
     def __init__(self, *, image_shape=(28, 28, 1), latent_dim=100,
                  num_classes=None, n_critic=1, seed=None, name=None, **kwargs):
         super().__init__(name=name, **kwargs)
