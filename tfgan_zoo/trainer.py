@@ -27,7 +27,7 @@ from tfgan_zoo.config import Config, validate
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.images import write_atomic
-from tfgan_zoo.registry import build_model
+from tfgan_zoo.registry import build_model, get_model_class
 
 # Settings that must match for a run directory to be resumed.
 IDENTITY = ("model", "model_args", "dataset", "image_size", "channels")
@@ -124,6 +124,9 @@ def train(config: Config, verbose=1):
                         image_size=config.image_size, channels=config.channels,
                         data_dir=config.data_dir, seed=config.seed)
     model = build(config, strategy, data)
+    if chief:
+        write_atomic(out / "model.json", json.dumps(
+            {"model": config.model, "config": model.get_config()}, indent=2).encode())
     dataset = batches_per_step(data.dataset, model.n_critic)
 
     checkpoints = CheckpointDir(out / "checkpoints", model,
@@ -151,6 +154,27 @@ def train(config: Config, verbose=1):
                                 overwrite=True)
         print(f"Exported the generator to {path}")
     return model
+
+
+def load_run(run_dir, step=None):
+    """The trained model of a run directory, from its newest checkpoint (or
+    `step`), for export, evaluation and sampling. Returns (model, config)."""
+    run_dir = Path(run_dir)
+    if not (run_dir / "model.json").is_file():
+        raise UserError(f"{run_dir} is not a tfgan_zoo run directory (no "
+                        "model.json): pass the --out directory of a training run")
+    saved = json.loads((run_dir / "model.json").read_text())
+    config = Config(**json.loads((run_dir / "config.json").read_text()))
+    model = get_model_class(saved["model"]).from_config(saved["config"])
+    model.build_networks()
+    checkpoints = CheckpointDir(run_dir / "checkpoints", model)
+    step = checkpoints.latest() if step is None else step
+    if step is None:
+        raise UserError(f"{run_dir} has no checkpoint yet: train it first")
+    tf.train.Checkpoint(model=model).read(
+        str(checkpoints.path(step) / "ckpt")).expect_partial()
+    model.step = step
+    return model, config
 
 
 def batches_per_step(dataset, n):
