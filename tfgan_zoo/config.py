@@ -58,6 +58,7 @@ class Config:
     num_samples: int = 64
     epoch_steps: int = 100
     export: bool = True
+    report: bool = True
 
     def __post_init__(self):
         if self.out is None:
@@ -93,6 +94,7 @@ HELP = {
     "num_samples": "images in each sample grid",
     "epoch_steps": "steps per progress-bar epoch",
     "export": "export the generator when training ends",
+    "report": "write the recipe's reports after training (e.g. DCGAN's latent grids)",
 }
 
 POSITIVE = {"steps", "batch_size", "steps_per_execution", "sample_every",

@@ -141,7 +141,9 @@ def train(config: Config, verbose=1):
         print(f"Run already at step {start} >= --steps {config.steps}; "
               "nothing to train.")
     else:
-        state = fit(model, dataset, config, start, checkpoints, out, chief,
+        # The data order is seeded: skipping the batches already trained on
+        # makes a resumed run see what an uninterrupted one would have.
+        state = fit(model, dataset.skip(start), config, start, checkpoints, out, chief,
                     verbose)
         if state.diverged:
             step, name, value = state.diverged
@@ -212,7 +214,7 @@ def main(recipe: Config, argv=None, after=None):
     try:
         config = parse_args(recipe, argv)
         model = train(config)
-        if after is not None and is_chief(model.distribute_strategy):
+        if after is not None and config.report and is_chief(model.distribute_strategy):
             after(model, config)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)

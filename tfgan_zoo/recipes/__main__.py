@@ -16,7 +16,8 @@ def main(argv):
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    module.run(argv[1:])
+    from tfgan_zoo.trainer import main as train_main
+    train_main(module.RECIPE, argv[1:], after=getattr(module, "after", None))
     return 0
 
 

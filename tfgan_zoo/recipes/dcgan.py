@@ -2,7 +2,6 @@
 the latent-space tools of §6: interpolation and class-mean arithmetic."""
 
 from tfgan_zoo.config import Config
-from tfgan_zoo.trainer import main
 
 RECIPE = Config(recipe="dcgan", model="dcgan", dataset="mnist5k", image_size=32,
                 steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
@@ -14,9 +13,6 @@ def after(model, config):
     write_latent_report(model, config)
 
 
-def run(argv=None):
-    return main(RECIPE, argv, after=after)
-
-
 if __name__ == "__main__":
-    run()
+    from tfgan_zoo.trainer import main
+    main(RECIPE, after=after)

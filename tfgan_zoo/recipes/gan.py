@@ -1,15 +1,11 @@
 """Goodfellow et al. 2014: MLP GAN on real MNIST digits (offline)."""
 
 from tfgan_zoo.config import Config
-from tfgan_zoo.trainer import main
 
 RECIPE = Config(recipe="gan", model="gan", dataset="mnist5k", steps=5000,
                 batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5)
 
 
-def run(argv=None):
-    return main(RECIPE, argv)
-
-
 if __name__ == "__main__":
-    run()
+    from tfgan_zoo.trainer import main
+    main(RECIPE)

@@ -2,16 +2,12 @@
 5e-5 and 5 critic steps per generator step, on MNIST at 32x32."""
 
 from tfgan_zoo.config import Config
-from tfgan_zoo.trainer import main
 
 RECIPE = Config(recipe="wgan", model="wgan", dataset="mnist5k", image_size=32,
                 steps=2000, batch_size=64, optimizer="rmsprop", g_lr=5e-5,
                 d_lr=5e-5, model_args={"ngf": 32, "ndf": 32})
 
 
-def run(argv=None):
-    return main(RECIPE, argv)
-
-
 if __name__ == "__main__":
-    run()
+    from tfgan_zoo.trainer import main
+    main(RECIPE)
