@@ -128,7 +128,8 @@ def literal(text):
 
 def model_hyperparameters(model_name):
     """The model's constructor keyword arguments and their defaults, walking
-    up the class hierarchy. Shape and classes come from the data."""
+    up the class hierarchy. Shape and classes come from the data, the seed
+    from --seed."""
     params = {}
     for cls in reversed(get_model_class(model_name).__mro__):
         if "__init__" not in vars(cls) or not cls.__module__.startswith("tfgan_zoo"):
@@ -136,7 +137,7 @@ def model_hyperparameters(model_name):
         for p in inspect.signature(cls.__init__).parameters.values():
             if p.kind == p.KEYWORD_ONLY:
                 params[p.name] = p.default
-    for derived in ("image_shape", "num_classes"):
+    for derived in ("image_shape", "num_classes", "seed", "name"):
         params.pop(derived, None)
     return params
 
