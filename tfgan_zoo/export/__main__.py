@@ -1,0 +1,81 @@
+"""`python -m tfgan_zoo.export RUN_DIR --to EXPORT_ROOT`: export a trained
+run's generator for TF Serving and for phones (see tfgan_zoo.export.serving
+for the layout and docs/SERVING.md for serving it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tfgan_zoo.errors import UserError
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):
+        # One line, no usage dump: name the problem and the fix.
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def build_parser():
+    parser = ArgumentParser(
+        prog="python -m tfgan_zoo.export",
+        description="Export a training run's generator: a versioned SavedModel "
+                    "for TF Serving (EXPORT_ROOT/NAME/VERSION, plus models.config) "
+                    "and LiteRT models for phones (EXPORT_ROOT/tflite/NAME/VERSION).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("run_dir", metavar="RUN_DIR",
+                        help="the --out directory of a training run")
+    parser.add_argument("--to", dest="export_root", required=True,
+                        metavar="EXPORT_ROOT", help="export root (created if missing)")
+    parser.add_argument("--format", default="saved_model,tflite",
+                        help="comma-separated: saved_model, tflite")
+    parser.add_argument("--quantize", default=None,
+                        help="TFLite variants, comma-separated: none (float32), "
+                             "float16, dynamic, int8 (default: all four)")
+    parser.add_argument("--version", type=positive_int, default=None,
+                        help="version number (default: the next free one); an "
+                             "existing version is never overwritten")
+    parser.add_argument("--name", default=None,
+                        help="served model name (default: the run's recipe, "
+                             "else its model)")
+    parser.add_argument("--step", type=positive_int, default=None,
+                        help="checkpoint step to export (default: the newest)")
+    parser.add_argument("--base-path", default="/models",
+                        help="where EXPORT_ROOT is mounted for the server; "
+                             "models.config serves NAME from BASE_PATH/NAME")
+    parser.add_argument("--calibration-samples", type=positive_int, default=100,
+                        help="int8 calibration inputs from the run's noise and data")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        from tfgan_zoo.export.serving import FORMATS, export_run, parse_list
+        formats = parse_list(args.format, FORMATS, "format")
+        if args.quantize is not None and "tflite" not in formats:
+            raise UserError("--quantize applies to TFLite: add tflite to --format "
+                            "or drop --quantize")
+        result = export_run(args.run_dir, args.export_root, step=args.step,
+                            name=args.name, version=args.version, formats=formats,
+                            quantize=args.quantize, base_path=args.base_path,
+                            calibration_samples=args.calibration_samples)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

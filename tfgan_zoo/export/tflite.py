@@ -1,0 +1,272 @@
+"""LiteRT (TFLite) generators for phones.
+
+The model's `serving_default` endpoint is converted at a fixed batch of 1
+(which removes dynamic-shape ops) with TFLite built-in ops only, so the GPU
+delegate and NNAPI can run it; Select TF ops are never enabled. Variants:
+
+    none     float32 weights and activations
+    float16  float16 weights, float32 compute (GPU delegates run it in fp16)
+    dynamic  int8 weights, activations quantized on the fly
+    int8     int8 weights and activations (integer-only ops), calibrated on
+             the recipe's own noise and data; float32 inputs and outputs
+
+Inputs and outputs keep their names: `z` [1, nz] (`label` [1], ...) in,
+`images` uint8 and `images_float` out. Inference uses `ai_edge_litert`.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.export import saved_model as sm
+
+QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
+VARIANTS = {"none": "float32", "float16": "float16", "dynamic": "dynamic",
+            "int8": "int8"}
+# Generator inputs that the recipe's dataset can supply for calibration,
+# keyed by input name: index into a (images, labels) element.
+DATA_INPUTS = {"image": 0, "label": 1}
+
+
+# --------------------------------------------------------- calibration data
+def _load_batch(config, num, seed):
+    """One shuffled batch (images, labels or None) of the run's dataset, or
+    None (with a warning) when it cannot be loaded here."""
+    try:
+        from tfgan_zoo.data import load_dataset
+    except ImportError as e:
+        warnings.warn(f"int8 calibration without data ({e}); using example inputs")
+        return None
+    try:
+        data = load_dataset(config["dataset"], batch_size=num,
+                            image_size=config.get("image_size"),
+                            channels=config.get("channels"),
+                            data_dir=config.get("data_dir"), split="train",
+                            shuffle=True, seed=seed, repeat=True,
+                            drop_remainder=False, cache=False)
+    except UserError as e:
+        warnings.warn(f"int8 calibration without dataset '{config['dataset']}' "
+                      f"({e}); using example inputs")
+        return None
+    element = next(iter(data.dataset))
+    if isinstance(element, (tuple, list)):
+        return np.asarray(element[0]), np.asarray(element[1])
+    return np.asarray(element), None
+
+
+def representative_inputs(model, num, config=None, seed=0):
+    """`num` generator inputs for int8 calibration, and where they came from.
+
+    Noise comes from the model's own prior (`example_inputs`); inputs the
+    dataset holds (`label`, `image`) come from the recipe's dataset, so the
+    calibration sees its label distribution and real images."""
+    config = sm._config_dict(config)
+    inputs = model.example_inputs(num, seed=seed)
+    wanted = [k for k in inputs if k in DATA_INPUTS]
+    sources = [f"{', '.join(k for k in inputs if k not in wanted) or 'nothing'} "
+               f"from the model's prior"]
+    batch = _load_batch(config, num, seed) if wanted and config else None
+    for key in wanted:
+        value = None if batch is None else batch[DATA_INPUTS[key]]
+        if value is None or len(value) < num:
+            sources.append(f"{key} from example_inputs")
+            continue
+        spec = model.generator_input_spec()[key]
+        inputs[key] = np.asarray(value[:num]).astype(spec.dtype.as_numpy_dtype)
+        sources.append(f"{key} from dataset '{config['dataset']}'")
+    return inputs, "; ".join(sources)
+
+
+def _rows(inputs, i):
+    return {k: np.asarray(v[i:i + 1]) for k, v in inputs.items()}
+
+
+# --------------------------------------------------------------- conversion
+def convert(model, quantize="none", representative=None, integer_only=True):
+    """The generator as a .tflite flatbuffer (bytes) at batch 1, built-in
+    ops only. `representative` (dict of numpy, batch first) calibrates int8;
+    `integer_only=False` lets ops without int8 kernels stay float."""
+    if quantize not in QUANTIZATIONS:
+        raise UserError(f"unknown quantization '{quantize}': choose "
+                        f"{', '.join(QUANTIZATIONS)}")
+    with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
+        sm.write_saved_model(model, tmp, batch_size=1, names=[sm.DEFAULT_SIGNATURE])
+        converter = tf.lite.TFLiteConverter.from_saved_model(
+            tmp, signature_keys=[sm.DEFAULT_SIGNATURE])
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+        if quantize != "none":
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if quantize == "float16":
+            converter.target_spec.supported_types = [tf.float16]
+        if quantize == "int8":
+            if representative is None:
+                raise UserError("int8 quantization needs representative inputs")
+            n = len(next(iter(representative.values())))
+            converter.representative_dataset = lambda: (
+                _rows(representative, i) for i in range(n))
+            if integer_only:
+                converter.target_spec.supported_ops = [
+                    tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        try:
+            return converter.convert()
+        except Exception as e:  # ConverterError and friends
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise UserError(f"TFLite conversion ({VARIANTS[quantize]}) of "
+                            f"{type(model).__name__}'s generator failed: {first}; "
+                            "it needs ops outside the TFLite built-ins: export "
+                            "--format saved_model") from None
+
+
+# ---------------------------------------------------------------- inference
+def interpreter(model_content, num_threads=1, delegates=True):
+    """An `ai_edge_litert` Interpreter for a flatbuffer (bytes) or path."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    kwargs = {"num_threads": num_threads}
+    if not delegates:
+        kwargs["experimental_op_resolver_type"] = (
+            OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    if isinstance(model_content, (bytes, bytearray)):
+        return Interpreter(model_content=bytes(model_content), **kwargs)
+    return Interpreter(model_path=str(model_content), **kwargs)
+
+
+def run(model_content, inputs, num_threads=1):
+    """Outputs for a batch of numpy inputs, one image at a time (the model
+    has a fixed batch of 1). Returns {output name: stacked numpy}."""
+    runner = interpreter(model_content, num_threads).get_signature_runner(
+        sm.DEFAULT_SIGNATURE)
+    details = runner.get_input_details()
+    n = len(next(iter(inputs.values())))
+    outs = []
+    for i in range(n):
+        feed = {k: v.astype(details[k]["dtype"]) for k, v in _rows(inputs, i).items()}
+        outs.append({k: np.array(v) for k, v in runner(**feed).items()})
+    return {k: np.concatenate([o[k] for o in outs]) for k in outs[0]}
+
+
+def latency_ms(model_content, inputs, runs=30, num_threads=1):
+    """Median wall time of one batch-1 invocation, in milliseconds."""
+    runner = interpreter(model_content, num_threads).get_signature_runner(
+        sm.DEFAULT_SIGNATURE)
+    details = runner.get_input_details()
+    feed = {k: v.astype(details[k]["dtype"]) for k, v in _rows(inputs, 0).items()}
+    for _ in range(3):
+        runner(**feed)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        runner(**feed)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def operators(model_content):
+    """(built-in op names, custom op names) in a flatbuffer; a model the GPU
+    delegate and NNAPI can run has no custom ops (Select TF ops are custom
+    ops named Flex*)."""
+    from ai_edge_litert import schema_py_generated as schema
+
+    if not isinstance(model_content, (bytes, bytearray)):
+        with open(model_content, "rb") as f:
+            model_content = f.read()
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items()
+             if not k.startswith("_")}
+    flat = schema.Model.GetRootAsModel(bytearray(model_content), 0)
+    builtin, custom = set(), set()
+    for i in range(flat.OperatorCodesLength()):
+        code = flat.OperatorCodes(i)
+        op = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
+        if op == schema.BuiltinOperator.CUSTOM:
+            custom.add(code.CustomCode().decode())
+        else:
+            builtin.add(names.get(op, str(op)))
+    return sorted(builtin), sorted(custom)
+
+
+def io_details(model_content):
+    """{"inputs"/"outputs": {name: {"shape", "dtype"}}} of the signature."""
+    runner = interpreter(model_content).get_signature_runner(sm.DEFAULT_SIGNATURE)
+    describe = lambda d: {k: {"shape": v["shape"].tolist(),
+                              "dtype": np.dtype(v["dtype"]).name}
+                          for k, v in d.items()}
+    return {"inputs": describe(runner.get_input_details()),
+            "outputs": describe(runner.get_output_details())}
+
+
+def psnr(x, reference, data_range=2.0):
+    """PSNR in dB of x against reference (images in [-1, 1]); None when
+    they are identical."""
+    mse = float(np.mean((np.asarray(x, np.float64) - np.asarray(reference, np.float64)) ** 2))
+    return None if mse == 0 else 10 * np.log10(data_range ** 2 / mse)
+
+
+def machine():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="generator",
+                     calibration_samples=100, measure_inputs=16, latency_runs=30,
+                     num_threads=1, seed=0):
+    """Convert every variant in `quantize` and measure it against the Keras
+    generator on `measure_inputs` held-out inputs. Returns
+    ({variant: bytes}, info for the model card)."""
+    config = sm._config_dict(config)
+    reference_inputs = model.example_inputs(measure_inputs, seed=seed + 1_000_003)
+    reference = model.generate_from(
+        {k: tf.convert_to_tensor(v) for k, v in reference_inputs.items()}).numpy()
+    representative, source = (None, None)
+    if "int8" in quantize:
+        representative, source = representative_inputs(
+            model, calibration_samples, config, seed=(config or {}).get("seed", seed))
+    blobs, variants = {}, {}
+    for q in quantize:
+        variant = VARIANTS[q]
+        integer_only = q == "int8"
+        try:
+            data = convert(model, q, representative, integer_only=integer_only)
+        except UserError:
+            if q != "int8":
+                raise
+            # Some ops have no int8 kernel: keep them float rather than fail.
+            warnings.warn(f"{name}: not every op has an int8 kernel; the int8 "
+                          "variant keeps those ops in float")
+            integer_only = False
+            data = convert(model, q, representative, integer_only=False)
+        out = run(data, reference_inputs, num_threads)["images_float"]
+        builtin, custom = operators(data)
+        info = {"file": f"{name}_{variant}.tflite", "quantization": q,
+                "bytes": len(data),
+                "latency_ms": latency_ms(data, reference_inputs, latency_runs,
+                                         num_threads),
+                "max_abs_diff_vs_keras": float(np.abs(out - reference).max()),
+                "psnr_db_vs_float": psnr(out, reference),
+                "builtin_ops": builtin, "custom_ops": custom}
+        if q == "int8":
+            info["integer_only"] = integer_only
+        variants[variant] = info
+        blobs[variant] = data
+    card = {"signature": sm.DEFAULT_SIGNATURE, "batch_size": 1,
+            **(io_details(next(iter(blobs.values()))) if blobs else {}),
+            "measured_on": {"inputs": measure_inputs, "latency_runs": latency_runs,
+                            "num_threads": num_threads, "machine": machine(),
+                            "runtime": "ai_edge_litert Interpreter"},
+            "variants": variants}
+    if representative is not None:
+        card["calibration"] = {"samples": calibration_samples, "source": source}
+    return blobs, card
