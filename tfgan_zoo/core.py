@@ -107,6 +107,15 @@ class AdversarialModel(keras.Model):
             optimizer.build(self.player_variables(player))
         self.built = True
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras's pre-fit symbolic build reduces the first batch across
+        # replicas, which fails under MultiWorkerMirroredStrategy when the
+        # batch is a tuple such as (images, labels) ("Attempt to convert a
+        # value (PerReplica...) to a Tensor", Keras 3.15). A model built by
+        # `build_for_training` has nothing left for it to build.
+        if not self.built:
+            super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
     def build_networks(self):
         """Create all weights by running the networks once on example input."""
         inputs = {k: tf.convert_to_tensor(v)
