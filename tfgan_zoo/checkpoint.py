@@ -25,11 +25,16 @@ PATTERN = re.compile(r"^ckpt-(\d+)$")
 class CheckpointDir:
     """Save, find and restore checkpoints under `root`."""
 
-    def __init__(self, root, model, keep=3, is_chief=True):
+    def __init__(self, root, model=None, keep=3, is_chief=True):
         self.root = Path(root)
         self.keep = keep
         self.is_chief = is_chief
-        self.checkpoint = tf.train.Checkpoint(model=model)
+        # Without a model the directory can still be listed.
+        # The noise seed's state is saved explicitly: TF's object graph does
+        # not reach Keras seed generators, and without it a resumed run would
+        # replay the noise of step 0.
+        self.checkpoint = None if model is None else tf.train.Checkpoint(
+            model=model, noise_seed=model.noise_seed.state)
 
     def steps(self):
         """Steps of the complete checkpoints, oldest first."""
@@ -82,9 +87,15 @@ class CheckpointDir:
         steps = self.steps()
         return steps[-1] if steps else None
 
-    def restore(self, step):
-        """Restore the checkpoint of `step`; returns its state dict."""
+    def restore(self, step, partial=False):
+        """Restore the checkpoint of `step`; returns its state dict. With
+        `partial`, parts the model lacks (e.g. optimizer slots when loading
+        for export) are skipped."""
         path = self.path(step)
-        self.checkpoint.read(str(path / "ckpt")).assert_existing_objects_matched()
+        status = self.checkpoint.read(str(path / "ckpt"))
+        if partial:
+            status.expect_partial()
+        else:
+            status.assert_existing_objects_matched()
         with open(path / "state.json") as f:
             return json.load(f)

@@ -175,7 +175,8 @@ def build_parser(recipe: Config):
     for name, default in model_hyperparameters(recipe.model).items():
         default = recipe.model_args.get(name, default)
         model.add_argument(flag(name), dest=f"model.{name}", default=default,
-                           type=literal, help=" ", metavar=name.upper())
+                           type=literal, help=f"{recipe.model} hyperparameter",
+                           metavar=name.upper())
     return parser
 
 

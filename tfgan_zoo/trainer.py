@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import tensorflow as tf
@@ -173,8 +174,7 @@ def load_run(run_dir, step=None):
     step = checkpoints.latest() if step is None else step
     if step is None:
         raise UserError(f"{run_dir} has no checkpoint yet: train it first")
-    tf.train.Checkpoint(model=model).read(
-        str(checkpoints.path(step) / "ckpt")).expect_partial()
+    checkpoints.restore(step, partial=True)
     model.step = step
     return model, config
 
@@ -191,6 +191,8 @@ def batches_per_step(dataset, n):
 
 
 def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
+    # Keras warns that `shuffle` is ignored for tf.data; ours shuffles itself.
+    warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
     state = cb.RunState(start, config.steps, config.epoch_steps)
     callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
