@@ -83,7 +83,11 @@ def write_latent_report(model, config, classify=None, equations=((9, 4, 1), (8, 
     if classify is None:
         from tfgan_zoo.evaluation.classifiers import load_classifier
         classifier = load_classifier("mnist-cnn")
-        classify = classifier.predict_proba
+
+        def classify(images):
+            logits = classifier.predict_logits(images)
+            e = np.exp(logits - logits.max(1, keepdims=True))
+            return e / e.sum(1, keepdims=True)
     means, counts = class_mean_latents(model, classify, seed=config.seed)
     report["samples_per_class"] = counts
     if means:
