@@ -7,6 +7,12 @@
 
 __version__ = "0.1.0"
 
+import os as _os
+
+# TensorFlow's C++ start-up chatter (CUDA probing, oneDNN notices) hides the
+# progress bar; users can still set TF_CPP_MIN_LOG_LEVEL themselves.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.registry import MODELS, build_model, get_model_class, model_names
 from tfgan_zoo.core import AdversarialModel, ConditionalModel

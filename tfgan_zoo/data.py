@@ -52,6 +52,9 @@ class Data:
     num_examples: int
     name: str
     class_names: tuple | None = None
+    # Model constructor arguments the data implies beyond image_shape and
+    # num_classes (e.g. input_shape for image-to-image data).
+    model_args: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass

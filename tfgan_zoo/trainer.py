@@ -99,7 +99,7 @@ def build(config: Config, strategy, data):
     with strategy.scope():
         model = build_model(config.model, image_shape=data.image_shape,
                             num_classes=data.num_classes, seed=config.seed,
-                            **config.model_args)
+                            **{**data.model_args, **config.model_args})
         extra = {f"{p}_optimizer": make_optimizer(config, config.g_lr)
                  for p in model.players if p not in ("generator", "discriminator")}
         model.compile(g_optimizer=make_optimizer(config, config.g_lr),
