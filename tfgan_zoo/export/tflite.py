@@ -90,39 +90,52 @@ def _rows(inputs, i):
 
 
 # --------------------------------------------------------------- conversion
-def convert(model, quantize="none", representative=None, integer_only=True):
+def batch_one_saved_model(model, directory):
+    """Write the `serving_default` endpoint at a fixed batch of 1, the
+    converter's input."""
+    sm.write_saved_model(model, directory, batch_size=1, names=[sm.DEFAULT_SIGNATURE])
+    return directory
+
+
+def convert(model, quantize="none", representative=None, integer_only=True,
+            saved_model_dir=None):
     """The generator as a .tflite flatbuffer (bytes) at batch 1, built-in
     ops only. `representative` (dict of numpy, batch first) calibrates int8;
-    `integer_only=False` lets ops without int8 kernels stay float."""
+    `integer_only=False` lets ops without int8 kernels stay float.
+    `saved_model_dir` reuses a `batch_one_saved_model` across variants."""
     if quantize not in QUANTIZATIONS:
         raise UserError(f"unknown quantization '{quantize}': choose "
                         f"{', '.join(QUANTIZATIONS)}")
-    with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
-        sm.write_saved_model(model, tmp, batch_size=1, names=[sm.DEFAULT_SIGNATURE])
-        converter = tf.lite.TFLiteConverter.from_saved_model(
-            tmp, signature_keys=[sm.DEFAULT_SIGNATURE])
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-        if quantize != "none":
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if quantize == "float16":
-            converter.target_spec.supported_types = [tf.float16]
-        if quantize == "int8":
-            if representative is None:
-                raise UserError("int8 quantization needs representative inputs")
-            n = len(next(iter(representative.values())))
-            converter.representative_dataset = lambda: (
-                _rows(representative, i) for i in range(n))
-            if integer_only:
-                converter.target_spec.supported_ops = [
-                    tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        try:
+    if saved_model_dir is None:
+        with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
+            return convert(model, quantize, representative, integer_only,
+                           batch_one_saved_model(model, tmp))
+    converter = tf.lite.TFLiteConverter.from_saved_model(
+        str(saved_model_dir), signature_keys=[sm.DEFAULT_SIGNATURE])
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    if quantize != "none":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantize == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    if quantize == "int8":
+        if representative is None:
+            raise UserError("int8 quantization needs representative inputs")
+        n = len(next(iter(representative.values())))
+        converter.representative_dataset = lambda: (
+            _rows(representative, i) for i in range(n))
+        if integer_only:
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    try:
+        with warnings.catch_warnings():
+            # int8 calibration runs TF's own (deprecated) tf.lite.Interpreter.
+            warnings.filterwarnings("ignore", r"\s*Warning: tf.lite.Interpreter")
             return converter.convert()
-        except Exception as e:  # ConverterError and friends
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            raise UserError(f"TFLite conversion ({VARIANTS[quantize]}) of "
-                            f"{type(model).__name__}'s generator failed: {first}; "
-                            "it needs ops outside the TFLite built-ins: export "
-                            "--format saved_model") from None
+    except Exception as e:  # ConverterError and friends
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise UserError(f"TFLite conversion ({VARIANTS[quantize]}) of "
+                        f"{type(model).__name__}'s generator failed: {first}; "
+                        "it needs ops outside the TFLite built-ins: export "
+                        "--format saved_model") from None
 
 
 # ---------------------------------------------------------------- inference
@@ -220,6 +233,21 @@ def machine():
     return platform.processor() or platform.machine()
 
 
+def _convert_variant(model, quantize, representative, saved_model_dir, name):
+    """(bytes, integer_only): int8 falls back to float for ops that have no
+    int8 kernel rather than failing."""
+    try:
+        return convert(model, quantize, representative, integer_only=True,
+                       saved_model_dir=saved_model_dir), quantize == "int8"
+    except UserError:
+        if quantize != "int8":
+            raise
+    warnings.warn(f"{name}: not every op has an int8 kernel; the int8 variant "
+                  "keeps those ops in float")
+    return convert(model, quantize, representative, integer_only=False,
+                   saved_model_dir=saved_model_dir), False
+
+
 def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="generator",
                      calibration_samples=100, measure_inputs=16, latency_runs=30,
                      num_threads=1, seed=0):
@@ -235,19 +263,13 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
         representative, source = representative_inputs(
             model, calibration_samples, config, seed=(config or {}).get("seed", seed))
     blobs, variants = {}, {}
+    with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
+        batch_one_saved_model(model, tmp)
+        for q in quantize:
+            blobs[VARIANTS[q]] = _convert_variant(model, q, representative, tmp, name)
     for q in quantize:
         variant = VARIANTS[q]
-        integer_only = q == "int8"
-        try:
-            data = convert(model, q, representative, integer_only=integer_only)
-        except UserError:
-            if q != "int8":
-                raise
-            # Some ops have no int8 kernel: keep them float rather than fail.
-            warnings.warn(f"{name}: not every op has an int8 kernel; the int8 "
-                          "variant keeps those ops in float")
-            integer_only = False
-            data = convert(model, q, representative, integer_only=False)
+        data, integer_only = blobs[variant]
         out = run(data, reference_inputs, num_threads)["images_float"]
         builtin, custom = operators(data)
         info = {"file": f"{name}_{variant}.tflite", "quantization": q,
