@@ -131,13 +131,15 @@ def model_hyperparameters(model_name):
     up the class hierarchy. Shape and classes come from the data, the seed
     from --seed."""
     params = {}
-    for cls in reversed(get_model_class(model_name).__mro__):
+    model_class = get_model_class(model_name)
+    for cls in reversed(model_class.__mro__):
         if "__init__" not in vars(cls) or not cls.__module__.startswith("tfgan_zoo"):
             continue
         for p in inspect.signature(cls.__init__).parameters.values():
             if p.kind == p.KEYWORD_ONLY:
                 params[p.name] = p.default
-    for derived in ("image_shape", "num_classes", "seed", "name"):
+    for derived in ("image_shape", "num_classes", "seed", "name",
+                    *model_class.unused_hyperparameters):
         params.pop(derived, None)
     return params
 

@@ -48,6 +48,9 @@ class AdversarialModel(keras.Model):
     loss_names: tuple[str, ...] = ("d_loss", "g_loss")
     # Which players own an optimizer; `player_networks` maps each to networks.
     players: tuple[str, ...] = ("generator", "discriminator")
+    # Constructor arguments of a parent class that a subclass fixes itself
+    # (e.g. WGAN-GP has no clipping); they are not offered as flags.
+    unused_hyperparameters: tuple[str, ...] = ()
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls, *args, **kwargs)

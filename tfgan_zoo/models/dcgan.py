@@ -37,19 +37,26 @@ class DCGAN(AdversarialModel):
     def train_step(self, data):
         real, _ = self.unpack(data)
         batch = keras.ops.shape(real)[0]
-        # Discriminator: maximise log D(x) + log(1 - D(G(z))).
+        # Discriminator: maximise log D(x) + log(1 - D(G(z))) (or the
+        # objective a subclass such as LSGAN substitutes).
         z = self.sample_noise(batch)
         fake = self.generator(z, training=True)
         with tf.GradientTape() as tape:
-            d_loss = losses.minimax_discriminator_loss(
+            d_loss = self.discriminator_loss(
                 self.discriminator(real, training=True),
-                self.discriminator(fake, training=True), reduce=self.reduce)
+                self.discriminator(fake, training=True))
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         # Generator: maximise log D(G(z)).
         z = self.sample_noise(batch)
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
-            g_loss = losses.non_saturating_generator_loss(
-                self.discriminator(fake, training=True), reduce=self.reduce)
+            g_loss = self.generator_loss(self.discriminator(fake, training=True))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss)
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        return losses.minimax_discriminator_loss(real_logits, fake_logits,
+                                                 reduce=self.reduce)
+
+    def generator_loss(self, fake_logits):
+        return losses.non_saturating_generator_loss(fake_logits, reduce=self.reduce)

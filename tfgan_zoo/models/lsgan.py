@@ -1,14 +1,13 @@
 """LSGAN: Mao et al. 2017, "Least Squares Generative Adversarial Networks".
 
-DCGAN players whose discriminator output is scored with least squares
-instead of the sigmoid cross-entropy (eq. 2 with a=0, b=1, c=1): the loss
-keeps pulling fakes that are on the right side of the decision boundary but
-far from the data, which gives the generator gradients where the
-cross-entropy saturates.
+DCGAN players and DCGAN's alternating updates, with the discriminator's
+output scored by least squares instead of the sigmoid cross-entropy (eq. 2
+with a=0, b=1, c=1). The loss keeps pulling fakes that are on the right side
+of the decision boundary but far from the data, which gives the generator
+gradients where the cross-entropy saturates.
 """
 
 import keras
-import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.models.dcgan import DCGAN
@@ -22,24 +21,12 @@ class LSGAN(DCGAN):
         super().__init__(**kwargs)
         self.a, self.b, self.c = a, b, c
 
-    def train_step(self, data):
-        real, _ = self.unpack(data)
-        batch = keras.ops.shape(real)[0]
-        # D: min 1/2 (D(x) - b)^2 + 1/2 (D(G(z)) - a)^2
-        z = self.sample_noise(batch)
-        fake = self.generator(z, training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.least_squares_discriminator_loss(
-                self.discriminator(real, training=True),
-                self.discriminator(fake, training=True),
-                a=self.a, b=self.b, reduce=self.reduce)
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
-        # G: min 1/2 (D(G(z)) - c)^2
-        z = self.sample_noise(batch)
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            g_loss = losses.least_squares_generator_loss(
-                self.discriminator(fake, training=True), c=self.c,
-                reduce=self.reduce)
-        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        return self.track(d_loss=d_loss, g_loss=g_loss)
+    def discriminator_loss(self, real_logits, fake_logits):
+        """min_D 1/2 (D(x) - b)^2 + 1/2 (D(G(z)) - a)^2"""
+        return losses.least_squares_discriminator_loss(
+            real_logits, fake_logits, a=self.a, b=self.b, reduce=self.reduce)
+
+    def generator_loss(self, fake_logits):
+        """min_G 1/2 (D(G(z)) - c)^2"""
+        return losses.least_squares_generator_loss(fake_logits, c=self.c,
+                                                   reduce=self.reduce)

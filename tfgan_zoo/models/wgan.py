@@ -5,7 +5,8 @@ minimise D(G(z)) - D(x) followed by clipping every critic weight to [-c, c]
 (a crude way to keep the critic Lipschitz), then one generator step that
 minimises -D(G(z)). RMSProp with lr 5e-5, since momentum made training
 unstable (§4). Networks are DCGAN's; the critic's output is an unbounded
-score, not a probability.
+score, not a probability. WGAN-GP replaces the clipping with a penalty by
+overriding `critic_loss` and `constrain_critic`.
 """
 
 import keras
@@ -25,28 +26,35 @@ class WGAN(DCGAN):
         super().__init__(n_critic=n_critic, **kwargs)
         self.clip = clip
 
-    def clip_critic_weights(self):
+    def critic_loss(self, real, fake):
+        """The critic's loss and the values to log beside it."""
+        loss = losses.wasserstein_discriminator_loss(
+            self.discriminator(real, training=True),
+            self.discriminator(fake, training=True), reduce=self.reduce)
+        # -loss estimates the Wasserstein distance up to the Lipschitz
+        # constant; the paper plots it as a measure of sample quality (§4.2).
+        return loss, {"wasserstein_estimate": -loss}
+
+    def constrain_critic(self):
+        """w <- clip(w, -c, c)"""
         for w in self.discriminator.trainable_variables:
             w.assign(tf.clip_by_value(w, -self.clip, self.clip))
 
     def train_step(self, data):
         real, _ = self.unpack(data)
+        # for t = 0, ..., n_critic: update the critic on a fresh real batch
         for (real_batch,) in self.critic_batches(real):
             z = self.sample_noise(keras.ops.shape(real_batch)[0])
             fake = self.generator(z, training=True)
             with tf.GradientTape() as tape:
-                d_loss = losses.wasserstein_discriminator_loss(
-                    self.discriminator(real_batch, training=True),
-                    self.discriminator(fake, training=True), reduce=self.reduce)
+                d_loss, logs = self.critic_loss(real_batch, fake)
             self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
-            self.clip_critic_weights()
+            self.constrain_critic()
+        # update the generator: minimise -D(G(z))
         z = self.sample_noise(keras.ops.shape(real_batch)[0])
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
             g_loss = losses.wasserstein_generator_loss(
                 self.discriminator(fake, training=True), reduce=self.reduce)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        # -d_loss estimates the Wasserstein distance up to the Lipschitz
-        # constant; the paper plots it as a measure of sample quality (§4.2).
-        return self.track(d_loss=d_loss, g_loss=g_loss,
-                          wasserstein_estimate=-d_loss)
+        return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
