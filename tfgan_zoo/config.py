@@ -144,6 +144,26 @@ def model_hyperparameters(model_name):
     return params
 
 
+def hyperparameter_docs(model_name):
+    """One-line descriptions from the `Args:` sections of the model's class
+    docstrings ("name: text" or "name1, name2: text")."""
+    docs = {}
+    for cls in reversed(get_model_class(model_name).__mro__):
+        lines = inspect.getdoc(cls) or ""
+        in_args = False
+        for line in lines.splitlines():
+            if line.strip() == "Args:":
+                in_args = True
+            elif in_args and ":" in line and line.startswith("    ") \
+                    and not line.startswith("     "):
+                names, text = line.split(":", 1)
+                for name in names.split(","):
+                    docs[name.strip()] = text.strip()
+            elif in_args and line and not line.startswith(" "):
+                in_args = False
+    return docs
+
+
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message):
         # One line, no usage dump: name the problem and the fix.
@@ -174,10 +194,11 @@ def build_parser(recipe: Config):
             kwargs["choices"] = CHOICES[f.name]
         run.add_argument(flag(f.name), **kwargs)
     model = parser.add_argument_group(f"model hyperparameters ({recipe.model})")
+    docs = hyperparameter_docs(recipe.model)
     for name, default in model_hyperparameters(recipe.model).items():
         default = recipe.model_args.get(name, default)
         model.add_argument(flag(name), dest=f"model.{name}", default=default,
-                           type=literal, help=f"{recipe.model} hyperparameter",
+                           type=literal, help=docs.get(name, "model hyperparameter"),
                            metavar=name.upper())
     return parser
 

@@ -17,7 +17,12 @@ from tfgan_zoo.core import ConditionalModel
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class CGAN(ConditionalModel):
-    """Conditional GAN with label-conditioned MLP players."""
+    """Conditional GAN with label-conditioned MLP players.
+
+    Args:
+        g_hidden, d_hidden: widths of the hidden layers.
+        dropout: dropout rate in the discriminator.
+    """
 
     def __init__(self, *, g_hidden=(256, 512, 1024), d_hidden=(512, 256),
                  dropout=0.3, **kwargs):

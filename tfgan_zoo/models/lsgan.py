@@ -15,7 +15,12 @@ from tfgan_zoo.models.dcgan import DCGAN
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class LSGAN(DCGAN):
-    """Least-squares GAN on DCGAN networks (a, b, c are eq. 2's targets)."""
+    """Least-squares GAN on DCGAN networks.
+
+    Args:
+        a, b: the discriminator's targets for fake and real (eq. 2).
+        c: the value the generator wants the discriminator to believe.
+    """
 
     def __init__(self, *, a=0.0, b=1.0, c=1.0, **kwargs):
         super().__init__(**kwargs)

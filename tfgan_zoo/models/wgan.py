@@ -18,7 +18,12 @@ from tfgan_zoo.models.dcgan import DCGAN
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class WGAN(DCGAN):
-    """Wasserstein GAN with weight clipping (`clip` is the paper's c)."""
+    """Wasserstein GAN with weight clipping.
+
+    Args:
+        clip: critic weights are clipped to [-clip, clip] (the paper's c).
+        n_critic: critic steps per generator step.
+    """
 
     loss_names = ("d_loss", "g_loss", "wasserstein_estimate")
 

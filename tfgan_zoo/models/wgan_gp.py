@@ -16,7 +16,12 @@ from tfgan_zoo.models.wgan import WGAN
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class WGANGP(WGAN):
-    """Wasserstein GAN with gradient penalty (`gp_weight` is lambda)."""
+    """Wasserstein GAN with gradient penalty.
+
+    Args:
+        gp_weight: weight of the gradient penalty (the paper's lambda).
+        d_norm: critic normalization, "none" or "layer" (never batch norm).
+    """
 
     loss_names = ("d_loss", "g_loss", "gradient_penalty", "wasserstein_estimate")
     unused_hyperparameters = ("clip",)
