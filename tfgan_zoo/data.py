@@ -293,6 +293,12 @@ DATASETS = {
     "tfds:": _load_tfds,
     "folder:": _load_folder,
 }
+# Image-to-image pairs: edges2photo, photo2recolor, sr, inpaint, paired:, unpaired:, cycle_gan:, div2k:
+from tfgan_zoo.data_image2image import LOADERS as _IMAGE2IMAGE  # noqa: E402
+DATASETS.update(_IMAGE2IMAGE)
+# Captioned images for text-to-image: shapes_captions, shapes_captions:N, captions:<dir>
+from tfgan_zoo.text.datasets import LOADERS as _TEXT  # noqa: E402
+DATASETS.update(_TEXT)
 _ALIASES = {"mnist_5k": "mnist5k"}
 
 
@@ -354,6 +360,10 @@ def _resolve(name, *, image_size, channels, split, data_dir):
 
 def _build(src, *, batch_size, image_size, channels, shuffle, seed, repeat,
            drop_remainder, cache):
+    if hasattr(src, "build"):  # a loader's own pipeline, e.g. image-to-image pairs
+        return src.build(batch_size=batch_size, image_size=image_size, channels=channels,
+                         shuffle=shuffle, seed=seed, repeat=repeat,
+                         drop_remainder=drop_remainder, cache=cache)
     h, w, c = src.image_shape
     if image_size is None and (h is None or w is None):
         raise UserError(f"dataset '{src.name}' has images of different sizes: "
