@@ -96,10 +96,15 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
 
 def build(config: Config, strategy, data):
     """Model and optimizers, built inside the strategy scope before fit."""
+    # Models with a schedule over the whole run (e.g. CycleGAN's learning-rate
+    # decay over the second half) set `takes_total_steps`; the length is --steps.
+    run_args = ({"total_steps": config.steps}
+                if getattr(get_model_class(config.model), "takes_total_steps", False)
+                else {})
     with strategy.scope():
         model = build_model(config.model, image_shape=data.image_shape,
                             num_classes=data.num_classes, seed=config.seed,
-                            **{**data.model_args, **config.model_args})
+                            **{**run_args, **data.model_args, **config.model_args})
         extra = {f"{p}_optimizer": make_optimizer(config, config.g_lr)
                  for p in model.players if p not in ("generator", "discriminator")}
         model.compile(g_optimizer=make_optimizer(config, config.g_lr),
