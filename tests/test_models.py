@@ -42,7 +42,10 @@ def dataset(model, batch=8, n=64):
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (n,) + SHAPE).astype("float32")
     labels = (np.arange(n) % CLASSES).astype("int32")
-    return (tf.data.Dataset.from_tensor_slices((images, labels))
+    # Models that train on something else (e.g. image-to-image (source,
+    # target) pairs) describe a batch with `example_data`.
+    element = model.example_data(n) if hasattr(model, "example_data") else (images, labels)
+    return (tf.data.Dataset.from_tensor_slices(element)
             .batch(batch * model.n_critic, drop_remainder=True).repeat())
 
 
@@ -77,7 +80,10 @@ def test_sample_and_spec(name):
     assert images.min() >= -1 and images.max() <= 1
     np.testing.assert_array_equal(images, model.sample(5, seed=3))
     spec = model.generator_input_spec()
-    assert spec["z"].shape.as_list() == [None, 8]
+    if model.latent_dim:
+        assert spec["z"].shape.as_list() == [None, model.latent_dim]
+    else:  # e.g. pix2pix: dropout is its only noise
+        assert "z" not in spec
     assert ("label" in spec) == isinstance(model, ConditionalModel)
     assert set(model.example_inputs(2)) == set(spec)
 
