@@ -226,7 +226,8 @@ def test_torch_reader_both_formats():
         tensors = read_torch_file(FIXTURES / name)
         np.testing.assert_array_equal(tensors["conv.weight"], expected)
         np.testing.assert_array_equal(tensors["conv.bias"], [0.5, -1.5])
-        assert tensors["bn.num_batches_tracked"] == 7
+        assert tensors["num_batches_tracked"] == 7
+        np.testing.assert_array_equal(tensors["running_var"], [1.0, 1.0])
         assert tensors["half"].dtype == np.float16
 
 
@@ -296,6 +297,10 @@ def test_inception_feature_parity():
                 pytest.skip("stored reference features are for other weights")
             reference = stored[f"features_{kind}"]
         np.testing.assert_allclose(ours, reference, atol=1e-4, rtol=0)
+    # The XLA-compiled path (the default on GPU) too, on the smallest batch.
+    with_xla = get_fid_inception(jit_compile=True, batch_size=1)
+    np.testing.assert_allclose(with_xla.features(x255.astype(np.float32) / 127.5 - 1),
+                               reference, atol=1e-4, rtol=0)
 
 
 # ------------------------------------------------------------ command line

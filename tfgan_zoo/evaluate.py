@@ -126,7 +126,8 @@ def reference_features(extractor, protocol, images_fn, use_cache=True):
     from tfgan_zoo.evaluation.classifiers import cache_root
     text = json.dumps(protocol, sort_keys=True, default=str)
     key = hashlib.sha256(text.encode()).hexdigest()[:20]
-    path = cache_root() / "fid_stats" / f"{protocol.get('dataset', 'data')}-{key}.npz"
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(protocol.get("dataset", "data")))[-40:]
+    path = cache_root() / "fid_stats" / f"{name}-{key}.npz"
     if use_cache and path.is_file():
         with np.load(path) as cached:
             return cached["features"]
@@ -159,7 +160,7 @@ def _classifier(name):
 
 def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real=None,
                     split="train", data_dir=None, real_seed=0, fid_weights=None,
-                    jit_compile=True, batch_size=32, use_cache=True,
+                    jit_compile=None, batch_size=None, use_cache=True,
                     kid_subsets=100, kid_subset_size=1000) -> dict:
     """Compute `metrics` of fake images (float NHWC in [-1, 1]) against the
     real side: `real` = (images, labels) given directly, or `dataset` sampled
@@ -171,7 +172,7 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
     if fake.ndim != 4:
         raise UserError(f"fake images must be NHWC, got shape {fake.shape}")
     metrics = parse_metrics(metrics if isinstance(metrics, str) else ",".join(metrics))
-    n_real = int(num_real or (len(real[0]) if real is not None else len(fake)))
+    n_real = len(real[0]) if real is not None else int(num_real or len(fake))
     size, channels = int(fake.shape[1]), int(fake.shape[-1])
     data = {"dataset": dataset or "given arrays", "split": split, "num_real": n_real,
             "num_fake": len(fake), "image_size": size, "channels": channels,
@@ -183,12 +184,15 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         raise UserError("no real side: pass a dataset name (--dataset) or real images")
 
     def real_features(extractor, features_fn):
-        protocol = {**data, "data_dir": str(data_dir), **extractor.protocol()}
-        del protocol["num_fake"]  # the real side does not depend on it
+        key = {**data, "data_dir": str(data_dir), **extractor.protocol()}
+        del key["num_fake"]  # the real side does not depend on it
         if real is not None:  # arrays given: nothing to key a cache on
-            return features_fn(real[0])
-        return reference_features(features_fn, protocol,
-                                  lambda: real_images()[0], use_cache)
+            features = features_fn(real[0])
+        else:
+            features = reference_features(features_fn, key,
+                                          lambda: real_images()[0], use_cache)
+        protocol["num_real"] = len(features)  # a small dataset may hold fewer
+        return features
 
     values, protocol = {}, dict(data)
     inception_metrics = [m for m in metrics if m in ("fid", "kid", "pr", "dc")]
@@ -197,7 +201,6 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         net = get_fid_inception(fid_weights, jit_compile, batch_size)
         protocol["inception"] = net.protocol()
         real_f = real_features(net, net.features)
-        protocol["num_real"] = len(real_f)  # a small dataset may hold fewer
         fake_f = net.features(fake)
         if "fid" in metrics:
             values["fid"] = M.fid_from_features(real_f, fake_f)
@@ -219,7 +222,8 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
             if name.startswith("score["):
                 values[name] = M.classifier_score(clf.predict_logits(fake))[0]
                 values[name + "_real"] = M.classifier_score(
-                    clf.predict_logits(real_images()[0][:n_real]))[0]
+                    clf.predict_logits(real_images()[0]))[0]
+                protocol["num_real"] = len(real_images()[0])
             else:
                 values[name] = M.fid_from_features(
                     real_features(clf, clf.features), clf.features(fake))
@@ -283,8 +287,11 @@ def main(argv=None):
     parser.add_argument("--num-classes", type=int, default=None,
                         help="label range for conditional models (default: from the data)")
     parser.add_argument("--fid-weights", default=None, help="FID Inception weights file")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--no-jit", action="store_true", help="run Inception without XLA")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="Inception batch (default: 16 on CPU, 64 on GPU)")
+    parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto",
+                        help="XLA for Inception; auto = only on GPU, where it helps "
+                        "(on CPU it halved the speed)")
     parser.add_argument("--no-cache", action="store_true", help="recompute real features")
     parser.add_argument("--kid-subsets", type=int, default=100)
     parser.add_argument("--kid-subset-size", type=int, default=1000)
@@ -327,7 +334,8 @@ def _run(args):
     result = evaluate_images(
         fake, metrics, dataset=dataset, num_real=args.num_real, split=args.split,
         data_dir=data_dir, real_seed=args.real_seed, fid_weights=args.fid_weights,
-        jit_compile=not args.no_jit, batch_size=args.batch_size,
+        jit_compile={"auto": None, "on": True, "off": False}[args.jit],
+        batch_size=args.batch_size,
         use_cache=not args.no_cache, kid_subsets=args.kid_subsets,
         kid_subset_size=args.kid_subset_size)
     result["protocol"].update({"generator": str(export), "seed": args.seed,

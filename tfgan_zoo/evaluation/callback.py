@@ -33,11 +33,12 @@ class MetricCallback(keras.callbacks.Callback):
     callbacks such as TensorBoard see them), to stdout, and, with
     `log_path`, as one JSON line per evaluation. Pass the trainer's
     `state` (any object with `.step`) so a resumed run counts from its
-    global step."""
+    global step. Other keyword arguments (num_real, fid_weights, batch_size,
+    kid_subsets, ...) go to `tfgan_zoo.evaluate.evaluate_images`."""
 
     def __init__(self, metric="fid", every_steps=1000, num_samples=500, dataset=None,
                  real=None, split="train", data_dir=None, seed=0, log_path=None,
-                 state=None, batch_size=100, **evaluate_kwargs):
+                 state=None, generate_batch_size=100, **evaluate_kwargs):
         super().__init__()
         from tfgan_zoo.evaluate import parse_metrics
         if int(every_steps) < 1:
@@ -45,7 +46,7 @@ class MetricCallback(keras.callbacks.Callback):
         self.metric = parse_metrics(metric)[0]
         self.every_steps, self.num_samples = int(every_steps), int(num_samples)
         self.dataset, self.real, self.split, self.data_dir = dataset, real, split, data_dir
-        self.seed, self.state, self.batch_size = seed, state, int(batch_size)
+        self.seed, self.state, self.batch_size = seed, state, int(generate_batch_size)
         self.log_path = Path(log_path) if log_path else None
         self.evaluate_kwargs = evaluate_kwargs
         self.history = []

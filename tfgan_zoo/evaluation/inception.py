@@ -122,6 +122,11 @@ class _ScriptObject:
     """A TorchScript module: pickle's BUILD fills its __dict__ with attributes."""
 
 
+class _StateDict(dict):
+    """`collections.OrderedDict` stand-in; a subclass so that the `_metadata`
+    attribute torch's state_dict() carries can be set on it."""
+
+
 class _LazyStorage:
     """A legacy file's storage: its bytes come after the pickled object."""
 
@@ -153,7 +158,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
     _ALLOWED = {("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
                 ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
                 ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
-                ("collections", "OrderedDict"): dict,
+                ("collections", "OrderedDict"): _StateDict,
                 ("torch.jit._pickle", "restore_type_tag"): lambda value, tag: value}
 
     def __init__(self, file, load_storage, source):
@@ -453,14 +458,21 @@ class FIDInception:
         feats = net.features(images)      # images float NHWC in [-1, 1] -> [N, 2048]
         net.protocol()                    # what to print beside every number
 
-    Batches are padded to `batch_size` so a compiled (XLA) graph is traced once.
+    Batches are padded to `batch_size` (default 16 on CPU, 64 on GPU) so the
+    graph is traced once per input size. `jit_compile=None` picks XLA only
+    when a GPU is visible: on CPU,
+    XLA's convolutions ran this net at about half the speed of TF's oneDNN
+    kernels (benchmarks/RESULTS_evaluation.md).
     """
 
-    def __init__(self, weights=None, jit_compile=True, batch_size=32):
+    def __init__(self, weights=None, jit_compile=None, batch_size=None):
         self.weights_path = find_fid_weights(weights)
         self.weights_sha256 = file_sha256(self.weights_path)
         self.model = build_fid_inception(load_fid_params(self.weights_path))
-        self.jit_compile, self.batch_size = bool(jit_compile), int(batch_size)
+        gpu = bool(tf.config.list_physical_devices("GPU"))
+        self.jit_compile = gpu if jit_compile is None else bool(jit_compile)
+        # On CPU, batches beyond 16 ran slower (activations leave the caches).
+        self.batch_size = int(batch_size or (64 if gpu else 16))
         self._forward = tf.function(lambda x: self.model(x, training=False),
                                     jit_compile=self.jit_compile)
 
@@ -494,7 +506,9 @@ def _cached_inception(path, jit_compile, batch_size):
     return FIDInception(path, jit_compile, batch_size)
 
 
-def get_fid_inception(weights=None, jit_compile=True, batch_size=32) -> FIDInception:
-    """A shared FIDInception per weights file (building one reads 87 MB)."""
+def get_fid_inception(weights=None, jit_compile=None, batch_size=None) -> FIDInception:
+    """A shared FIDInception per weights file and settings (building one
+    reads 87 MB)."""
     return _cached_inception(str(find_fid_weights(weights).resolve()),
-                             bool(jit_compile), int(batch_size))
+                             None if jit_compile is None else bool(jit_compile),
+                             None if batch_size is None else int(batch_size))
