@@ -25,18 +25,18 @@ class GAN(AdversarialModel):
     Args:
         g_hidden, d_hidden: widths of the hidden layers.
         dropout: dropout rate in the discriminator.
-        k: discriminator steps per generator step (Algorithm 1's k).
+        n_critic: discriminator steps per generator step (Algorithm 1's k).
         generator_loss: "non_saturating" (default) or "minimax".
     """
 
     def __init__(self, *, g_hidden=(256, 512, 1024), d_hidden=(512, 256),
-                 dropout=0.3, k=1, generator_loss="non_saturating", **kwargs):
-        super().__init__(n_critic=k, **kwargs)
+                 dropout=0.3, generator_loss="non_saturating", **kwargs):
+        super().__init__(**kwargs)
         if generator_loss not in GENERATOR_LOSSES:
             raise UserError(f"unknown generator_loss '{generator_loss}': choose "
                             f"{' or '.join(GENERATOR_LOSSES)}")
         self.g_hidden, self.d_hidden = tuple(g_hidden), tuple(d_hidden)
-        self.dropout, self.k, self.generator_loss = dropout, k, generator_loss
+        self.dropout, self.generator_loss = dropout, generator_loss
         self.generator_loss_fn = GENERATOR_LOSSES[generator_loss]
         self.generator = networks.mlp_generator(
             self.latent_dim, self.image_shape, self.g_hidden)
