@@ -153,6 +153,17 @@ class AdversarialModel(keras.Model):
         """The networks an exported generator needs (not the discriminator)."""
         return [self.generator]
 
+    def export_endpoints(self, batch_size=None):
+        """SavedModel signatures beyond serving_default, sample and
+        interpolate (a list of `tfgan_zoo.export.saved_model.Endpoint`)."""
+        return []
+
+    def lite_model(self):
+        """What the TFLite export converts: the model itself, or a view with
+        the same generator interface whose inputs TFLite's built-in ops can
+        read (a text model takes a caption embedding, not a string)."""
+        return self
+
     def call(self, inputs, training=False):
         if not isinstance(inputs, dict):
             inputs = {"z": inputs}

@@ -161,6 +161,8 @@ def endpoints(model, batch_size=None, names=None):
             + " -> B * steps images along the spherical path from each z_start "
             "to its z_end (pair-major), and the latents"))
 
+    # Signatures only some models have, e.g. a text model's `interpolate_text`.
+    found += getattr(model, "export_endpoints", lambda batch_size: [])(batch_size)
     if names is not None:
         found = [e for e in found if e.name in set(names)]
     return found

@@ -90,6 +90,13 @@ def _rows(inputs, i):
 
 
 # --------------------------------------------------------------- conversion
+def lite_model(model):
+    """What is converted: the model's `lite_model()` view where it has one
+    (a text model takes a caption embedding instead of a string, which no
+    built-in op can read), else the model itself."""
+    return getattr(model, "lite_model", lambda: model)()
+
+
 def batch_one_saved_model(model, directory):
     """Write the `serving_default` endpoint at a fixed batch of 1, the
     converter's input."""
@@ -106,6 +113,7 @@ def convert(model, quantize="none", representative=None, integer_only=True,
     if quantize not in QUANTIZATIONS:
         raise UserError(f"unknown quantization '{quantize}': choose "
                         f"{', '.join(QUANTIZATIONS)}")
+    model = lite_model(model)
     if saved_model_dir is None:
         with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
             return convert(model, quantize, representative, integer_only,
@@ -255,6 +263,7 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
     generator on `measure_inputs` held-out inputs. Returns
     ({variant: bytes}, info for the model card)."""
     config = sm._config_dict(config)
+    model = lite_model(model)
     reference_inputs = model.example_inputs(measure_inputs, seed=seed + 1_000_003)
     reference = model.generate_from(
         {k: tf.convert_to_tensor(v) for k, v in reference_inputs.items()}).numpy()
