@@ -17,6 +17,7 @@ MODELS = {
     "wgan": "tfgan_zoo.models.wgan:WGAN",
     "wgan_gp": "tfgan_zoo.models.wgan_gp:WGANGP",
     "lsgan": "tfgan_zoo.models.lsgan:LSGAN",
+    "stackgan": "tfgan_zoo.models.stackgan:StackGAN",
 }
 
 

@@ -1,0 +1,294 @@
+"""StackGAN: Zhang et al. 2017, "StackGAN: Text to Photo-realistic Image
+Synthesis with Stacked Generative Adversarial Networks".
+
+Two stages, trained one after the other (sec. 3):
+
+- **Conditioning augmentation** (sec. 3.1). The text embedding phi_t gives
+  mu and log sigma^2 through a fully connected layer; the generator is
+  conditioned on c = mu + sigma * eps, eps ~ N(0, I), and pays
+  lambda * KL(N(mu, sigma^2) || N(0, I)) (eq. 4, lambda = 1). At inference
+  c = mu, so an exported model is a deterministic function of (text, z).
+- **Stage-I** (sec. 3.2) draws a low-resolution image (64x64 in the paper)
+  from [c, z]: a projection to 4x4, then nearest-neighbour upsampling +
+  3x3 convolution blocks.
+- **Stage-II** (sec. 3.3) refines Stage-I's output at 4x its size (256x256):
+  it encodes the Stage-I image down 4x, joins the text again through its
+  own conditioning augmentation, runs residual blocks and upsamples 16x. It
+  takes no z; Stage-I is frozen while it trains.
+- Both stages' discriminators are **matching-aware** (sec. 3.2, after
+  Reed et al. 2016): real image + right text is real; real image + wrong
+  text and fake + right text are fake. The text enters as a compressed
+  embedding tiled over the 4x4 feature map.
+
+`stage=1` builds and trains Stage-I at `image_shape`; `stage=2` builds the
+whole stack, Stage-I at a quarter of `image_shape` (loaded from the
+`stage1_run` directory before training) and Stage-II at `image_shape`.
+`python -m tfgan_zoo.recipes.stackgan` runs encoder, Stage-I and Stage-II.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers, ops
+import tensorflow as tf
+
+from tfgan_zoo import losses, networks
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.text import losses as text_losses
+from tfgan_zoo.text.conditional import TextConditionalModel
+
+
+# ------------------------------------------------------------------ networks
+def _bn():
+    return networks.batch_norm()
+
+
+def conditioning_augmentation(embedding, condition_dim, eps, name):
+    """(c, mu, logvar): c = mu + exp(logvar / 2) * eps (Zhang et al. sec. 3.1)."""
+    stats = layers.Dense(2 * condition_dim, dtype="float32", name=f"{name}_fc")(embedding)
+    mu, logvar = stats[:, :condition_dim], stats[:, condition_dim:]
+    c = mu + ops.exp(0.5 * logvar) * eps
+    return c, mu, logvar
+
+
+def up_block(x, width):
+    """Nearest-neighbour 2x upsampling, 3x3 convolution, batch norm, ReLU."""
+    x = layers.UpSampling2D(2, interpolation="nearest")(x)
+    x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+    return layers.ReLU()(_bn()(x))
+
+
+def residual_block(x, width):
+    y = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+    y = layers.ReLU()(_bn()(y))
+    y = _bn()(layers.Conv2D(width, 3, padding="same", use_bias=False)(y))
+    return layers.ReLU()(layers.Add()([x, y]))
+
+
+def tile(vector, size):
+    """[B, D] -> [B, size, size, D] (spatial replication of a text code)."""
+    x = layers.Reshape((1, 1, vector.shape[-1]))(vector)
+    return layers.UpSampling2D(size, interpolation="nearest")(x) if size > 1 else x
+
+
+def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
+                     name="stage1_generator"):
+    """[phi_t, z, eps] -> (image, mu, logvar). `ngf` is the width at full
+    resolution; it doubles at each stage back to 4x4 (64 -> 1024 for the
+    paper's 64x64)."""
+    size, channels = image_shape[0], image_shape[2]
+    stages = int(math.log2(size // 4))
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    z = keras.Input((latent_dim,), name="z")
+    eps = keras.Input((condition_dim,), name="eps")
+    c, mu, logvar = conditioning_augmentation(embedding, condition_dim, eps, "ca1")
+    width = ngf * 2 ** stages
+    x = layers.Dense(4 * 4 * width, use_bias=False)(layers.Concatenate()([c, z]))
+    x = layers.ReLU()(_bn()(layers.Reshape((4, 4, width))(x)))
+    for _ in range(stages):
+        width //= 2
+        x = up_block(x, width)
+    x = layers.Conv2D(channels, 3, padding="same")(x)
+    image = layers.Activation("tanh", dtype="float32")(x)
+    return keras.Model([embedding, z, eps], [image, mu, logvar], name=name)
+
+
+def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_blocks,
+                     name="stage2_generator"):
+    """[Stage-I image, phi_t, eps] -> (image at 4x, mu, logvar): encode the
+    Stage-I image 4x down, join the tiled text code, residual blocks, then
+    upsample 16x (Zhang et al. sec. 3.3, Fig. 2)."""
+    size, channels = image_shape[0], image_shape[2]
+    low = size // 4
+    stage1_image = keras.Input((low, low, channels), name="stage1_image")
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    eps = keras.Input((condition_dim,), name="eps")
+    c, mu, logvar = conditioning_augmentation(embedding, condition_dim, eps, "ca2")
+    x = layers.ReLU()(layers.Conv2D(ngf, 3, padding="same")(stage1_image))
+    for width in (2 * ngf, 4 * ngf):
+        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(_bn()(x))
+    x = layers.Concatenate()([x, tile(c, max(low // 4, 1))])
+    x = layers.Conv2D(4 * ngf, 3, padding="same", use_bias=False)(x)
+    x = layers.ReLU()(_bn()(x))
+    for _ in range(residual_blocks):
+        x = residual_block(x, 4 * ngf)
+    for width in (2 * ngf, ngf, ngf // 2, ngf // 4):
+        x = up_block(x, max(width, 4))
+    x = layers.Conv2D(channels, 3, padding="same")(x)
+    image = layers.Activation("tanh", dtype="float32")(x)
+    return keras.Model([stage1_image, embedding, eps], [image, mu, logvar], name=name)
+
+
+def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf,
+                           name="discriminator"):
+    """[image, phi_t] -> logit. Strided 4x4 convolutions down to 4x4 (batch
+    norm after the first), then the compressed text tiled and joined, a
+    3x3 convolution and a 4x4 one to a single logit."""
+    size = image_shape[0]
+    image = keras.Input(image_shape, name="image")
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    width, x = ndf, image
+    if size == 4:
+        x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 3, padding="same")(x))
+    first = True
+    while size > 4:
+        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=not first)(x)
+        if not first:
+            x = _bn()(x)
+        x = layers.LeakyReLU(0.2)(x)
+        first, size, width = False, size // 2, width * 2
+    width = x.shape[-1]
+    text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim)(embedding))
+    x = layers.Concatenate()([x, tile(text, 4)])
+    x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+    x = layers.LeakyReLU(0.2)(_bn()(x))
+    x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(x)
+    logit = layers.Flatten(dtype="float32", name="logit")(x)
+    return keras.Model([image, embedding], logit, name=name)
+
+
+# --------------------------------------------------------------------- model
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class StackGAN(TextConditionalModel):
+    """StackGAN Stage-I (`stage=1`) or the Stage-I + Stage-II stack (`stage=2`).
+
+    Args:
+        stage: 1 trains Stage-I at image_shape; 2 trains Stage-II at
+            image_shape over a frozen Stage-I at a quarter of it.
+        ngf, ndf: generator / discriminator width of this stage.
+        stage1_ngf: Stage-I generator width inside a stage-2 model.
+        condition_dim: size of c, the augmented text code (N_g).
+        discriminator_condition_dim: the discriminator's compressed text (N_d).
+        kl_weight: lambda of eq. 4.
+        residual_blocks: Stage-II residual blocks.
+        stage1_run: run directory of the trained Stage-I (stage 2).
+    """
+
+    loss_names = ("d_loss", "g_loss", "kl")
+    # Small enough for the registry tests: 16x16 from a 4x4 Stage-I.
+    test_config = {"stage": 2, "ngf": 8, "ndf": 8, "stage1_ngf": 8, "condition_dim": 8,
+                   "discriminator_condition_dim": 8, "word_dim": 8, "text_hidden": 8,
+                   "embedding_dim": 16, "residual_blocks": 1}
+
+    def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
+                 discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
+                 stage1_run=None, **kwargs):
+        super().__init__(**kwargs)
+        if stage not in (1, 2):
+            raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
+        self.stage, self.kl_weight = int(stage), float(kl_weight)
+        self.condition_dim = int(condition_dim)
+        self.stage1_run = stage1_run
+        self.stage1_ngf = int(stage1_ngf)
+        height, width, channels = self.image_shape
+        smallest = 4 if stage == 1 else 16
+        if height != width or height < smallest or height & (height - 1):
+            raise UserError(f"StackGAN Stage-{'I' * stage} needs a square power-of-two "
+                            f"image size of at least {smallest}, got {height}x{width}: "
+                            "pass --image-size (Stage-II is 4x Stage-I)")
+        if stage == 1:
+            self.generator = stage1_generator(self.image_shape, self.embedding_dim,
+                                              self.condition_dim, self.latent_dim, ngf)
+        else:
+            low = (height // 4, width // 4, channels)
+            self.stage1_generator = stage1_generator(
+                low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf)
+            self.stage1_generator.trainable = False
+            self.generator = stage2_generator(self.image_shape, self.embedding_dim,
+                                              self.condition_dim, ngf, residual_blocks)
+        self.discriminator = matching_discriminator(
+            self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf)
+
+    # ----------------------------------------------------------- generation
+    def _eps(self, batch, seed=None):
+        shape = [batch, self.condition_dim]
+        return (tf.zeros(shape) if seed is None
+                else tf.random.stateless_normal(shape, seed))
+
+    def stage1_images(self, embedding, z, eps=None):
+        """Stage-I's images (the frozen Stage-I of a stage-2 model)."""
+        network = self.generator if self.stage == 1 else self.stage1_generator
+        batch = tf.shape(embedding)[0]
+        eps = self._eps(batch) if eps is None else eps
+        return network([embedding, z, eps], training=False)[0]
+
+    def generate_from_embedding(self, embedding, inputs, training=False):
+        z, batch = inputs["z"], tf.shape(embedding)[0]
+        if self.stage == 1:
+            return self.generator([embedding, z, self._eps(batch)], training=training)[0]
+        low = self.stage1_images(embedding, z)
+        return self.generator([low, embedding, self._eps(batch)], training=training)[0]
+
+    def discriminate(self, images, inputs=None, training=False):
+        embedding = inputs.get("embedding")
+        if embedding is None:
+            embedding = self.embed(inputs["text"])
+        return self.discriminator([images, embedding], training=training)
+
+    def image_networks(self):
+        if self.stage == 1:
+            return [self.generator]
+        return [self.stage1_generator, self.generator]
+
+    # -------------------------------------------------------------- training
+    def train_step(self, data):
+        real, features = self.unpack(data)
+        text = self.captions(features)
+        batch = tf.shape(real)[0]
+        z = self.sample_noise(batch)
+        if self.stage == 2:  # Stage-I is fixed while Stage-II trains (sec. 3.3)
+            low = self.stage1_images(text.right, z, self._eps(batch, self.next_seed()))
+        # One generator pass serves both updates; D sees it without gradient.
+        with tf.GradientTape() as g_tape:
+            eps = self._eps(batch, self.next_seed())
+            if self.stage == 1:
+                fake, mu, logvar = self.generator([text.right, z, eps], training=True)
+            else:
+                fake, mu, logvar = self.generator([low, text.right, eps], training=True)
+        # D: real/right is real; real/wrong and fake/right are fake.
+        with tf.GradientTape() as tape:
+            d_loss = text_losses.matching_aware_discriminator_loss(
+                self.discriminator([real, text.right], training=True),
+                self.discriminator([real, text.wrong], training=True),
+                self.discriminator([tf.stop_gradient(fake), text.right], training=True),
+                mismatch=text.mismatch, reduce=self.reduce)
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        # G: fool D with the right text, plus lambda * KL (eq. 4 / eq. 6).
+        with g_tape:
+            kl = text_losses.kl_divergence(mu, logvar, reduce=self.reduce)
+            g_loss = losses.non_saturating_generator_loss(
+                self.discriminator([fake, text.right], training=True),
+                reduce=self.reduce) + self.kl_weight * kl
+        self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
+
+    def load_pretrained(self):
+        """Stage-I: the trained text encoder. Stage-II: also the trained
+        Stage-I generator (and the encoder it was trained with) from
+        `stage1_run`."""
+        super().load_pretrained()
+        if self.stage == 1 or not self.stage1_run:
+            return
+        from tfgan_zoo.trainer import load_run
+        source, _ = load_run(self.stage1_run)
+        expected = tuple(self.stage1_generator.outputs[0].shape[1:])
+        if (not isinstance(source, StackGAN) or source.stage != 1
+                or source.image_shape != expected):
+            raise UserError(f"{self.stage1_run} is not a StackGAN Stage-I run at "
+                            f"{expected[0]}x{expected[1]}: pass the Stage-I run directory "
+                            "(Stage-II is 4x Stage-I)")
+        mine = {"latent_dim": self.latent_dim, "condition_dim": self.condition_dim,
+                "ngf": self.stage1_ngf, "vocabulary": self.vocabulary,
+                "embedding_dim": self.embedding_dim, "max_length": self.max_length}
+        theirs = {"latent_dim": source.latent_dim, "condition_dim": source.condition_dim,
+                  "ngf": source.get_config().get("ngf", 64), "vocabulary": source.vocabulary,
+                  "embedding_dim": source.embedding_dim, "max_length": source.max_length}
+        changed = [k for k in mine if mine[k] != theirs[k]]
+        if changed:
+            raise UserError(f"the Stage-I run {self.stage1_run} has a different "
+                            f"{', '.join(changed)}: pass the same settings to Stage-II")
+        self.stage1_generator.set_weights(source.generator.get_weights())
+        self.text_encoder.set_weights(source.text_encoder.get_weights())

@@ -1,0 +1,267 @@
+"""What every text-to-image GAN shares: the caption goes in as a string.
+
+`TextConditionalModel` holds the tokenizer and the text encoder (trained by
+`tfgan_zoo.text.encoder`, frozen here, as the pretrained char-CNN-RNN is in
+Reed et al. 2016 and Zhang et al. 2017). Its generator's named inputs are
+
+    text  tf.string [B]          a caption, tokenized inside the graph
+    z     float32 [B, latent]    noise
+
+so a SavedModel answers a plain string. TFLite has no string ops, so the
+phone model (`lite_model()`) takes the caption's embedding instead:
+`embedding` float32 [1, embedding_dim] and `z`. Training batches are
+`(images, features)` from a captioned dataset (`shapes_captions`,
+`captions:DIR`): `features["tokens"]` int32 [B, K, L] holds K captions per
+image, of which each step uses one at random, and `features["class"]`
+tells which pairs really mismatch.
+"""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+import keras
+
+from tfgan_zoo.core import AdversarialModel
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.text import encoder, shapes
+
+# One step's conditioning: the chosen captions' embeddings, the embeddings
+# of mismatched captions (the batch rolled by one), and 1 where the
+# mismatched caption really describes another kind of scene.
+Captions = collections.namedtuple("Captions", "right wrong mismatch tokens")
+
+
+class TextConditionalModel(AdversarialModel):
+    """Base of the text-to-image GANs.
+
+    Args:
+        vocabulary: words of the tokenizer (default: the shapes dataset's).
+        max_length: tokens per caption.
+        word_dim, text_hidden, embedding_dim: text encoder sizes.
+        text_encoder: directory of a trained encoder (`tfgan_zoo.text.encoder`)
+            whose weights are loaded before training; None trains the GAN
+            over an untrained (random, frozen) encoder.
+        sample_captions: captions of the sample grids and example inputs.
+    """
+
+    def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
+                 text_hidden=128, embedding_dim=128, text_encoder=None,
+                 sample_captions=None, **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary = tuple(vocabulary) if vocabulary else shapes.VOCABULARY
+        self.max_length = int(max_length)
+        self.word_dim, self.text_hidden = int(word_dim), int(text_hidden)
+        self.embedding_dim = int(embedding_dim)
+        self.text_encoder_path = text_encoder
+        if sample_captions:
+            self.sample_captions = tuple(str(c) for c in sample_captions)
+        elif self.vocabulary == shapes.VOCABULARY:
+            self.sample_captions = tuple(shapes.example_captions(8))
+        else:
+            self.sample_captions = (" ".join(self.vocabulary[:8]),)
+        self.vectorizer = encoder.make_vectorizer(self.vocabulary, self.max_length)
+        self.text_encoder = encoder.text_encoder(
+            len(self.vocabulary) + 2, self.max_length, self.word_dim, self.text_hidden,
+            self.embedding_dim)
+        self.text_encoder.trainable = False
+
+    # ------------------------------------------------------------ captions
+    def tokenize(self, text):
+        """Word ids [B, max_length] of a string tensor. Eagerly, an empty or
+        all-unknown caption raises UserError; in a graph (an exported
+        model) it fails the request with the same explanation."""
+        text = tf.convert_to_tensor(text)
+        if text.dtype != tf.string:
+            raise UserError(f"captions must be strings, got {text.dtype.name}")
+        tokens = tf.cast(self.vectorizer(tf.reshape(text, [-1])), tf.int32)
+        if tf.executing_eagerly():
+            encoder.check_tokens(tokens.numpy(), text.numpy())
+            return tokens
+        with tf.control_dependencies([encoder.graph_check_tokens(tokens)]):
+            return tf.identity(tokens)
+
+    def embed(self, text):
+        """Caption embeddings float32 [B, embedding_dim] of strings."""
+        return self.text_encoder(self.tokenize(text), training=False)
+
+    def embed_tokens(self, tokens):
+        return self.text_encoder(tokens, training=False)
+
+    def captions(self, features):
+        """The step's `Captions` from a batch's features (see module doc)."""
+        tokens = encoder.choose_captions(features["tokens"], self.next_seed())
+        right = self.embed_tokens(tokens)
+        classes = tf.reshape(features["class"], [-1])
+        mismatch = tf.cast(tf.not_equal(classes, tf.roll(classes, 1, 0)), tf.float32)
+        return Captions(right, tf.roll(right, 1, 0), mismatch, tokens)
+
+    def unpack(self, data):
+        if (not isinstance(data, (tuple, list)) or len(data) != 2
+                or not isinstance(data[1], dict) or "tokens" not in data[1]):
+            raise UserError(f"{type(self).__name__} is trained on captioned images: use "
+                            "--dataset shapes_captions (or captions:DIR for CUB/Oxford-102)")
+        return data[0], data[1]
+
+    # ---------------------------------------------------- generator inputs
+    def generator_input_spec(self):
+        return {"text": tf.TensorSpec([None], tf.string, name="text"),
+                "z": tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")}
+
+    def example_inputs(self, n, seed=0):
+        inputs = super().example_inputs(n, seed)
+        inputs["text"] = np.array([self.sample_captions[i % len(self.sample_captions)]
+                                   for i in range(n)])
+        return inputs
+
+    def generate_from(self, inputs, training=False):
+        """Images from `text` (or a precomputed `embedding`) and `z`."""
+        inputs = dict(inputs)
+        embedding = inputs.pop("embedding", None)
+        if embedding is None:
+            embedding = self.embed(inputs.pop("text"))
+        else:
+            inputs.pop("text", None)
+        return self.generate_from_embedding(tf.cast(embedding, tf.float32), inputs,
+                                            training=training)
+
+    def generate_from_embedding(self, embedding, inputs, training=False):
+        """Images in [-1, 1] from caption embeddings and the other inputs."""
+        raise NotImplementedError
+
+    def sample(self, num, seed=0, text=None, **inputs):
+        if text is not None:
+            text = [text] if isinstance(text, str) else list(text)
+            inputs["text"] = np.array([text[i % len(text)] for i in range(num)])
+        return super().sample(num, seed=seed, **inputs)
+
+    def interpolate_captions(self, start, end, steps=8, seed=0, z=None):
+        """GAN-INT's interpolation (Reed et al. 2016, sec. 4.3): images along
+        the straight line from the embedding of caption `start` to that of
+        `end`, with the noise held fixed. Returns numpy [steps, H, W, C]."""
+        a, b = self.embed([start]), self.embed([end])
+        t = tf.linspace(0.0, 1.0, steps)[:, None]
+        if z is None:
+            z = self.example_inputs(1, seed)["z"]
+        z = np.repeat(np.asarray(z, np.float32).reshape(1, -1), steps, 0)
+        return self.generate_from({"embedding": a * (1 - t) + b * t,
+                                   "z": tf.constant(z)}).numpy()
+
+    def example_data(self, n, seed=0):
+        """n random training examples in the layout `train_step` reads (the
+        registry tests train every model on such a batch)."""
+        rng = np.random.default_rng(seed)
+        images = rng.uniform(-1, 1, (n,) + self.image_shape).astype("float32")
+        tokens = rng.integers(2, len(self.vocabulary) + 2, (n, 2, self.max_length))
+        tokens[:, :, self.max_length // 2:] = 0
+        y0x0 = rng.uniform(0, 0.5, (n, 2, 2))
+        bbox = np.concatenate([y0x0, y0x0 + 0.4], -1).astype("float32")
+        return images, {"tokens": tokens.astype("int32"),
+                        "class": (np.arange(n) % 4).astype("int32"),
+                        "attributes": np.zeros((n, len(shapes.ATTRIBUTES)), "int32"),
+                        "bbox": bbox}
+
+    # --------------------------------------------------- training and export
+    def build_for_training(self):
+        super().build_for_training()
+        self.load_pretrained()
+
+    def load_pretrained(self):
+        """Load the trained text encoder named by `text_encoder`, if any."""
+        if not self.text_encoder_path:
+            return
+        config = encoder.encoder_config(self.text_encoder_path)
+        mine = {"vocabulary": list(self.vocabulary), "max_length": self.max_length,
+                "word_dim": self.word_dim, "text_hidden": self.text_hidden,
+                "embedding_dim": self.embedding_dim}
+        changed = [k for k, v in mine.items() if config[k] != v]
+        if changed:
+            raise UserError(f"the text encoder in {self.text_encoder_path} has a different "
+                            f"{', '.join(changed)} than this model: pass the encoder's "
+                            "settings (tfgan_zoo.text.encoder.model_args) or retrain it")
+        self.text_encoder.load_weights(str(Path(self.text_encoder_path) / encoder.WEIGHTS_FILE))
+
+    def text_networks(self):
+        return [self.vectorizer, self.text_encoder]
+
+    def image_networks(self):
+        """The networks that turn an embedding (and noise) into images."""
+        return [self.generator]
+
+    def export_networks(self):
+        return self.text_networks() + self.image_networks()
+
+    def lite_model(self):
+        return EmbeddingInputs(self)
+
+    def export_endpoints(self, batch_size=None):
+        """`interpolate_text`: text_start [B], text_end [B], steps, z [B, nz]
+        -> B * steps images along the line between the two captions'
+        embeddings (pair-major), the noise fixed per pair."""
+        from tfgan_zoo.export import saved_model as sm
+
+        def interpolate_text(inputs):
+            steps = tf.cast(tf.reshape(inputs["steps"], []), tf.int32)
+            a, b = self.embed(inputs["text_start"]), self.embed(inputs["text_end"])
+            t = tf.linspace(0.0, 1.0, steps)[None, :, None]
+            path = tf.reshape(a[:, None] * (1.0 - t) + b[:, None] * t,
+                              [-1, self.embedding_dim])
+            z = tf.repeat(inputs["z"], steps, axis=0)
+            return sm.serving_outputs(self.generate_from({"embedding": path, "z": z}))
+
+        images = [None] + list(self.image_shape)
+        example = self.example_inputs(2, seed=0)
+        return [sm.Endpoint(
+            "interpolate_text", interpolate_text,
+            {"text_start": tf.TensorSpec([batch_size], tf.string, name="text_start"),
+             "text_end": tf.TensorSpec([batch_size], tf.string, name="text_end"),
+             "steps": tf.TensorSpec(None, tf.int32, name="steps"),
+             "z": tf.TensorSpec([batch_size, self.latent_dim], tf.float32, name="z")},
+            {"images": tf.TensorSpec(images, tf.uint8, name="images"),
+             "images_float": tf.TensorSpec(images, tf.float32, name="images_float")},
+            {"text_start": example["text"][:1], "text_end": example["text"][1:2],
+             "steps": np.int32(3), "z": example["z"][:1]},
+            "text_start [B], text_end [B], steps (scalar), z [B, latent_dim] -> "
+            "B * steps images along the line between the two captions' embeddings "
+            "(GAN-INT), pair-major")]
+
+
+class EmbeddingInputs:
+    """A text model seen from TFLite: `embedding` float32 [B, embedding_dim]
+    and `z` in, images out; the tokenizer and text encoder stay outside
+    (TFLite's built-in ops have no strings). Compute the embedding with
+    `model.embed([caption])`, or on a server."""
+
+    def __init__(self, model):
+        self.model = model
+        self.image_shape, self.latent_dim = model.image_shape, model.latent_dim
+        self.name = model.name
+
+    def generator_input_spec(self):
+        spec = self.model.generator_input_spec()
+        del spec["text"]
+        return {"embedding": tf.TensorSpec([None, self.model.embedding_dim], tf.float32,
+                                           name="embedding"), **spec}
+
+    def example_inputs(self, n, seed=0):
+        inputs = self.model.example_inputs(n, seed)
+        inputs["embedding"] = self.model.embed(inputs.pop("text")).numpy()
+        return inputs
+
+    def generate_from(self, inputs, training=False):
+        return self.model.generate_from(inputs, training=training)
+
+    def export_networks(self):
+        return self.model.image_networks()
+
+    def export_endpoints(self, batch_size=None):
+        return []
+
+    def lite_model(self):
+        return self
+
+    def get_config(self):
+        return self.model.get_config()

@@ -1,0 +1,44 @@
+"""Losses of the text-to-image GANs, as pure functions (see tfgan_zoo.losses).
+
+Each takes logits [B] or [B, ...] and hands a per-example [B] vector to
+`reduce` (models pass the global-batch mean).
+"""
+
+import tensorflow as tf
+
+
+def _xent(label, logits):
+    logits = tf.cast(logits, tf.float32)
+    logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
+    labels = tf.fill(tf.shape(logits), label)
+    return tf.reduce_mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits), 1)
+
+
+def matching_aware_discriminator_loss(real_right, real_wrong, fake_right, *,
+                                      mismatch=None, reduce=tf.reduce_mean):
+    """The matching-aware discriminator of GAN-CLS (Reed et al. 2016,
+    "Generative Adversarial Text to Image Synthesis", Algorithm 1), also
+    StackGAN's (Zhang et al. 2017, sec. 3):
+
+        L_D = -[ log D(x, h) + 1/2 (log(1 - D(x, h_wrong)) + log(1 - D(G(z, h), h))) ]
+
+    a real image with its own text is real; a real image with mismatched
+    text, and a fake with the right text, are fake. `mismatch` [B] (0 or 1)
+    drops the wrong-text term where the "wrong" caption in fact describes
+    the same kind of image.
+    """
+    wrong = _xent(0.0, real_wrong)
+    if mismatch is not None:
+        wrong = wrong * tf.cast(tf.reshape(mismatch, [-1]), tf.float32)
+    return reduce(_xent(1.0, real_right) + 0.5 * (wrong + _xent(0.0, fake_right)))
+
+
+def kl_divergence(mu, logvar, *, reduce=tf.reduce_mean):
+    """KL(N(mu, diag(sigma^2)) || N(0, I)) per example, the conditioning
+    augmentation regulariser of StackGAN (Zhang et al. 2017, eq. 4):
+
+        D_KL = 1/2 sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2)
+    """
+    mu, logvar = tf.cast(mu, tf.float32), tf.cast(logvar, tf.float32)
+    return reduce(0.5 * tf.reduce_sum(tf.square(mu) + tf.exp(logvar) - 1.0 - logvar, -1))
