@@ -320,6 +320,14 @@ class UnpairedImageToImageModel(ImageToImageModel):
         """Domain-B images -> domain A, float32 NHWC."""
         return tf.cast(self.generator_ba(images, training=training), tf.float32)
 
+    def cycle(self, real_a, real_b, training=True):
+        """Both translations and their way back: (fake_b, rec_a, fake_a,
+        rec_b) = (G_AB(a), G_BA(G_AB(a)), G_BA(b), G_AB(G_BA(b)))."""
+        fake_b = self.translate(real_a, training=training)
+        fake_a = self.translate_back(real_b, training=training)
+        return (fake_b, self.translate_back(fake_b, training=training),
+                fake_a, self.translate(fake_a, training=training))
+
     def build_networks(self):
         source, target = (tf.convert_to_tensor(x) for x in self.example_data(2))
         self.discriminator(self.translate(source), training=False)

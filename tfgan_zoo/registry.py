@@ -18,6 +18,10 @@ MODELS = {
     "wgan_gp": "tfgan_zoo.models.wgan_gp:WGANGP",
     "lsgan": "tfgan_zoo.models.lsgan:LSGAN",
     "stackgan": "tfgan_zoo.models.stackgan:StackGAN",
+    "pix2pix": "tfgan_zoo.models.pix2pix:Pix2Pix",
+    "cyclegan": "tfgan_zoo.models.cyclegan:CycleGAN",
+    "dualgan": "tfgan_zoo.models.dualgan:DualGAN",
+    "discogan": "tfgan_zoo.models.discogan:DiscoGAN",
 }
 
 
