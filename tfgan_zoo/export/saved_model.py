@@ -10,9 +10,6 @@ Every model gets the same endpoints, built from its `generator_input_spec`:
   the images and the `z` it drew.
 - `interpolate` (models that take `z`): `z_start`, `z_end` and `steps`;
   the images along the spherical path between each pair of latents.
-- `serving_uint8` (models that take an `image`, e.g. image-to-image):
-  `serving_default` with the float32 `image` in [-1, 1] replaced by a uint8
-  `image` in 0..255, as decoded from a PNG/JPEG, scaled here.
 
 Only the generator's variables and stock TensorFlow ops are saved, so the
 directory loads with plain `tf.saved_model.load`, and in TF Serving, without
@@ -117,22 +114,6 @@ def endpoints(model, batch_size=None, names=None):
         {k: _batch_spec(v, batch_size) for k, v in spec.items()}, outputs, example,
         "generator inputs " + ", ".join(spec) + " -> images (uint8 NHWC) and "
         "images_float ([-1, 1])")]
-
-    pixels = [k for k, v in spec.items() if k == "image" and v.dtype == tf.float32]
-    if pixels:
-        def from_uint8(inputs):
-            inputs = {k: tf.cast(v, tf.float32) / 127.5 - 1.0 if k in pixels else v
-                      for k, v in inputs.items()}
-            return serving_outputs(model.generate_from(inputs, training=False))
-
-        uint8_example = {k: np.clip(np.rint((v + 1.0) * 127.5), 0, 255).astype(np.uint8)
-                         if k in pixels else v for k, v in example.items()}
-        found.append(Endpoint(
-            "serving_uint8", from_uint8,
-            {k: _batch_spec(tf.TensorSpec(v.shape, tf.uint8) if k in pixels else v,
-                            batch_size, name=k) for k, v in spec.items()},
-            outputs, uint8_example,
-            "as serving_default, with image as uint8 in 0..255 (decoded pixels)"))
 
     if "z" in spec:
         def sample(inputs):
