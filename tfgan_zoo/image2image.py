@@ -17,7 +17,8 @@ two halves are drawn independently. `Data.image_shape` is the target shape
 constructor arguments `input_shape` (the source shape) and `paired`.
 
 Generator inputs, as sampled, served and exported: `{"image": float32
-[None, H, W, C_in] in [-1, 1]}` (plus `z` for models with `uses_latent`,
+[None, H, W, C_in] in [-1, 1]}` (`export_endpoints` adds `serving_uint8`,
+the same with uint8 pixels, and for unpaired models `translate_back`, B -> A) (plus `z` for models with `uses_latent`,
 e.g. MUNIT's style or BicycleGAN's z; those override the spec, example
 inputs and `generate_from`). `latent_dim` defaults to 0, which the export
 layer reads as "no `sample`/`interpolate` signatures".
@@ -181,6 +182,13 @@ class ImagePool(keras.layers.Layer):
 
 
 # ------------------------------------------------------------- base models
+def _image_outputs(shape, batch_size):
+    images = [batch_size, *shape]
+    return {"images": tf.TensorSpec(images, tf.uint8, name="images"),
+            "images_float": tf.TensorSpec(images, tf.float32, name="images_float")}
+
+
+
 def _shape(shape, what):
     try:
         shape = tuple(int(d) for d in shape)
@@ -286,8 +294,25 @@ class ImageToImageModel(AdversarialModel):
         raise UserError(f"{type(self).__name__} translates images: call "
                         "translate(images) or generate_from({'image': images})")
 
-    def sample(self, num, seed=0, **inputs):
-        return super().sample(num, seed=seed, **inputs)
+    # ------------------------------------------------------------- export
+    def export_endpoints(self, batch_size=None):
+        """`serving_uint8`: serving_default with `image` as uint8 pixels in
+        0..255 (as decoded from a PNG or JPEG), scaled to [-1, 1] in the graph."""
+        from tfgan_zoo.export.saved_model import Endpoint, serving_outputs
+        spec = self.generator_input_spec()
+
+        def from_uint8(inputs):
+            inputs = dict(inputs, image=tf.cast(inputs["image"], tf.float32) / 127.5 - 1.0)
+            return serving_outputs(self.generate_from(inputs, training=False))
+
+        inputs = {k: tf.TensorSpec([batch_size, *v.shape[1:]],
+                                   tf.uint8 if k == "image" else v.dtype, name=k)
+                  for k, v in spec.items()}
+        example = self.example_inputs(2, seed=0)
+        example["image"] = np.rint((example["image"] + 1.0) * 127.5).astype(np.uint8)
+        return [Endpoint("serving_uint8", from_uint8, inputs,
+                         _image_outputs(self.image_shape, batch_size), example,
+                         "as serving_default, with image as uint8 pixels in 0..255")]
 
     # ----------------------------------------------------------- training
     def unpack(self, data):
@@ -315,6 +340,26 @@ class UnpairedImageToImageModel(ImageToImageModel):
     def player_networks(self):
         return {"generator": [self.generator, self.generator_ba],
                 "discriminator": [self.discriminator_a, self.discriminator]}
+
+    def export_networks(self):
+        return [self.generator, self.generator_ba]
+
+    def export_endpoints(self, batch_size=None):
+        """Adds `translate_back`: float32 `image` of domain B in [-1, 1] ->
+        domain-A `images` (uint8) and `images_float`, through G_BA."""
+        from tfgan_zoo.export.saved_model import Endpoint, serving_outputs
+        found = super().export_endpoints(batch_size)
+        inputs = {"image": tf.TensorSpec([batch_size, *self.image_shape], tf.float32,
+                                         name="image")}
+        example = {"image": np.random.default_rng(0).uniform(
+            -1, 1, (2, *self.image_shape)).astype("float32")}
+        found.append(Endpoint(
+            "translate_back",
+            lambda x: serving_outputs(self.translate_back(x["image"], training=False)),
+            inputs, _image_outputs(self.input_shape, batch_size), example,
+            "image of domain B ([-1, 1]) -> images of domain A (the inverse "
+            "generator G_BA)"))
+        return found
 
     def translate_back(self, images, training=False):
         """Domain-B images -> domain A, float32 NHWC."""
