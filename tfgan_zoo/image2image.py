@@ -127,6 +127,10 @@ class ImagePool(keras.layers.Layer):
     """
 
     def __init__(self, image_shape, size=50, **kwargs):
+        # A float32 buffer under any mixed-precision policy: with a float16
+        # compute dtype Keras would autocast the buffer on read and the
+        # swap's tf.where would mix float16 and float32.
+        kwargs.setdefault("dtype", "float32")
         super().__init__(trainable=False, **kwargs)
         self.image_shape = tuple(int(d) for d in image_shape)
         self.size = int(size)
