@@ -22,6 +22,10 @@ MODELS = {
     "cyclegan": "tfgan_zoo.models.cyclegan:CycleGAN",
     "dualgan": "tfgan_zoo.models.dualgan:DualGAN",
     "discogan": "tfgan_zoo.models.discogan:DiscoGAN",
+    "munit": "tfgan_zoo.models.munit:MUNIT",
+    "bicyclegan": "tfgan_zoo.models.bicyclegan:BicycleGAN",
+    "srgan": "tfgan_zoo.models.srgan:SRGAN",
+    "context_encoder": "tfgan_zoo.models.context_encoder:ContextEncoder",
 }
 
 
