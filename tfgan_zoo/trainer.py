@@ -82,7 +82,8 @@ def make_optimizer(config: Config, learning_rate):
 def prepare_run_dir(config: Config, out: Path, chief: bool):
     """Write config.json, or check that an existing run is the same model."""
     path = out / "config.json"
-    if path.exists():
+    # Only a run with checkpoints has anything to lose to a changed config.
+    if path.exists() and CheckpointDir(out / "checkpoints").latest() is not None:
         saved = json.loads(path.read_text())
         current = json.loads(json.dumps(config.to_dict()))
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
