@@ -103,6 +103,21 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
                 "total_steps": self.total_steps, "decay_start": self.decay_start}
 
 
+def with_learning_rate(optimizer, learning_rate):
+    """A new, unbuilt copy of `optimizer` (a LossScaleOptimizer's inner one
+    too) with `learning_rate`, e.g. a schedule. Setting a schedule on an
+    existing optimizer would drop its learning-rate variable from a list
+    that TF checkpoints require to be append-only."""
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        config = optimizer.get_config()
+        return keras.optimizers.LossScaleOptimizer(
+            with_learning_rate(optimizer.inner_optimizer, learning_rate),
+            initial_scale=config["initial_scale"],
+            dynamic_growth_steps=config["dynamic_growth_steps"])
+    return type(optimizer).from_config({**optimizer.get_config(),
+                                        "learning_rate": learning_rate})
+
+
 # -------------------------------------------------------------- image pool
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class ImagePool(keras.layers.Layer):
@@ -263,12 +278,15 @@ class ImageToImageModel(AdversarialModel):
     def compile(self, **kwargs):
         super().compile(**kwargs)
         if self.total_steps is not None and self.decay_after is not None:
-            for player, optimizer in self.player_optimizers.items():
+            for player, optimizer in list(self.player_optimizers.items()):
                 per_step = self.updates_per_step(player)
-                total = self.total_steps * per_step
-                optimizer.learning_rate = LinearDecay(
+                schedule = LinearDecay(
                     float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
-                    total, int(self.decay_after * self.total_steps) * per_step)
+                    self.total_steps * per_step,
+                    int(self.decay_after * self.total_steps) * per_step)
+                self.player_optimizers[player] = with_learning_rate(optimizer, schedule)
+            self.g_optimizer = self.player_optimizers["generator"]
+            self.d_optimizer = self.player_optimizers["discriminator"]
 
     # --------------------------------------------------- generator inputs
     def generator_input_spec(self):
@@ -389,3 +407,85 @@ class UnpairedImageToImageModel(ImageToImageModel):
         forward = l1_loss(self.translate_back(self.translate(source)), source)
         backward = l1_loss(self.translate(self.translate_back(target)), target)
         return float(forward), float(backward)
+
+
+# ------------------------------------------------------------ measurement
+def evaluate_translation(model, dataset, *, image_size=None, channels=None,
+                         data_dir=None, split="test", num=None, batch_size=32,
+                         y_channel=False, crop_border=0):
+    """Translate the held-out pairs of `dataset` and measure the result.
+
+    Returns (metrics, (sources, outputs, targets)) with numpy images in
+    [-1, 1]. Metrics: `num_pairs`; PSNR, SSIM and MAE of outputs against
+    targets when the split is paired (`tfgan_zoo.evaluation.image_metrics`;
+    `y_channel`/`crop_border` give the super-resolution protocol); for
+    unpaired models also the cycle-reconstruction L1 of both domains,
+    |G_BA(G_AB(a)) - a| and |G_AB(G_BA(b)) - b| (`cycle_l1_a`, `cycle_l1_b`)."""
+    from tfgan_zoo.data import load_dataset
+    from tfgan_zoo.evaluation.metrics import image_metrics
+
+    data = load_dataset(dataset, batch_size=batch_size, image_size=image_size,
+                        channels=channels, data_dir=data_dir, split=split,
+                        shuffle=False, repeat=False, drop_remainder=False, cache=False)
+    sources, outputs, targets = [], [], []
+    seen = 0
+    for source, target in data.dataset:
+        if num is not None and seen >= num:
+            break
+        sources.append(source.numpy())
+        targets.append(target.numpy())
+        outputs.append(model.translate(source, training=False).numpy())
+        seen += len(source)
+    sources, outputs, targets = (np.concatenate(x)[:num] for x in
+                                 (sources, outputs, targets))
+    metrics = {"dataset": dataset, "split": split, "num_pairs": int(len(sources))}
+    if data.model_args.get("paired", True):
+        metrics.update(image_metrics(outputs, targets, y_channel=y_channel,
+                                     crop_border=crop_border))
+    if isinstance(model, UnpairedImageToImageModel):
+        cycle = [], []
+        for i in range(0, len(sources), batch_size):
+            a, b = sources[i:i + batch_size], targets[i:i + batch_size]
+            rec_a = model.translate_back(model.translate(a)).numpy()
+            rec_b = model.translate(model.translate_back(b)).numpy()
+            cycle[0].append(np.abs(rec_a - a).reshape(len(a), -1).mean(1))
+            cycle[1].append(np.abs(rec_b - b).reshape(len(b), -1).mean(1))
+        metrics["cycle_l1_a"] = float(np.concatenate(cycle[0]).mean())
+        metrics["cycle_l1_b"] = float(np.concatenate(cycle[1]).mean())
+    return metrics, (sources, outputs, targets)
+
+
+def _display(images, shape):
+    """Images resized (nearest) and tiled to `shape` for a side-by-side grid."""
+    images = tf.convert_to_tensor(images)
+    if tuple(images.shape[1:3]) != tuple(shape[:2]):
+        images = tf.image.resize(images, shape[:2], method="nearest")
+    if images.shape[-1] == 1 and shape[-1] == 3:
+        images = tf.image.grayscale_to_rgb(images)
+    return images.numpy()
+
+
+def write_translation_report(model, config, num_shown=8, **kwargs):
+    """After training: measure on the held-out split of the run's dataset and
+    write RUN/metrics.json (read into exported model cards) and
+    RUN/translations.png (rows: source, output, target). Returns the metrics."""
+    import json
+    from pathlib import Path
+
+    from tfgan_zoo.images import save_grid, write_atomic
+
+    metrics, (sources, outputs, targets) = evaluate_translation(
+        model, config.dataset, image_size=config.image_size, channels=config.channels,
+        data_dir=config.data_dir, **kwargs)
+    out = Path(config.out)
+    write_atomic(out / "metrics.json", json.dumps(metrics, indent=2).encode())
+    shown = min(num_shown, len(sources))
+    shape = model.image_shape
+    grid = np.concatenate([_display(sources[:shown], shape), outputs[:shown],
+                           _display(targets[:shown], shape)])
+    save_grid(out / "translations.png", grid, rows=3,
+              scale=max(1, 128 // shape[0]))
+    summary = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                        for k, v in metrics.items())
+    print(f"Held-out translation ({summary}); grid in {out / 'translations.png'}")
+    return metrics

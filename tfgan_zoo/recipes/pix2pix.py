@@ -1,0 +1,22 @@
+"""Isola et al. 2017: pix2pix on the embedded edges2photo pairs (Canny edges ->
+colour photo patches cut from scikit-image/scikit-learn photos, offline) at
+32x32, U-Net + PatchGAN, lambda_L1 = 100, Adam 2e-4 (beta_1 0.5). Afterwards
+PSNR, SSIM and MAE on the held-out photos go to RUN/metrics.json and a
+source | output | target grid to RUN/translations.png."""
+
+from tfgan_zoo.config import Config
+
+RECIPE = Config(recipe="pix2pix", model="pix2pix", dataset="edges2photo",
+                image_size=32, steps=1500, batch_size=16, g_lr=2e-4, d_lr=2e-4,
+                beta_1=0.5, sample_every=500, checkpoint_every=500, num_samples=16,
+                model_args={"ngf": 32, "ndf": 32, "d_layers": 2})
+
+
+def after(model, config):
+    from tfgan_zoo.image2image import write_translation_report
+    write_translation_report(model, config)
+
+
+if __name__ == "__main__":
+    from tfgan_zoo.trainer import main
+    main(RECIPE, after=after)
