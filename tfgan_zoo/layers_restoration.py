@@ -26,6 +26,8 @@ whose output activation is float32, as in `tfgan_zoo.networks`.
 from __future__ import annotations
 
 import os
+import re
+import warnings
 
 import keras
 import numpy as np
@@ -218,11 +220,16 @@ class VGGContent:
         vgg = keras.applications.VGG19(include_top=False, weights=None,
                                        input_shape=(None, None, 3))
         try:
-            vgg.load_weights(path)
+            with warnings.catch_warnings():  # Keras warns per skipped layer first
+                warnings.simplefilter("ignore")
+                vgg.load_weights(path)
         except Exception as e:  # Keras raises ValueError, h5py OSError/KeyError
-            first = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+            text = " ".join(str(e).split())
+            shapes = re.search(r"variable\.shape=\(.*?\), Received: value\.shape=\(.*?\)",
+                               text)
+            reason = shapes.group(0) if shapes else (text or type(e).__name__)[:160]
             raise UserError(f"{weights_path} does not hold VGG19 weights of the "
-                            f"expected shapes ({first}): pass the .weights.h5 of "
+                            f"expected shapes ({reason}): pass the .weights.h5 of "
                             "keras.applications.VGG19(include_top=False)") from None
         vgg.trainable = False
         self.layer = layer

@@ -4,7 +4,7 @@ by Inpainting".
 An encoder-decoder F fills the hole of an image whose masked region M̂ has
 been removed (set to 0, mid-grey in [-1, 1]):
 
-    encoder   4x4 stride-2 convolutions, LeakyReLU(0.2), batch norm, down to 4x4
+    encoder   4x4 stride-2 convolutions, LeakyReLU(0.2), batch norm, down to ~4x4
     bottleneck  channel-wise fully connected layer + stride-1 convolution (§3.1),
               or a plain 4x4 convolution to a vector (`bottleneck="conv"`, as
               in the authors' released code)
@@ -50,19 +50,23 @@ BOTTLENECKS = ("channel_fc", "conv")
 
 
 def encoder_depth(image_shape):
-    """Stride-2 stages down to a 4x4 (or larger) bottleneck map."""
+    """Stride-2 stages: halve both sides while they stay whole and >= 4
+    (128 -> 4x4 in 5 stages, as in the paper's 128-pixel network)."""
     h, w = image_shape[:2]
-    depth = int(math.log2(min(h, w) / 4)) if min(h, w) >= 8 else 0
-    if depth < 1 or h % 2 ** depth or w % 2 ** depth:
-        raise UserError(f"the Context Encoder needs image sides of at least 8 and "
-                        f"divisible by 2^k with a 4-pixel bottleneck, got {h}x{w}: "
-                        "pass --image-size 32, 64 or 128")
+    depth = 0
+    while h % 2 == 0 and w % 2 == 0 and min(h, w) // 2 >= 4:
+        h, w, depth = h // 2, w // 2, depth + 1
+    if depth < 1:
+        raise UserError(f"the Context Encoder needs even image sides of at least 8, "
+                        f"got {image_shape[0]}x{image_shape[1]}: pass --image-size "
+                        "32, 64 or 128")
     return depth
 
 
 def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
                               bottleneck_units=512, name="generator"):
-    """Pathak et al. 2016, Fig. 2 / §3.1, at any size 2^k * 4."""
+    """Pathak et al. 2016, Fig. 2 / §3.1, for images whose sides halve
+    `encoder_depth` times."""
     if bottleneck not in BOTTLENECKS:
         raise UserError(f"unknown bottleneck '{bottleneck}': choose "
                         f"{', '.join(BOTTLENECKS)}")
@@ -176,6 +180,16 @@ class ContextEncoder(ImageToImageModel):
 
     def generate_from(self, inputs, training=False):
         return self.inpaint(inputs["image"], inputs["mask"], training=training)
+
+    def translate(self, images, masks=None, training=False):
+        """Fill the holes of `images`. Without `masks`, the hole is where every
+        channel is exactly 0 (how the `inpaint` datasets mark it: mid grey,
+        a value uint8 pixels never map to)."""
+        images = tf.cast(images, tf.float32)
+        if masks is None:
+            masks = tf.cast(tf.reduce_all(tf.equal(images, 0.0), axis=-1, keepdims=True),
+                            tf.float32)
+        return self.inpaint(images, masks, training=training)
 
     def inpaint(self, images, masks, training=False):
         """Images with their masked region (mask 1) filled by the generator."""

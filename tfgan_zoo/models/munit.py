@@ -36,7 +36,8 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.image2image import UnpairedImageToImageModel, l1_loss
+from tfgan_zoo.image2image import (ImageToImageModel, UnpairedImageToImageModel,
+                                  l1_loss)
 from tfgan_zoo.layers_restoration import (multiscale_discriminator, munit_content_encoder,
                                           munit_decoder, munit_style_encoder)
 
@@ -197,6 +198,28 @@ class MUNIT(UnpairedImageToImageModel):
         bab = self.translate(self.translate_back(target, seed=2),
                              self.encode_style(target, "b"))
         return float(l1_loss(aba, source)), float(l1_loss(bab, target))
+
+    def export_endpoints(self, batch_size=None):
+        """`serving_uint8` (as serving_default, uint8 pixels) and
+        `translate_back`: B `image` and an A `style` -> A images."""
+        from tfgan_zoo.export.saved_model import Endpoint, serving_outputs
+        found = ImageToImageModel.export_endpoints(self, batch_size)
+        inputs = {"image": tf.TensorSpec([batch_size, *self.image_shape], tf.float32,
+                                         name="image"),
+                  "style": tf.TensorSpec([batch_size, self.style_dim], tf.float32,
+                                         name="style")}
+        rng = np.random.default_rng(0)
+        example = {"image": rng.uniform(-1, 1, (2, *self.image_shape)).astype("float32"),
+                   "style": rng.standard_normal((2, self.style_dim)).astype("float32")}
+        images = [batch_size, *self.input_shape]
+        outputs = {"images": tf.TensorSpec(images, tf.uint8, name="images"),
+                   "images_float": tf.TensorSpec(images, tf.float32, name="images_float")}
+        found.append(Endpoint(
+            "translate_back",
+            lambda x: serving_outputs(self.translate_back(x["image"], x["style"])),
+            inputs, outputs, example,
+            "image of domain B ([-1, 1]) and an A style code -> images of domain A"))
+        return found
 
     def build_networks(self):
         # Functional networks own their weights from construction on.
