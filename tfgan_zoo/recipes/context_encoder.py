@@ -1,0 +1,25 @@
+"""Pathak et al. 2016: Context Encoder inpainting of the central quarter of
+32x32 photo patches (the embedded `inpaint:center` data, offline), with the
+channel-wise fully connected bottleneck, L = 0.999 masked L2 + 0.001
+adversarial, Adam(2e-4, beta_1 0.5). Pass --mask random for random block
+holes. Afterwards whole-image and hole-only PSNR/SSIM/MAE on held-out photos,
+with grey-fill and biharmonic-inpainting baselines, go to RUN/metrics.json
+and a masked | filled | truth grid to RUN/inpainting.png."""
+
+from tfgan_zoo.config import Config
+
+RECIPE = Config(recipe="context_encoder", model="context_encoder",
+                dataset="inpaint:center", image_size=32, steps=1500, batch_size=16,
+                g_lr=2e-4, d_lr=2e-4, beta_1=0.5, sample_every=500,
+                checkpoint_every=500, num_samples=16,
+                model_args={"ngf": 32, "ndf": 32})
+
+
+def after(model, config):
+    from tfgan_zoo.recipes._restoration_reports import context_encoder_report
+    context_encoder_report(model, config)
+
+
+if __name__ == "__main__":
+    from tfgan_zoo.trainer import main
+    main(RECIPE, after=after)

@@ -1,0 +1,31 @@
+"""Ledig et al. 2017: SRGAN x4 on the embedded low-res -> high-res patches
+(8x8 -> 32x32 crops of scikit-image/scikit-learn photos at native
+resolution, offline). A small SRResNet (32 wide, 4 residual blocks) is first
+pre-trained on the pixel MSE (SRResNet, 600 steps), then trained
+adversarially with the perceptual loss: content + 1e-3 adversarial + TV.
+Adam(1e-4, beta_1 0.9) as in the paper.
+
+The content loss is VGG19 φ5,4 when --vgg-weights PATH names a Keras
+VGG19(include_top=False) weights file; without one (ImageNet weights cannot
+be downloaded here) it is the pixel MSE, and the run says so. Afterwards the
+Y-channel PSNR/SSIM/MAE of SRGAN and of bicubic upscaling on held-out photos
+go to RUN/metrics.json and a bicubic | SRGAN | truth grid to
+RUN/super_resolution.png."""
+
+from tfgan_zoo.config import Config
+
+RECIPE = Config(recipe="srgan", model="srgan", dataset="sr:4", image_size=32,
+                steps=1200, batch_size=16, g_lr=1e-4, d_lr=1e-4, beta_1=0.9,
+                sample_every=300, checkpoint_every=300, num_samples=16,
+                model_args={"filters": 32, "num_blocks": 4, "ndf": 16,
+                            "pretrain_steps": 600})
+
+
+def after(model, config):
+    from tfgan_zoo.recipes._restoration_reports import srgan_report
+    srgan_report(model, config)
+
+
+if __name__ == "__main__":
+    from tfgan_zoo.trainer import main
+    main(RECIPE, after=after)
