@@ -381,11 +381,15 @@ def _from_json(value):
     return value
 
 
-def _to_json(array):
-    """numpy -> JSON value as TF Serving writes it (floats shortest, bytes
-    base64 under "b64")."""
+def _to_json(array, name=""):
+    """numpy -> JSON value as TF Serving writes it: floats as the shortest
+    decimal, strings as text, and base64 under "b64" for outputs whose name
+    ends in `_bytes`."""
     if array.dtype == object or array.dtype.kind == "S":
-        flat = [{"b64": base64.b64encode(b).decode()} for b in array.ravel()]
+        if name.endswith("_bytes"):
+            flat = [{"b64": base64.b64encode(b).decode()} for b in array.ravel()]
+        else:
+            flat = [b.decode("utf-8", "replace") for b in array.ravel()]
         return np.array(flat, dtype=object).reshape(array.shape).tolist()
     if array.dtype == np.float32:
         # str() of a float32 is the shortest decimal that reads back as it.
@@ -423,7 +427,7 @@ def rest_predict(loaded, body, signature_name=None):
         if len(sizes) != 1:
             raise UserError("outputs differ in batch size; use the columnar "
                             '"inputs" format')
-        columns = {k: _to_json(v) for k, v in outputs.items()}
+        columns = {k: _to_json(v, k) for k, v in outputs.items()}
         if len(columns) == 1:
             return {"predictions": next(iter(columns.values()))}
         return {"predictions": [{k: columns[k][i] for k in columns}
@@ -434,13 +438,14 @@ def rest_predict(loaded, body, signature_name=None):
             raise UserError(f"inputs must be an object naming the inputs {names}")
         inputs = {names[0]: inputs}
     outputs = _run(signature, {k: _from_json(v) for k, v in inputs.items()})
-    columns = {k: _to_json(v) for k, v in outputs.items()}
+    columns = {k: _to_json(v, k) for k, v in outputs.items()}
     return {"outputs": next(iter(columns.values())) if len(columns) == 1 else columns}
 
 
-def grpc_predict(loaded, request):
+def grpc_predict(loaded, request, version=None):
     """Answer a `PredictRequest` from a loaded SavedModel with the
-    `PredictResponse` TF Serving's PredictionService would send."""
+    `PredictResponse` TF Serving's PredictionService would send (the server
+    also names the `version` that answered)."""
     from tensorflow_serving.apis import predict_pb2
 
     signature = _signature(loaded, request.model_spec.signature_name)
@@ -449,6 +454,8 @@ def grpc_predict(loaded, request):
     response.model_spec.CopyFrom(request.model_spec)
     response.model_spec.signature_name = (request.model_spec.signature_name
                                           or sm.DEFAULT_SIGNATURE)
+    if version is not None:
+        response.model_spec.version.value = int(version)
     wanted = list(request.output_filter) or list(outputs)
     for key in wanted:
         response.outputs[key].CopyFrom(tf.make_tensor_proto(outputs[key]))

@@ -52,9 +52,10 @@ def _load_batch(config, num, seed):
                             data_dir=config.get("data_dir"), split="train",
                             shuffle=True, seed=seed, repeat=True,
                             drop_remainder=False, cache=False)
-    except UserError as e:
+    except Exception as e:  # calibration data is a nicety, never a blocker
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         warnings.warn(f"int8 calibration without dataset '{config['dataset']}' "
-                      f"({e}); using example inputs")
+                      f"({first}); using example inputs")
         return None
     element = next(iter(data.dataset))
     if isinstance(element, (tuple, list)):
@@ -66,20 +67,25 @@ def representative_inputs(model, num, config=None, seed=0):
     """`num` generator inputs for int8 calibration, and where they came from.
 
     Noise comes from the model's own prior (`example_inputs`); inputs the
-    dataset holds (`label`, `image`) come from the recipe's dataset, so the
-    calibration sees its label distribution and real images."""
+    dataset holds (`label`, `image`: element 1 and 0 of its batches) come
+    from the recipe's dataset where their shapes fit, so calibration sees
+    its label distribution and real images."""
     config = sm._config_dict(config)
     inputs = model.example_inputs(num, seed=seed)
+    specs = model.generator_input_spec()
     wanted = [k for k in inputs if k in DATA_INPUTS]
     sources = [f"{', '.join(k for k in inputs if k not in wanted) or 'nothing'} "
                f"from the model's prior"]
     batch = _load_batch(config, num, seed) if wanted and config else None
     for key in wanted:
         value = None if batch is None else batch[DATA_INPUTS[key]]
-        if value is None or len(value) < num:
+        spec = specs[key]
+        fits = (value is not None and len(value) >= num
+                and spec.shape[1:].is_compatible_with(value.shape[1:])
+                and (spec.dtype.is_floating or np.issubdtype(value.dtype, np.integer)))
+        if not fits:
             sources.append(f"{key} from example_inputs")
             continue
-        spec = model.generator_input_spec()[key]
         inputs[key] = np.asarray(value[:num]).astype(spec.dtype.as_numpy_dtype)
         sources.append(f"{key} from dataset '{config['dataset']}'")
     return inputs, "; ".join(sources)
