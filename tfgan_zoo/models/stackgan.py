@@ -168,6 +168,8 @@ class StackGAN(TextConditionalModel):
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
+    # One discriminator step per generator step, as in the paper.
+    unused_hyperparameters = ("n_critic",)
     # Small enough for the registry tests: 16x16 from a 4x4 Stage-I.
     test_config = {"stage": 2, "ngf": 8, "ndf": 8, "stage1_ngf": 8, "condition_dim": 8,
                    "discriminator_condition_dim": 8, "word_dim": 8, "text_hidden": 8,
@@ -214,6 +216,14 @@ class StackGAN(TextConditionalModel):
         batch = tf.shape(embedding)[0]
         eps = self._eps(batch) if eps is None else eps
         return network([embedding, z, eps], training=False)[0]
+
+    def sample_stage1(self, num, seed=0, text=None):
+        """Stage-I's images (numpy, [-1, 1]) for the inputs `sample` uses."""
+        inputs = self.example_inputs(num, seed)
+        if text is not None:
+            inputs["text"] = self._cycle(text, num)
+        return self.stage1_images(self.embed(inputs["text"]),
+                                  tf.constant(inputs["z"])).numpy()
 
     def generate_from_embedding(self, embedding, inputs, training=False):
         z, batch = inputs["z"], tf.shape(embedding)[0]

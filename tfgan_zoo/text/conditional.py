@@ -64,6 +64,9 @@ class TextConditionalModel(AdversarialModel):
         else:
             self.sample_captions = (" ".join(self.vocabulary[:8]),)
         self.vectorizer = encoder.make_vectorizer(self.vocabulary, self.max_length)
+        # Keras turns XLA off for a model holding string layers; train_step
+        # reads token ids only, so the compiled step never meets a string.
+        self.vectorizer.supports_jit = True
         self.text_encoder = encoder.text_encoder(
             len(self.vocabulary) + 2, self.max_length, self.word_dim, self.text_hidden,
             self.embedding_dim)
@@ -133,10 +136,16 @@ class TextConditionalModel(AdversarialModel):
         raise NotImplementedError
 
     def sample(self, num, seed=0, text=None, **inputs):
+        """`num` images in [-1, 1] for caption(s) `text` (cycled), noise
+        from `seed`; without `text`, the sample captions."""
         if text is not None:
-            text = [text] if isinstance(text, str) else list(text)
-            inputs["text"] = np.array([text[i % len(text)] for i in range(num)])
+            inputs["text"] = self._cycle(text, num)
         return super().sample(num, seed=seed, **inputs)
+
+    @staticmethod
+    def _cycle(text, num):
+        text = [text] if isinstance(text, str) else list(text)
+        return np.array([text[i % len(text)] for i in range(num)])
 
     def interpolate_captions(self, start, end, steps=8, seed=0, z=None):
         """GAN-INT's interpolation (Reed et al. 2016, sec. 4.3): images along

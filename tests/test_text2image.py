@@ -1,0 +1,331 @@
+"""Text-to-image: the captioned shapes dataset, the text encoder, StackGAN's
+stages, string-in SavedModel, embedding-in TFLite, the recipe's phases and
+the errors a user can meet. The registry tests (test_models, test_export)
+cover build, train steps under 1 and 2 replicas, config round trip and
+export parity for every registered text model as well.
+"""
+
+import json
+import re
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import keras
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.text import cub, encoder, faithfulness, shapes
+from tfgan_zoo.text.grid import captioned_grid
+
+TINY = {"latent_dim": 4, "condition_dim": 4, "discriminator_condition_dim": 4,
+        "embedding_dim": 8, "word_dim": 4, "text_hidden": 4, "ngf": 4, "ndf": 4,
+        "stage1_ngf": 4, "residual_blocks": 1}
+
+
+# ------------------------------------------------------------------ dataset
+def test_scenes_are_deterministic_per_seed():
+    a, b = shapes.make_scenes(40, seed=3), shapes.make_scenes(40, seed=3)
+    for field in ("attributes", "bbox", "captions", "classes"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert not np.array_equal(a.attributes, shapes.make_scenes(40, seed=4).attributes)
+    np.testing.assert_array_equal(shapes.render(a, 16), shapes.render(b, 16))
+
+
+def _pairs(attributes):
+    pairs = {(a[1], a[2]) for a in attributes}
+    pairs |= {(a[4], a[5]) for a in attributes if a[0] > 0}
+    return {(shapes.COLOUR_NAMES[c], shapes.SHAPES[s]) for c, s in pairs}
+
+
+def test_held_out_pairs_never_in_train_or_test():
+    held = set(shapes.HELD_OUT)
+    for split in ("train", "test"):
+        seen = _pairs(shapes.make_scenes(3000, split=split).attributes)
+        assert not seen & held, split
+        assert len(seen) == 6 * 4 - len(held)  # every other pair does occur
+    heldout = shapes.make_scenes(300, split="heldout").attributes
+    for a in heldout:  # every held-out scene has a held-out object
+        objects = {(shapes.COLOUR_NAMES[a[1]], shapes.SHAPES[a[2]])}
+        if a[0] > 0:
+            objects.add((shapes.COLOUR_NAMES[a[4]], shapes.SHAPES[a[5]]))
+        assert objects & held
+
+
+OBJECT = re.compile(r"(small|large) (%s) (%s)" % ("|".join(shapes.COLOURS),
+                                                  "|".join(shapes.SHAPES)))
+
+
+def _object(a, slot):
+    return (shapes.SIZES[a[3 + 3 * slot]], shapes.COLOUR_NAMES[a[1 + 3 * slot]],
+            shapes.SHAPES[a[2 + 3 * slot]])
+
+
+def test_captions_describe_the_scene_and_image():
+    scenes = shapes.make_scenes(200, seed=5)
+    images = shapes.render(scenes, 32)
+    for a, box, captions, image in zip(scenes.attributes, scenes.bbox, scenes.captions, images):
+        assert len(set(captions)) == shapes.CAPTIONS
+        for caption in captions:
+            if a[0] == 0:
+                assert set(caption.split()) >= set(_object(a, 0)), caption
+                continue
+            found = [m.groups() for m in OBJECT.finditer(caption)]
+            if not found:  # "a green circle that is small"
+                continue
+            assert len(found) == 2 and set(found) <= {_object(a, 0), _object(a, 1)}
+            # The subject of the relation: second in "a B with a A above it"
+            # and "above a B there is a A", first otherwise.
+            second = " with a " in caption or caption.startswith(("above", "below", "to the"))
+            subject = found[1] if second else found[0]
+            first_slot = any(w in caption for w in ("above", "left"))
+            assert subject == _object(a, 0 if first_slot else 1), caption
+        for slot in range(1 if a[0] == 0 else 2):  # the box centre has the colour
+            y0, x0, y1, x1 = box[slot]
+            pixel = image[int((y0 + y1) / 2 * 32), int((x0 + x1) / 2 * 32)]
+            colour = shapes.COLOURS[shapes.COLOUR_NAMES[a[1 + 3 * slot]]]
+            assert np.abs(pixel.astype(int) - colour).max() < 40
+
+
+def test_dataset_pipeline_and_tokens():
+    from tfgan_zoo.data import load_dataset
+    data = load_dataset("shapes_captions:64", batch_size=8, image_size=16, shuffle=False)
+    images, features = next(iter(data.dataset))
+    assert data.image_shape == (16, 16, 3) and images.shape == (8, 16, 16, 3)
+    assert float(tf.reduce_min(images)) >= -1 and float(tf.reduce_max(images)) <= 1
+    assert features["tokens"].shape == (8, shapes.CAPTIONS, shapes.MAX_LENGTH)
+    assert features["tokens"].dtype == tf.int32
+    assert features["attributes"].shape == (8, 7) and features["bbox"].shape == (8, 2, 4)
+    scenes = shapes.generate(64, 16)
+    words = ("", "[UNK]") + shapes.VOCABULARY
+    decoded = " ".join(words[i] for i in features["tokens"][0, 0].numpy() if i)
+    assert decoded == scenes.captions[0, 0]
+    with pytest.raises(UserError, match="splits"):
+        load_dataset("shapes_captions:8", batch_size=4, split="validation")
+
+
+# ------------------------------------------------------------- text encoder
+def test_text_encoder_loss_decreases_on_a_tiny_batch():
+    keras.utils.set_random_seed(0)
+    data = shapes.generate(16, 16, 1, "train")
+    tokens = encoder.tokenize(data.captions[:, 0], shapes.VOCABULARY, shapes.MAX_LENGTH)
+    images = tf.constant(data.images / 127.5 - 1, tf.float32)
+    model = encoder.JointEmbedding(image_shape=(16, 16, 3), vocabulary=shapes.VOCABULARY,
+                                   word_dim=8, text_hidden=8, embedding_dim=8, image_width=8)
+    optimizer = keras.optimizers.Adam(3e-3)
+    classes = tf.constant(data.classes)
+
+    def step():
+        with tf.GradientTape() as tape:
+            loss, _ = encoder.joint_embedding_loss(*model((images, tokens), training=True),
+                                                   classes)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return float(loss)
+
+    losses = [step() for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0], losses
+
+
+def test_joint_embedding_loss_by_hand():
+    image = tf.constant([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    text = tf.constant([[2.0, 0.0], [0.1, 0.5], [0.0, 0.0]])
+    # scores[i, t] = [[2, .1, 0], [0, .5, 0], [2, .6, 0]], right = [2, .5, 0].
+    # Examples 0 and 2 share a class: only pairs with example 1 are negatives.
+    loss, hit = encoder.joint_embedding_loss(image, text, tf.constant([0, 1, 0]))
+    image_term = [0.0, (1 + 0 - .5) + (1 + 0 - .5), 1 + .6 - 0]      # [0, 1, 1.6]
+    text_term = [0.0, (1 + .1 - .5) + (1 + .6 - .5), 1 + 0 - 0]      # [0, 1.7, 1]
+    expected = np.mean([(i + t) / 2 for i, t in zip(image_term, text_term)])
+    assert float(loss) == pytest.approx(expected) == pytest.approx(0.88333333)
+    # Best image per caption: 0 (class 0, right), 2 (class 0, wrong), 0 (right).
+    assert float(hit) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("caption, message", [
+    ("", "empty caption"), ("   ", "empty caption"),
+    ("zebra quantum xylophone", "no word the text encoder knows")])
+def test_bad_captions(caption, message):
+    with pytest.raises(UserError, match=message):
+        encoder.tokenize([caption], shapes.VOCABULARY, shapes.MAX_LENGTH)
+    with pytest.raises(UserError, match=message):
+        stackgan(1).sample(1, text=caption)
+
+
+# ---------------------------------------------------------------- StackGAN
+def stackgan(stage, size=16, **kwargs):
+    from tfgan_zoo.models.stackgan import StackGAN
+    return StackGAN(stage=stage, image_shape=(size, size, 3), seed=0, **{**TINY, **kwargs})
+
+
+def test_stage2_is_four_times_stage1_and_sizes_are_checked():
+    model = stackgan(2, 32)
+    assert model.stage1_generator.outputs[0].shape[1:] == (8, 8, 3)
+    assert model.sample_stage1(2, text="a small red circle").shape == (2, 8, 8, 3)
+    assert model.sample(2, text="a small red circle").shape == (2, 32, 32, 3)
+    with pytest.raises(UserError, match="power-of-two"):
+        stackgan(2, 8)
+    with pytest.raises(UserError, match="power-of-two"):
+        stackgan(1, 24)
+
+
+def _config(tmp_path, name, stage, size, steps=2, **model_args):
+    from tfgan_zoo.config import Config
+    return Config(recipe="tiny", model="stackgan", dataset="shapes_captions:64",
+                  image_size=size, steps=steps, batch_size=8, out=str(tmp_path / name),
+                  sample_every=100, checkpoint_every=1, log_every=100, num_samples=4,
+                  epoch_steps=steps, export=False,
+                  model_args={**TINY, "stage": stage, **model_args})
+
+
+@pytest.fixture(scope="module")
+def stage_runs(tmp_path_factory):
+    """A tiny Stage-I run (4 px), resumed once, and a Stage-II run (16 px) on it."""
+    from tfgan_zoo.trainer import train
+    tmp = tmp_path_factory.mktemp("stackgan")
+    train(_config(tmp, "stage1", 1, 4), verbose=0)
+    stage1 = train(_config(tmp, "stage1", 1, 4, steps=3), verbose=0)
+    stage2 = train(_config(tmp, "stage2", 2, 16, stage1_run=str(tmp / "stage1")), verbose=0)
+    return tmp, stage1, stage2
+
+
+def test_stage2_trains_over_the_loaded_frozen_stage1(stage_runs):
+    tmp, stage1, stage2 = stage_runs
+    state = json.loads((tmp / "stage1/checkpoints/ckpt-00000003/state.json").read_text())
+    assert state["step"] == 3  # resumed from step 2
+    for a, b in zip(stage1.generator.get_weights(), stage2.stage1_generator.get_weights()):
+        np.testing.assert_array_equal(a, b)  # loaded, and not trained by Stage-II
+    inputs = {"text": tf.constant(["a large blue square"]), "z": tf.zeros((1, 4))}
+    emb = stage2.embed(inputs["text"])
+    np.testing.assert_allclose(stage2.stage1_images(emb, inputs["z"]),
+                               stage1.generate_from(inputs), atol=1e-6)
+
+
+def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path):
+    from tfgan_zoo.trainer import train
+    tmp, _, _ = stage_runs
+    with pytest.raises(UserError, match="not a StackGAN Stage-I run at 8x8"):
+        train(_config(tmp_path, "stage2", 2, 32, stage1_run=str(tmp / "stage1")), verbose=0)
+
+
+def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
+    from tfgan_zoo.export.saved_model import export_generator
+    _, _, model = stage_runs
+    loaded = tf.saved_model.load(str(export_generator(model, tmp_path / "export")))
+    captions = tf.constant(["a small red circle above a large blue square", "a green cross"])
+    out = loaded.signatures["serving_default"](text=captions, z=tf.zeros((2, 4)))
+    assert out["images"].dtype == tf.uint8 and out["images"].shape == (2, 16, 16, 3)
+    reference = model.generate_from({"text": captions, "z": tf.zeros((2, 4))})
+    np.testing.assert_allclose(out["images_float"], reference, atol=1e-5)
+    out = loaded.signatures["interpolate_text"](
+        text_start=captions[:1], text_end=captions[1:], steps=tf.constant(4),
+        z=tf.zeros((1, 4)))
+    assert out["images"].shape == (4, 16, 16, 3)
+    np.testing.assert_allclose(out["images_float"], model.interpolate_captions(
+        captions[0].numpy().decode(), "a green cross", 4, z=np.zeros(4)), atol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least one word"):
+        loaded.signatures["serving_default"](text=tf.constant(["blorp"]), z=tf.zeros((1, 4)))
+
+
+def test_tflite_takes_an_embedding_with_builtin_ops_only(stage_runs):
+    from tfgan_zoo.export import tflite
+    _, _, model = stage_runs
+    flatbuffer = tflite.convert(model)
+    builtin, custom = tflite.operators(flatbuffer)
+    assert custom == [] and not any(op.startswith("Flex") for op in builtin)
+    details = tflite.io_details(flatbuffer)
+    assert details["inputs"]["embedding"]["shape"] == [1, 8]
+    assert set(details["inputs"]) == {"embedding", "z"}
+    captions = ["a large white square", "a small red triangle below a small blue circle"]
+    embedding = model.embed(captions).numpy()
+    z = np.random.default_rng(0).normal(size=(2, 4)).astype("float32")
+    out = tflite.run(flatbuffer, {"embedding": embedding, "z": z})  # ai_edge_litert
+    assert out["images"].dtype == np.uint8 and out["images"].shape == (2, 16, 16, 3)
+    reference = model.generate_from({"text": tf.constant(captions), "z": tf.constant(z)})
+    assert np.abs(out["images_float"] - reference.numpy()).max() < 1e-4
+
+
+def test_text_model_refuses_unlabelled_data():
+    with pytest.raises(UserError, match="captioned images"):
+        stackgan(1).unpack((tf.zeros((2, 16, 16, 3)), tf.zeros((2,), tf.int32)))
+
+
+# ------------------------------------------------------------- the recipe
+def test_recipe_phases():
+    from tfgan_zoo.recipes import stackgan as recipe
+    config, phases = recipe.parse(["--out", "/tmp/x", "--steps", "7", "--stage2-steps", "9"])
+    stage1, stage2, encoder_dir, text_args = recipe.phase_configs(config, phases)
+    assert (stage1.image_size, stage2.image_size) == (16, 64)
+    assert (stage1.steps, stage2.steps) == (7, 9)
+    assert stage1.model_args["stage"] == 1 and stage2.model_args["stage"] == 2
+    assert stage2.model_args["stage1_run"].endswith("/x/stage1")
+    assert stage1.model_args["text_encoder"] == str(encoder_dir)
+    config, phases = recipe.parse(["--stage1-size", "64"])  # the paper's sizes
+    stage1, stage2, _, _ = recipe.phase_configs(config, phases)
+    assert (stage1.image_size, stage2.image_size) == (64, 256)
+
+
+# ------------------------------------------------------- CUB / Oxford-102
+def _caption_folder(root, names, text="this bird is red with black wings"):
+    for i, name in enumerate(names):
+        folder = root / "text_c10" / f"{1 + i % 2:03d}.Some_bird"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.txt").write_text(f"{text}\na small bird with a short beak\n")
+    return root
+
+
+def _image_folder(root, names):
+    from PIL import Image
+    for name in names:
+        (root / "001.Some_bird").mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (40, 30), (200, 20, 20)).save(root / "001.Some_bird" / f"{name}.jpg")
+    return root
+
+
+def test_cub_layout_reader(tmp_path):
+    from tfgan_zoo.data import load_dataset
+    names = [f"Some_Bird_{i:04d}" for i in range(6)]
+    captions = _caption_folder(tmp_path / "cub_icml", names)
+    images = _image_folder(tmp_path / "images", names)
+    data = load_dataset(f"captions:{captions}", data_dir=str(images), batch_size=4,
+                        image_size=16)
+    batch, features = next(iter(data.dataset))
+    assert batch.shape == (4, 16, 16, 3) and data.num_examples == 6
+    assert features["tokens"].shape == (4, cub.CAPTIONS, cub.MAX_LENGTH)
+    vocabulary, examples = cub.vocabulary_and_examples(str(captions))
+    assert {"bird", "red", "wings"} <= set(vocabulary) and examples[0].startswith("this bird")
+
+
+def test_caption_folder_that_does_not_match_the_images(tmp_path):
+    from tfgan_zoo.data import load_dataset
+    captions = _caption_folder(tmp_path / "cub_icml", ["Bird_0001", "Bird_0002"])
+    images = _image_folder(tmp_path / "images", ["Flower_0001"])
+    with pytest.raises(UserError, match="does not match the images"):
+        load_dataset(f"captions:{captions}", data_dir=str(images), batch_size=1)
+    with pytest.raises(UserError, match="no text_c10"):
+        load_dataset(f"captions:{images}", data_dir=str(images), batch_size=1)
+
+
+def test_cub_without_images_offline_is_a_clear_error(tmp_path, monkeypatch):
+    from tfgan_zoo import data
+    monkeypatch.setattr(data, "_online", lambda: False)
+    captions = _caption_folder(tmp_path / "cub_icml", ["Bird_0001"])
+    (tmp_path / "tfds" / "caltech_birds2011").mkdir(parents=True)  # a TFDS data dir
+    with pytest.raises(UserError, match="caltech_birds2011.*no network"):
+        data.load_dataset(f"captions:{captions}", data_dir=str(tmp_path / "tfds"),
+                          batch_size=1)
+
+
+# ------------------------------------------------------------ measurement
+def test_match_scores_by_hand():
+    target = np.array([[0, 1, 2, 0, -1, -1, -1], [1, 3, 0, 1, 2, 1, 0]])
+    predicted = np.array([[0, 1, 3, 0, 5, 5, 1], [1, 3, 0, 1, 2, 2, 0]])
+    scores = faithfulness.match_scores(predicted, target)
+    # Slot 1 of the single-object scene is not scored.
+    assert scores == {"layout": 1.0, "colour": 1.0, "shape": pytest.approx(1 / 3),
+                      "size": 1.0, "all": 0.0}
+
+
+def test_captioned_grid(tmp_path):
+    rows = [[np.zeros((8, 8, 3)), np.ones((16, 16, 3))], [np.zeros((8, 8, 1))]]
+    grid = captioned_grid(rows, ["a red circle", "a long caption " * 5], tmp_path / "g.png",
+                          cell=32, headers=["I", "II"])
+    assert grid.shape[1] == 230 + 2 * 36 + 4 and (tmp_path / "g.png").is_file()
