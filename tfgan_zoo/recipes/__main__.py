@@ -16,6 +16,9 @@ def main(argv):
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if hasattr(module, "main"):  # a recipe of several phases runs itself
+        module.main(argv[1:])
+        return 0
     from tfgan_zoo.trainer import main as train_main
     train_main(module.RECIPE, argv[1:], after=getattr(module, "after", None))
     return 0
