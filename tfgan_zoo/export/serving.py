@@ -248,12 +248,18 @@ class ExportResult:
         if self.saved_model:
             lines.append(f"  SavedModel  {self.saved_model}  signatures: "
                          + ", ".join(self.card["signatures"]))
-        for variant, info in self.card["tflite"].get("variants", {}).items():
+        tflite = self.card["tflite"]
+        if tflite.get("variants"):
+            where = tflite["measured_on"]
+            lines.append(f"  TFLite (batch 1; latency: median / best of "
+                         f"{where['latency_runs']} runs, {where['num_threads']} thread, "
+                         f"this machine; PSNR on {where['inputs']} held-out inputs)")
+        for variant, info in tflite.get("variants", {}).items():
             psnr = info.get("psnr_db_vs_float")
-            psnr = "exact" if psnr is None or psnr == float("inf") else f"{psnr:.1f} dB"
-            lines.append(f"  TFLite {variant:8s} {info['bytes'] / 1024:9.1f} KiB  "
-                         f"{info['latency_ms']:8.3f} ms/image  PSNR vs float {psnr}"
-                         f"  {self.tflite[variant]}")
+            psnr = "identical" if psnr is None else f"{psnr:.1f} dB"
+            lines.append(f"    {variant:8s} {info['bytes'] / 1024:9.1f} KiB  "
+                         f"{info['latency_ms']:7.3f} / {info['latency_ms_best']:.3f} "
+                         f"ms/image  PSNR vs float {psnr:>9s}  {self.tflite[variant]}")
         if self.models_config:
             lines.append(f"  models.config  {self.models_config}")
         return "\n".join(lines)
