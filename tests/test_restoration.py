@@ -184,6 +184,9 @@ def test_context_encoder_keeps_the_context_and_fills_the_hole():
 def test_srgan_shapes_and_errors():
     model = SRGAN(image_shape=(32, 32, 3), **SMALL_SRGAN)
     assert model.input_shape == (8, 8, 3) and model.content_loss == "pixel_mse"
+    # The fallback is named for what it is, and says why.
+    assert model.content_loss_name.startswith("pixel MSE (no VGG19 weights")
+    assert "content_vgg54" not in model.loss_names
     with pytest.raises(UserError, match="divisible by 4"):
         SRGAN(image_shape=(30, 30, 3))
     with pytest.raises(UserError, match="4 times"):

@@ -79,6 +79,8 @@ class SRGAN(ImageToImageModel):
         if content_loss not in CONTENT_LOSSES:
             raise UserError(f"unknown content loss '{content_loss}': choose "
                             f"{', '.join(CONTENT_LOSSES)}")
+        # Why pixel MSE, when it is one: said in the logs, never hidden.
+        fallback = content_loss == "auto" and not vgg_weights
         if content_loss == "auto":
             content_loss = "vgg54" if vgg_weights else "pixel_mse"
         if content_loss == "vgg54":
@@ -96,6 +98,7 @@ class SRGAN(ImageToImageModel):
         self.scale, self.filters, self.num_blocks, self.ndf = scale, filters, num_blocks, ndf
         self.pretrain_steps = int(pretrain_steps)
         self.content_loss = content_loss
+        self.content_fallback = fallback
         self.adversarial_weight = float(adversarial_weight)
         self.tv_weight = float(tv_weight)
         self.vgg_loss_scale = float(vgg_loss_scale)
@@ -119,7 +122,10 @@ class SRGAN(ImageToImageModel):
     @property
     def content_loss_name(self):
         """What the content loss is, in words (for logs and reports)."""
-        return CONTENT_NAMES[self.content_loss]
+        name = CONTENT_NAMES[self.content_loss]
+        if self.content_fallback:
+            name += " (no VGG19 weights given: pass --vgg-weights PATH for VGG54)"
+        return name
 
     # ------------------------------------------------------ generator inputs
     def generator_input_spec(self):
@@ -162,7 +168,8 @@ class SRGAN(ImageToImageModel):
         step = int(self.g_optimizer.iterations.numpy())
         if phase == "pretrain":
             print(f"SRGAN: step {step}: MSE pre-training (SRResNet) until step "
-                  f"{self.pretrain_steps}", flush=True)
+                  f"{self.pretrain_steps}, then adversarial training with content "
+                  f"loss = {self.content_loss_name}", flush=True)
         else:
             print(f"SRGAN: step {step}: adversarial training, content loss = "
                   f"{self.content_loss_name}", flush=True)
