@@ -7,7 +7,6 @@ images and are skipped when no FID weights are installed
 """
 
 import importlib.util
-import io
 import json
 import os
 import pickle

@@ -278,23 +278,29 @@ def main(argv=None):
     parser.add_argument("--metrics", default="fid", help="comma-separated (default: fid)")
     parser.add_argument("--num-samples", type=int, default=1000,
                         help="fake images, and real ones unless --num-real (default: 1000)")
-    parser.add_argument("--num-real", type=int, default=None)
+    parser.add_argument("--num-real", type=int, default=None,
+                        help="real images (default: --num-samples; fewer if the "
+                        "dataset is smaller)")
     parser.add_argument("--dataset", help="real dataset (default: the run's config.json)")
-    parser.add_argument("--split", default="train")
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--seed", type=int, default=0, help="seed of z and labels")
-    parser.add_argument("--real-seed", type=int, default=0, help="seed of the real sample")
+    parser.add_argument("--split", default="train", help="(default: train)")
+    parser.add_argument("--data-dir", default=None,
+                        help="TFDS data directory (default: the run's config.json)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of z and labels (default: 0)")
+    parser.add_argument("--real-seed", type=int, default=0,
+                        help="seed of the real sample (default: 0)")
     parser.add_argument("--num-classes", type=int, default=None,
                         help="label range for conditional models (default: from the data)")
     parser.add_argument("--fid-weights", default=None, help="FID Inception weights file")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="Inception batch (default: 16 on CPU, 64 on GPU)")
     parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto",
-                        help="XLA for Inception; auto = only on GPU, where it helps "
-                        "(on CPU it halved the speed)")
+                        help="XLA for Inception (default: auto = on GPU only; on "
+                        "CPU it was slower)")
     parser.add_argument("--no-cache", action="store_true", help="recompute real features")
-    parser.add_argument("--kid-subsets", type=int, default=100)
-    parser.add_argument("--kid-subset-size", type=int, default=1000)
+    parser.add_argument("--kid-subsets", type=int, default=100, help="(default: 100)")
+    parser.add_argument("--kid-subset-size", type=int, default=1000,
+                        help="capped at N (default: 1000)")
     parser.add_argument("--output", default=None, help="JSON results path (default: "
                         "<run dir>/eval/<metrics>-n<N>-seed<S>.json)")
     args = parser.parse_args(argv)

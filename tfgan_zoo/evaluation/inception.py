@@ -81,7 +81,8 @@ def find_fid_weights(path=None) -> Path:
         candidate = Path(location) / "default_1.pt"
         if candidate.is_file():
             return candidate
-    hub = Path(os.environ.get("TORCH_HOME", "~/.cache/torch")).expanduser()
+    hub = Path(os.environ.get("TORCH_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or "~/.cache", "torch")).expanduser()
     candidate = hub / "hub" / "checkpoints" / PYTORCH_FID_FILE
     if candidate.is_file():
         return candidate
@@ -290,7 +291,7 @@ _SCRIPT_BRANCHES = {
 
 
 def _script_name_map():
-    names = {f"net.layers.conv" + (f"_{i}" if i else ""): stem
+    names = {"net.layers.conv" + (f"_{i}" if i else ""): stem
              for i, stem in enumerate(_STEM)}
     for i, (block, kind) in enumerate(_BLOCKS):
         prefix = "net.layers.mixed" + (f"_{i}" if i else "")
@@ -471,7 +472,7 @@ class FIDInception:
         self.model = build_fid_inception(load_fid_params(self.weights_path))
         gpu = bool(tf.config.list_physical_devices("GPU"))
         self.jit_compile = gpu if jit_compile is None else bool(jit_compile)
-        # On CPU, batches beyond 16 ran slower (activations leave the caches).
+        # On CPU, batches beyond 16 were no faster and hold more memory.
         self.batch_size = int(batch_size or (64 if gpu else 16))
         self._forward = tf.function(lambda x: self.model(x, training=False),
                                     jit_compile=self.jit_compile)
