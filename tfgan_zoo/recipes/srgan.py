@@ -1,9 +1,12 @@
 """Ledig et al. 2017: SRGAN x4 on the embedded low-res -> high-res patches
 (8x8 -> 32x32 crops of scikit-image/scikit-learn photos at native
 resolution, offline). A small SRResNet (32 wide, 4 residual blocks) is first
-pre-trained on the pixel MSE (SRResNet, 600 steps), then trained
-adversarially with the perceptual loss: content + 1e-3 adversarial + TV.
-Adam(1e-4, beta_1 0.9) as in the paper.
+pre-trained on the pixel MSE (SRResNet, 1000 steps), then trained
+adversarially for 500 steps with the perceptual loss: content + 1e-3
+adversarial + TV. Adam with beta_1 0.9 as in the paper, the discriminator at
+the paper's 1e-4, the generator at 1e-3: ten times the paper's rate, for a
+run of 10^3 steps instead of 10^6 (at 1e-4 SRResNet reached 28.9 dB Y-PSNR
+after 600 steps here, at 1e-3 32.5 dB).
 
 The content loss is VGG19 φ5,4 when --vgg-weights PATH names a Keras
 VGG19(include_top=False) weights file; without one (ImageNet weights cannot
@@ -15,10 +18,10 @@ RUN/super_resolution.png."""
 from tfgan_zoo.config import Config
 
 RECIPE = Config(recipe="srgan", model="srgan", dataset="sr:4", image_size=32,
-                steps=1200, batch_size=16, g_lr=1e-4, d_lr=1e-4, beta_1=0.9,
-                sample_every=300, checkpoint_every=300, num_samples=16,
+                steps=1500, batch_size=16, g_lr=1e-3, d_lr=1e-4, beta_1=0.9,
+                sample_every=500, checkpoint_every=500, num_samples=16,
                 model_args={"filters": 32, "num_blocks": 4, "ndf": 16,
-                            "pretrain_steps": 600})
+                            "pretrain_steps": 1000})
 
 
 def after(model, config):
