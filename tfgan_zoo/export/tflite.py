@@ -75,8 +75,8 @@ def representative_inputs(model, num, config=None, seed=0):
     inputs = model.example_inputs(num, seed=seed)
     specs = model.generator_input_spec()
     wanted = [k for k in inputs if k in DATA_INPUTS]
-    sources = [f"{', '.join(k for k in inputs if k not in wanted) or 'nothing'} "
-               f"from the model's prior"]
+    prior = [k for k in inputs if k not in wanted]
+    sources = [f"{', '.join(prior)} from the model's prior"] if prior else []
     batch = _load_batch(config, num, seed) if wanted and config else None
     for key in wanted:
         value = None if batch is None else batch[DATA_INPUTS[key]]
