@@ -431,6 +431,17 @@ def run_dir(tmp_path_factory):
     return out
 
 
+def test_model_card_carries_recorded_metrics(tmp_path):
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "fid-n500-seed0.json").write_text(json.dumps(
+        {"metrics": {"fid": 31.5}, "protocol": {"real": "mnist5k"}}))
+    (tmp_path / "metrics.jsonl").write_text('{"step": 1, "fid": 80}\n{"step": 2, "fid": 60}\n')
+    assert serving.read_metrics(tmp_path) == {
+        "fid-n500-seed0": {"metrics": {"fid": 31.5}, "protocol": {"real": "mnist5k"}},
+        "metrics.jsonl": {"step": 2, "fid": 60}}
+    assert serving.read_metrics(tmp_path / "nothing-here") == {}
+
+
 def test_cli_exports_a_run(run_dir, tmp_path):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     done = subprocess.run(

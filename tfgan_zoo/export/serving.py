@@ -177,18 +177,29 @@ def read_warmup(saved_model_dir):
 
 # ------------------------------------------------------------- model card
 def read_metrics(run_dir):
-    """Metrics a run directory records: `metrics.json` (a dict), else the
-    last line of `metrics.jsonl`. Empty when none are known."""
+    """Metrics recorded for a run: every `python -m tfgan_zoo.evaluate`
+    result in `RUN/eval/*.json` (by file name, with its protocol), and
+    `RUN/metrics.json` or the last line of `RUN/metrics.jsonl` if present.
+    Empty when none are known."""
     if run_dir is None:
         return {}
     run_dir = Path(run_dir)
+    found = {}
+    for path in sorted((run_dir / "eval").glob("*.json")):
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        found[path.stem] = {"metrics": result.get("metrics", result),
+                            "protocol": result.get("protocol")}
     if (run_dir / "metrics.json").is_file():
-        return json.loads((run_dir / "metrics.json").read_text())
-    if (run_dir / "metrics.jsonl").is_file():
-        lines = [l for l in (run_dir / "metrics.jsonl").read_text().splitlines() if l.strip()]
+        found["metrics.json"] = json.loads((run_dir / "metrics.json").read_text())
+    elif (run_dir / "metrics.jsonl").is_file():
+        lines = [l for l in (run_dir / "metrics.jsonl").read_text().splitlines()
+                 if l.strip()]
         if lines:
-            return json.loads(lines[-1])
-    return {}
+            found["metrics.jsonl"] = json.loads(lines[-1])
+    return found
 
 
 def model_card(model, *, config=None, name=None, version=None, signatures=None,
