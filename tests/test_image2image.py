@@ -140,11 +140,12 @@ def test_patch_larger_than_the_photos_is_refused():
         load_dataset("edges2photo", batch_size=2, image_size=1024)
 
 
-def test_cycle_gan_not_prepared_offline_is_one_clear_line(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["cycle_gan:horse2zebra", "div2k:bicubic_x4"])
+def test_tfds_not_prepared_offline_is_one_clear_line(name, tmp_path, monkeypatch):
     import tfgan_zoo.data as data_module
     monkeypatch.setattr(data_module, "_online", lambda: False)
     with pytest.raises(UserError, match="not prepared.*--data-dir") as error:
-        load_dataset("cycle_gan:horse2zebra", batch_size=1, data_dir=str(tmp_path))
+        load_dataset(name, batch_size=1, data_dir=str(tmp_path))
     assert "\n" not in str(error.value)
 
 
