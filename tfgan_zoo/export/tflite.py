@@ -53,15 +53,16 @@ def _load_batch(config, num, seed):
                             data_dir=config.get("data_dir"), split="train",
                             shuffle=True, seed=seed, repeat=True,
                             drop_remainder=False, cache=False)
+        element = next(iter(data.dataset))
     except Exception as e:  # calibration data is a nicety, never a blocker
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         warnings.warn(f"int8 calibration without dataset '{config['dataset']}' "
                       f"({first}); using example inputs")
         return None
-    element = next(iter(data.dataset))
-    if isinstance(element, (tuple, list)):
-        return np.asarray(element[0]), np.asarray(element[1])
-    return np.asarray(element), None
+    parts = element if isinstance(element, (tuple, list)) else (element,)
+    # Only plain tensors: a dict of features (e.g. captions) feeds no input here.
+    return tuple(np.asarray(p) if tf.is_tensor(p) else None
+                 for p in (list(parts) + [None])[:2])
 
 
 def representative_inputs(model, num, config=None, seed=0):
