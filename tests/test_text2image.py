@@ -114,15 +114,18 @@ def test_text_encoder_loss_decreases_on_a_tiny_batch():
     optimizer = keras.optimizers.Adam(3e-3)
     classes = tf.constant(data.classes)
 
+    @tf.function
     def step():
         with tf.GradientTape() as tape:
             loss, _ = encoder.joint_embedding_loss(*model((images, tokens), training=True),
                                                    classes)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return float(loss)
+        return loss
 
-    losses = [step() for _ in range(30)]
+    model.build_networks()
+    optimizer.build(model.trainable_variables)
+    losses = [float(step()) for _ in range(30)]
     assert losses[-1] < 0.5 * losses[0], losses
 
 
@@ -249,18 +252,26 @@ def test_text_model_refuses_unlabelled_data():
 
 
 # ------------------------------------------------------------- the recipe
+def _phases(module, argv):
+    from tfgan_zoo.text import recipe
+    config, settings = recipe.parse(module.build_parser(), module.RECIPE, argv)
+    shared, encoder_dir, _ = recipe.text_setup(config, settings)
+    return [c for _, c in module.phases(config, settings, shared)], encoder_dir
+
+
 def test_recipe_phases():
-    from tfgan_zoo.recipes import stackgan as recipe
-    config, phases = recipe.parse(["--out", "/tmp/x", "--steps", "7", "--stage2-steps", "9"])
-    stage1, stage2, encoder_dir, text_args = recipe.phase_configs(config, phases)
+    from tfgan_zoo.recipes import gan_int_cls, stackgan
+    (stage1, stage2), encoder_dir = _phases(
+        stackgan, ["--out", "/tmp/x", "--steps", "7", "--stage2-steps", "9"])
     assert (stage1.image_size, stage2.image_size) == (16, 64)
     assert (stage1.steps, stage2.steps) == (7, 9)
     assert stage1.model_args["stage"] == 1 and stage2.model_args["stage"] == 2
     assert stage2.model_args["stage1_run"].endswith("/x/stage1")
     assert stage1.model_args["text_encoder"] == str(encoder_dir)
-    config, phases = recipe.parse(["--stage1-size", "64"])  # the paper's sizes
-    stage1, stage2, _, _ = recipe.phase_configs(config, phases)
+    (stage1, stage2), _ = _phases(stackgan, ["--stage1-size", "64"])  # the paper's sizes
     assert (stage1.image_size, stage2.image_size) == (64, 256)
+    (gan,), _ = _phases(gan_int_cls, ["--interpolation", "False", "--ngf", "16"])
+    assert gan.model_args["interpolation"] is False and gan.model_args["ngf"] == 16
 
 
 # ------------------------------------------------------- CUB / Oxford-102
@@ -329,3 +340,44 @@ def test_captioned_grid(tmp_path):
     grid = captioned_grid(rows, ["a red circle", "a long caption " * 5], tmp_path / "g.png",
                           cell=32, headers=["I", "II"])
     assert grid.shape[1] == 230 + 2 * 36 + 4 and (tmp_path / "g.png").is_file()
+
+
+# ------------------------------------------- GAN-INT-CLS, GAWWN, semantic synthesis
+def test_box_mask_covers_the_boxes():
+    from tfgan_zoo.text.networks import BoxMask
+    boxes = np.array([[[0.0, 0.0, 0.5, 0.5], [0, 0, 0, 0]]], np.float32)  # 2nd absent
+    mask = BoxMask(8)(boxes).numpy()[0, ..., 0]
+    assert mask[:4, :4].min() > 0.7 and mask[1:3, 1:3].min() > 0.95
+    assert mask[4:].max() < 0.2 and mask[:, 4:].max() < 0.2
+
+
+def test_gawwn_draws_where_the_boxes_are():
+    from tfgan_zoo.models.gawwn import GAWWN
+    model = GAWWN(image_shape=(16, 16, 3), seed=0, latent_dim=4, **GAWWN.test_config)
+    scenes = shapes.example_scenes(3)
+    np.testing.assert_allclose(model.boxes_for(scenes.captions[:, 0]), scenes.bbox)
+    inputs = {k: tf.constant(v) for k, v in model.example_inputs(2).items()}
+    moved = dict(inputs, bbox=tf.constant([[[0.6, 0.6, 0.95, 0.95], [0, 0, 0, 0]]] * 2,
+                                          tf.float32))
+    assert np.abs(model.generate_from(inputs) - model.generate_from(moved)).max() > 1e-3
+
+
+def test_semantic_synthesis_edits_images_of_its_size_only():
+    from tfgan_zoo.models.semantic_synthesis import SemanticSynthesis
+    model = SemanticSynthesis(image_shape=(16, 16, 3), seed=0, **SemanticSynthesis.test_config)
+    assert "z" not in model.generator_input_spec() and model.latent_dim == 0
+    sources = model.source_images(2)
+    edited = model.edit(sources, ["a small red circle", "a large blue square"])
+    assert edited.shape == (2, 16, 16, 3)
+    with pytest.raises(UserError, match="resize the image to 16x16"):
+        model.edit(np.zeros((1, 32, 32, 3)), ["a small red circle"])
+
+
+def test_gan_int_interpolates_between_captions():
+    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, **GANINTCLS.test_config)
+    path = model.interpolate_captions("a small red circle", "a large blue square", 5)
+    ends = [model.sample(1, seed=0, text=t)[0] for t in ("a small red circle",
+                                                         "a large blue square")]
+    np.testing.assert_allclose(path[0], ends[0], atol=1e-5)
+    np.testing.assert_allclose(path[-1], ends[1], atol=1e-5)

@@ -38,6 +38,7 @@ from tfgan_zoo import losses, networks
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import losses as text_losses
 from tfgan_zoo.text.conditional import TextConditionalModel
+from tfgan_zoo.text.networks import matching_discriminator, tile
 
 
 # ------------------------------------------------------------------ networks
@@ -65,12 +66,6 @@ def residual_block(x, width):
     y = layers.ReLU()(_bn()(y))
     y = _bn()(layers.Conv2D(width, 3, padding="same", use_bias=False)(y))
     return layers.ReLU()(layers.Add()([x, y]))
-
-
-def tile(vector, size):
-    """[B, D] -> [B, size, size, D] (spatial replication of a text code)."""
-    x = layers.Reshape((1, 1, vector.shape[-1]))(vector)
-    return layers.UpSampling2D(size, interpolation="nearest")(x) if size > 1 else x
 
 
 def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
@@ -120,34 +115,6 @@ def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_bl
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([stage1_image, embedding, eps], [image, mu, logvar], name=name)
-
-
-def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf,
-                           name="discriminator"):
-    """[image, phi_t] -> logit. Strided 4x4 convolutions down to 4x4 (batch
-    norm after the first), then the compressed text tiled and joined, a
-    3x3 convolution and a 4x4 one to a single logit."""
-    size = image_shape[0]
-    image = keras.Input(image_shape, name="image")
-    embedding = keras.Input((embedding_dim,), name="embedding")
-    width, x = ndf, image
-    if size == 4:
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 3, padding="same")(x))
-    first = True
-    while size > 4:
-        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=not first)(x)
-        if not first:
-            x = _bn()(x)
-        x = layers.LeakyReLU(0.2)(x)
-        first, size, width = False, size // 2, width * 2
-    width = x.shape[-1]
-    text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim)(embedding))
-    x = layers.Concatenate()([x, tile(text, 4)])
-    x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
-    x = layers.LeakyReLU(0.2)(_bn()(x))
-    x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(x)
-    logit = layers.Flatten(dtype="float32", name="logit")(x)
-    return keras.Model([image, embedding], logit, name=name)
 
 
 # --------------------------------------------------------------------- model

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-import keras
 
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
@@ -66,7 +65,8 @@ class TextConditionalModel(AdversarialModel):
         self.vectorizer = encoder.make_vectorizer(self.vocabulary, self.max_length)
         # Keras turns XLA off for a model holding string layers; train_step
         # reads token ids only, so the compiled step never meets a string.
-        self.vectorizer.supports_jit = True
+        for layer in self.vectorizer._flatten_layers():  # and its StringLookup
+            layer.supports_jit = True
         self.text_encoder = encoder.text_encoder(
             len(self.vocabulary) + 2, self.max_length, self.word_dim, self.text_hidden,
             self.embedding_dim)
@@ -147,17 +147,23 @@ class TextConditionalModel(AdversarialModel):
         text = [text] if isinstance(text, str) else list(text)
         return np.array([text[i % len(text)] for i in range(num)])
 
-    def interpolate_captions(self, start, end, steps=8, seed=0, z=None):
+    def interpolate_captions(self, start, end, steps=8, seed=0, **inputs):
         """GAN-INT's interpolation (Reed et al. 2016, sec. 4.3): images along
         the straight line from the embedding of caption `start` to that of
-        `end`, with the noise held fixed. Returns numpy [steps, H, W, C]."""
+        `end`, the other inputs (noise `z`, ...) held fixed: given, else
+        those of `example_inputs(1, seed)`. Returns numpy [steps, H, W, C]."""
         a, b = self.embed([start]), self.embed([end])
         t = tf.linspace(0.0, 1.0, steps)[:, None]
-        if z is None:
-            z = self.example_inputs(1, seed)["z"]
-        z = np.repeat(np.asarray(z, np.float32).reshape(1, -1), steps, 0)
-        return self.generate_from({"embedding": a * (1 - t) + b * t,
-                                   "z": tf.constant(z)}).numpy()
+        fixed = {k: v for k, v in self.example_inputs(1, seed).items() if k != "text"}
+        fixed.update(inputs)
+        spec = self.generator_input_spec()
+        batch = {}
+        for key, value in fixed.items():  # one row, repeated along the path
+            value = np.asarray(value, np.float32)
+            row = value.reshape(value.shape[value.ndim - spec[key].shape.rank + 1:])
+            batch[key] = tf.repeat(tf.constant(row[None]), steps, axis=0)
+        batch["embedding"] = a * (1 - t) + b * t
+        return self.generate_from(batch).numpy()
 
     def example_data(self, n, seed=0):
         """n random training examples in the layout `train_step` reads (the
@@ -207,19 +213,22 @@ class TextConditionalModel(AdversarialModel):
         return EmbeddingInputs(self)
 
     def export_endpoints(self, batch_size=None):
-        """`interpolate_text`: text_start [B], text_end [B], steps, z [B, nz]
-        -> B * steps images along the line between the two captions'
-        embeddings (pair-major), the noise fixed per pair."""
+        """`interpolate_text`: text_start [B], text_end [B], steps and the
+        other generator inputs (z [B, nz], ...) -> B * steps images along the
+        line between the two captions' embeddings (pair-major), the other
+        inputs fixed per pair."""
         from tfgan_zoo.export import saved_model as sm
+
+        others = {k: v for k, v in self.generator_input_spec().items() if k != "text"}
 
         def interpolate_text(inputs):
             steps = tf.cast(tf.reshape(inputs["steps"], []), tf.int32)
             a, b = self.embed(inputs["text_start"]), self.embed(inputs["text_end"])
             t = tf.linspace(0.0, 1.0, steps)[None, :, None]
-            path = tf.reshape(a[:, None] * (1.0 - t) + b[:, None] * t,
-                              [-1, self.embedding_dim])
-            z = tf.repeat(inputs["z"], steps, axis=0)
-            return sm.serving_outputs(self.generate_from({"embedding": path, "z": z}))
+            batch = {k: tf.repeat(inputs[k], steps, axis=0) for k in others}
+            batch["embedding"] = tf.reshape(a[:, None] * (1.0 - t) + b[:, None] * t,
+                                            [-1, self.embedding_dim])
+            return sm.serving_outputs(self.generate_from(batch))
 
         images = [None] + list(self.image_shape)
         example = self.example_inputs(2, seed=0)
@@ -228,14 +237,16 @@ class TextConditionalModel(AdversarialModel):
             {"text_start": tf.TensorSpec([batch_size], tf.string, name="text_start"),
              "text_end": tf.TensorSpec([batch_size], tf.string, name="text_end"),
              "steps": tf.TensorSpec(None, tf.int32, name="steps"),
-             "z": tf.TensorSpec([batch_size, self.latent_dim], tf.float32, name="z")},
+             **{k: tf.TensorSpec([batch_size, *v.shape[1:]], v.dtype, name=k)
+                for k, v in others.items()}},
             {"images": tf.TensorSpec(images, tf.uint8, name="images"),
              "images_float": tf.TensorSpec(images, tf.float32, name="images_float")},
             {"text_start": example["text"][:1], "text_end": example["text"][1:2],
-             "steps": np.int32(3), "z": example["z"][:1]},
-            "text_start [B], text_end [B], steps (scalar), z [B, latent_dim] -> "
-            "B * steps images along the line between the two captions' embeddings "
-            "(GAN-INT), pair-major")]
+             "steps": np.int32(3), **{k: example[k][:1] for k in others}},
+            "text_start [B], text_end [B], steps (scalar), "
+            + ", ".join(f"{k} [B, ...]" for k in others)
+            + " -> B * steps images along the line between the two captions' "
+            "embeddings (GAN-INT), pair-major, the other inputs fixed per pair")]
 
 
 class EmbeddingInputs:

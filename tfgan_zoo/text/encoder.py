@@ -99,11 +99,16 @@ def graph_check_tokens(tokens):
 def text_encoder(vocabulary_size, max_length, word_dim=64, hidden=128,
                  embedding_dim=128, name="text_encoder"):
     """Word ids -> embedding. The bidirectional GRU reads the caption both
-    ways; padding is masked, so the final states are those of the last word."""
+    ways; padding is masked, so the final states are those of the last word.
+    The embedding is scaled to norm sqrt(embedding_dim) (unit variance per
+    dimension): the joint-embedding loss fixes no scale, and a GAN's
+    conditioning augmentation adds unit-variance noise to what it reads."""
     ids = keras.Input((max_length,), dtype="int32", name="tokens")
     x = layers.Embedding(vocabulary_size, word_dim, mask_zero=True, name="words")(ids)
     x = layers.Bidirectional(layers.GRU(hidden), name="bigru")(x)
-    out = layers.Dense(embedding_dim, dtype="float32", name="project")(x)
+    x = layers.Dense(embedding_dim, dtype="float32", name="project")(x)
+    x = layers.UnitNormalization(dtype="float32")(x)
+    out = layers.Rescaling(float(embedding_dim) ** 0.5, dtype="float32", name="scale")(x)
     return keras.Model(ids, out, name=name)
 
 

@@ -124,8 +124,10 @@ def faithfulness(model, classifier, split="test", num=256, seed=0, batch_size=64
         chunk = captions[start:start + batch_size]
         if generate is not None:
             out = generate(chunk, seed + start)
-        else:
-            out = model.sample(len(chunk), seed=seed + start, text=chunk)
+        else:  # a model told where to draw (GAWWN) gets each scene's boxes
+            where = ({"bbox": data.bbox[start:start + batch_size]}
+                     if "bbox" in model.generator_input_spec() else {})
+            out = model.sample(len(chunk), seed=seed + start, text=chunk, **where)
         images.append(out)
     fake = np.concatenate(images)
     if fake.shape[1] != size:

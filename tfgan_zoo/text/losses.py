@@ -42,3 +42,20 @@ def kl_divergence(mu, logvar, *, reduce=tf.reduce_mean):
     """
     mu, logvar = tf.cast(mu, tf.float32), tf.cast(logvar, tf.float32)
     return reduce(0.5 * tf.reduce_sum(tf.square(mu) + tf.exp(logvar) - 1.0 - logvar, -1))
+
+
+def semantic_synthesis_discriminator_loss(real_right, real_wrong, fake_relevant, *,
+                                          mismatch=None, reduce=tf.reduce_mean):
+    """Discriminator of semantic image synthesis (Dong et al. 2017, "Semantic
+    Image Synthesis via Adversarial Learning", sec. 3.2):
+
+        L_D = -[ log D(x, t) + log(1 - D(x, t_hat)) + log(1 - D(G(x, t_hat), t_hat)) ]
+
+    matching text is real; mismatched text, and the generator's edit of x
+    for the relevant text t_hat, are fake. `mismatch` [B] drops the second
+    term where t_hat in fact describes x.
+    """
+    wrong = _xent(0.0, real_wrong)
+    if mismatch is not None:
+        wrong = wrong * tf.cast(tf.reshape(mismatch, [-1]), tf.float32)
+    return reduce(_xent(1.0, real_right) + wrong + _xent(0.0, fake_relevant))

@@ -241,10 +241,28 @@ def default_count(size):
     return int(min(10_000, 600e6 // (size * size * 3)))
 
 
+def example_scenes(n, split="test"):
+    """`n` scenes (single objects and pairs mixed) whose first captions are
+    the sample captions of grids and example inputs (the first n of one
+    fixed draw, so every n agrees)."""
+    scenes = make_scenes(max(n, 256), seed=7, split=split)
+    return Scenes(*(getattr(scenes, f.name)[:n] for f in dataclasses.fields(Scenes)))
+
+
 def example_captions(n, split="test"):
     """`n` captions of distinct scenes, single objects and pairs mixed."""
-    scenes = make_scenes(max(n, 1), seed=7, split=split)
-    return [str(c) for c in scenes.captions[:n, 0]]
+    return [str(c) for c in example_scenes(n, split).captions[:n, 0]]
+
+
+def boxes_for(captions):
+    """Bounding boxes [N, 2, 4] of example captions (`example_scenes`' test
+    and held-out scenes), None where a caption is not one of them."""
+    known = {}
+    for split in ("test", "heldout"):
+        scenes = example_scenes(256, split)
+        for caption, box in zip(scenes.captions[:, 0], scenes.bbox):
+            known.setdefault(str(caption), box)  # the first scene of a caption
+    return [known.get(str(c)) for c in captions]
 
 
 def load_source(arg, *, split, data_dir, image_size):

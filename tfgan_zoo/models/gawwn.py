@@ -1,0 +1,204 @@
+"""GAWWN: Reed et al. 2016, "Learning What and Where to Draw" (NIPS 2016),
+the bounding-box-conditional model (sec. 3.1).
+
+The generator is told *what* (the caption) and *where* (bounding boxes):
+
+- **Local pathway** (where). The compressed text code is tiled over an
+  M x M grid (M = a quarter of the image size, 16 for the paper's 64 px)
+  and zeroed outside the boxes, then convolved: the caption is written
+  into the regions it must appear in.
+- **Global pathway** (what). [z, text code] -> fully connected -> 4x4 ->
+  upsampling to M x M, as in a DCGAN.
+- The two are joined at M x M (with the box mask) and upsampled to the image.
+
+The discriminator mirrors it: convolutions down to M x M, where the
+box-masked text code and the mask are joined (does the region inside the
+boxes match the words?), then down to 4x4 where the whole caption is
+joined again, and one logit. It is matching-aware (GAN-CLS, Reed et al.
+2016a): real image + right text is real, real image + wrong text and
+fake + right text are fake; boxes are the real image's in all three.
+
+Boxes are float32 [B, num_boxes, 4] as (y0, x0, y1, x1) in [0, 1], all-zero
+rows for absent boxes. The shapes dataset has two per scene (one per
+object); CUB one per bird. The paper's separate local and global
+discriminator scores are merged into one logit here.
+"""
+
+import keras
+from keras import layers
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo import losses, networks
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.text import losses as text_losses
+from tfgan_zoo.text import shapes
+from tfgan_zoo.text.conditional import TextConditionalModel
+from tfgan_zoo.text.networks import BoxMask, tile
+
+
+def _bn_relu(x):
+    return layers.ReLU()(networks.batch_norm()(x))
+
+
+def _bn_lrelu(x):
+    return layers.LeakyReLU(0.2)(networks.batch_norm()(x))
+
+
+def _up(x, width):
+    x = layers.UpSampling2D(2, interpolation="nearest")(x)
+    return _bn_relu(layers.Conv2D(width, 3, padding="same", use_bias=False)(x))
+
+
+def gawwn_generator(image_shape, embedding_dim, condition_dim, latent_dim, num_boxes, ngf,
+                    name="generator"):
+    """[phi_t, z, boxes] -> image through a local and a global pathway."""
+    size, channels = image_shape[0], image_shape[2]
+    grid = size // 4
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    z = keras.Input((latent_dim,), name="z")
+    boxes = keras.Input((num_boxes, 4), name="bbox")
+    text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim, name="compress")(embedding))
+    mask = BoxMask(grid, name="box_mask")(boxes)
+    # Local: the text where the boxes are.
+    local = layers.Multiply()([tile(text, grid), mask])
+    local = _bn_relu(layers.Conv2D(2 * ngf, 3, padding="same", use_bias=False)(local))
+    local = _bn_relu(layers.Conv2D(2 * ngf, 3, padding="same", use_bias=False)(local))
+    # Global: the whole scene from z and the text.
+    width = 4 * ngf
+    x = layers.Dense(4 * 4 * width, use_bias=False)(layers.Concatenate()([z, text]))
+    x = _bn_relu(layers.Reshape((4, 4, width))(x))
+    s = 4
+    while s < grid:
+        x, s = _up(x, width), s * 2
+    x = layers.Concatenate()([x, local, mask])
+    x = _bn_relu(layers.Conv2D(2 * ngf, 3, padding="same", use_bias=False)(x))
+    x = _up(_up(x, ngf), max(ngf // 2, 4))
+    x = layers.Conv2D(channels, 3, padding="same")(x)
+    image = layers.Activation("tanh", dtype="float32")(x)
+    return keras.Model([embedding, z, boxes], image, name=name)
+
+
+def gawwn_discriminator(image_shape, embedding_dim, condition_dim, num_boxes, ndf,
+                        name="discriminator"):
+    """[image, phi_t, boxes] -> logit: local (box-masked text at M x M)
+    then global (text at 4x4) conditioning."""
+    size = image_shape[0]
+    grid = size // 4
+    image = keras.Input(image_shape, name="image")
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    boxes = keras.Input((num_boxes, 4), name="bbox")
+    text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim, name="compress")(embedding))
+    mask = BoxMask(grid, name="box_mask")(boxes)
+    x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 4, strides=2, padding="same")(image))
+    x = _bn_lrelu(layers.Conv2D(2 * ndf, 4, strides=2, padding="same", use_bias=False)(x))
+    x = layers.Concatenate()([x, layers.Multiply()([tile(text, grid), mask]), mask])
+    x = _bn_lrelu(layers.Conv2D(2 * ndf, 3, padding="same", use_bias=False)(x))
+    s, width = grid, 2 * ndf
+    while s > 4:
+        width *= 2
+        x = _bn_lrelu(layers.Conv2D(width, 4, strides=2, padding="same", use_bias=False)(x))
+        s //= 2
+    x = layers.Concatenate()([x, tile(text, 4)])
+    x = _bn_lrelu(layers.Conv2D(width, 1, use_bias=False)(x))
+    x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(x)
+    return keras.Model([image, embedding, boxes], layers.Flatten(dtype="float32")(x),
+                       name=name)
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class GAWWN(TextConditionalModel):
+    """Generative Adversarial What-Where Network, bounding-box conditional.
+
+    Args:
+        ngf, ndf: generator / discriminator width.
+        condition_dim: size of the compressed text code.
+        num_boxes: bounding boxes per image (2 for the shapes, 1 for CUB).
+    """
+
+    unused_hyperparameters = ("n_critic",)
+    test_config = {"ngf": 8, "ndf": 8, "condition_dim": 8, "word_dim": 8,
+                   "text_hidden": 8, "embedding_dim": 16}
+
+    def __init__(self, *, ngf=64, ndf=64, condition_dim=128, num_boxes=2, **kwargs):
+        super().__init__(**kwargs)
+        size = self.image_shape[0]
+        if self.image_shape[1] != size or size < 16 or size & (size - 1):
+            raise UserError(f"GAWWN needs a square power-of-two image size of at least 16, "
+                            f"got {self.image_shape[0]}x{self.image_shape[1]}: pass "
+                            "--image-size")
+        self.num_boxes = int(num_boxes)
+        self.generator = gawwn_generator(self.image_shape, self.embedding_dim, condition_dim,
+                                         self.latent_dim, self.num_boxes, ngf)
+        self.discriminator = gawwn_discriminator(self.image_shape, self.embedding_dim,
+                                                 condition_dim, self.num_boxes, ndf)
+
+    def generator_input_spec(self):
+        spec = super().generator_input_spec()
+        spec["bbox"] = tf.TensorSpec([None, self.num_boxes, 4], tf.float32, name="bbox")
+        return spec
+
+    def boxes_for(self, captions):
+        """Boxes [N, num_boxes, 4] for captions: the scene's own boxes for the
+        shapes' example captions, else one centred box."""
+        default = np.zeros((self.num_boxes, 4), np.float32)
+        default[0] = (0.2, 0.2, 0.8, 0.8)
+        found = shapes.boxes_for(captions) if self.vocabulary == shapes.VOCABULARY else []
+        rows = []
+        for i in range(len(captions)):
+            box = found[i] if i < len(found) else None
+            row = default.copy()
+            if box is not None:
+                row[:min(len(box), self.num_boxes)] = box[:self.num_boxes]
+            rows.append(row)
+        return np.stack(rows)
+
+    def example_inputs(self, n, seed=0):
+        inputs = super().example_inputs(n, seed)
+        inputs["bbox"] = self.boxes_for(inputs["text"])
+        return inputs
+
+    def sample(self, num, seed=0, text=None, **inputs):
+        if text is not None and "bbox" not in inputs:
+            inputs["bbox"] = self.boxes_for(self._cycle(text, num))
+        return super().sample(num, seed=seed, text=text, **inputs)
+
+    def generate_from_embedding(self, embedding, inputs, training=False):
+        return self.generator([embedding, inputs["z"], tf.cast(inputs["bbox"], tf.float32)],
+                              training=training)
+
+    def discriminate(self, images, inputs=None, training=False):
+        embedding = inputs.get("embedding")
+        if embedding is None:
+            embedding = self.embed(inputs["text"])
+        return self.discriminator([images, embedding, tf.cast(inputs["bbox"], tf.float32)],
+                                  training=training)
+
+    def _boxes(self, features):
+        boxes = tf.cast(features["bbox"], tf.float32)
+        have = tf.shape(boxes)[1]
+        boxes = boxes[:, :self.num_boxes]
+        return tf.pad(boxes, [[0, 0], [0, tf.maximum(self.num_boxes - have, 0)], [0, 0]])
+
+    def train_step(self, data):
+        real, features = self.unpack(data)
+        text = self.captions(features)
+        boxes = self._boxes(features)
+        batch = tf.shape(real)[0]
+        z = self.sample_noise(batch)
+        with tf.GradientTape() as g_tape:
+            fake = self.generator([text.right, z, boxes], training=True)
+        with tf.GradientTape() as tape:
+            d_loss = text_losses.matching_aware_discriminator_loss(
+                self.discriminator([real, text.right, boxes], training=True),
+                self.discriminator([real, text.wrong, boxes], training=True),
+                self.discriminator([tf.stop_gradient(fake), text.right, boxes],
+                                   training=True),
+                mismatch=text.mismatch, reduce=self.reduce)
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        with g_tape:
+            g_loss = losses.non_saturating_generator_loss(
+                self.discriminator([fake, text.right, boxes], training=True),
+                reduce=self.reduce)
+        self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss)
