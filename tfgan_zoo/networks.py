@@ -18,10 +18,54 @@ from tfgan_zoo.errors import UserError
 DCGAN_INIT = keras.initializers.RandomNormal(0.0, 0.02)
 
 
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class FusedBatchNormalization(layers.BatchNormalization):
+    """`keras.layers.BatchNormalization`, trained with TensorFlow's fused kernel.
+
+    The layer, weights and math are Keras's: the output is normalised by the
+    batch mean and biased variance, and the moving averages are updated
+    with the same statistics. Only the kernel differs. Keras 3 computes
+    training-mode batch norm as reductions plus a chain of element-wise ops,
+    which autodiff then reverses op by op. `FusedBatchNormV3` does one pass
+    forward and one backward, about 3x faster on CPU for a DCGAN activation
+    (benchmarks/RESULTS_scale.md). Inference, and every case the kernel does
+    not cover (another backend, not 4-D channels-last, synchronized, masked,
+    renorm, frozen), run Keras's own code.
+    """
+
+    def _fusable(self, inputs, training, mask):
+        return (training and self.trainable and keras.backend.backend() == "tensorflow"
+                and len(inputs.shape) == 4 and self.axis in (-1, 3)
+                and not self.synchronized and not self.renorm and mask is None)
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._fusable(inputs, training, mask):
+            return super().call(inputs, training=training, mask=mask)
+        import tensorflow as tf
+        # Like Keras, compute in float32 whatever the policy.
+        x = tf.cast(inputs, tf.float32)
+        channels = x.shape[-1]
+        gamma = tf.cast(self.gamma, tf.float32) if self.scale else tf.ones([channels])
+        beta = tf.cast(self.beta, tf.float32) if self.center else tf.zeros([channels])
+        y, mean, unbiased, *_ = tf.raw_ops.FusedBatchNormV3(
+            x=x, scale=gamma, offset=beta, mean=tf.zeros([0]), variance=tf.zeros([0]),
+            epsilon=self.epsilon, exponential_avg_factor=1.0, data_format="NHWC",
+            is_training=True)
+        # The kernel returns the variance with Bessel's correction (n/(n-1),
+        # none for n=1); Keras averages the biased variance.
+        n = tf.cast(tf.size(x) // channels, tf.float32)
+        variance = unbiased * tf.maximum(n - 1.0, 1.0) / n
+        momentum = self.momentum
+        self.moving_mean.assign(self.moving_mean * momentum + mean * (1.0 - momentum))
+        self.moving_variance.assign(
+            self.moving_variance * momentum + variance * (1.0 - momentum))
+        return tf.cast(y, self.compute_dtype)
+
+
 def batch_norm(synchronized=False, name=None):
     # PyTorch's BatchNorm2d defaults (momentum 0.1 == Keras momentum 0.9,
     # eps 1e-5); synchronized=True averages statistics across replicas.
-    return layers.BatchNormalization(
+    return FusedBatchNormalization(
         momentum=0.9, epsilon=1e-5, synchronized=synchronized,
         gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name)
 
