@@ -19,7 +19,7 @@ import pytest
 import tensorflow as tf
 import keras
 
-from tfgan_zoo import losses, registry
+from tfgan_zoo import losses, networks, registry
 from tfgan_zoo.config import Config, model_hyperparameters
 from tfgan_zoo.trainer import make_optimizer
 
@@ -67,7 +67,7 @@ def dataset(model, batch=8):
             .batch(batch * model.n_critic, drop_remainder=True).repeat())
 
 
-def networks(model, player):
+def player_nets(model, player):
     return model.player_networks()[player]
 
 
@@ -92,11 +92,11 @@ def test_mixed_precision_steps(name, precision):
         # bfloat16 has float32's exponent range and needs no loss scaling.
         assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer) == (
             precision == "float16")
-    compute = {layer.compute_dtype for net in networks(model, "generator")
+    compute = {layer.compute_dtype for net in player_nets(model, "generator")
                for layer in net.layers}
     assert precision in compute, f"the generator never computes in {precision}"
     for player in model.players:
-        for net in networks(model, player):
+        for net in player_nets(model, player):
             for w in net.weights:
                 assert w.dtype not in ("float16", "bfloat16"), w.path
     # Scores leave the discriminator in float32 (its last layer is float32);
@@ -181,6 +181,42 @@ def test_gradient_penalty_under_float16_matches_float32():
         assert penalty.dtype == tf.float32 and np.isfinite(penalty.numpy())
         penalties.append(float(penalty))
     np.testing.assert_allclose(penalties[1], penalties[0], rtol=1e-2)
+
+
+@pytest.mark.parametrize("policy, tol", [("float32", 1e-5), ("mixed_float16", 2e-3)])
+def test_fused_batch_norm_is_keras_batch_norm(policy, tol):
+    """networks' batch norm runs TF's fused kernel in training; outputs,
+    gradients and moving statistics are Keras BatchNormalization's."""
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(1.0, 3.0, (8, 6, 6, 5)).astype("float32"))
+    upstream = tf.constant(rng.normal(size=(8, 6, 6, 5)).astype("float32"))
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        args = dict(momentum=0.9, epsilon=1e-5,
+                    gamma_initializer=keras.initializers.RandomNormal(1.0, 0.5),
+                    beta_initializer=keras.initializers.RandomNormal(0.0, 0.5))
+        reference = keras.layers.BatchNormalization(**args)
+        fused = networks.FusedBatchNormalization(**args)
+        reference.build(x.shape)
+        fused.build(x.shape)
+        fused.set_weights(reference.get_weights())
+        results = []
+        for layer in (reference, fused):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = layer(x, training=True)
+                loss = tf.reduce_sum(tf.cast(y, tf.float32) * upstream)
+            grads = tape.gradient(loss, [x, layer.gamma, layer.beta])
+            results.append([y] + grads + [layer.moving_mean, layer.moving_variance,
+                                          layer(x, training=False)])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    names = ("output", "dx", "dgamma", "dbeta", "moving_mean", "moving_variance",
+             "inference output")
+    for name, want, got in zip(names, *results):
+        assert got.dtype == want.dtype, name
+        np.testing.assert_allclose(np.asarray(got, "float32"), np.asarray(want, "float32"),
+                                   rtol=tol, atol=tol, err_msg=name)
 
 
 @pytest.mark.parametrize("name", ["dcgan", "wgan_gp"])
