@@ -62,7 +62,9 @@ def parse_args(argv=None):
     p.add_argument("--gpu-memory-mb", type=int, default=16384,
                    help="memory of each logical GPU with --logical-devices")
     p.add_argument("--threads", type=int, default=os.cpu_count(),
-                   help="intra-op threads (inter-op threads: 2); 0 = TF default")
+                   help="intra-op threads; 0 = TF default")
+    p.add_argument("--inter-op-threads", type=int, default=2,
+                   help="inter-op threads; 0 = TF default")
     p.add_argument("--dataset", default="synthetic",
                    help="synthetic (random images in memory, like the reference's "
                         "FakeData), or any tfgan_zoo dataset name, e.g. mnist5k")
@@ -93,7 +95,8 @@ def configure(args):
     import tensorflow as tf
     if args.threads:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(2)
+    if args.inter_op_threads:
+        tf.config.threading.set_inter_op_parallelism_threads(args.inter_op_threads)
     if args.logical_devices > 1:
         gpus = tf.config.list_physical_devices("GPU")
         device = (gpus or tf.config.list_physical_devices("CPU"))[0]
@@ -234,7 +237,7 @@ def main(argv=None):
         "jit_compile": jit, "steps_per_execution": config.steps_per_execution,
         "dataset": args.dataset,
         "batch_size": args.batch_size, "image_size": args.image_size,
-        "threads": args.threads,
+        "threads": args.threads, "inter_op_threads": args.inter_op_threads,
         "images_per_s": round(step_rate, 2),
         "ms_per_step": round(1000 * args.batch_size / step_rate, 2),
         # CPU time of this process per step: less sensitive than wall time
