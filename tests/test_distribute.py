@@ -117,9 +117,8 @@ def replica_runs(out):
     np.savez(out, **arrays)
 
 
-@pytest.fixture(scope="module")
-def replica_weights(tmp_path_factory):
-    out = tmp_path_factory.mktemp("replicas") / "weights.npz"
+def run_replica_scenarios(tmp_path):
+    out = tmp_path / "weights.npz"
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     result = subprocess.run([sys.executable, __file__, "replica-runs", str(out)],
                             capture_output=True, text=True, timeout=300, env=env)
@@ -142,26 +141,25 @@ def weights_match(one, two):
     return all(np.allclose(a, b, rtol=RTOL, atol=ATOL) for a, b in zip(one, two))
 
 
-@pytest.mark.parametrize("scenario", ["mlp_no_batch_norm", "dcgan_synchronized_bn"])
-@pytest.mark.parametrize("network", ["generator", "discriminator"])
-def test_two_replicas_match_one(replica_weights, scenario, network):
-    runs = replica_weights[scenario]
-    # The step moved the weights, so agreeing afterwards means something.
-    assert max_difference(runs["before"][network], runs["one"][network]) > 1e-3
-    for i, (one, two) in enumerate(zip(runs["one"][network], runs["two"][network])):
-        np.testing.assert_allclose(two, one, rtol=RTOL, atol=ATOL,
-                                   err_msg=f"{scenario} {network} weight {i}")
-
-
-@pytest.mark.parametrize("scenario", ["control_dcgan_plain_bn", "control_per_replica_mean"])
-def test_controls_do_not_match(replica_weights, scenario):
-    # Plain batch norm normalises each half-batch by its own statistics; a
-    # per-replica mean doubles the summed gradients. Either must show up.
-    runs = replica_weights[scenario]
-    one = runs["one"]["generator"] + runs["one"]["discriminator"]
-    two = runs["two"]["generator"] + runs["two"]["discriminator"]
-    assert not weights_match(one, two)
-    assert max_difference(one, two) > 100 * ATOL
+def test_one_step_on_one_and_two_replicas(tmp_path):
+    # One test, so that pytest-xdist runs the subprocess once.
+    runs = run_replica_scenarios(tmp_path)
+    for scenario in ("mlp_no_batch_norm", "dcgan_synchronized_bn"):
+        for network in ("generator", "discriminator"):
+            one, two = runs[scenario]["one"][network], runs[scenario]["two"][network]
+            # The step moved the weights, so agreeing afterwards means something.
+            assert max_difference(runs[scenario]["before"][network], one) > 1e-3
+            for i, (a, b) in enumerate(zip(one, two)):
+                np.testing.assert_allclose(b, a, rtol=RTOL, atol=ATOL,
+                                           err_msg=f"{scenario} {network} weight {i}")
+    # The controls must fail the same comparison: plain batch norm normalises
+    # each half-batch by its own statistics, and a per-replica mean doubles
+    # the summed gradients.
+    for scenario in ("control_dcgan_plain_bn", "control_per_replica_mean"):
+        one = runs[scenario]["one"]["generator"] + runs[scenario]["one"]["discriminator"]
+        two = runs[scenario]["two"]["generator"] + runs[scenario]["two"]["discriminator"]
+        assert not weights_match(one, two), f"{scenario} matched"
+        assert max_difference(one, two) > 100 * ATOL, scenario
 
 
 # ------------------------------------------------------------ multi-worker
