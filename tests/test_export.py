@@ -320,11 +320,7 @@ def test_int8_keeps_the_label_effect(exported, name):
     model = tflite.lite_model(model)
     if "label" not in model.generator_input_spec():
         pytest.skip("unconditional")
-    if "ONE_HOT" in tflite.operators(result.tflite["int8"])[0]:
-        pytest.xfail("TFLite's int8 ONE_HOT kernel writes the on/off values in "
-                     "their own quantization, not the output's (label effect x2.7 "
-                     "measured); networks.label_input should gather rows of an "
-                     "identity matrix instead of ops.one_hot")
+    assert "ONE_HOT" not in tflite.operators(result.tflite["int8"])[0]
     inputs = model.example_inputs(model.num_classes, seed=3)
     inputs["z"] = np.repeat(inputs["z"][:1], model.num_classes, 0)
     float_effect = keras_images(model, inputs).std(0).mean()

@@ -82,9 +82,15 @@ def normalization(kind, synchronized=False):
 
 
 def label_input(num_classes, name="label"):
-    """An int label input and its one-hot encoding."""
+    """An int label input and its one-hot encoding.
+
+    The one-hot rows are gathered from an identity matrix rather than built
+    by ONE_HOT: TFLite's int8 ONE_HOT kernel quantizes its on/off values
+    badly (CGAN's int8 generator fell to 21.5 dB), a GATHER of a constant
+    quantizes exactly."""
     label = keras.Input((), dtype="int32", name=name)
-    return label, layers.Lambda(lambda y: ops.one_hot(y, num_classes),
+    return label, layers.Lambda(lambda y: ops.take(ops.eye(num_classes), y, axis=0),
+                                output_shape=(num_classes,),
                                 name=f"{name}_one_hot")(label)
 
 

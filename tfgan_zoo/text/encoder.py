@@ -116,12 +116,14 @@ def image_encoder(image_shape, embedding_dim=128, width=32, name="image_encoder"
     """A small CNN standing in for Reed et al.'s GoogLeNet features: strided
     convolutions down to 4x4, then a linear projection."""
     image = keras.Input(image_shape, name="image")
-    x = layers.Conv2D(width, 3, padding="same")(image)
+    # No biases before leaky ReLU: grappler's conv+bias+activation fusion
+    # fails on that pattern's gradient ("remapper failed") and says so.
+    x = layers.Conv2D(width, 3, padding="same", use_bias=False)(image)
     x = layers.LeakyReLU(0.2)(x)
     size, w = image_shape[0], width
     while size > 4:
         w = min(w * 2, 8 * width)
-        x = layers.Conv2D(w, 4, strides=2, padding="same")(x)
+        x = layers.Conv2D(w, 4, strides=2, padding="same", use_bias=False)(x)
         x = layers.LeakyReLU(0.2)(x)
         size //= 2
     x = layers.Flatten()(x)
