@@ -3,11 +3,14 @@
     python benchmarks/text2image_faithfulness.py runs/stackgan [--num 512]
 
 For a StackGAN recipe directory (OUT/stage2) it scores Stage-I and Stage-II;
-for the other text recipes (OUT/gan) the GAN. Each row: how often the
-attribute classifier (tfgan_zoo.text.faithfulness) reads every attribute
+for the other text recipes (OUT/gan) the GAN, and for semantic synthesis
+also its source images before editing (the baseline an edit must beat).
+Each row: how often the attribute classifier (tfgan_zoo.text.faithfulness) reads every attribute
 of the caption in the image (`all`) and per attribute kind, for generated
 images, real images of the same captions, and the generated images scored
-against shuffled captions; on seen (test) and held-out (zero-shot) captions.
+against shuffled captions; on seen (test) and held-out (zero-shot) captions;
+and apart for one-object scenes (what to draw) and two-object scenes (what
+and where: which object is above or left).
 """
 
 import argparse
@@ -29,6 +32,9 @@ def main():
     run = out / "stage2" if (out / "stage2").is_dir() else out / "gan"
     model, _ = load_run(run)
     columns = [(f"{type(model).__name__} {model.image_shape[0]}px", None)]
+    if hasattr(model, "source_images"):  # semantic synthesis: the images before editing
+        columns.insert(0, ("source images, unedited", lambda caps, seed:
+                           model.source_images(len(caps), seed)))
     if getattr(model, "stage", None) == 2:
         columns.insert(0, (f"Stage-I {model.image_shape[0] // 4}px", lambda caps, seed:
                            model.sample_stage1(len(caps), seed=seed, text=caps)))
@@ -41,15 +47,20 @@ def main():
             started = time.time()
             s = fm.faithfulness(model, classifier, split, num=args.num, generate=draw)
             results[f"{title} {split}"] = s
-            for kind in ("generated", "real", "shuffled"):
-                v = s[kind]
-                rows.append(f"| {title} | {split} | {kind} | {v['all']:.3f} | {v['layout']:.3f} "
-                            f"| {v['colour']:.3f} | {v['shape']:.3f} | {v['size']:.3f} |")
+            parts = [(kind, "all", s[kind]) for kind in ("generated", "real", "shuffled")]
+            parts += [(kind, f"{objects.replace('_', ' ')} ({s[objects]['captions']})",
+                       s[objects][kind])
+                      for objects in ("one_object", "two_objects") if objects in s
+                      for kind in ("generated", "real")]
+            for kind, scenes, v in parts:
+                rows.append(f"| {title} | {split} | {scenes} | {kind} | {v['all']:.3f} "
+                            f"| {v['layout']:.3f} | {v['colour']:.3f} | {v['shape']:.3f} "
+                            f"| {v['size']:.3f} |")
             print(f"{title} {split}: {time.time() - started:.0f} s", flush=True)
     print(f"\nClassifier: {fm.NAME} (read at <= {fm.MAX_SIZE} px), {args.num} captions "
           "per split, one image each.\n")
-    print("| model | captions | images | all | layout | colour | shape | size |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| model | captions | scenes | images | all | layout | colour | shape | size |")
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     (out / "report").mkdir(parents=True, exist_ok=True)
     (out / "report" / "faithfulness_benchmark.json").write_text(json.dumps(results, indent=2))

@@ -267,3 +267,16 @@ def test_adversarial_loss_unknown_name_is_a_one_line_user_error():
     assert "\n" not in message and "'nope'" in message
     for name in losses.ADVERSARIAL_LOSSES:
         assert name in message
+
+
+def test_gaussian_kl_hand_value():
+    mu = tf.constant([[1.0, 0.0]])
+    log_var = tf.constant([[0.0, math.log(2.0)]])
+    # -1/2 [(1 + 0 - 1 - 1) + (1 + log 2 - 0 - 2)] = 1 - log(2) / 2
+    assert losses.gaussian_kl(mu, log_var).numpy() == pytest.approx(1 - math.log(2) / 2)
+    # StackGAN's: the mean over the code's 2 dimensions
+    assert losses.gaussian_kl(mu, log_var, per_dimension=True).numpy() == pytest.approx(
+        (1 - math.log(2) / 2) / 2)
+    assert losses.gaussian_kl(tf.zeros([3, 8]), tf.zeros([3, 8])).numpy() == 0
+    per_example = losses.gaussian_kl(tf.ones([3, 4]), tf.zeros([3, 4]), reduce=lambda v: v)
+    np.testing.assert_allclose(per_example.numpy(), [2.0, 2.0, 2.0])

@@ -381,3 +381,58 @@ def test_gan_int_interpolates_between_captions():
                                                          "a large blue square")]
     np.testing.assert_allclose(path[0], ends[0], atol=1e-5)
     np.testing.assert_allclose(path[-1], ends[1], atol=1e-5)
+
+
+@pytest.mark.parametrize("mismatch", ["random", "hardest"])
+def test_wrong_text_is_another_kind_of_scene(mismatch):
+    """The matching-aware D's wrong text: "random" is the batch rolled by
+    one; "hardest" the closest embedding among captions of other classes."""
+    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, mismatch=mismatch,
+                      **GANINTCLS.test_config)
+    model.embed_tokens = lambda tokens: tf.cast(tokens[:, :2], tf.float32)  # readable
+    tokens = tf.constant([[[1, 0]], [[1, 1]], [[0, 1]], [[1, 0]]])  # one caption each
+    classes = tf.constant([0, 1, 2, 0])
+    captions = model.captions({"tokens": tokens, "class": classes})
+    right, wrong = captions.right.numpy(), captions.wrong.numpy()
+    if mismatch == "random":
+        np.testing.assert_array_equal(wrong, np.roll(right, 1, 0))
+        np.testing.assert_array_equal(captions.mismatch, [0, 1, 1, 1])  # 0 after 3: same class
+    else:
+        # (1,0) is closest to (1,1), of class 1; (1,1) to (1,0), of class 0
+        np.testing.assert_array_equal(wrong, [[1, 1], [1, 0], [1, 1], [1, 1]])
+        np.testing.assert_array_equal(captions.mismatch, [1, 1, 1, 1])
+
+
+def test_unknown_mismatch_is_refused():
+    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    with pytest.raises(UserError, match="'random' or 'hardest'"):
+        GANINTCLS(image_shape=(16, 16, 3), mismatch="hard", **GANINTCLS.test_config)
+
+
+def test_faithfulness_of_a_perfect_generator():
+    """A generator that draws the real scene of each caption, read by an
+    oracle classifier: it matches like real images and far above the
+    shuffled captions; one- and two-object scenes are reported apart."""
+    data = shapes.generate(64, 16, 11, "test")
+    answers = {np.round(faithfulness._scaled(im), 3).tobytes(): a
+               for im, a in zip(data.images, data.attributes)}
+
+    class Oracle:
+        input_shape = (None, 16, 16, 3)
+
+        def predict(self, images, **_):
+            rows = np.stack([answers[np.round(im, 3).tobytes()] for im in images])
+            return [np.eye(n)[np.maximum(rows[:, i], 0)]
+                    for i, n in enumerate(shapes.ATTRIBUTE_CLASSES)]
+
+    index = {str(c): i for i, c in enumerate(data.captions[:, 0])}
+    perfect = lambda captions, seed: faithfulness._scaled(  # noqa: E731
+        data.images[[index[c] for c in captions]])
+    s = faithfulness.faithfulness(None, Oracle(), "test", num=64, generate=perfect)
+    assert s["generated"] == s["real"] and s["generated"]["all"] == 1.0
+    assert s["shuffled"]["all"] < 0.2
+    single = int((data.attributes[:, 0] == 0).sum())
+    assert s["one_object"]["captions"] == single
+    assert s["two_objects"]["captions"] == 64 - single
+    assert s["one_object"]["generated"]["all"] == 1.0

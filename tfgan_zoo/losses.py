@@ -150,6 +150,18 @@ def hinge_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
     return reduce(-_per_example(fake_logits))
 
 
+
+def gaussian_kl(mu, log_var, *, per_dimension=False, reduce=tf.reduce_mean):
+    """KL(N(mu, exp(log_var)) || N(0, I)) per example (Kingma & Welling 2014,
+    appendix B): -1/2 sum_j (1 + log_var_j - mu_j^2 - exp(log_var_j)).
+
+    `per_dimension=True` averages over the code's dimensions instead of
+    summing, as StackGAN's authors' code does (their lambda = 1 weighs this
+    mean); BicycleGAN and VAEs use the sum."""
+    mu, log_var = tf.cast(mu, tf.float32), tf.cast(log_var, tf.float32)
+    terms = -0.5 * (1.0 + log_var - tf.square(mu) - tf.exp(log_var))
+    return reduce(tf.reduce_mean(terms, -1) if per_dimension else tf.reduce_sum(terms, -1))
+
 ADVERSARIAL_LOSSES = {
     "minimax": (minimax_discriminator_loss, minimax_generator_loss),
     "non_saturating": (minimax_discriminator_loss, non_saturating_generator_loss),

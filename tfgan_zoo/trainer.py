@@ -16,7 +16,6 @@ import json
 import math
 import os
 import sys
-import warnings
 from pathlib import Path
 
 import tensorflow as tf
@@ -197,8 +196,6 @@ def batches_per_step(dataset, n):
 
 
 def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
-    # Keras warns that `shuffle` is ignored for tf.data; ours shuffles itself.
-    warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
     state = cb.RunState(start, config.steps, config.epoch_steps)
     callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
@@ -211,7 +208,8 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
             cb.ScalarLogger(state, writer, config.log_every)]
     model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
               initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
-              callbacks=callbacks, verbose=verbose if chief else 0)
+              callbacks=callbacks, verbose=verbose if chief else 0,
+              shuffle=False)  # the dataset shuffles itself
     return state
 
 

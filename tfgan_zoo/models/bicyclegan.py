@@ -91,15 +91,6 @@ def latent_encoder(image_shape, latent_dim, nef=64, n_blocks=4, name="encoder"):
     return keras.Model(image, [mu, log_var], name=name)
 
 
-def kl_divergence(mu, log_var, *, reduce=tf.reduce_mean):
-    """KL(N(mu, exp(log_var)) || N(0, I)) per example, summed over the code
-    (Kingma & Welling 2014, appendix B):
-    -1/2 sum(1 + log_var - mu^2 - exp(log_var))."""
-    mu, log_var = tf.cast(mu, tf.float32), tf.cast(log_var, tf.float32)
-    kl = -0.5 * tf.reduce_sum(1.0 + log_var - tf.square(mu) - tf.exp(log_var), axis=-1)
-    return reduce(kl)
-
-
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class BicycleGAN(ImageToImageModel):
     """Multimodal paired translation: cVAE-GAN + cLR-GAN.
@@ -218,7 +209,7 @@ class BicycleGAN(ImageToImageModel):
             gan_lr = losses.least_squares_generator_loss(
                 self.discriminator_lr(fake_random, training=True), reduce=self.reduce)
             l1 = l1_loss(fake_encoded, target, reduce=self.reduce)
-            kl = kl_divergence(mu, log_var, reduce=self.reduce)
+            kl = losses.gaussian_kl(mu, log_var, reduce=self.reduce)
             eg_loss = gan_vae + gan_lr + self.l1_weight * l1 + self.kl_weight * kl
             mu_random, _ = self.encoder(fake_random, training=True)
             z_l1 = l1_loss(mu_random, z_random, reduce=self.reduce)

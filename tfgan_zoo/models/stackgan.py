@@ -6,7 +6,9 @@ Two stages, trained one after the other (sec. 3):
 - **Conditioning augmentation** (sec. 3.1). The text embedding phi_t gives
   mu and log sigma^2 through a fully connected layer; the generator is
   conditioned on c = mu + sigma * eps, eps ~ N(0, I), and pays
-  lambda * KL(N(mu, sigma^2) || N(0, I)) (eq. 4, lambda = 1). At inference
+  lambda * KL(N(mu, sigma^2) || N(0, I)) (eq. 4, lambda = 1), the KL
+  averaged over c's dimensions as in the authors' code (summed, lambda = 1
+  lets only a few nats of the caption through). At inference
   c = mu, so an exported model is a deterministic function of (text, z).
 - **Stage-I** (sec. 3.2) draws a low-resolution image (64x64 in the paper)
   from [c, z]: a projection to 4x4, then nearest-neighbour upsampling +
@@ -235,7 +237,7 @@ class StackGAN(TextConditionalModel):
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         # G: fool D with the right text, plus lambda * KL (eq. 4 / eq. 6).
         with g_tape:
-            kl = text_losses.kl_divergence(mu, logvar, reduce=self.reduce)
+            kl = losses.gaussian_kl(mu, logvar, per_dimension=True, reduce=self.reduce)
             g_loss = losses.non_saturating_generator_loss(
                 self.discriminator([fake, text.right], training=True),
                 reduce=self.reduce) + self.kl_weight * kl

@@ -29,8 +29,8 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import encoder, shapes
 
 # One step's conditioning: the chosen captions' embeddings, the embeddings
-# of mismatched captions (the batch rolled by one), and 1 where the
-# mismatched caption really describes another kind of scene.
+# of mismatched captions (another example's, see `mismatch`), and 1 where
+# the mismatched caption really describes another kind of scene.
 Captions = collections.namedtuple("Captions", "right wrong mismatch tokens")
 
 
@@ -45,12 +45,22 @@ class TextConditionalModel(AdversarialModel):
             whose weights are loaded before training; None trains the GAN
             over an untrained (random, frozen) encoder.
         sample_captions: captions of the sample grids and example inputs.
+        mismatch: the discriminator's wrong text, "random" or "hardest".
+            "random" pairs an image with another example's caption, as in
+            the papers. "hardest" picks, of the batch's captions of another
+            kind of scene, the one whose embedding is closest: a green
+            circle's wrong text is then often a green square's, so D must
+            check shape as well as colour (with random pairs, colour alone
+            almost always tells).
     """
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
-                 sample_captions=None, **kwargs):
+                 sample_captions=None, mismatch="random", **kwargs):
         super().__init__(**kwargs)
+        if mismatch not in ("random", "hardest"):
+            raise UserError(f"mismatch must be 'random' or 'hardest', got {mismatch!r}")
+        self.mismatch = mismatch
         self.vocabulary = tuple(vocabulary) if vocabulary else shapes.VOCABULARY
         self.max_length = int(max_length)
         self.word_dim, self.text_hidden = int(word_dim), int(text_hidden)
@@ -99,8 +109,15 @@ class TextConditionalModel(AdversarialModel):
         tokens = encoder.choose_captions(features["tokens"], self.next_seed())
         right = self.embed_tokens(tokens)
         classes = tf.reshape(features["class"], [-1])
-        mismatch = tf.cast(tf.not_equal(classes, tf.roll(classes, 1, 0)), tf.float32)
-        return Captions(right, tf.roll(right, 1, 0), mismatch, tokens)
+        if self.mismatch == "hardest":
+            other = tf.not_equal(classes[:, None], classes[None, :])
+            similarity = tf.matmul(right, right, transpose_b=True)
+            pick = tf.argmax(tf.where(other, similarity, -1e9), axis=1, output_type=tf.int32)
+        else:
+            pick = tf.roll(tf.range(tf.shape(classes)[0]), 1, 0)  # the batch rolled by one
+        wrong_classes = tf.gather(classes, pick)
+        mismatch = tf.cast(tf.not_equal(classes, wrong_classes), tf.float32)
+        return Captions(right, tf.gather(right, pick), mismatch, tokens)
 
     def unpack(self, data):
         if (not isinstance(data, (tuple, list)) or len(data) != 2

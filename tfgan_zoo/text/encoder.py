@@ -299,7 +299,7 @@ def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_s
                      cb.Checkpointer(state, checkpoints, checkpoint_every)]
         model.fit(data.dataset.skip(start), epochs=math.ceil(steps / epoch_steps),
                   initial_epoch=state.initial_epoch, steps_per_epoch=epoch_steps,
-                  callbacks=callbacks, verbose=verbose)
+                  callbacks=callbacks, verbose=verbose, shuffle=False)  # data shuffles itself
         if state.diverged:
             raise UserError(f"text encoder training diverged at step {state.diverged[0]}: "
                             "lower --encoder-lr and re-run to resume")

@@ -133,9 +133,15 @@ def faithfulness(model, classifier, split="test", num=256, seed=0, batch_size=64
     if fake.shape[1] != size:
         fake = tf.image.resize(fake, (size, size), antialias=True).numpy()
     fake_read = read_attributes(classifier, fake)
+    real_read = read_attributes(classifier, _scaled(data.images))
     shuffled = data.attributes[np.random.default_rng(seed).permutation(num)]
-    return {"real": match_scores(read_attributes(classifier, _scaled(data.images)),
-                                 data.attributes),
+    single = data.attributes[:, 0] == 0
+    by_objects = {  # one object: what; two: what and where (which is above / left)
+        name: {"generated": match_scores(fake_read[rows], data.attributes[rows]),
+               "real": match_scores(real_read[rows], data.attributes[rows]),
+               "captions": int(rows.sum())}
+        for name, rows in (("one_object", single), ("two_objects", ~single)) if rows.any()}
+    return {"real": match_scores(real_read, data.attributes),
             "generated": match_scores(fake_read, data.attributes),
-            "shuffled": match_scores(fake_read, shuffled),
+            "shuffled": match_scores(fake_read, shuffled), **by_objects,
             "captions": num, "split": split, "classifier": f"{NAME}-{size}"}

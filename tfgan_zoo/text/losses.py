@@ -34,16 +34,6 @@ def matching_aware_discriminator_loss(real_right, real_wrong, fake_right, *,
     return reduce(_xent(1.0, real_right) + 0.5 * (wrong + _xent(0.0, fake_right)))
 
 
-def kl_divergence(mu, logvar, *, reduce=tf.reduce_mean):
-    """KL(N(mu, diag(sigma^2)) || N(0, I)) per example, the conditioning
-    augmentation regulariser of StackGAN (Zhang et al. 2017, eq. 4):
-
-        D_KL = 1/2 sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2)
-    """
-    mu, logvar = tf.cast(mu, tf.float32), tf.cast(logvar, tf.float32)
-    return reduce(0.5 * tf.reduce_sum(tf.square(mu) + tf.exp(logvar) - 1.0 - logvar, -1))
-
-
 def semantic_synthesis_discriminator_loss(real_right, real_wrong, fake_relevant, *,
                                           mismatch=None, reduce=tf.reduce_mean):
     """Discriminator of semantic image synthesis (Dong et al. 2017, "Semantic
