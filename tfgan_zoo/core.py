@@ -93,6 +93,10 @@ class AdversarialModel(keras.Model):
         self.player_optimizers = given
         self.g_optimizer = given["generator"]
         self.d_optimizer = given["discriminator"]
+        # Checkpoints see attributes, not the dict's values: an extra
+        # player's optimizer (BicycleGAN's encoder, ...) is one too.
+        for player in self.players[2:]:
+            setattr(self, f"{player}_optimizer", given[player])
 
     def player_networks(self):
         """Map each player to the networks its optimizer updates."""
