@@ -3,7 +3,6 @@ errors a user sees. All offline; TFDS goes through tfds.testing.mock_data."""
 
 import gzip
 import os
-import warnings
 
 import numpy as np
 import pytest

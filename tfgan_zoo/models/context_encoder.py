@@ -31,10 +31,7 @@ image with its hole filled.
 
 from __future__ import annotations
 
-import math
-
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import layers
 

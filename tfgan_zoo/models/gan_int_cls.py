@@ -25,7 +25,6 @@ from keras import layers
 import tensorflow as tf
 
 from tfgan_zoo import losses, networks
-from tfgan_zoo.text import losses as text_losses
 from tfgan_zoo.text.conditional import TextConditionalModel
 from tfgan_zoo.text.networks import matching_discriminator
 
@@ -83,13 +82,7 @@ class GANINTCLS(TextConditionalModel):
         with tf.GradientTape() as g_tape:
             fake = self.generator([text.right, z], training=True)
         # Algorithm 1: s_r (real, right), s_w (real, wrong), s_f (fake, right).
-        with tf.GradientTape() as tape:
-            d_loss = text_losses.matching_aware_discriminator_loss(
-                self.discriminator([real, text.right], training=True),
-                self.discriminator([real, text.wrong], training=True),
-                self.discriminator([tf.stop_gradient(fake), text.right], training=True),
-                mismatch=text.mismatch, reduce=self.reduce)
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.matching_discriminator_step(real, fake, text)
         with g_tape:
             g_loss = losses.non_saturating_generator_loss(
                 self.discriminator([fake, text.right], training=True), reduce=self.reduce)

@@ -31,7 +31,6 @@ import tensorflow as tf
 
 from tfgan_zoo import losses, networks
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.text import losses as text_losses
 from tfgan_zoo.text import shapes
 from tfgan_zoo.text.conditional import TextConditionalModel
 from tfgan_zoo.text.networks import BoxMask, tile
@@ -188,14 +187,8 @@ class GAWWN(TextConditionalModel):
         z = self.sample_noise(batch)
         with tf.GradientTape() as g_tape:
             fake = self.generator([text.right, z, boxes], training=True)
-        with tf.GradientTape() as tape:
-            d_loss = text_losses.matching_aware_discriminator_loss(
-                self.discriminator([real, text.right, boxes], training=True),
-                self.discriminator([real, text.wrong, boxes], training=True),
-                self.discriminator([tf.stop_gradient(fake), text.right, boxes],
-                                   training=True),
-                mismatch=text.mismatch, reduce=self.reduce)
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        # The matching-aware D, every pair seen with the scene's boxes.
+        d_loss = self.matching_discriminator_step(real, fake, text, boxes)
         with g_tape:
             g_loss = losses.non_saturating_generator_loss(
                 self.discriminator([fake, text.right, boxes], training=True),

@@ -38,7 +38,6 @@ import tensorflow as tf
 
 from tfgan_zoo import losses, networks
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.text import losses as text_losses
 from tfgan_zoo.text.conditional import TextConditionalModel
 from tfgan_zoo.text.networks import matching_discriminator, tile
 
@@ -228,13 +227,7 @@ class StackGAN(TextConditionalModel):
             else:
                 fake, mu, logvar = self.generator([low, text.right, eps], training=True)
         # D: real/right is real; real/wrong and fake/right are fake.
-        with tf.GradientTape() as tape:
-            d_loss = text_losses.matching_aware_discriminator_loss(
-                self.discriminator([real, text.right], training=True),
-                self.discriminator([real, text.wrong], training=True),
-                self.discriminator([tf.stop_gradient(fake), text.right], training=True),
-                mismatch=text.mismatch, reduce=self.reduce)
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.matching_discriminator_step(real, fake, text)
         # G: fool D with the right text, plus lambda * KL (eq. 4 / eq. 6).
         with g_tape:
             kl = losses.gaussian_kl(mu, logvar, per_dimension=True, reduce=self.reduce)

@@ -27,6 +27,7 @@ import tensorflow as tf
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import encoder, shapes
+from tfgan_zoo.text import losses as text_losses
 
 # One step's conditioning: the chosen captions' embeddings, the embeddings
 # of mismatched captions (another example's, see `mismatch`), and 1 where
@@ -118,6 +119,22 @@ class TextConditionalModel(AdversarialModel):
         wrong_classes = tf.gather(classes, pick)
         mismatch = tf.cast(tf.not_equal(classes, wrong_classes), tf.float32)
         return Captions(right, tf.gather(right, pick), mismatch, tokens)
+
+    def matching_discriminator_step(self, real, fake, text, *extra):
+        """One update of the matching-aware discriminator (GAN-CLS, Reed et
+        al. 2016, Algorithm 1; StackGAN's too): s_r = D(real, right text) is
+        real, s_w = D(real, wrong text) and s_f = D(fake, right text) are
+        fake. `extra` inputs (GAWWN's boxes) go with every pair. Returns
+        D's loss."""
+        with tf.GradientTape() as tape:
+            d_loss = text_losses.matching_aware_discriminator_loss(
+                self.discriminator([real, text.right, *extra], training=True),
+                self.discriminator([real, text.wrong, *extra], training=True),
+                self.discriminator([tf.stop_gradient(fake), text.right, *extra],
+                                   training=True),
+                mismatch=text.mismatch, reduce=self.reduce)
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        return d_loss
 
     def unpack(self, data):
         if (not isinstance(data, (tuple, list)) or len(data) != 2
