@@ -226,6 +226,8 @@ def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
         captions[0].numpy().decode(), "a green cross", 4, z=np.zeros(4)), atol=1e-5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="at least one word"):
         loaded.signatures["serving_default"](text=tf.constant(["blorp"]), z=tf.zeros((1, 4)))
+    embedding = loaded.signatures["embed_text"](text=captions)["embedding"]
+    np.testing.assert_allclose(embedding, model.embed(captions), atol=1e-6)
 
 
 def test_tflite_takes_an_embedding_with_builtin_ops_only(stage_runs):

@@ -247,7 +247,9 @@ class TextConditionalModel(AdversarialModel):
         return EmbeddingInputs(self)
 
     def export_endpoints(self, batch_size=None):
-        """`interpolate_text`: text_start [B], text_end [B], steps and the
+        """`embed_text`: text [B] -> embedding [B, embedding_dim], what the
+        phone (LiteRT) generator takes. `interpolate_text`: text_start [B],
+        text_end [B], steps and the
         other generator inputs (z [B, nz], ...) -> B * steps images along the
         line between the two captions' embeddings (pair-major), the other
         inputs fixed per pair."""
@@ -266,7 +268,15 @@ class TextConditionalModel(AdversarialModel):
 
         images = [None] + list(self.image_shape)
         example = self.example_inputs(2, seed=0)
-        return [sm.Endpoint(
+        embed_text = sm.Endpoint(
+            "embed_text", lambda inputs: {"embedding": self.embed(inputs["text"])},
+            {"text": tf.TensorSpec([batch_size], tf.string, name="text")},
+            {"embedding": tf.TensorSpec([None, self.embedding_dim], tf.float32,
+                                        name="embedding")},
+            {"text": example["text"][:1]},
+            "text [B] -> embedding float32 [B, embedding_dim]: the caption embedding "
+            "the LiteRT generator takes")
+        return [embed_text, sm.Endpoint(
             "interpolate_text", interpolate_text,
             {"text_start": tf.TensorSpec([batch_size], tf.string, name="text_start"),
              "text_end": tf.TensorSpec([batch_size], tf.string, name="text_end"),
