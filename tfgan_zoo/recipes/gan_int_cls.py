@@ -9,10 +9,8 @@ with the matching-aware discriminator and interpolated captions.
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 from tfgan_zoo.config import Config
+from tfgan_zoo.text import recipe
 
 RECIPE = Config(recipe="gan_int_cls", model="gan_int_cls", dataset="shapes_captions",
                 image_size=32, steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
@@ -23,20 +21,15 @@ RECIPE = Config(recipe="gan_int_cls", model="gan_int_cls", dataset="shapes_capti
 
 
 def build_parser():
-    from tfgan_zoo.text import recipe
     return recipe.build_parser(
         RECIPE, "GAN-INT-CLS in two phases: text encoder, then the GAN; then captioned "
         "grids, faithfulness and exports. Every default below can be overridden.")
 
 
-def phases(config, settings, shared):
-    gan = dataclasses.replace(config, out=str(Path(config.out).resolve() / "gan"),
-                              model_args=shared)
-    return [(f"GAN-INT-CLS at {gan.image_size}px", gan)]
+phases = recipe.gan_phase("GAN-INT-CLS")
 
 
 def main(argv=None):
-    from tfgan_zoo.text import recipe
     return recipe.run(build_parser(), RECIPE, phases, argv, name="gan_int_cls")
 
 

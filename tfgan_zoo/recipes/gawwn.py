@@ -10,10 +10,8 @@ the captions in their scenes' boxes.
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 from tfgan_zoo.config import Config
+from tfgan_zoo.text import recipe
 
 RECIPE = Config(recipe="gawwn", model="gawwn", dataset="shapes_captions", image_size=32,
                 steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
@@ -24,20 +22,15 @@ RECIPE = Config(recipe="gawwn", model="gawwn", dataset="shapes_captions", image_
 
 
 def build_parser():
-    from tfgan_zoo.text import recipe
     return recipe.build_parser(
         RECIPE, "GAWWN in two phases: text encoder, then the box-conditional GAN; then "
         "captioned grids, faithfulness and exports. Every default below can be overridden.")
 
 
-def phases(config, settings, shared):
-    gan = dataclasses.replace(config, out=str(Path(config.out).resolve() / "gan"),
-                              model_args=shared)
-    return [(f"GAWWN at {gan.image_size}px", gan)]
+phases = recipe.gan_phase("GAWWN")
 
 
 def main(argv=None):
-    from tfgan_zoo.text import recipe
     return recipe.run(build_parser(), RECIPE, phases, argv, name="gawwn")
 
 

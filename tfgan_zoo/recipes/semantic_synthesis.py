@@ -10,10 +10,8 @@ The exported model takes `image` (float32 [B, 32, 32, 3] in [-1, 1]) and
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 from tfgan_zoo.config import Config
+from tfgan_zoo.text import recipe
 
 RECIPE = Config(recipe="semantic_synthesis", model="semantic_synthesis",
                 dataset="shapes_captions", image_size=32, steps=2000, batch_size=64,
@@ -24,16 +22,12 @@ RECIPE = Config(recipe="semantic_synthesis", model="semantic_synthesis",
 
 
 def build_parser():
-    from tfgan_zoo.text import recipe
     return recipe.build_parser(
         RECIPE, "Semantic image synthesis in two phases: text encoder, then the GAN; then "
         "edit grids, faithfulness and exports. Every default below can be overridden.")
 
 
-def phases(config, settings, shared):
-    gan = dataclasses.replace(config, out=str(Path(config.out).resolve() / "gan"),
-                              model_args=shared)
-    return [(f"semantic image synthesis at {gan.image_size}px", gan)]
+phases = recipe.gan_phase("semantic image synthesis")
 
 
 def source_column(model):
@@ -44,7 +38,6 @@ def source_column(model):
 
 
 def main(argv=None):
-    from tfgan_zoo.text import recipe
     return recipe.run(build_parser(), RECIPE, phases, argv, name="semantic_synthesis",
                       before=source_column)
 

@@ -170,6 +170,15 @@ def report(model, config, phases, out, name, before=None, before_title=None):
         print(f"  TFLite (embedding -> images): {result.tflite['float32']}")
 
 
+def gan_phase(title):
+    """The `phases` of a recipe with one GAN phase, trained in OUT/gan."""
+    def phases(config, settings, shared):
+        gan = dataclasses.replace(config, out=str(Path(config.out).resolve() / "gan"),
+                                  model_args=shared)
+        return [(f"{title} at {gan.image_size}px", gan)]
+    return phases
+
+
 def run(parser, recipe, phases_fn, argv=None, name=None, before=None):
     """Parse, train the encoder, train each (title, Config) of
     `phases_fn(config, phases, shared)` with the shared trainer, report."""
