@@ -15,7 +15,6 @@ and where: which object is above or left).
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 
@@ -38,14 +37,10 @@ def main():
     if getattr(model, "stage", None) == 2:
         columns.insert(0, (f"Stage-I {model.image_shape[0] // 4}px", lambda caps, seed:
                            model.sample_stage1(len(caps), seed=seed, text=caps)))
+    scores = fm.score_columns(model, columns, out / "classifier", num=args.num)
     rows, results = [], {}
-    for title, draw in columns:
-        px = (draw(["a small red circle"], 0) if draw else model.sample(1)).shape[1]
-        classifier = fm.train_attribute_classifier(
-            px, out / "classifier" / f"attributes-{fm.classifier_size(px)}.weights.h5")
-        for split in ("test", "heldout"):
-            started = time.time()
-            s = fm.faithfulness(model, classifier, split, num=args.num, generate=draw)
+    for title, by_split in scores.items():
+        for split, s in by_split.items():
             results[f"{title} {split}"] = s
             parts = [(kind, "all", s[kind]) for kind in ("generated", "real", "shuffled")]
             parts += [(kind, f"{objects.replace('_', ' ')} ({s[objects]['captions']})",
@@ -56,7 +51,6 @@ def main():
                 rows.append(f"| {title} | {split} | {scenes} | {kind} | {v['all']:.3f} "
                             f"| {v['layout']:.3f} | {v['colour']:.3f} | {v['shape']:.3f} "
                             f"| {v['size']:.3f} |")
-            print(f"{title} {split}: {time.time() - started:.0f} s", flush=True)
     print(f"\nClassifier: {fm.NAME} (read at <= {fm.MAX_SIZE} px), {args.num} captions "
           "per split, one image each.\n")
     print("| model | captions | scenes | images | all | layout | colour | shape | size |")

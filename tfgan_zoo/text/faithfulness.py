@@ -145,3 +145,18 @@ def faithfulness(model, classifier, split="test", num=256, seed=0, batch_size=64
             "generated": match_scores(fake_read, data.attributes),
             "shuffled": match_scores(fake_read, shuffled), **by_objects,
             "captions": num, "split": split, "classifier": f"{NAME}-{size}"}
+
+
+def score_columns(model, columns, classifier_dir, num=256, splits=("test", "heldout")):
+    """{title: {split: faithfulness(...)}} for each (title, draw) column of
+    images (`draw(captions, seed)`, None for `model.sample`), each read by
+    the attribute classifier for its image size, trained once and cached in
+    `classifier_dir`."""
+    scores = {}
+    for title, draw in columns:
+        px = (draw(["a small red circle"], 0) if draw else model.sample(1)).shape[1]
+        classifier = train_attribute_classifier(
+            px, Path(classifier_dir) / f"attributes-{classifier_size(px)}.weights.h5")
+        scores[title] = {split: faithfulness(model, classifier, split, num=num, generate=draw)
+                         for split in splits}
+    return scores

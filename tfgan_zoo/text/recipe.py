@@ -147,16 +147,11 @@ def report(model, config, phases, out, name, before=None, before_title=None):
 
     if phases.get("evaluate") and on_shapes:
         print("Measuring caption faithfulness with an attribute classifier ...")
-        scores = {}
         columns = [(f"{name} {size}px", None)]
         if before:  # the first column is scored too (Stage-I; an unedited source)
             columns.insert(0, (before_title, before))
-        for title, draw in columns:
-            px = (draw(sets["captions"][0], 0) if draw else model.sample(1)).shape[1]
-            classifier = fm.train_attribute_classifier(
-                px, out / "classifier" / f"attributes-{fm.classifier_size(px)}.weights.h5")
-            scores[title] = {split: fm.faithfulness(model, classifier, split, generate=draw)
-                             for split in ("test", "heldout")}
+        scores = fm.score_columns(model, columns, out / "classifier")
+        for title in scores:
             for split, s in scores[title].items():
                 print(f"  {title}, {split} captions: all attributes right for "
                       f"{s['generated']['all']:.2f} (real images {s['real']['all']:.2f}, "
