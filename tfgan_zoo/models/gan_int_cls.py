@@ -68,12 +68,6 @@ class GANINTCLS(TextConditionalModel):
     def generate_from_embedding(self, embedding, inputs, training=False):
         return self.generator([embedding, inputs["z"]], training=training)
 
-    def discriminate(self, images, inputs=None, training=False):
-        embedding = inputs.get("embedding")
-        if embedding is None:
-            embedding = self.embed(inputs["text"])
-        return self.discriminator([images, embedding], training=training)
-
     def train_step(self, data):
         real, features = self.unpack(data)
         text = self.captions(features)

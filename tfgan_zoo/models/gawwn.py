@@ -166,12 +166,8 @@ class GAWWN(TextConditionalModel):
         return self.generator([embedding, inputs["z"], tf.cast(inputs["bbox"], tf.float32)],
                               training=training)
 
-    def discriminate(self, images, inputs=None, training=False):
-        embedding = inputs.get("embedding")
-        if embedding is None:
-            embedding = self.embed(inputs["text"])
-        return self.discriminator([images, embedding, tf.cast(inputs["bbox"], tf.float32)],
-                                  training=training)
+    def discriminator_extras(self, inputs):
+        return [tf.cast(inputs["bbox"], tf.float32)]
 
     def _boxes(self, features):
         boxes = tf.cast(features["bbox"], tf.float32)

@@ -122,12 +122,6 @@ class SemanticSynthesis(TextConditionalModel):
                             "at its size with --image-size)")
         return self.generator([tf.cast(image, tf.float32), embedding], training=training)
 
-    def discriminate(self, images, inputs=None, training=False):
-        embedding = inputs.get("embedding")
-        if embedding is None:
-            embedding = self.embed(inputs["text"])
-        return self.discriminator([images, embedding], training=training)
-
     def edit(self, images, captions):
         """Images (numpy, [-1, 1]) edited to match `captions` (one each)."""
         captions = self._cycle(captions, len(images))

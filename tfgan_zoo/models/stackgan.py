@@ -200,12 +200,6 @@ class StackGAN(TextConditionalModel):
         low = self.stage1_images(embedding, z)
         return self.generator([low, embedding, self._eps(batch)], training=training)[0]
 
-    def discriminate(self, images, inputs=None, training=False):
-        embedding = inputs.get("embedding")
-        if embedding is None:
-            embedding = self.embed(inputs["text"])
-        return self.discriminator([images, embedding], training=training)
-
     def image_networks(self):
         if self.stage == 1:
             return [self.generator]

@@ -120,6 +120,19 @@ class TextConditionalModel(AdversarialModel):
         mismatch = tf.cast(tf.not_equal(classes, wrong_classes), tf.float32)
         return Captions(right, tf.gather(right, pick), mismatch, tokens)
 
+    def discriminate(self, images, inputs=None, training=False):
+        """D's logits for images with their caption (`text`, or a precomputed
+        `embedding`) and the model's other D inputs (`discriminator_extras`)."""
+        embedding = inputs.get("embedding")
+        if embedding is None:
+            embedding = self.embed(inputs["text"])
+        return self.discriminator([images, embedding, *self.discriminator_extras(inputs)],
+                                  training=training)
+
+    def discriminator_extras(self, inputs):
+        """D inputs after the image and the caption (GAWWN: the boxes)."""
+        return []
+
     def matching_discriminator_step(self, real, fake, text, *extra):
         """One update of the matching-aware discriminator (GAN-CLS, Reed et
         al. 2016, Algorithm 1; StackGAN's too): s_r = D(real, right text) is
