@@ -51,6 +51,30 @@ def test_held_out_pairs_never_in_train_or_test():
         assert objects & held
 
 
+def test_contrast_scenes_differ_by_one_edit():
+    """A contrast scene swaps two different objects or changes one object's
+    colour, shape or size; it never makes a held-out pair in train/test."""
+    scenes = shapes.make_scenes(600, seed=2)
+    edited = shapes.contrast_attributes(scenes.attributes, np.random.default_rng(0))
+    assert (shapes.scene_class(edited) != scenes.classes).all()
+    kinds = set()
+    for a, e in zip(scenes.attributes, edited):
+        changed = np.flatnonzero(a != e)
+        if a[0] and (e[1:4] == a[4:7]).all() and (e[4:7] == a[1:4]).all():
+            kinds.add("swap")
+        else:
+            assert len(changed) == 1 and changed[0] != 0, (a, e)  # one attribute
+            kinds.add(shapes.ATTRIBUTES[changed[0]][:-1])
+    assert kinds == {"swap", "colour", "shape", "size"}
+    assert not _pairs(edited) & set(shapes.HELD_OUT)
+    captions = shapes.contrast_captions(scenes.attributes[:20], seed=1)
+    assert captions.shape == (20, shapes.CAPTIONS)
+    np.testing.assert_array_equal(
+        captions, shapes.contrast_captions(scenes.attributes[:20], seed=1))
+    for own, contrast in zip(scenes.captions, captions):  # never the scene's own caption
+        assert not set(own) & set(contrast)
+
+
 OBJECT = re.compile(r"(small|large) (%s) (%s)" % ("|".join(shapes.COLOURS),
                                                   "|".join(shapes.SHAPES)))
 
@@ -94,6 +118,7 @@ def test_dataset_pipeline_and_tokens():
     assert float(tf.reduce_min(images)) >= -1 and float(tf.reduce_max(images)) <= 1
     assert features["tokens"].shape == (8, shapes.CAPTIONS, shapes.MAX_LENGTH)
     assert features["tokens"].dtype == tf.int32
+    assert features["contrast_tokens"].shape == features["tokens"].shape
     assert features["attributes"].shape == (8, 7) and features["bbox"].shape == (8, 2, 4)
     scenes = shapes.generate(64, 16)
     words = ("", "[UNK]") + shapes.VOCABULARY
@@ -104,6 +129,35 @@ def test_dataset_pipeline_and_tokens():
 
 
 # ------------------------------------------------------------- text encoder
+def test_contrast_loss_by_hand():
+    image = tf.constant([[1.0, 0.0], [0.0, 2.0]])
+    text = tf.constant([[2.0, 0.0], [0.0, 1.0]])      # right scores 2, 2
+    contrast = tf.constant([[1.5, 5.0], [0.0, 2.0]])  # contrast scores 1.5, 4
+    loss, won = encoder.contrast_loss(image, text, contrast)
+    assert float(loss) == pytest.approx(((1 + 1.5 - 2) + (1 + 4 - 2)) / 2)
+    assert float(won) == pytest.approx(0.5)
+
+
+def test_joint_embedding_trains_with_contrast_captions():
+    """With `contrast`, a step reads contrast_tokens and tracks how often the
+    image's own caption beats the contrast caption; without them, a clear
+    error."""
+    from tfgan_zoo.data import load_dataset
+    keras.utils.set_random_seed(0)
+    data = load_dataset("shapes_captions:32", batch_size=16, image_size=16, shuffle=False)
+    model = encoder.JointEmbedding(image_shape=(16, 16, 3), vocabulary=shapes.VOCABULARY,
+                                   word_dim=4, text_hidden=4, embedding_dim=4,
+                                   image_width=4, contrast=True, seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    logs = model.fit(data.dataset.take(2), epochs=1, verbose=0).history
+    assert set(logs) == {"loss", "retrieval", "contrast"}
+    assert np.isfinite(logs["loss"][0]) and 0 <= logs["contrast"][0] <= 1
+    images, features = next(iter(data.dataset))
+    del features["contrast_tokens"]
+    with pytest.raises(UserError, match="contrast_tokens"):
+        model.train_step((images, features))
+
+
 def test_text_encoder_loss_decreases_on_a_tiny_batch():
     keras.utils.set_random_seed(0)
     data = shapes.generate(16, 16, 1, "train")
@@ -276,6 +330,22 @@ def test_recipe_phases():
     assert gan.model_args["interpolation"] is False and gan.model_args["ngf"] == 16
 
 
+def test_recipe_wrong_text_default_follows_the_dataset():
+    """StackGAN's recipe gives D contrast captions on the shapes, which have
+    them; on other captioned data it falls back to random wrong text unless
+    --mismatch is given."""
+    from tfgan_zoo.recipes import stackgan
+    from tfgan_zoo.text import recipe
+    parser = stackgan.build_parser()
+    config, _ = recipe.parse(parser, stackgan.RECIPE, [])
+    assert config.model_args["mismatch"] == "contrast"
+    config, _ = recipe.parse(parser, stackgan.RECIPE, ["--dataset", "captions:/birds"])
+    assert config.model_args["mismatch"] == "random"
+    config, _ = recipe.parse(parser, stackgan.RECIPE, ["--dataset", "captions:/birds",
+                                                       "--mismatch", "hardest"])
+    assert config.model_args["mismatch"] == "hardest"
+
+
 # ------------------------------------------------------- CUB / Oxford-102
 def _caption_folder(root, names, text="this bird is red with black wings"):
     for i, name in enumerate(names):
@@ -406,9 +476,34 @@ def test_wrong_text_is_another_kind_of_scene(mismatch):
         np.testing.assert_array_equal(captions.mismatch, [1, 1, 1, 1])
 
 
+def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():
+    """mismatch="contrast": each example's wrong text is its contrast
+    caption (always a true mismatch) or, for the rest, the batch rolled by
+    one; both kinds occur. Without contrast captions: a clear error."""
+    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, mismatch="contrast",
+                      **GANINTCLS.test_config)
+    model.embed_tokens = lambda tokens: tf.cast(tokens[:, :2], tf.float32)  # readable
+    n = 64
+    tokens = np.stack([np.arange(n), np.zeros(n)], 1).astype("int32")[:, None]
+    features = {"tokens": tf.constant(tokens), "contrast_tokens": tf.constant(-tokens - 1),
+                "class": tf.constant(np.arange(n) // 2)}
+    captions = model.captions(features)
+    right, wrong = captions.right.numpy(), captions.wrong.numpy()
+    contrast = wrong[:, 0] < 0
+    np.testing.assert_array_equal(wrong[contrast], -right[contrast] - 1)
+    np.testing.assert_array_equal(wrong[~contrast], np.roll(right, 1, 0)[~contrast])
+    assert 0.25 < contrast.mean() < 0.75
+    rolled_same = (np.arange(n) // 2) == (np.roll(np.arange(n), 1) // 2)
+    np.testing.assert_array_equal(captions.mismatch, contrast | ~rolled_same)
+    del features["contrast_tokens"]
+    with pytest.raises(UserError, match="--mismatch random"):
+        model.captions(features)
+
+
 def test_unknown_mismatch_is_refused():
     from tfgan_zoo.models.gan_int_cls import GANINTCLS
-    with pytest.raises(UserError, match="'random' or 'hardest'"):
+    with pytest.raises(UserError, match="'random', 'hardest' or 'contrast'"):
         GANINTCLS(image_shape=(16, 16, 3), mismatch="hard", **GANINTCLS.test_config)
 
 

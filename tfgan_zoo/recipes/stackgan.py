@@ -28,7 +28,7 @@ from tfgan_zoo.config import Config
 # 1024-wide Stage-I maps; the embedded shapes need far less.
 SHARED = {"latent_dim": 32, "condition_dim": 32, "discriminator_condition_dim": 32,
           "embedding_dim": 64, "word_dim": 32, "text_hidden": 64, "kl_weight": 1.0,
-          "residual_blocks": 2}
+          "residual_blocks": 2, "mismatch": "contrast"}
 RECIPE = Config(recipe="stackgan", model="stackgan", dataset="shapes_captions",
                 image_size=16, steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
                 beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,

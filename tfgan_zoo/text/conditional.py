@@ -46,21 +46,28 @@ class TextConditionalModel(AdversarialModel):
             whose weights are loaded before training; None trains the GAN
             over an untrained (random, frozen) encoder.
         sample_captions: captions of the sample grids and example inputs.
-        mismatch: the discriminator's wrong text, "random" or "hardest".
-            "random" pairs an image with another example's caption, as in
-            the papers. "hardest" picks, of the batch's captions of another
-            kind of scene, the one whose embedding is closest: a green
-            circle's wrong text is then often a green square's, so D must
-            check shape as well as colour (with random pairs, colour alone
-            almost always tells).
+        mismatch: the discriminator's wrong text, "random", "hardest" or
+            "contrast". "random" pairs an image with another example's
+            caption, as in the papers. "hardest" picks, of the batch's
+            captions of another kind of scene, the one whose embedding is
+            closest. "contrast" gives half the batch (at random) a caption of
+            a minimally different scene, the dataset's `contrast_tokens`
+            (objects swapped, or one shape, colour or size changed; the
+            shapes dataset has them), and the rest the random pairing. With
+            random pairs colour alone almost always tells a wrong caption,
+            so D need not look at shape, nor G draw it.
     """
+
+    # Share of the batch whose wrong text is a contrast caption (mismatch="contrast").
+    CONTRAST_FRACTION = 0.5
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
                  sample_captions=None, mismatch="random", **kwargs):
         super().__init__(**kwargs)
-        if mismatch not in ("random", "hardest"):
-            raise UserError(f"mismatch must be 'random' or 'hardest', got {mismatch!r}")
+        if mismatch not in ("random", "hardest", "contrast"):
+            raise UserError("mismatch must be 'random', 'hardest' or 'contrast', "
+                            f"got {mismatch!r}")
         self.mismatch = mismatch
         self.vocabulary = tuple(vocabulary) if vocabulary else shapes.VOCABULARY
         self.max_length = int(max_length)
@@ -116,9 +123,19 @@ class TextConditionalModel(AdversarialModel):
             pick = tf.argmax(tf.where(other, similarity, -1e9), axis=1, output_type=tf.int32)
         else:
             pick = tf.roll(tf.range(tf.shape(classes)[0]), 1, 0)  # the batch rolled by one
-        wrong_classes = tf.gather(classes, pick)
-        mismatch = tf.cast(tf.not_equal(classes, wrong_classes), tf.float32)
-        return Captions(right, tf.gather(right, pick), mismatch, tokens)
+        wrong = tf.gather(right, pick)
+        mismatch = tf.cast(tf.not_equal(classes, tf.gather(classes, pick)), tf.float32)
+        if self.mismatch == "contrast":
+            if "contrast_tokens" not in features:
+                raise UserError("mismatch='contrast' needs a dataset with contrast "
+                                "captions (shapes_captions): pass --mismatch random")
+            contrast = self.embed_tokens(
+                encoder.choose_captions(features["contrast_tokens"], self.next_seed()))
+            use = tf.random.stateless_uniform(tf.shape(classes), self.next_seed()) < \
+                self.CONTRAST_FRACTION
+            wrong = tf.where(use[:, None], contrast, wrong)
+            mismatch = tf.where(use, 1.0, mismatch)  # another scene by construction
+        return Captions(right, wrong, mismatch, tokens)
 
     def discriminate(self, images, inputs=None, training=False):
         """D's logits for images with their caption (`text`, or a precomputed

@@ -12,7 +12,11 @@ here, so the text-to-image recipes first train their own:
   ("Learning Deep Representations of Fine-Grained Visual Descriptions").
 - **Loss.** Their deep symmetric structured joint embedding (DS-SJE, eqs.
   3-5), on the recipe's own image-caption pairs, with a small CNN image
-  encoder trained jointly (no pretrained GoogLeNet here).
+  encoder trained jointly (no pretrained GoogLeNet here). Where the dataset
+  brings contrast captions (`contrast_tokens`: the shapes scenes with two
+  objects swapped or one attribute changed), each image also ranks its own
+  caption above one of them: the same hinge, with a negative that in-batch
+  sampling almost never supplies ("A above B" against "B above A").
 
     python -m tfgan_zoo.recipes.stackgan     # phase 1 trains it
     enc = load_text_encoder("runs/stackgan/encoder")
@@ -162,6 +166,22 @@ def joint_embedding_loss(image_embeddings, text_embeddings, classes, *, margin=1
     return reduce((image_term + text_term) / n), reduce(hit)
 
 
+def contrast_loss(image_embeddings, text_embeddings, contrast_embeddings, *, margin=1.0,
+                  reduce=tf.reduce_mean):
+    """DS-SJE's image term for one more negative per image, the caption of
+    a minimally different scene t'_n (another class by construction):
+
+        L = 1/N sum_n max(0, margin + F(v_n, t'_n) - F(v_n, t_n))
+
+    Returns the reduced loss and the fraction of images that score their
+    own caption above the contrast caption."""
+    v = tf.cast(image_embeddings, tf.float32)
+    right = tf.reduce_sum(v * tf.cast(text_embeddings, tf.float32), -1)
+    wrong = tf.reduce_sum(v * tf.cast(contrast_embeddings, tf.float32), -1)
+    return (reduce(tf.nn.relu(margin + wrong - right)),
+            reduce(tf.cast(right > wrong, tf.float32)))
+
+
 def choose_captions(tokens, seed):
     """One caption per example from tokens [B, K, L] -> [B, L], uniformly
     (StackGAN and GAN-INT-CLS draw a caption per image at every step)."""
@@ -172,19 +192,23 @@ def choose_captions(tokens, seed):
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class JointEmbedding(keras.Model):
-    """The text and image encoders trained together with the DS-SJE loss."""
+    """The text and image encoders trained together with the DS-SJE loss
+    (plus `contrast_loss` when `contrast`: batches then carry
+    `contrast_tokens`)."""
 
     def __init__(self, *, image_shape, vocabulary, max_length=16, word_dim=64,
                  text_hidden=128, embedding_dim=128, image_width=32, margin=1.0,
-                 seed=None, name="joint_embedding", **kwargs):
+                 contrast=False, seed=None, name="joint_embedding", **kwargs):
         super().__init__(name=name, **kwargs)
         self.vocabulary = tuple(vocabulary)
         self.max_length, self.margin = int(max_length), float(margin)
+        self.contrast = bool(contrast)
         self.text_encoder = text_encoder(len(self.vocabulary) + 2, self.max_length,
                                          word_dim, text_hidden, embedding_dim)
         self.image_encoder = image_encoder(tuple(image_shape), embedding_dim, image_width)
         self.noise_seed = keras.random.SeedGenerator(seed)
-        self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "retrieval")}
+        names = ("loss", "retrieval") + (("contrast",) if self.contrast else ())
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
 
     def call(self, inputs, training=False):
         images, tokens = inputs
@@ -207,16 +231,27 @@ class JointEmbedding(keras.Model):
     def train_step(self, data):
         images, features = data
         tokens = choose_captions(features["tokens"], self.next_seed())
+        reduce = tf.nn.compute_average_loss
+        if self.contrast:
+            if "contrast_tokens" not in features:
+                raise UserError("contrast=True needs batches with contrast_tokens "
+                                "(the shapes_captions dataset has them)")
+            others = choose_captions(features["contrast_tokens"], self.next_seed())
         with tf.GradientTape() as tape:
             image_emb, text_emb = self((images, tokens), training=True)
             loss, retrieval = joint_embedding_loss(
-                image_emb, text_emb, features["class"], margin=self.margin,
-                reduce=lambda x: tf.nn.compute_average_loss(x))
+                image_emb, text_emb, features["class"], margin=self.margin, reduce=reduce)
+            values = {"retrieval": retrieval}
+            if self.contrast:
+                extra, values["contrast"] = contrast_loss(
+                    image_emb, text_emb, self.text_encoder(others, training=True),
+                    margin=self.margin, reduce=reduce)
+                loss += extra
         variables = self.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        self.trackers["loss"].update_state(loss * replicas)
-        self.trackers["retrieval"].update_state(retrieval * replicas)
+        for name, value in {"loss": loss, **values}.items():
+            self.trackers[name].update_state(value * replicas)
         return {k: tf.reshape(t.result(), [1]) for k, t in self.trackers.items()}
 
     @property
@@ -282,9 +317,11 @@ def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_s
     tf.keras.utils.set_random_seed(seed)
     data = load_dataset(dataset, batch_size=batch_size, image_size=image_size,
                         data_dir=data_dir, seed=seed)
+    contrast = "contrast_tokens" in data.dataset.element_spec[1]
     model = JointEmbedding(image_shape=data.image_shape, vocabulary=vocabulary,
                            max_length=max_length, word_dim=word_dim,
-                           text_hidden=text_hidden, embedding_dim=embedding_dim, seed=seed)
+                           text_hidden=text_hidden, embedding_dim=embedding_dim,
+                           contrast=contrast, seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     model.build_networks()
     model.optimizer.build(model.trainable_variables)

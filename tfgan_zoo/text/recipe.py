@@ -59,7 +59,14 @@ def build_parser(recipe, description, add_flags=None):
 
 def parse(parser, recipe, argv=None):
     """(Config of the run, phase settings) from the command line."""
-    args = vars(parser.parse_args(sys.argv[1:] if argv is None else argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = vars(parser.parse_args(argv))
+    if (args.get("model.mismatch") == "contrast"
+            and not args["dataset"].startswith("shapes_captions")
+            and not any(a.startswith("--mismatch") for a in argv)):
+        # The recipe's default needs the shapes' contrast captions; other
+        # datasets get the papers' random wrong text.
+        args["model.mismatch"] = "random"
     fields = {f.name for f in dataclasses.fields(recipe)}
     model_args = {k[6:]: v for k, v in args.items()
                   if k.startswith("model.") and k[6:] not in INTERNAL}

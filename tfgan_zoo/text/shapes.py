@@ -25,11 +25,20 @@ float32 [2, 4] is (y0, x0, y1, x1) in [0, 1] per slot (zeros when absent).
 `class` is the index of the attribute tuple: captions of the same class
 describe the same kind of scene.
 
+Contrast captions (`contrast_captions`) describe a minimally different
+scene: the two objects swapped, or one object's shape, colour or size
+changed ("a small red circle above a large blue square" -> "a small red
+triangle above a large blue square"). They are negatives no other caption
+of the batch supplies reliably: the text encoder ranks an image's caption
+above them, and the matching-aware discriminator (`mismatch="contrast"`)
+sees them as wrong text, so neither can get by on colour alone.
+
 As a training dataset (`load_dataset("shapes_captions")`, or
 "shapes_captions:N" for N scenes) an element is `(image, features)` with
 features `tokens` int32 [CAPTIONS, MAX_LENGTH] (the captions as word ids of
-`VOCABULARY`, tokenized exactly as the models tokenize strings), plus
-`attributes`, `bbox` and `class`. The caption strings themselves are in
+`VOCABULARY`, tokenized exactly as the models tokenize strings),
+`contrast_tokens` (the same for CAPTIONS contrast captions, each of its own
+edit), plus `attributes`, `bbox` and `class`. The caption strings themselves are in
 `generate(...).captions`; they stay out of training batches because string
 tensors cannot be copied to GPUs.
 """
@@ -66,6 +75,9 @@ SINGLE_FRACTION = 0.4
 SEEDS = {"train": 2017, "test": 2018, "heldout": 2019}
 DEFAULT_SIZE = 64
 
+# Contrast edits and how often each is drawn: shape most, as it is what a
+# colour-led model misses (a one-object scene cannot swap).
+_EDITS = {"swap": 3, "shape": 4, "colour": 2, "size": 1}
 _EXTENT = {"small": 0.22, "large": 0.38}   # side of the object's box, canvas units
 _RELATIONS = {1: ("above", "below"), 2: ("to the left of", "to the right of")}
 _SINGLE_TEMPLATES = ("a {o}", "there is a {o}", "a {c} {s} that is {z}",
@@ -140,6 +152,48 @@ def captions_for(attributes, rng, k=CAPTIONS):
     return [texts[i] for i in order]
 
 
+def _held_out_pairs():
+    return {(COLOUR_NAMES.index(c), SHAPES.index(s)) for c, s in HELD_OUT}
+
+
+def contrast_attributes(attributes, rng, avoid_held_out=True):
+    """Attribute rows [N, 7] of minimally different scenes: for each scene
+    one edit drawn from `_EDITS` (two differing objects swapped, or one
+    object's shape, colour or size changed to another value). With
+    `avoid_held_out` no edit makes a held-out colour+shape pair, so the
+    train split's negatives never name one either."""
+    held = _held_out_pairs() if avoid_held_out else set()
+    edited = np.array(attributes, dtype=np.int32, copy=True)
+    for row in edited:
+        pair = row[0] != 0
+        objects = (tuple(row[1:4]), tuple(row[4:7]))
+        kinds = [k for k in _EDITS if k != "swap" or (pair and objects[0] != objects[1])]
+        weights = np.array([_EDITS[k] for k in kinds], float)
+        while True:
+            kind = kinds[rng.choice(len(kinds), p=weights / weights.sum())]
+            if kind == "swap":
+                row[1:4], row[4:7] = objects[1], objects[0]
+                break
+            slot = int(rng.integers(2)) if pair else 0
+            index = 1 + 3 * slot + ("colour", "shape", "size").index(kind)
+            count = ATTRIBUTE_CLASSES[index]
+            candidate = row.copy()
+            candidate[index] = (row[index] + rng.integers(1, count)) % count  # another value
+            if (candidate[1 + 3 * slot], candidate[2 + 3 * slot]) not in held:
+                row[:] = candidate
+                break
+    return edited
+
+
+def contrast_captions(attributes, seed, k=CAPTIONS, avoid_held_out=True):
+    """str [N, k]: for each scene, k captions of k independently edited
+    scenes (`contrast_attributes`), deterministic from `seed`."""
+    rng = np.random.default_rng([int(seed), 1])
+    edits = [contrast_attributes(attributes, rng, avoid_held_out) for _ in range(k)]
+    return np.array([[captions_for(edit[i], rng, 1)[0] for edit in edits]
+                     for i in range(len(attributes))])
+
+
 def _check_split(split):
     if split not in SEEDS:
         raise UserError(f"the shapes_captions dataset has splits {', '.join(SEEDS)}, "
@@ -153,7 +207,7 @@ def make_scenes(n, seed=None, split="train"):
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise UserError(f"number of scenes must be a positive integer, got {n!r}")
     rng = np.random.default_rng(SEEDS[split] if seed is None else [seed, SEEDS[split]])
-    held = {(COLOUR_NAMES.index(c), SHAPES.index(s)) for c, s in HELD_OUT}
+    held = _held_out_pairs()
     every = list(itertools.product(range(len(COLOURS)), range(len(SHAPES))))
     seen = [p for p in every if p not in held]
     held = sorted(held)
@@ -278,10 +332,14 @@ def load_source(arg, *, split, data_dir, image_size):
     except ValueError:
         raise UserError(f"shapes_captions:N needs a number of scenes, got '{arg}'") from None
     data = generate(n, size, None, split)
-    tokens = tokenize(data.captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
-        n, CAPTIONS, MAX_LENGTH)
-    features = {"tokens": tokens, "attributes": data.attributes, "bbox": data.bbox,
-                "class": data.classes}
+    def token_ids(captions):
+        return tokenize(captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
+            n, CAPTIONS, MAX_LENGTH)
+
+    contrast = contrast_captions(data.attributes, SEEDS[split],
+                                 avoid_held_out=split != "heldout")
+    features = {"tokens": token_ids(data.captions), "contrast_tokens": token_ids(contrast),
+                "attributes": data.attributes, "bbox": data.bbox, "class": data.classes}
     stream = tf.data.Dataset.from_tensor_slices((data.images, features))
     return _Source("shapes_captions", (size, size, 3), n, stream=stream,
                    num_classes=NUM_CLASSES)
