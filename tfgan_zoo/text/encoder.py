@@ -237,15 +237,17 @@ class JointEmbedding(keras.Model):
                 raise UserError("contrast=True needs batches with contrast_tokens "
                                 "(the shapes_captions dataset has them)")
             others = choose_captions(features["contrast_tokens"], self.next_seed())
+            tokens = tf.concat([tokens, others], 0)  # one text encoder pass for both
         with tf.GradientTape() as tape:
             image_emb, text_emb = self((images, tokens), training=True)
+            if self.contrast:
+                text_emb, contrast_emb = tf.split(text_emb, 2)
             loss, retrieval = joint_embedding_loss(
                 image_emb, text_emb, features["class"], margin=self.margin, reduce=reduce)
             values = {"retrieval": retrieval}
             if self.contrast:
                 extra, values["contrast"] = contrast_loss(
-                    image_emb, text_emb, self.text_encoder(others, training=True),
-                    margin=self.margin, reduce=reduce)
+                    image_emb, text_emb, contrast_emb, margin=self.margin, reduce=reduce)
                 loss += extra
         variables = self.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
