@@ -476,6 +476,25 @@ def test_wrong_text_is_another_kind_of_scene(mismatch):
         np.testing.assert_array_equal(captions.mismatch, [1, 1, 1, 1])
 
 
+def _softplus(x):
+    return np.log1p(np.exp(x))
+
+
+def test_text_gan_losses_by_hand():
+    from tfgan_zoo.text import losses as text_losses
+    right, wrong, fake = tf.constant([2.0, -1.0]), tf.constant([0.5, 1.0]), tf.constant([-3.0, 0.0])
+    mismatch = tf.constant([1.0, 0.0])
+    # -log sigmoid(x) = softplus(-x); -log(1 - sigmoid(x)) = softplus(x)
+    d = text_losses.matching_aware_discriminator_loss(right, wrong, fake, mismatch=mismatch)
+    expected = np.mean([_softplus(-2) + 0.5 * (_softplus(0.5) + _softplus(-3)),
+                        _softplus(1) + 0.5 * (0.0 + _softplus(0))])
+    assert float(d) == pytest.approx(expected, rel=1e-5)
+    d = text_losses.semantic_synthesis_discriminator_loss(right, wrong, fake, mismatch=mismatch)
+    expected = np.mean([_softplus(-2) + _softplus(0.5) + _softplus(-3),
+                        _softplus(1) + 0.0 + _softplus(0)])
+    assert float(d) == pytest.approx(expected, rel=1e-5)
+
+
 def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():
     """mismatch="contrast": each example's wrong text is its contrast
     caption (always a true mismatch) or, for the rest, the batch rolled by

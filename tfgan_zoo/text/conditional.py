@@ -115,8 +115,16 @@ class TextConditionalModel(AdversarialModel):
     def captions(self, features):
         """The step's `Captions` from a batch's features (see module doc)."""
         tokens = encoder.choose_captions(features["tokens"], self.next_seed())
-        right = self.embed_tokens(tokens)
         classes = tf.reshape(features["class"], [-1])
+        if self.mismatch == "contrast":
+            if "contrast_tokens" not in features:
+                raise UserError("mismatch='contrast' needs a dataset with contrast "
+                                "captions (shapes_captions): pass --mismatch random")
+            others = encoder.choose_captions(features["contrast_tokens"], self.next_seed())
+            # One text encoder pass for both (it is frozen and batch-independent).
+            right, contrast = tf.split(self.embed_tokens(tf.concat([tokens, others], 0)), 2)
+        else:
+            right = self.embed_tokens(tokens)
         if self.mismatch == "hardest":
             other = tf.not_equal(classes[:, None], classes[None, :])
             similarity = tf.matmul(right, right, transpose_b=True)
@@ -126,11 +134,6 @@ class TextConditionalModel(AdversarialModel):
         wrong = tf.gather(right, pick)
         mismatch = tf.cast(tf.not_equal(classes, tf.gather(classes, pick)), tf.float32)
         if self.mismatch == "contrast":
-            if "contrast_tokens" not in features:
-                raise UserError("mismatch='contrast' needs a dataset with contrast "
-                                "captions (shapes_captions): pass --mismatch random")
-            contrast = self.embed_tokens(
-                encoder.choose_captions(features["contrast_tokens"], self.next_seed()))
             use = tf.random.stateless_uniform(tf.shape(classes), self.next_seed()) < \
                 self.CONTRAST_FRACTION
             wrong = tf.where(use[:, None], contrast, wrong)
