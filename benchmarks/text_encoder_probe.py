@@ -18,21 +18,20 @@ import json
 import numpy as np
 
 
-def embed(encoder_dir, captions):
-    from tfgan_zoo.text import encoder
-    vectorizer, network, config = encoder.load_text_encoder(encoder_dir)
-    tokens = vectorizer(np.asarray(captions, dtype=str)).numpy()
-    return network.predict(tokens, batch_size=512, verbose=0)
-
-
 def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
     """{split: {scenes: {attribute: accuracy}}} of an MLP probe."""
     import keras
-    from tfgan_zoo.text import shapes
+    from tfgan_zoo.text import encoder, shapes
+
+    vectorizer, network, _ = encoder.load_text_encoder(encoder_dir)
+
+    def embed(captions):
+        tokens = vectorizer(np.asarray(captions, dtype=str)).numpy()
+        return network.predict(tokens, batch_size=512, verbose=0)
 
     keras.utils.set_random_seed(seed)
     train = shapes.make_scenes(scenes, split="train")
-    x = embed(encoder_dir, train.captions.reshape(-1))
+    x = embed(train.captions.reshape(-1))
     y = np.repeat(train.attributes, shapes.CAPTIONS, axis=0)
     inputs = keras.Input(x.shape[1:])
     hidden = keras.layers.Dense(256, activation="relu")(inputs)
@@ -46,7 +45,7 @@ def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
     results = {}
     for split in ("test", "heldout"):
         data = shapes.make_scenes(1000, split=split)
-        outputs = model.predict(embed(encoder_dir, data.captions[:, 0]), verbose=0)
+        outputs = model.predict(embed(data.captions[:, 0]), verbose=0)
         guess = np.stack([o.argmax(-1) for o in outputs], 1)
         right = guess == data.attributes
         results[split] = {}
@@ -61,19 +60,19 @@ def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
 
 
 def main():
+    from tfgan_zoo.text import shapes
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("encoder", help="a trained text encoder directory")
     parser.add_argument("--scenes", type=int, default=6000, help="train scenes for the probe")
     args = parser.parse_args()
     results = probe(args.encoder, args.scenes)
     print(json.dumps(results, indent=1))
-    print("| captions | scenes | all | " + " | ".join(
-        n for n in results["test"]["two objects"] if n != "all") + " |")
+    columns = ("all",) + shapes.ATTRIBUTES
+    print("| captions | scenes | " + " | ".join(columns) + " |")
     for split, kinds in results.items():
         for kind, r in kinds.items():
-            cells = [f"{r.get(n, float('nan')):.3f}" if n in r else "" for n in
-                     results["test"]["two objects"] if n != "all"]
-            print(f"| {split} | {kind} | {r['all']:.3f} | " + " | ".join(cells) + " |")
+            cells = [f"{r[n]:.3f}" if n in r else "" for n in columns]
+            print(f"| {split} | {kind} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

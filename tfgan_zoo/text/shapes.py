@@ -194,6 +194,17 @@ def contrast_captions(attributes, seed, k=CAPTIONS, avoid_held_out=True):
                      for i in range(len(attributes))])
 
 
+@functools.lru_cache(maxsize=8)
+def _contrast_tokens(n, split):
+    """contrast_tokens int32 [n, CAPTIONS, MAX_LENGTH] of the dataset's n
+    scenes of `split` (cached: a recipe loads the data at several sizes)."""
+    from tfgan_zoo.text.encoder import tokenize
+    captions = contrast_captions(make_scenes(n, None, split).attributes, SEEDS[split],
+                                 avoid_held_out=split != "heldout")
+    return tokenize(captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
+        n, CAPTIONS, MAX_LENGTH)
+
+
 def _check_split(split):
     if split not in SEEDS:
         raise UserError(f"the shapes_captions dataset has splits {', '.join(SEEDS)}, "
@@ -332,13 +343,9 @@ def load_source(arg, *, split, data_dir, image_size):
     except ValueError:
         raise UserError(f"shapes_captions:N needs a number of scenes, got '{arg}'") from None
     data = generate(n, size, None, split)
-    def token_ids(captions):
-        return tokenize(captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
-            n, CAPTIONS, MAX_LENGTH)
-
-    contrast = contrast_captions(data.attributes, SEEDS[split],
-                                 avoid_held_out=split != "heldout")
-    features = {"tokens": token_ids(data.captions), "contrast_tokens": token_ids(contrast),
+    tokens = tokenize(data.captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
+        n, CAPTIONS, MAX_LENGTH)
+    features = {"tokens": tokens, "contrast_tokens": _contrast_tokens(n, split),
                 "attributes": data.attributes, "bbox": data.bbox, "class": data.classes}
     stream = tf.data.Dataset.from_tensor_slices((data.images, features))
     return _Source("shapes_captions", (size, size, 3), n, stream=stream,
