@@ -158,6 +158,43 @@ def test_joint_embedding_trains_with_contrast_captions():
         model.train_step((images, features))
 
 
+def test_joint_embedding_attribute_heads():
+    """With attribute heads a step tracks their accuracy; their loss is the
+    weighted cross-entropy over labelled attributes only (-1 skipped)."""
+    from tfgan_zoo.data import load_dataset
+    keras.utils.set_random_seed(0)
+    data = load_dataset("shapes_captions:32", batch_size=16, image_size=16, shuffle=False)
+    sizes = dict(vocabulary=shapes.VOCABULARY, word_dim=4, text_hidden=4, embedding_dim=4,
+                 image_width=4, seed=0)
+    model = encoder.JointEmbedding(image_shape=(16, 16, 3), **sizes,
+                                   attribute_classes=shapes.ATTRIBUTE_CLASSES)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    logs = model.fit(data.dataset.take(2), epochs=1, verbose=0, shuffle=False).history
+    assert set(logs) == {"loss", "retrieval", "attributes"}
+    assert np.isfinite(logs["loss"][0]) and 0 <= logs["attributes"][0] <= 1
+    images, features = next(iter(data.dataset))
+    del features["attributes"]
+    with pytest.raises(UserError, match="attributes"):
+        model.train_step((images, features))
+
+    small = encoder.JointEmbedding(image_shape=(16, 16, 3), **sizes,
+                                   attribute_classes=(3, 2), attribute_weight=0.5)
+    text = tf.constant([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    for head, row in zip(small.attribute_heads, ([1.0, 0.0, 0.0], [0.0, 2.0])):
+        head(text)
+        kernel = np.zeros((4, len(row)), "float32")
+        kernel[0] = row
+        head.set_weights([kernel, np.zeros(len(row), "float32")])
+    # Head 0 logits: [1, 0, 0] then [0, 0, 0]; head 1: [0, 2] then [0, 0] (unlabelled).
+    loss, accuracy = small.attribute_loss(text, tf.constant([[0, 0], [2, -1]]), tf.reduce_mean)
+    xent = lambda logits, k: np.log(np.sum(np.exp(logits))) - logits[k]
+    expected = 0.5 * np.mean([xent(np.array([1.0, 0, 0]), 0) + xent(np.array([0.0, 2]), 0),
+                              xent(np.zeros(3), 2)])
+    assert float(loss) == pytest.approx(expected, rel=1e-5)
+    # Example 0: head 0 right (argmax 0), head 1 wrong; example 1: head 0 wrong.
+    assert float(accuracy) == pytest.approx(np.mean([1 / 2, 0 / 1]))
+
+
 def test_text_encoder_loss_decreases_on_a_tiny_batch():
     keras.utils.set_random_seed(0)
     data = shapes.generate(16, 16, 1, "train")
@@ -222,6 +259,22 @@ def test_stage2_is_four_times_stage1_and_sizes_are_checked():
         stackgan(2, 8)
     with pytest.raises(UserError, match="power-of-two"):
         stackgan(1, 24)
+
+
+def test_upscale_2_makes_stage2_twice_stage1():
+    model = stackgan(2, 32, upscale=2, unconditional_weight=1.0)
+    assert model.stage1_generator.outputs[0].shape[1:] == (16, 16, 3)
+    assert model.sample_stage1(2, text="a small red circle").shape == (2, 16, 16, 3)
+    assert model.sample(2, text="a small red circle").shape == (2, 32, 32, 3)
+    # A two-headed D; `discriminate` gives the text-conditional logit.
+    logits = model.discriminate(tf.zeros((2, 32, 32, 3)), {"text": tf.constant(["a red cross"] * 2)})
+    assert logits.shape == (2, 1)
+    with pytest.raises(UserError, match="at least 8, got 4x4"):
+        stackgan(2, 4, upscale=2)
+    with pytest.raises(UserError, match="upscale must be 2 or 4"):
+        stackgan(2, 32, upscale=3)
+    with pytest.raises(UserError, match="unconditional_weight must be 0 or more"):
+        stackgan(1, unconditional_weight=-1)
 
 
 def _config(tmp_path, name, stage, size, steps=2, **model_args):
@@ -493,6 +546,42 @@ def test_text_gan_losses_by_hand():
     expected = np.mean([_softplus(-2) + _softplus(0.5) + _softplus(-3),
                         _softplus(1) + 0.0 + _softplus(0)])
     assert float(d) == pytest.approx(expected, rel=1e-5)
+
+
+def test_matching_discriminator_step_with_unconditional_head_by_hand():
+    """D's loss of a step: the matching-aware terms on the conditional
+    logits plus StackGAN-v2's unconditional terms at their weight."""
+    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.text.conditional import Captions
+    model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4,
+                     unconditional_weight=0.5,
+                     **{**StackGAN.test_config, "stage": 1})
+    assert len(model.discriminator.outputs) == 2
+    kernel = np.linspace(-1, 1, 48).reshape(1, 4, 4, 3).astype("float32")
+
+    def discriminator(inputs, training):  # conditional: <k, x> + sum(text); unconditional: mean(x)
+        image, text = inputs
+        return [tf.reduce_sum(image * kernel, [1, 2, 3]) + tf.reduce_sum(text, 1),
+                tf.reduce_mean(image, [1, 2, 3])]
+
+    seen = []
+    model.discriminator = discriminator
+    model.minimize = lambda optimizer, tape, loss, networks: seen.append(float(loss))
+    model.d_optimizer = None
+    real = tf.constant(np.full((2, 4, 4, 3), 0.5, "float32"))
+    fake = tf.constant(np.full((2, 4, 4, 3), -0.25, "float32"))
+    text = Captions(right=tf.constant([[1.0], [-1.0]]), wrong=tf.constant([[0.0], [2.0]]),
+                    mismatch=tf.constant([1.0, 1.0]), tokens=None)
+    model.matching_discriminator_step(real, fake, text)
+    k = kernel.sum()
+    right, wrong, made = 0.5 * k + np.array([1, -1]), 0.5 * k + np.array([0, 2]), \
+        -0.25 * k + np.array([1, -1])
+    matching = np.mean(_softplus(-right) + 0.5 * (_softplus(wrong) + _softplus(made)))
+    unconditional = _softplus(-0.5) + _softplus(-0.25)
+    assert seen[0] == pytest.approx(matching + 0.5 * unconditional, rel=1e-5)
+    # G: non-saturating on both heads, the unconditional one weighted.
+    g = model.generator_adversarial_loss(discriminator([fake, text.right], True))
+    assert float(g) == pytest.approx(np.mean(_softplus(-made)) + 0.5 * _softplus(0.25), rel=1e-5)
 
 
 def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():

@@ -16,14 +16,16 @@ Two stages, trained one after the other (sec. 3):
 - **Stage-II** (sec. 3.3) refines Stage-I's output at 4x its size (256x256):
   it encodes the Stage-I image down 4x, joins the text again through its
   own conditioning augmentation, runs residual blocks and upsamples 16x. It
-  takes no z; Stage-I is frozen while it trains.
+  takes no z; Stage-I is frozen while it trains. `upscale=2` makes Stage-II
+  twice Stage-I's size instead, the step between StackGAN-v2's branches
+  (Zhang et al. 2018), which the CPU recipe uses.
 - Both stages' discriminators are **matching-aware** (sec. 3.2, after
   Reed et al. 2016): real image + right text is real; real image + wrong
   text and fake + right text are fake. The text enters as a compressed
   embedding tiled over the 4x4 feature map.
 
 `stage=1` builds and trains Stage-I at `image_shape`; `stage=2` builds the
-whole stack, Stage-I at a quarter of `image_shape` (loaded from the
+whole stack, Stage-I at `image_shape / upscale` (loaded from the
 `stage1_run` directory before training) and Stage-II at `image_shape`.
 `python -m tfgan_zoo.recipes.stackgan` runs encoder, Stage-I and Stage-II.
 """
@@ -92,12 +94,12 @@ def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
 
 
 def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_blocks,
-                     name="stage2_generator"):
-    """[Stage-I image, phi_t, eps] -> (image at 4x, mu, logvar): encode the
-    Stage-I image 4x down, join the tiled text code, residual blocks, then
-    upsample 16x (Zhang et al. sec. 3.3, Fig. 2)."""
+                     upscale=4, name="stage2_generator"):
+    """[Stage-I image, phi_t, eps] -> (image at `upscale`x, mu, logvar):
+    encode the Stage-I image 4x down, join the tiled text code, residual
+    blocks, then upsample 4 * upscale x (Zhang et al. sec. 3.3, Fig. 2)."""
     size, channels = image_shape[0], image_shape[2]
-    low = size // 4
+    low = size // upscale
     stage1_image = keras.Input((low, low, channels), name="stage1_image")
     embedding = keras.Input((embedding_dim,), name="embedding")
     eps = keras.Input((condition_dim,), name="eps")
@@ -111,7 +113,8 @@ def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_bl
     x = layers.ReLU()(_bn()(x))
     for _ in range(residual_blocks):
         x = residual_block(x, 4 * ngf)
-    for width in (2 * ngf, ngf, ngf // 2, ngf // 4):
+    widths = (2 * ngf, ngf, ngf // 2, ngf // 4, ngf // 8)
+    for width in widths[:int(math.log2(size // max(low // 4, 1)))]:
         x = up_block(x, max(width, 4))
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
@@ -125,7 +128,8 @@ class StackGAN(TextConditionalModel):
 
     Args:
         stage: 1 trains Stage-I at image_shape; 2 trains Stage-II at
-            image_shape over a frozen Stage-I at a quarter of it.
+            image_shape over a frozen Stage-I at image_shape / upscale.
+        upscale: Stage-II's size over Stage-I's, 4 (the paper) or 2.
         ngf, ndf: generator / discriminator width of this stage.
         stage1_ngf: Stage-I generator width inside a stage-2 model.
         condition_dim: size of c, the augmented text code (N_g).
@@ -133,6 +137,11 @@ class StackGAN(TextConditionalModel):
         kl_weight: lambda of eq. 4.
         residual_blocks: Stage-II residual blocks.
         stage1_run: run directory of the trained Stage-I (stage 2).
+        unconditional_weight: StackGAN-v2's joint conditional and
+            unconditional loss (Zhang et al. 2018, sec. 4.1): above 0, D gets
+            a second, text-blind head that tells real images from generated
+            ones, and both players add its loss at this weight. 0 is the
+            original StackGAN.
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
@@ -145,32 +154,40 @@ class StackGAN(TextConditionalModel):
 
     def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
-                 stage1_run=None, **kwargs):
+                 stage1_run=None, unconditional_weight=0.0, upscale=4, **kwargs):
         super().__init__(**kwargs)
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
         self.stage, self.kl_weight = int(stage), float(kl_weight)
         self.condition_dim = int(condition_dim)
         self.stage1_run = stage1_run
+        if unconditional_weight < 0:
+            raise UserError(f"unconditional_weight must be 0 or more, got {unconditional_weight}")
+        self.unconditional_weight = float(unconditional_weight)
         self.stage1_ngf = int(stage1_ngf)
+        if upscale not in (2, 4):
+            raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
+        self.upscale = int(upscale)
         height, width, channels = self.image_shape
-        smallest = 4 if stage == 1 else 16
+        smallest = 4 if stage == 1 else 4 * self.upscale
         if height != width or height < smallest or height & (height - 1):
             raise UserError(f"StackGAN Stage-{'I' * stage} needs a square power-of-two "
                             f"image size of at least {smallest}, got {height}x{width}: "
-                            "pass --image-size (Stage-II is 4x Stage-I)")
+                            f"pass --image-size (Stage-II is {self.upscale}x Stage-I)")
         if stage == 1:
             self.generator = stage1_generator(self.image_shape, self.embedding_dim,
                                               self.condition_dim, self.latent_dim, ngf)
         else:
-            low = (height // 4, width // 4, channels)
+            low = (height // self.upscale, width // self.upscale, channels)
             self.stage1_generator = stage1_generator(
                 low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf)
             self.stage1_generator.trainable = False
             self.generator = stage2_generator(self.image_shape, self.embedding_dim,
-                                              self.condition_dim, ngf, residual_blocks)
+                                              self.condition_dim, ngf, residual_blocks,
+                                              self.upscale)
         self.discriminator = matching_discriminator(
-            self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf)
+            self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf,
+            unconditional=self.unconditional_weight > 0)
 
     # ----------------------------------------------------------- generation
     def _eps(self, batch, seed=None):
@@ -225,9 +242,8 @@ class StackGAN(TextConditionalModel):
         # G: fool D with the right text, plus lambda * KL (eq. 4 / eq. 6).
         with g_tape:
             kl = losses.gaussian_kl(mu, logvar, per_dimension=True, reduce=self.reduce)
-            g_loss = losses.non_saturating_generator_loss(
-                self.discriminator([fake, text.right], training=True),
-                reduce=self.reduce) + self.kl_weight * kl
+            g_loss = self.generator_adversarial_loss(
+                self.discriminator([fake, text.right], training=True)) + self.kl_weight * kl
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
 
@@ -245,7 +261,7 @@ class StackGAN(TextConditionalModel):
                 or source.image_shape != expected):
             raise UserError(f"{self.stage1_run} is not a StackGAN Stage-I run at "
                             f"{expected[0]}x{expected[1]}: pass the Stage-I run directory "
-                            "(Stage-II is 4x Stage-I)")
+                            f"(Stage-II is {self.upscale}x Stage-I)")
         mine = {"latent_dim": self.latent_dim, "condition_dim": self.condition_dim,
                 "ngf": self.stage1_ngf, "vocabulary": self.vocabulary,
                 "embedding_dim": self.embedding_dim, "max_length": self.max_length}

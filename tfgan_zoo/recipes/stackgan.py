@@ -66,7 +66,7 @@ def phases(config, settings, shared):
     stage1 = dataclasses.replace(config, out=str(out / "stage1"),
                                  model_args={**shared, "stage": 1})
     stage2 = dataclasses.replace(
-        config, out=str(out / "stage2"), image_size=4 * config.image_size,
+        config, out=str(out / "stage2"), image_size=shared["upscale"] * config.image_size,
         steps=settings["stage2_steps"], batch_size=settings["stage2_batch_size"],
         model_args={**shared, "stage": 2, "stage1_run": stage1.out,
                     "stage1_ngf": shared["ngf"], "ngf": settings["stage2_ngf"],
@@ -80,7 +80,7 @@ def stage1_column(model):
     def draw(text, seed):
         return model.sample_stage1(4 if isinstance(text, str) else len(text), seed=seed,
                                    text=text)
-    return draw, f"Stage-I {model.image_shape[0] // 4}px"
+    return draw, f"Stage-I {model.image_shape[0] // model.upscale}px"
 
 
 def main(argv=None):

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import encoder, shapes
@@ -60,6 +61,9 @@ class TextConditionalModel(AdversarialModel):
 
     # Share of the batch whose wrong text is a contrast caption (mismatch="contrast").
     CONTRAST_FRACTION = 0.5
+    # Weight of the unconditional terms of a two-headed discriminator
+    # (StackGAN-v2; a model that builds one sets it).
+    unconditional_weight = 0.0
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
@@ -146,8 +150,8 @@ class TextConditionalModel(AdversarialModel):
         embedding = inputs.get("embedding")
         if embedding is None:
             embedding = self.embed(inputs["text"])
-        return self.discriminator([images, embedding, *self.discriminator_extras(inputs)],
-                                  training=training)
+        return self.logits(self.discriminator(
+            [images, embedding, *self.discriminator_extras(inputs)], training=training))[0]
 
     def discriminator_extras(self, inputs):
         """D inputs after the image and the caption (GAWWN: the boxes)."""
@@ -157,17 +161,40 @@ class TextConditionalModel(AdversarialModel):
         """One update of the matching-aware discriminator (GAN-CLS, Reed et
         al. 2016, Algorithm 1; StackGAN's too): s_r = D(real, right text) is
         real, s_w = D(real, wrong text) and s_f = D(fake, right text) are
-        fake. `extra` inputs (GAWWN's boxes) go with every pair. Returns
-        D's loss."""
+        fake. `extra` inputs (GAWWN's boxes) go with every pair. A
+        two-headed D (StackGAN-v2) adds its unconditional terms: real images
+        are real, fakes fake, whatever the text. Returns D's loss."""
         with tf.GradientTape() as tape:
+            real_right, real_image = self.logits(
+                self.discriminator([real, text.right, *extra], training=True))
+            fake_right, fake_image = self.logits(self.discriminator(
+                [tf.stop_gradient(fake), text.right, *extra], training=True))
             d_loss = text_losses.matching_aware_discriminator_loss(
-                self.discriminator([real, text.right, *extra], training=True),
-                self.discriminator([real, text.wrong, *extra], training=True),
-                self.discriminator([tf.stop_gradient(fake), text.right, *extra],
-                                   training=True),
-                mismatch=text.mismatch, reduce=self.reduce)
+                real_right,
+                self.logits(self.discriminator([real, text.wrong, *extra], training=True))[0],
+                fake_right, mismatch=text.mismatch, reduce=self.reduce)
+            if real_image is not None:
+                d_loss += self.unconditional_weight * losses.minimax_discriminator_loss(
+                    real_image, fake_image, reduce=self.reduce)
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         return d_loss
+
+    def generator_adversarial_loss(self, outputs):
+        """G's non-saturating loss on D's outputs for its images with the
+        right text, plus the weighted unconditional term of a two-headed D."""
+        conditional, image = self.logits(outputs)
+        loss = losses.non_saturating_generator_loss(conditional, reduce=self.reduce)
+        if image is not None:
+            loss += self.unconditional_weight * losses.non_saturating_generator_loss(
+                image, reduce=self.reduce)
+        return loss
+
+    @staticmethod
+    def logits(outputs):
+        """(conditional logits, unconditional logits or None) of D's outputs."""
+        if isinstance(outputs, (list, tuple)):
+            return outputs[0], outputs[1]
+        return outputs, None
 
     def unpack(self, data):
         if (not isinstance(data, (tuple, list)) or len(data) != 2

@@ -44,12 +44,16 @@ def tile(vector, size):
 
 
 def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
-                           name="discriminator"):
+                           unconditional=False, name="discriminator"):
     """[image, phi_t] -> logit (Reed et al. 2016, sec. 4.1; Zhang et al.
     2017, sec. 3): strided 4x4 convolutions down to 4x4 (batch norm after
     the first), the text compressed by a fully connected layer, tiled over
     the 4x4 map and joined, a `joint_kernel` convolution (1x1 in GAN-CLS,
-    3x3 in StackGAN) and a 4x4 one to a single logit."""
+    3x3 in StackGAN) and a 4x4 one to a single logit.
+
+    `unconditional=True` adds StackGAN-v2's second head (Zhang et al. 2018,
+    sec. 4.1): a 4x4 convolution of the image features alone, before the
+    text joins, so the output is [logit, unconditional logit]."""
     size = image_shape[0]
     image = keras.Input(image_shape, name="image")
     embedding = keras.Input((embedding_dim,), name="embedding")
@@ -63,11 +67,14 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
             x = networks.batch_norm()(x)
         x = layers.LeakyReLU(0.2)(x)
         first, size, width = False, size // 2, width * 2
-    width = x.shape[-1]
+    width, features = x.shape[-1], x
     text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim)(embedding))
     x = layers.Concatenate()([x, tile(text, 4)])
     x = layers.Conv2D(width, joint_kernel, padding="same", use_bias=False)(x)
     x = layers.LeakyReLU(0.2)(networks.batch_norm()(x))
     x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(x)
     logit = layers.Flatten(dtype="float32", name="logit")(x)
+    if unconditional:
+        x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(features)
+        logit = [logit, layers.Flatten(dtype="float32", name="unconditional_logit")(x)]
     return keras.Model([image, embedding], logit, name=name)
