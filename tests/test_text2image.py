@@ -158,43 +158,6 @@ def test_joint_embedding_trains_with_contrast_captions():
         model.train_step((images, features))
 
 
-def test_joint_embedding_attribute_heads():
-    """With attribute heads a step tracks their accuracy; their loss is the
-    weighted cross-entropy over labelled attributes only (-1 skipped)."""
-    from tfgan_zoo.data import load_dataset
-    keras.utils.set_random_seed(0)
-    data = load_dataset("shapes_captions:32", batch_size=16, image_size=16, shuffle=False)
-    sizes = dict(vocabulary=shapes.VOCABULARY, word_dim=4, text_hidden=4, embedding_dim=4,
-                 image_width=4, seed=0)
-    model = encoder.JointEmbedding(image_shape=(16, 16, 3), **sizes,
-                                   attribute_classes=shapes.ATTRIBUTE_CLASSES)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    logs = model.fit(data.dataset.take(2), epochs=1, verbose=0, shuffle=False).history
-    assert set(logs) == {"loss", "retrieval", "attributes"}
-    assert np.isfinite(logs["loss"][0]) and 0 <= logs["attributes"][0] <= 1
-    images, features = next(iter(data.dataset))
-    del features["attributes"]
-    with pytest.raises(UserError, match="attributes"):
-        model.train_step((images, features))
-
-    small = encoder.JointEmbedding(image_shape=(16, 16, 3), **sizes,
-                                   attribute_classes=(3, 2), attribute_weight=0.5)
-    text = tf.constant([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
-    for head, row in zip(small.attribute_heads, ([1.0, 0.0, 0.0], [0.0, 2.0])):
-        head(text)
-        kernel = np.zeros((4, len(row)), "float32")
-        kernel[0] = row
-        head.set_weights([kernel, np.zeros(len(row), "float32")])
-    # Head 0 logits: [1, 0, 0] then [0, 0, 0]; head 1: [0, 2] then [0, 0] (unlabelled).
-    loss, accuracy = small.attribute_loss(text, tf.constant([[0, 0], [2, -1]]), tf.reduce_mean)
-    xent = lambda logits, k: np.log(np.sum(np.exp(logits))) - logits[k]
-    expected = 0.5 * np.mean([xent(np.array([1.0, 0, 0]), 0) + xent(np.array([0.0, 2]), 0),
-                              xent(np.zeros(3), 2)])
-    assert float(loss) == pytest.approx(expected, rel=1e-5)
-    # Example 0: head 0 right (argmax 0), head 1 wrong; example 1: head 0 wrong.
-    assert float(accuracy) == pytest.approx(np.mean([1 / 2, 0 / 1]))
-
-
 def test_text_encoder_loss_decreases_on_a_tiny_batch():
     keras.utils.set_random_seed(0)
     data = shapes.generate(16, 16, 1, "train")

@@ -194,31 +194,20 @@ def choose_captions(tokens, seed):
 class JointEmbedding(keras.Model):
     """The text and image encoders trained together with the DS-SJE loss
     (plus `contrast_loss` when `contrast`: batches then carry
-    `contrast_tokens`).
-
-    `attribute_classes` (the shapes' `ATTRIBUTE_CLASSES`) adds a linear head
-    per labelled attribute on the caption embedding, trained with
-    cross-entropy at `attribute_weight` (batches then carry `attributes`;
-    -1 labels are skipped). Ranking losses barely tell "A above B" from
-    "B above A"; the labels say which object is where."""
+    `contrast_tokens`)."""
 
     def __init__(self, *, image_shape, vocabulary, max_length=16, word_dim=64,
                  text_hidden=128, embedding_dim=128, image_width=32, margin=1.0,
-                 contrast=False, attribute_classes=(), attribute_weight=1.0, seed=None,
-                 name="joint_embedding", **kwargs):
+                 contrast=False, seed=None, name="joint_embedding", **kwargs):
         super().__init__(name=name, **kwargs)
         self.vocabulary = tuple(vocabulary)
         self.max_length, self.margin = int(max_length), float(margin)
         self.contrast = bool(contrast)
-        self.attribute_weight = float(attribute_weight)
         self.text_encoder = text_encoder(len(self.vocabulary) + 2, self.max_length,
                                          word_dim, text_hidden, embedding_dim)
         self.image_encoder = image_encoder(tuple(image_shape), embedding_dim, image_width)
-        self.attribute_heads = [layers.Dense(int(n), name=f"attribute_{i}")
-                                for i, n in enumerate(attribute_classes)]
         self.noise_seed = keras.random.SeedGenerator(seed)
-        names = (("loss", "retrieval") + (("contrast",) if self.contrast else ())
-                 + (("attributes",) if self.attribute_heads else ()))
+        names = ("loss", "retrieval") + (("contrast",) if self.contrast else ())
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
 
     def call(self, inputs, training=False):
@@ -227,27 +216,9 @@ class JointEmbedding(keras.Model):
                 self.text_encoder(tokens, training=training))
 
     def build_networks(self):
-        _, text = self((tf.zeros((2,) + tuple(self.image_encoder.input_shape[1:])),
-                        tf.ones((2, self.max_length), tf.int32)))
-        for head in self.attribute_heads:
-            head(text)
+        self((tf.zeros((2,) + tuple(self.image_encoder.input_shape[1:])),
+              tf.ones((2, self.max_length), tf.int32)))
         self.built = True
-
-    def attribute_loss(self, text_embeddings, attributes, reduce):
-        """(weighted cross-entropy of the heads, their accuracy), over the
-        labelled attributes of the captions' scenes."""
-        attributes = tf.cast(attributes, tf.int32)
-        total, right, count = 0.0, 0.0, 0.0
-        for i, head in enumerate(self.attribute_heads):
-            labels = attributes[:, i]
-            known = tf.cast(labels >= 0, tf.float32)
-            logits = tf.cast(head(text_embeddings), tf.float32)
-            total += known * tf.nn.sparse_softmax_cross_entropy_with_logits(
-                labels=tf.maximum(labels, 0), logits=logits)
-            hit = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), labels),
-                          tf.float32)
-            right, count = right + known * hit, count + known
-        return self.attribute_weight * reduce(total), reduce(right / count)
 
     def next_seed(self):
         seed = tf.cast(self.noise_seed.next(), tf.int32)
@@ -277,13 +248,6 @@ class JointEmbedding(keras.Model):
             if self.contrast:
                 extra, values["contrast"] = contrast_loss(
                     image_emb, text_emb, contrast_emb, margin=self.margin, reduce=reduce)
-                loss += extra
-            if self.attribute_heads:
-                if "attributes" not in features:
-                    raise UserError("attribute heads need batches with attributes "
-                                    "(the shapes_captions dataset has them)")
-                extra, values["attributes"] = self.attribute_loss(
-                    text_emb, features["attributes"], reduce)
                 loss += extra
         variables = self.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
@@ -328,12 +292,9 @@ def load_text_encoder(path):
 def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_size=32,
                        vocabulary=None, max_length=16, word_dim=64, text_hidden=128,
                        embedding_dim=128, steps=1500, batch_size=64, learning_rate=1e-3,
-                       attribute_weight=0.0, seed=0, checkpoint_every=500, epoch_steps=100,
-                       verbose=1):
+                       seed=0, checkpoint_every=500, epoch_steps=100, verbose=1):
     """Train (or resume) the joint embedding; writes the encoder directory
-    `out` and returns it. Re-running with the same `out` resumes. On data
-    with attribute labels (the shapes), `attribute_weight` > 0 also trains
-    the caption embedding to predict them."""
+    `out` and returns it. Re-running with the same `out` resumes."""
     from tfgan_zoo import callbacks as cb
     from tfgan_zoo.checkpoint import CheckpointDir
     from tfgan_zoo.data import load_dataset
@@ -345,11 +306,10 @@ def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_s
     settings = {"dataset": dataset, "image_size": image_size, "vocabulary": list(vocabulary),
                 "max_length": max_length, "word_dim": word_dim, "text_hidden": text_hidden,
                 "embedding_dim": embedding_dim, "batch_size": batch_size,
-                "learning_rate": learning_rate, "attribute_weight": attribute_weight,
-                "seed": seed}
+                "learning_rate": learning_rate, "seed": seed}
     run_file = out / "run.json"
     if run_file.is_file():
-        saved = {"attribute_weight": 0.0, **json.loads(run_file.read_text())}  # older runs
+        saved = json.loads(run_file.read_text())
         changed = [k for k in settings if saved.get(k) != settings[k]]
         if changed:
             raise UserError(f"{out} holds a text encoder trained with different "
@@ -359,14 +319,11 @@ def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_s
     tf.keras.utils.set_random_seed(seed)
     data = load_dataset(dataset, batch_size=batch_size, image_size=image_size,
                         data_dir=data_dir, seed=seed)
-    spec = data.dataset.element_spec[1]
-    labelled = "attributes" in spec and attribute_weight > 0
+    contrast = "contrast_tokens" in data.dataset.element_spec[1]
     model = JointEmbedding(image_shape=data.image_shape, vocabulary=vocabulary,
                            max_length=max_length, word_dim=word_dim,
                            text_hidden=text_hidden, embedding_dim=embedding_dim,
-                           contrast="contrast_tokens" in spec,
-                           attribute_classes=shapes.ATTRIBUTE_CLASSES if labelled else (),
-                           attribute_weight=attribute_weight, seed=seed)
+                           contrast=contrast, seed=seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate))
     model.build_networks()
     model.optimizer.build(model.trainable_variables)

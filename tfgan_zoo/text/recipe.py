@@ -26,8 +26,7 @@ from tfgan_zoo.errors import UserError
 # Model arguments the recipe sets for each phase, not flags.
 INTERNAL = ("stage", "stage1_run", "stage1_ngf", "vocabulary", "sample_captions",
             "max_length")
-ENCODER_PHASE = {"encoder_steps": 600, "encoder_image_size": 32, "encoder_lr": 1e-3,
-                 "encoder_attribute_weight": 0.0}
+ENCODER_PHASE = {"encoder_steps": 600, "encoder_image_size": 32, "encoder_lr": 1e-3}
 
 
 def build_parser(recipe, description, add_flags=None):
@@ -50,11 +49,6 @@ def build_parser(recipe, description, add_flags=None):
                         help="image size the joint embedding's image encoder sees")
     phases.add_argument("--encoder-lr", type=float, default=ENCODER_PHASE["encoder_lr"],
                         help="text encoder learning rate")
-    phases.add_argument("--encoder-attribute-weight", type=float,
-                        default=ENCODER_PHASE["encoder_attribute_weight"],
-                        help="on data with attribute labels (the shapes), also train the "
-                             "caption embedding to predict them, at this weight (0: the "
-                             "DS-SJE loss alone)")
     phases.add_argument("--evaluate", action=argparse.BooleanOptionalAction, default=True,
                         help="measure caption faithfulness with an attribute classifier "
                              "(embedded shapes only)")
@@ -124,7 +118,7 @@ def train_encoder(config, phases, encoder_dir, text_args):
         encoder_dir, dataset=config.dataset, data_dir=config.data_dir,
         image_size=phases["encoder_image_size"], steps=phases["encoder_steps"],
         batch_size=config.batch_size, learning_rate=phases["encoder_lr"],
-        attribute_weight=phases["encoder_attribute_weight"], seed=config.seed, **text_args)
+        seed=config.seed, **text_args)
 
 
 def report(model, config, phases, out, name, before=None, before_title=None):
