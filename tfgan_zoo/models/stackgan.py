@@ -137,11 +137,11 @@ class StackGAN(TextConditionalModel):
         kl_weight: lambda of eq. 4.
         residual_blocks: Stage-II residual blocks.
         stage1_run: run directory of the trained Stage-I (stage 2).
-        unconditional_weight: StackGAN-v2's joint conditional and
-            unconditional loss (Zhang et al. 2018, sec. 4.1): above 0, D gets
-            a second, text-blind head that tells real images from generated
-            ones, and both players add its loss at this weight. 0 is the
-            original StackGAN.
+        unconditional_weight: weight of StackGAN-v2's unconditional loss
+            (Zhang et al. 2018, sec. 4.1). Above 0, D gets a second,
+            text-blind head that tells real images from generated ones, and
+            both players add its loss at this weight; 0 is the original
+            StackGAN.
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
