@@ -272,6 +272,16 @@ def test_stage2_trains_over_the_loaded_frozen_stage1(stage_runs):
                                stage1.generate_from(inputs), atol=1e-6)
 
 
+def test_two_headed_discriminator_trains(tmp_path):
+    """StackGAN-v2's unconditional head in a real (compiled) training step."""
+    from tfgan_zoo.trainer import train
+    model = train(_config(tmp_path, "unconditional", 1, 8, unconditional_weight=1.0), verbose=0)
+    assert len(model.discriminator.outputs) == 2
+    logs = json.loads((tmp_path / "unconditional/checkpoints/ckpt-00000002/state.json")
+                      .read_text())["logs"]
+    assert all(np.isfinite(v) for v in logs.values())
+
+
 def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path):
     from tfgan_zoo.trainer import train
     tmp, _, _ = stage_runs

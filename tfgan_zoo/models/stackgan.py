@@ -18,7 +18,9 @@ Two stages, trained one after the other (sec. 3):
   own conditioning augmentation, runs residual blocks and upsamples 16x. It
   takes no z; Stage-I is frozen while it trains. `upscale=2` makes Stage-II
   twice Stage-I's size instead, the step between StackGAN-v2's branches
-  (Zhang et al. 2018), which the CPU recipe uses.
+  (Zhang et al. 2018).
+- `unconditional_weight` adds StackGAN-v2's text-blind discriminator head
+  and its loss (Zhang et al. 2018, sec. 4.1); 0 is the original StackGAN.
 - Both stages' discriminators are **matching-aware** (sec. 3.2, after
   Reed et al. 2016): real image + right text is real; real image + wrong
   text and fake + right text are fake. The text enters as a compressed
