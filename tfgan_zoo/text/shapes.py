@@ -194,15 +194,19 @@ def contrast_captions(attributes, seed, k=CAPTIONS, avoid_held_out=True):
                      for i in range(len(attributes))])
 
 
+def _token_ids(captions):
+    """Word ids int32 [N, K, MAX_LENGTH] of captions str [N, K]."""
+    from tfgan_zoo.text.encoder import tokenize
+    return tokenize(captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
+        captions.shape + (MAX_LENGTH,))
+
+
 @functools.lru_cache(maxsize=8)
 def _contrast_tokens(n, split):
     """contrast_tokens int32 [n, CAPTIONS, MAX_LENGTH] of the dataset's n
     scenes of `split` (cached: a recipe loads the data at several sizes)."""
-    from tfgan_zoo.text.encoder import tokenize
-    captions = contrast_captions(make_scenes(n, None, split).attributes, SEEDS[split],
-                                 avoid_held_out=split != "heldout")
-    return tokenize(captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
-        n, CAPTIONS, MAX_LENGTH)
+    return _token_ids(contrast_captions(make_scenes(n, None, split).attributes, SEEDS[split],
+                                        avoid_held_out=split != "heldout"))
 
 
 def _check_split(split):
@@ -334,7 +338,6 @@ def load_source(arg, *, split, data_dir, image_size):
     """The `shapes_captions` loader of `tfgan_zoo.data` (see module doc)."""
     import tensorflow as tf
     from tfgan_zoo.data import _Source
-    from tfgan_zoo.text.encoder import tokenize
 
     _check_split(split)
     size = image_size or DEFAULT_SIZE
@@ -343,9 +346,8 @@ def load_source(arg, *, split, data_dir, image_size):
     except ValueError:
         raise UserError(f"shapes_captions:N needs a number of scenes, got '{arg}'") from None
     data = generate(n, size, None, split)
-    tokens = tokenize(data.captions.reshape(-1), VOCABULARY, MAX_LENGTH).reshape(
-        n, CAPTIONS, MAX_LENGTH)
-    features = {"tokens": tokens, "contrast_tokens": _contrast_tokens(n, split),
+    features = {"tokens": _token_ids(data.captions),
+                "contrast_tokens": _contrast_tokens(n, split),
                 "attributes": data.attributes, "bbox": data.bbox, "class": data.classes}
     stream = tf.data.Dataset.from_tensor_slices((data.images, features))
     return _Source("shapes_captions", (size, size, 3), n, stream=stream,
