@@ -266,10 +266,12 @@ class StackGAN(TextConditionalModel):
                             f"(Stage-II is {self.upscale}x Stage-I)")
         mine = {"latent_dim": self.latent_dim, "condition_dim": self.condition_dim,
                 "ngf": self.stage1_ngf, "vocabulary": self.vocabulary,
-                "embedding_dim": self.embedding_dim, "max_length": self.max_length}
+                "embedding_dim": self.embedding_dim, "max_length": self.max_length,
+                "sentence_encoder": self.sentence_encoder}
         theirs = {"latent_dim": source.latent_dim, "condition_dim": source.condition_dim,
                   "ngf": source.get_config().get("ngf", 64), "vocabulary": source.vocabulary,
-                  "embedding_dim": source.embedding_dim, "max_length": source.max_length}
+                  "embedding_dim": source.embedding_dim, "max_length": source.max_length,
+                  "sentence_encoder": source.sentence_encoder}
         changed = [k for k in mine if mine[k] != theirs[k]]
         if changed:
             raise UserError(f"the Stage-I run {self.stage1_run} has a different "

@@ -46,6 +46,9 @@ class TextConditionalModel(AdversarialModel):
         text_encoder: directory of a trained encoder (`tfgan_zoo.text.encoder`)
             whose weights are loaded before training; None trains the GAN
             over an untrained (random, frozen) encoder.
+        sentence_encoder: folder of a pretrained sentence-embedding model
+            (e.g. all-MiniLM-L6-v2, `tfgan_zoo.text.sentence`) to use, frozen,
+            instead of a trained encoder; sets embedding_dim to its size.
         sample_captions: captions of the sample grids and example inputs.
         mismatch: the discriminator's wrong text, "random", "hardest" or
             "contrast". "random" pairs an image with another example's
@@ -67,7 +70,7 @@ class TextConditionalModel(AdversarialModel):
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
-                 sample_captions=None, mismatch="random", **kwargs):
+                 sentence_encoder=None, sample_captions=None, mismatch="random", **kwargs):
         super().__init__(**kwargs)
         if mismatch not in ("random", "hardest", "contrast"):
             raise UserError("mismatch must be 'random', 'hardest' or 'contrast', "
@@ -89,9 +92,20 @@ class TextConditionalModel(AdversarialModel):
         # reads token ids only, so the compiled step never meets a string.
         for layer in self.vectorizer._flatten_layers():  # and its StringLookup
             layer.supports_jit = True
-        self.text_encoder = encoder.text_encoder(
-            len(self.vocabulary) + 2, self.max_length, self.word_dim, self.text_hidden,
-            self.embedding_dim)
+        self.sentence_encoder = sentence_encoder and str(Path(sentence_encoder).resolve())
+        if self.sentence_encoder:
+            if text_encoder:
+                raise UserError("pass a trained text_encoder or a sentence_encoder, not both")
+            from tfgan_zoo.text import sentence
+            self.text_encoder = sentence.word_token_encoder(
+                self.sentence_encoder, self.vocabulary, self.max_length)
+            self.embedding_dim = self.text_encoder.output_shape[-1]
+            self._hyperparameters.update(embedding_dim=self.embedding_dim,
+                                         sentence_encoder=self.sentence_encoder)
+        else:
+            self.text_encoder = encoder.text_encoder(
+                len(self.vocabulary) + 2, self.max_length, self.word_dim, self.text_hidden,
+                self.embedding_dim)
         self.text_encoder.trainable = False
 
     # ------------------------------------------------------------ captions

@@ -100,6 +100,17 @@ def text_setup(config, phases):
     text_args = {"vocabulary": list(vocabulary), "max_length": max_length,
                  **{k: config.model_args[k] for k in ("word_dim", "text_hidden",
                                                       "embedding_dim")}}
+    sentence_model = config.model_args.get("sentence_encoder")
+    if sentence_model:
+        from tfgan_zoo.text import sentence
+        if phases["text_encoder"]:
+            raise UserError("--text-encoder and --sentence-encoder both name a text "
+                            "encoder: pass one of them")
+        path = str(Path(sentence_model).resolve())
+        text_args = {**text_args, "embedding_dim": sentence.embedding_size(path)}
+        shared = {**config.model_args, **text_args, "sample_captions": list(examples),
+                  "sentence_encoder": path, "text_encoder": None}
+        return shared, None, text_args
     encoder_dir = Path(phases["text_encoder"] or out / "encoder").resolve()
     if phases["text_encoder"]:
         text_args = {k: v for k, v in encoder.model_args(encoder_dir).items()
@@ -111,6 +122,8 @@ def text_setup(config, phases):
 
 def train_encoder(config, phases, encoder_dir, text_args):
     from tfgan_zoo.text import encoder
+    if encoder_dir is None:
+        return  # a pretrained sentence model: nothing to train
     if phases["text_encoder"]:
         print(f"Reusing the text encoder in {encoder_dir}")
         return
@@ -196,7 +209,11 @@ def run(parser, recipe, phases_fn, argv=None, name=None, before=None):
         shared, encoder_dir, text_args = text_setup(config, phases)
         gan_phases = phases_fn(config, phases, shared)
         total = len(gan_phases) + 1
-        print(f"[1/{total}] Text encoder (BiGRU, DS-SJE) -> {encoder_dir}", flush=True)
+        if encoder_dir is None:
+            print(f"[1/{total}] Text encoder: the pretrained sentence model "
+                  f"{shared['sentence_encoder']} (frozen, not trained)", flush=True)
+        else:
+            print(f"[1/{total}] Text encoder (BiGRU, DS-SJE) -> {encoder_dir}", flush=True)
         train_encoder(config, phases, encoder_dir, text_args)
         model = None
         for i, (title, phase) in enumerate(gan_phases, start=2):

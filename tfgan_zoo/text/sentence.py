@@ -1,0 +1,424 @@
+"""A pretrained sentence-embedding model as the (frozen) text encoder.
+
+Instead of training the BiGRU of `tfgan_zoo.text.encoder`, a text-to-image
+GAN can read its captions with a local BERT-family sentence model, for
+example all-MiniLM-L6-v2 (Reimers & Gurevych 2019; Wang et al. 2020):
+
+    python -m tfgan_zoo.recipes.stackgan --sentence-encoder PATH
+
+PATH is a sentence-transformers folder: `config.json` (a BERT config),
+`model.safetensors`, the WordPiece vocabulary as `vocab.txt` or
+`tokenizer.json`, and optionally `tokenizer_config.json` and
+`1_Pooling/config.json`. Nothing is downloaded; the weights are read from
+the safetensors file by this module and run by Keras layers, so the GAN's
+SavedModel carries the whole text path in stock TensorFlow ops.
+
+Tokenization stays in the graph and the same as with the trained encoder:
+`TextVectorization` over the dataset's vocabulary gives word ids, and each
+word id maps to that word's WordPiece ids through a table computed once,
+in Python, with BERT's own rules (lower case, accents stripped, split at
+punctuation, greedy longest-match-first WordPiece). The pieces are packed
+as `[CLS] pieces [SEP]`, read by BERT, pooled as the folder says (mean by
+default) and scaled to norm sqrt(dim), the scale the GANs' conditioning
+augmentation expects (`encoder.text_encoder` does the same). Training
+steps read word ids only, so they compile with XLA. A word outside the
+dataset's vocabulary is unknown to the GAN, as with the trained encoder.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+import keras
+from keras import layers
+
+from tfgan_zoo.errors import UserError
+
+WEIGHTS_FILE = "model.safetensors"
+_DTYPES = {"F64": np.float64, "F32": np.float32, "F16": np.float16, "BF16": np.uint16,
+           "I64": np.int64, "I32": np.int32}
+_POOLING = ("cls_token", "mean_tokens", "max_tokens")
+
+
+# --------------------------------------------------------------- the folder
+def read_safetensors(path):
+    """{name: numpy array} of a safetensors file (an 8-byte little-endian
+    header size, a JSON header of dtype, shape and byte offsets, then the
+    raw tensors). BF16 is widened to float32."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        size = int.from_bytes(raw[:8], "little")
+        header = json.loads(raw[8:8 + size])
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UserError(f"{path} is not a safetensors file ({e}): pass the folder of a "
+                        "sentence-transformers model, e.g. all-MiniLM-L6-v2") from None
+    data, tensors = memoryview(raw)[8 + size:], {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] not in _DTYPES:
+            raise UserError(f"{path}: tensor {name} has dtype {info['dtype']}, which this "
+                            f"reader does not know ({', '.join(_DTYPES)})")
+        begin, end = info["data_offsets"]
+        array = np.frombuffer(data[begin:end], _DTYPES[info["dtype"]]).reshape(info["shape"])
+        if info["dtype"] == "BF16":
+            array = (array.astype(np.uint32) << 16).view(np.float32)
+        tensors[name] = array
+    return tensors
+
+
+def _json(path, default=None):
+    return json.loads(path.read_text()) if path.is_file() else default
+
+
+def read_vocabulary(folder):
+    """WordPiece vocabulary {token: id} from vocab.txt or tokenizer.json."""
+    folder = Path(folder)
+    if (folder / "vocab.txt").is_file():
+        lines = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+        return {token: i for i, token in enumerate(lines)}
+    spec = _json(folder / "tokenizer.json", {})
+    model = spec.get("model", {})
+    if model.get("type") != "WordPiece":
+        raise UserError(f"{folder} has no vocab.txt and no WordPiece tokenizer.json: "
+                        "a BERT-family sentence model is needed")
+    return dict(model["vocab"])
+
+
+def read_config(folder):
+    """The model folder's settings, checked: BERT sizes, vocabulary, lower
+    case, pooling."""
+    folder = Path(folder)
+    config = _json(folder / "config.json")
+    if config is None or not (folder / WEIGHTS_FILE).is_file():
+        raise UserError(f"{folder} is not a sentence-embedding model folder (needs "
+                        f"config.json and {WEIGHTS_FILE}): pass e.g. the folder of "
+                        "all-MiniLM-L6-v2 as saved by sentence-transformers")
+    if config.get("model_type", "bert") != "bert":
+        raise UserError(f"{folder} holds a {config['model_type']!r} model; only BERT-family "
+                        "encoders (MiniLM, BERT) are supported")
+    if config.get("position_embedding_type", "absolute") != "absolute":
+        raise UserError(f"{folder}: only absolute position embeddings are supported")
+    tokenizer = _json(folder / "tokenizer_config.json", {})
+    normalizer = (_json(folder / "tokenizer.json", {}) or {}).get("normalizer") or {}
+    pooling = _json(folder / "1_Pooling" / "config.json", {"pooling_mode_mean_tokens": True})
+    modes = [m for m in _POOLING if pooling.get(f"pooling_mode_{m}")]
+    unknown = [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v
+               and k[len("pooling_mode_"):] not in _POOLING]
+    if len(modes) != 1 or unknown:
+        raise UserError(f"{folder}/1_Pooling/config.json asks for pooling "
+                        f"{modes + unknown}; supported: exactly one of {', '.join(_POOLING)}")
+    return {"hidden": int(config["hidden_size"]), "layers": int(config["num_hidden_layers"]),
+            "heads": int(config["num_attention_heads"]),
+            "intermediate": int(config["intermediate_size"]),
+            "positions": int(config["max_position_embeddings"]),
+            "epsilon": float(config.get("layer_norm_eps", 1e-12)),
+            "activation": config.get("hidden_act", "gelu"),
+            "lower_case": bool(tokenizer.get("do_lower_case", normalizer.get("lowercase", True))),
+            "pooling": modes[0]}
+
+
+# ------------------------------------------------------------ tokenization
+def _is_punctuation(char):
+    code = ord(char)  # BERT counts all non-alphanumeric ASCII as punctuation
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def basic_tokens(text, lower_case=True):
+    """BERT's basic tokenizer: control characters dropped, lower case and
+    accents stripped (uncased models), split at whitespace and around
+    punctuation and CJK characters."""
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")
+                   or c in "\t\n\r")
+    if lower_case:
+        text = "".join(c for c in unicodedata.normalize("NFD", text.lower())
+                       if unicodedata.category(c) != "Mn")
+    out = []
+    for word in text.split():
+        current = ""
+        for char in word:
+            if _is_punctuation(char) or 0x4E00 <= ord(char) <= 0x9FFF:
+                out += [current, char] if current else [char]
+                current = ""
+            else:
+                current += char
+        if current:
+            out.append(current)
+    return out
+
+
+def wordpiece(word, vocabulary, unknown="[UNK]", max_chars=100):
+    """Greedy longest-match-first WordPiece of one word (continuations
+    carry "##"); a word that cannot be covered is `unknown`."""
+    if len(word) > max_chars:
+        return [unknown]
+    pieces, start = [], 0
+    while start < len(word):
+        for end in range(len(word), start, -1):
+            piece = word[start:end] if start == 0 else "##" + word[start:end]
+            if piece in vocabulary:
+                pieces.append(piece)
+                start = end
+                break
+        else:
+            return [unknown]
+    return pieces
+
+
+def tokenize(text, vocabulary, lower_case=True):
+    """WordPiece ids of a string, without [CLS]/[SEP] (the reference the
+    in-graph table is tested against)."""
+    return [vocabulary[p] for word in basic_tokens(text, lower_case)
+            for p in wordpiece(word, vocabulary)]
+
+
+def piece_table(words, vocabulary, lower_case=True):
+    """int32 [len(words) + 2, P]: row 2 + i holds the WordPiece ids of
+    words[i] (0-padded), row 1 (the GAN tokenizer's unknown word) [UNK],
+    row 0 (padding) nothing. P is the most pieces of any word."""
+    unknown = vocabulary["[UNK]"]
+    rows = [[], [unknown]] + [tokenize(w, vocabulary, lower_case) or [unknown]
+                              for w in words]
+    table = np.zeros((len(rows), max(len(r) for r in rows)), np.int32)
+    for i, row in enumerate(rows):
+        table[i, :len(row)] = row
+    return table
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class WordPieces(layers.Layer):
+    """Word ids [B, L] -> (BERT ids [B, T], mask [B, T]): each word's pieces
+    from the table, packed to the front in order, between [CLS] and [SEP],
+    cut to the model's `positions`; T = min(L * P, positions - 2) + 2."""
+
+    def __init__(self, table, cls_id, sep_id, positions, **kwargs):
+        super().__init__(**kwargs)
+        self.table = np.asarray(table, np.int32)
+        self.cls_id, self.sep_id, self.positions = int(cls_id), int(sep_id), int(positions)
+
+    def call(self, tokens):
+        pieces = tf.gather(tf.constant(self.table), tf.cast(tokens, tf.int32))  # [B, L, P]
+        width = tokens.shape[1] * self.table.shape[1]  # static, for XLA
+        flat = tf.reshape(pieces, [-1, width])
+        position = tf.range(width)
+        # Stable pack: real pieces first, each group in its order.
+        order = tf.argsort(tf.where(flat > 0, position, width + position), axis=1)
+        packed = tf.gather(flat, order, batch_dims=1)[:, :self.positions - 2]
+        count = tf.reduce_sum(tf.cast(packed > 0, tf.int32), axis=1, keepdims=True)
+        length = packed.shape[1] + 2
+        ids = tf.pad(packed, [[0, 0], [1, 1]], constant_values=0)
+        slot = tf.range(length)[None, :]
+        ids = tf.where(slot == 0, self.cls_id, tf.where(slot == count + 1, self.sep_id, ids))
+        return ids, tf.cast(slot < count + 2, tf.float32)
+
+    def compute_output_spec(self, tokens):
+        length = min(tokens.shape[1] * self.table.shape[1], self.positions - 2) + 2
+        return (keras.KerasTensor((tokens.shape[0], length), "int32"),
+                keras.KerasTensor((tokens.shape[0], length), "float32"))
+
+    def get_config(self):
+        return {**super().get_config(), "table": self.table.tolist(), "cls_id": self.cls_id,
+                "sep_id": self.sep_id, "positions": self.positions}
+
+
+# ------------------------------------------------------------------- BERT
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class BertEmbeddings(layers.Layer):
+    """Word + position + segment-0 embeddings, then LayerNorm."""
+
+    def __init__(self, vocabulary_size, hidden, positions, epsilon, **kwargs):
+        super().__init__(**kwargs)
+        self.sizes = (int(vocabulary_size), int(hidden), int(positions))
+        self.epsilon = float(epsilon)
+        self.norm = layers.LayerNormalization(epsilon=self.epsilon, name="norm")
+
+    def build(self, input_shape):
+        vocabulary_size, hidden, positions = self.sizes
+        self.words = self.add_weight(shape=(vocabulary_size, hidden), name="words")
+        self.positions = self.add_weight(shape=(positions, hidden), name="positions")
+        self.segment = self.add_weight(shape=(hidden,), name="segment")
+        self.norm.build(input_shape + (hidden,))
+
+    def call(self, ids):
+        x = tf.gather(self.words, ids) + self.positions[:tf.shape(ids)[1]] + self.segment
+        return self.norm(x)
+
+    def get_config(self):
+        vocabulary_size, hidden, positions = self.sizes
+        return {**super().get_config(), "vocabulary_size": vocabulary_size, "hidden": hidden,
+                "positions": positions, "epsilon": self.epsilon}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class BertLayer(layers.Layer):
+    """One post-norm transformer layer (Vaswani et al. 2017; BERT):
+    x = LN(x + MultiHead(x, mask)); x = LN(x + W2 act(W1 x))."""
+
+    def __init__(self, hidden, heads, intermediate, epsilon, activation="gelu", **kwargs):
+        super().__init__(**kwargs)
+        if hidden % heads:
+            raise UserError(f"hidden size {hidden} is not a multiple of {heads} heads")
+        self.hidden, self.heads, self.intermediate = int(hidden), int(heads), int(intermediate)
+        self.epsilon, self.activation = float(epsilon), activation
+        dense = {"dtype": self.dtype_policy}
+        self.query, self.key, self.value, self.attention_out = (
+            layers.Dense(hidden, name=n, **dense) for n in ("query", "key", "value", "out"))
+        self.attention_norm = layers.LayerNormalization(epsilon=epsilon, name="attention_norm")
+        self.up = layers.Dense(intermediate, name="up", **dense)
+        self.down = layers.Dense(hidden, name="down", **dense)
+        self.output_norm = layers.LayerNormalization(epsilon=epsilon, name="output_norm")
+
+    def build(self, input_shape):
+        for layer in (self.query, self.key, self.value, self.attention_out):
+            layer.build(input_shape)
+        self.up.build(input_shape)
+        self.down.build(input_shape[:-1] + (self.intermediate,))
+        self.attention_norm.build(input_shape)
+        self.output_norm.build(input_shape)
+
+    def _act(self, x):
+        if self.activation in ("gelu_new", "gelu_pytorch_tanh"):
+            return keras.activations.gelu(x, approximate=True)
+        if self.activation == "relu":
+            return tf.nn.relu(x)
+        return keras.activations.gelu(x, approximate=False)  # BERT's exact erf GELU
+
+    def call(self, x, mask):
+        batch, length = tf.shape(x)[0], tf.shape(x)[1]
+        width = self.hidden // self.heads
+
+        def split(t):  # [B, T, H] -> [B, heads, T, width]
+            return tf.transpose(tf.reshape(t, [batch, length, self.heads, width]), [0, 2, 1, 3])
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = tf.matmul(q, k, transpose_b=True) / width ** 0.5
+        scores += (1.0 - mask[:, None, None, :]) * -1e9  # no attention to padding
+        context = tf.matmul(tf.nn.softmax(scores, axis=-1), v)
+        context = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch, length, self.hidden])
+        x = self.attention_norm(x + self.attention_out(context))
+        return self.output_norm(x + self.down(self._act(self.up(x))))
+
+    def get_config(self):
+        return {**super().get_config(), "hidden": self.hidden, "heads": self.heads,
+                "intermediate": self.intermediate, "epsilon": self.epsilon,
+                "activation": self.activation}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class Pooling(layers.Layer):
+    """Sentence vector of token states [B, T, H] (sentence-transformers'
+    Pooling): the [CLS] state, or the mean or max over real tokens."""
+
+    def __init__(self, mode="mean_tokens", **kwargs):
+        super().__init__(**kwargs)
+        self.mode = mode
+
+    def call(self, states, mask):
+        if self.mode == "cls_token":
+            return states[:, 0]
+        if self.mode == "max_tokens":
+            return tf.reduce_max(states + (mask[..., None] - 1.0) * 1e9, axis=1)
+        total = tf.reduce_sum(states * mask[..., None], axis=1)
+        return total / tf.maximum(tf.reduce_sum(mask, axis=1, keepdims=True), 1e-9)
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}
+
+
+def bert_encoder(config, vocabulary_size, name="sentence_bert"):
+    """(ids [B, T], mask [B, T]) -> pooled sentence vector [B, hidden]."""
+    ids = keras.Input((None,), dtype="int32", name="ids")
+    mask = keras.Input((None,), dtype="float32", name="mask")
+    x = BertEmbeddings(vocabulary_size, config["hidden"], config["positions"],
+                       config["epsilon"], dtype="float32", name="embeddings")(ids)
+    for i in range(config["layers"]):
+        x = BertLayer(config["hidden"], config["heads"], config["intermediate"],
+                      config["epsilon"], config["activation"], dtype="float32",
+                      name=f"layer_{i}")(x, mask)
+    pooled = Pooling(config["pooling"], dtype="float32", name="pooling")(x, mask)
+    return keras.Model([ids, mask], pooled, name=name)
+
+
+def load_bert_weights(network, tensors, path="the model"):
+    """Copy a Hugging Face BertModel state dict (PyTorch layout: Linear
+    weights are [out, in]) into `bert_encoder`'s layers."""
+    anchor = "embeddings.word_embeddings.weight"
+    prefix = next((k[:-len(anchor)] for k in tensors if k.endswith(anchor)), None)
+    if prefix is None:
+        raise UserError(f"{path} has no {anchor}: not a BERT-family checkpoint")
+
+    def get(name):
+        for candidate in (name, name.replace(".weight", ".gamma").replace(".bias", ".beta")):
+            if prefix + candidate in tensors:
+                return np.asarray(tensors[prefix + candidate], np.float32)
+        raise UserError(f"{path} lacks the tensor {prefix + name}: is it a BERT checkpoint "
+                        "of the size config.json says?")
+
+    def dense(layer, name):
+        layer.set_weights([get(f"{name}.weight").T, get(f"{name}.bias")])
+
+    def norm(layer, name):
+        layer.set_weights([get(f"{name}.weight"), get(f"{name}.bias")])
+
+    embeddings = network.get_layer("embeddings")
+    embeddings.words.assign(get("embeddings.word_embeddings.weight"))
+    embeddings.positions.assign(get("embeddings.position_embeddings.weight"))
+    embeddings.segment.assign(get("embeddings.token_type_embeddings.weight")[0])
+    norm(embeddings.norm, "embeddings.LayerNorm")
+    for layer in network.layers:
+        if not isinstance(layer, BertLayer):
+            continue
+        at = f"encoder.layer.{layer.name.split('_')[-1]}."
+        for sub, name in ((layer.query, "attention.self.query"),
+                          (layer.key, "attention.self.key"),
+                          (layer.value, "attention.self.value"),
+                          (layer.attention_out, "attention.output.dense"),
+                          (layer.up, "intermediate.dense"), (layer.down, "output.dense")):
+            dense(sub, at + name)
+        norm(layer.attention_norm, at + "attention.output.LayerNorm")
+        norm(layer.output_norm, at + "output.LayerNorm")
+
+
+# ---------------------------------------------------------- the encoder
+def load(folder):
+    """(BERT network with the folder's weights, WordPiece vocabulary,
+    settings) of a sentence-embedding model folder."""
+    folder = Path(folder)
+    config = read_config(folder)
+    vocabulary = read_vocabulary(folder)
+    missing = [t for t in ("[CLS]", "[SEP]", "[UNK]") if t not in vocabulary]
+    if missing:
+        raise UserError(f"{folder}: the vocabulary lacks {', '.join(missing)}: not a BERT "
+                        "WordPiece vocabulary")
+    network = bert_encoder(config, max(vocabulary.values()) + 1)
+    load_bert_weights(network, read_safetensors(folder / WEIGHTS_FILE), folder / WEIGHTS_FILE)
+    network.trainable = False
+    return network, vocabulary, config
+
+
+def embedding_size(folder):
+    """The sentence vector's size (hidden_size) of the model at `folder`."""
+    return read_config(folder)["hidden"]
+
+
+def word_token_encoder(folder, words, max_length, name="text_encoder"):
+    """The GANs' text encoder over a sentence model: word ids [B,
+    max_length] of the dataset vocabulary `words` (0 pads, 1 unknown, as
+    `encoder.make_vectorizer`) -> embedding [B, hidden] of norm sqrt(hidden)."""
+    bert, vocabulary, config = load(folder)
+    table = piece_table(words, vocabulary, config["lower_case"])
+    tokens = keras.Input((int(max_length),), dtype="int32", name="tokens")
+    ids, mask = WordPieces(table, vocabulary["[CLS]"], vocabulary["[SEP]"],
+                           config["positions"], name="wordpieces")(tokens)
+    x = layers.UnitNormalization(dtype="float32")(bert([ids, mask]))
+    out = layers.Rescaling(float(config["hidden"]) ** 0.5, dtype="float32", name="scale")(x)
+    network = keras.Model(tokens, out, name=name)
+    network.trainable = False
+    return network
