@@ -8,6 +8,7 @@ caption's slot attributes can only be read back if the embedding keeps
 which object is where.
 
     python benchmarks/text_encoder_probe.py runs/stackgan/encoder [--scenes 6000]
+    python benchmarks/text_encoder_probe.py path/to/all-MiniLM-L6-v2   # a sentence model
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ import numpy as np
 
 def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
     """{split: {scenes: {attribute: accuracy}}} of an MLP probe."""
+    from pathlib import Path
     import keras
-    from tfgan_zoo.text import encoder, shapes
+    from tfgan_zoo.text import encoder, sentence, shapes
 
-    vectorizer, network, _ = encoder.load_text_encoder(encoder_dir)
+    if (Path(encoder_dir) / sentence.WEIGHTS_FILE).is_file():  # a pretrained sentence model
+        vectorizer = encoder.make_vectorizer(shapes.VOCABULARY, shapes.MAX_LENGTH)
+        network = sentence.word_token_encoder(encoder_dir, shapes.VOCABULARY, shapes.MAX_LENGTH)
+    else:
+        vectorizer, network, _ = encoder.load_text_encoder(encoder_dir)
 
     def embed(captions):
         tokens = vectorizer(np.asarray(captions, dtype=str)).numpy()
@@ -62,7 +68,7 @@ def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
 def main():
     from tfgan_zoo.text import shapes
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("encoder", help="a trained text encoder directory")
+    parser.add_argument("encoder", help="a trained text encoder directory, or a sentence model folder")
     parser.add_argument("--scenes", type=int, default=6000, help="train scenes for the probe")
     args = parser.parse_args()
     results = probe(args.encoder, args.scenes)

@@ -14,6 +14,7 @@ import keras
 from tfgan_zoo import registry
 from tfgan_zoo.checkpoint import CheckpointDir
 from tfgan_zoo.core import ConditionalModel
+from tfgan_zoo.text.conditional import TextConditionalModel
 
 SHAPE = (16, 16, 1)
 CLASSES = 10
@@ -26,10 +27,10 @@ def mirrored():
     return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 
 
-def build(name, strategy, lr=1e-3):
+def build(name, strategy, lr=1e-3, **extra):
     cls = registry.get_model_class(name)
     kwargs = dict(image_shape=SHAPE, num_classes=CLASSES, latent_dim=8, seed=1)
-    kwargs.update(getattr(cls, "test_config", {}))
+    kwargs.update(getattr(cls, "test_config", {}), **extra)
     with strategy.scope():
         model = cls(**kwargs)
         model.compile(g_optimizer=keras.optimizers.Adam(lr),
@@ -70,6 +71,20 @@ def test_train_step_default_strategy(name):
 @pytest.mark.parametrize("name", registry.model_names())
 def test_train_step_two_replicas(name, mirrored):
     model = build(name, mirrored)
+    history = model.fit(dataset(model), steps_per_epoch=2, epochs=1, verbose=0).history
+    assert_finite_losses(history, model)
+
+
+TEXT_MODELS = [n for n in registry.model_names()
+               if issubclass(registry.get_model_class(n), TextConditionalModel)]
+
+
+@pytest.mark.parametrize("name", TEXT_MODELS)
+def test_text_models_over_a_sentence_encoder_on_two_replicas(name, mirrored, tmp_path):
+    from test_sentence import make_model_folder  # a tiny random BERT folder
+    folder, _ = make_model_folder(tmp_path / "bert")
+    model = build(name, mirrored, sentence_encoder=str(folder))
+    assert model.embedding_dim == 8  # the sentence model's size
     history = model.fit(dataset(model), steps_per_epoch=2, epochs=1, verbose=0).history
     assert_finite_losses(history, model)
 

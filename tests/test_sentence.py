@@ -233,6 +233,9 @@ def test_stackgan_over_a_sentence_encoder_trains_and_exports(folder, tmp_path):
     logs = json.loads((tmp_path / "run/checkpoints/ckpt-00000002/state.json")
                       .read_text())["logs"]
     assert all(np.isfinite(v) for v in logs.values())
+    # The frozen BERT is rebuilt from its folder, not stored in checkpoints.
+    stored = tf.train.list_variables(str(tmp_path / "run/checkpoints/ckpt-00000002/ckpt"))
+    assert stored and not any(shape == [TINY_BERT["vocab_size"], 8] for _, shape in stored)
     reloaded, _ = load_run(tmp_path / "run")
     captions = tf.constant(["a small red circle above a large blue square", "a purple cross"])
     np.testing.assert_allclose(reloaded.embed(captions), model.embed(captions), atol=1e-6)

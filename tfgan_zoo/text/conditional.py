@@ -97,8 +97,11 @@ class TextConditionalModel(AdversarialModel):
             if text_encoder:
                 raise UserError("pass a trained text_encoder or a sentence_encoder, not both")
             from tfgan_zoo.text import sentence
-            self.text_encoder = sentence.word_token_encoder(
-                self.sentence_encoder, self.vocabulary, self.max_length)
+            # Rebuilt from the folder whenever the model is built, so kept out
+            # of Keras's tracking and hence out of every checkpoint (91 MB each
+            # for MiniLM); exports still carry it (`text_networks`).
+            object.__setattr__(self, "text_encoder", sentence.word_token_encoder(
+                self.sentence_encoder, self.vocabulary, self.max_length))
             self.embedding_dim = self.text_encoder.output_shape[-1]
             self._hyperparameters.update(embedding_dim=self.embedding_dim,
                                          sentence_encoder=self.sentence_encoder)

@@ -39,8 +39,8 @@ from keras import layers
 from tfgan_zoo.errors import UserError
 
 WEIGHTS_FILE = "model.safetensors"
-_DTYPES = {"F64": np.float64, "F32": np.float32, "F16": np.float16, "BF16": np.uint16,
-           "I64": np.int64, "I32": np.int32}
+# safetensors stores little-endian; BF16 is read as its 16 raw bits.
+_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4"}
 _POOLING = ("cls_token", "mean_tokens", "max_tokens")
 
 
