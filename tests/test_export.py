@@ -181,6 +181,16 @@ def test_loads_and_matches_keras_without_tfgan_zoo(exported, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_each_weight_is_stored_once(exported, name):
+    """Tracking a network beside its endpoints stored every weight twice."""
+    model, result = exported_model(exported, name)
+    stored = tf.train.list_variables(str(result.saved_model / "variables" / "variables"))
+    weights = {id(w): w for n in model.export_networks() for w in n.weights}.values()
+    stored_values = sum(int(np.prod(shape)) for _, shape in stored)
+    assert stored_values < 1.5 * sum(int(np.prod(w.shape)) for w in weights)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_op_is_stock_tensorflow(exported, name):
     exported_model(exported, name)
     ops = exported["standalone"][str(exported["results"][name].saved_model)]

@@ -174,7 +174,12 @@ def build_archive(model, batch_size=None, names=None):
     chosen = endpoints(model, batch_size=batch_size, names=names)
     archive = keras.export.ExportArchive()
     for network in model.export_networks():
-        archive.track(network)
+        # Weights are tracked through the endpoints that read them; tracking a
+        # network with weights as well stores each weight twice (Keras 3.15),
+        # doubling the SavedModel. A network without weights (a tokenizer)
+        # holds other resources, its lookup tables, which must be tracked.
+        if not network.weights:
+            archive.track(network)
     for endpoint in chosen:
         archive.add_endpoint(endpoint.name, endpoint.function,
                              input_signature=[endpoint.inputs])
