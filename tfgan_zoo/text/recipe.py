@@ -1,7 +1,8 @@
 """What the text-to-image recipes share.
 
 A text-to-image recipe first trains the text encoder (unless
-`--text-encoder DIR` names a trained one), then its GAN phase(s) with the
+`--text-encoder DIR` names a trained one, or `--sentence-encoder DIR` a
+pretrained sentence model, `tfgan_zoo.text.sentence`), then its GAN phase(s) with the
 shared trainer, each in its own run directory under --out, then reports:
 
     OUT/encoder/      the text encoder (tfgan_zoo.text.encoder)
@@ -40,6 +41,10 @@ def build_parser(recipe, description, add_flags=None):
             action.help = argparse.SUPPRESS
         if action.dest == "model.text_encoder":
             action.help = "reuse this trained text encoder directory (skips phase 1)"
+            action.metavar = "DIR"
+        if action.dest == "model.sentence_encoder":
+            action.help = ("use this pretrained sentence model folder (BERT family, e.g. "
+                           "all-MiniLM-L6-v2) as the frozen text encoder (skips phase 1)")
             action.metavar = "DIR"
     phases = parser.add_argument_group("phases")
     phases.add_argument("--encoder-steps", type=positive_int,
