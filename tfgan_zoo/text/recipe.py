@@ -96,8 +96,8 @@ def dataset_vocabulary(config):
 
 
 def text_setup(config, phases):
-    """(model arguments every phase shares, encoder directory, the encoder's
-    own arguments)."""
+    """(model arguments every phase shares, the trained encoder's directory
+    or None with a pretrained sentence model, the encoder's own arguments)."""
     from tfgan_zoo.text import encoder
     out = Path(config.out).resolve()
     vocabulary, examples = dataset_vocabulary(config)
@@ -105,23 +105,22 @@ def text_setup(config, phases):
     text_args = {"vocabulary": list(vocabulary), "max_length": max_length,
                  **{k: config.model_args[k] for k in ("word_dim", "text_hidden",
                                                       "embedding_dim")}}
-    sentence_model = config.model_args.get("sentence_encoder")
-    if sentence_model:
+    sentence_model, encoder_dir = config.model_args.get("sentence_encoder"), None
+    if sentence_model:  # a pretrained sentence model replaces the trained encoder
         from tfgan_zoo.text import sentence
         if phases["text_encoder"]:
             raise UserError("--text-encoder and --sentence-encoder both name a text "
                             "encoder: pass one of them")
-        path = str(Path(sentence_model).resolve())
-        text_args = {**text_args, "embedding_dim": sentence.embedding_size(path)}
-        shared = {**config.model_args, **text_args, "sample_captions": list(examples),
-                  "sentence_encoder": path, "text_encoder": None}
-        return shared, None, text_args
-    encoder_dir = Path(phases["text_encoder"] or out / "encoder").resolve()
-    if phases["text_encoder"]:
-        text_args = {k: v for k, v in encoder.model_args(encoder_dir).items()
-                     if k != "text_encoder"}
+        sentence_model = str(Path(sentence_model).resolve())
+        text_args["embedding_dim"] = sentence.embedding_size(sentence_model)
+    else:
+        encoder_dir = Path(phases["text_encoder"] or out / "encoder").resolve()
+        if phases["text_encoder"]:
+            text_args = {k: v for k, v in encoder.model_args(encoder_dir).items()
+                         if k != "text_encoder"}
     shared = {**config.model_args, **text_args, "sample_captions": list(examples),
-              "text_encoder": str(encoder_dir)}
+              "text_encoder": encoder_dir and str(encoder_dir),
+              "sentence_encoder": sentence_model}
     return shared, encoder_dir, text_args
 
 
