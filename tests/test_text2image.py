@@ -289,6 +289,16 @@ def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path):
         train(_config(tmp_path, "stage2", 2, 32, stage1_run=str(tmp / "stage1")), verbose=0)
 
 
+def test_stage2_refuses_a_stage1_run_with_another_text_encoder(stage_runs, tmp_path):
+    from test_sentence import make_model_folder  # a tiny random BERT folder
+    from tfgan_zoo.trainer import train
+    tmp, _, _ = stage_runs
+    folder, _ = make_model_folder(tmp_path / "bert")
+    with pytest.raises(UserError, match="has a different sentence_encoder"):
+        train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp / "stage1"),
+                      sentence_encoder=str(folder)), verbose=0)
+
+
 def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
     from tfgan_zoo.export.saved_model import export_generator
     _, _, model = stage_runs
