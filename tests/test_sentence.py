@@ -162,17 +162,27 @@ def reference_bert(state, config, ids):
     return x
 
 
+def bert_ids(text, vocabulary):
+    """[CLS] WordPiece ids [SEP] of one text, as BERT reads it."""
+    return [vocabulary["[CLS]"]] + sentence.tokenize(text, vocabulary) + [vocabulary["[SEP]"]]
+
+
+def padded(rows, width=None):
+    """(ids int32 [N, width], mask float32 [N, width]) of id lists."""
+    ids = np.zeros((len(rows), width or max(map(len, rows))), np.int32)
+    mask = np.zeros(ids.shape, np.float32)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)], mask[i, :len(row)] = row, 1
+    return ids, mask
+
+
 @pytest.mark.parametrize("pooling", ["mean_tokens", "cls_token", "max_tokens"])
 def test_bert_matches_the_numpy_reference(tmp_path, pooling):
     path, state = make_model_folder(tmp_path / pooling, pooling, prefix="bert.")
     bert, vocabulary, config = sentence.load(path)
     assert config["pooling"] == pooling and config["hidden"] == 8
     sentences = [[2, 5, 9, 3], [2, 12, 3]]        # [CLS] ... [SEP], two lengths
-    ids = np.zeros((2, 6), np.int32)
-    mask = np.zeros((2, 6), np.float32)
-    for row, s in enumerate(sentences):
-        ids[row, :len(s)], mask[row, :len(s)] = s, 1
-    out = bert([ids, mask]).numpy()
+    out = bert(list(padded(sentences, width=6))).numpy()
     for row, s in enumerate(sentences):
         states = reference_bert(state, TINY_BERT, s)
         expected = {"mean_tokens": states.mean(0), "cls_token": states[0],
@@ -197,9 +207,7 @@ def test_word_ids_path_equals_tokenizing_the_caption(folder):
     out = network(encoder.tokenize(captions, shapes.VOCABULARY, shapes.MAX_LENGTH)).numpy()
     vocabulary = sentence.read_vocabulary(path)
     for row, caption in enumerate(captions):
-        ids = [vocabulary["[CLS]"]] + sentence.tokenize(caption, vocabulary) \
-            + [vocabulary["[SEP]"]]
-        expected = reference_bert(state, TINY_BERT, ids).mean(0)
+        expected = reference_bert(state, TINY_BERT, bert_ids(caption, vocabulary)).mean(0)
         expected *= np.sqrt(8) / np.linalg.norm(expected)   # norm sqrt(dim)
         np.testing.assert_allclose(out[row], expected, atol=2e-5)
 
@@ -304,13 +312,7 @@ def test_minilm_reproduces_the_documented_similarities(minilm):
     bert, vocabulary, config = sentence.load(minilm)
     texts = ["The weather is lovely today.", "It's so sunny outside!",
              "He drove to the stadium."]
-    rows = [[vocabulary["[CLS]"]] + sentence.tokenize(t, vocabulary) + [vocabulary["[SEP]"]]
-            for t in texts]
-    ids = np.zeros((3, max(map(len, rows))), np.int32)
-    mask = np.zeros(ids.shape, np.float32)
-    for i, row in enumerate(rows):
-        ids[i, :len(row)], mask[i, :len(row)] = row, 1
-    e = bert([ids, mask]).numpy()
+    e = bert(list(padded([bert_ids(t, vocabulary) for t in texts]))).numpy()
     e /= np.linalg.norm(e, axis=1, keepdims=True)
     similarity = e @ e.T
     np.testing.assert_allclose([similarity[0, 1], similarity[0, 2], similarity[1, 2]],
@@ -326,4 +328,4 @@ def test_minilm_tokenizer_matches_hugging_face(minilm):
         "x" * 120, "日本語 text", "tab\there  and   spaces"]
     for text in texts:
         expected = [i for i in reference.encode(text).ids if i != 0]  # no padding
-        assert [101] + sentence.tokenize(text, vocabulary) + [102] == expected, text
+        assert bert_ids(text, vocabulary) == expected, text

@@ -277,4 +277,5 @@ class StackGAN(TextConditionalModel):
             raise UserError(f"the Stage-I run {self.stage1_run} has a different "
                             f"{', '.join(changed)}: pass the same settings to Stage-II")
         self.stage1_generator.set_weights(source.generator.get_weights())
-        self.text_encoder.set_weights(source.text_encoder.get_weights())
+        if not self.sentence_encoder:  # a sentence model is already loaded from its folder
+            self.text_encoder.set_weights(source.text_encoder.get_weights())

@@ -13,8 +13,9 @@ directory under --out, then reports what the model learned:
 
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).
 `--text-encoder DIR` reuses a trained encoder and skips phase 1;
-`--sentence-encoder DIR` uses a pretrained sentence model (all-MiniLM-L6-v2) instead. Model flags
-(--ngf, --ndf, ...) set Stage-I; --stage2-ngf / --stage2-ndf set Stage-II.
+`--sentence-encoder DIR` uses a pretrained sentence model (all-MiniLM-L6-v2)
+instead. Model flags (--ngf, --ndf, ...) set Stage-I; --stage2-ngf /
+--stage2-ndf set Stage-II.
 `--dataset captions:DIR --data-dir IMAGES` trains on CUB-200 / Oxford-102.
 """
 
