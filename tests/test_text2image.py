@@ -299,6 +299,20 @@ def test_stage2_refuses_a_stage1_run_with_another_text_encoder(stage_runs, tmp_p
                       sentence_encoder=str(folder)), verbose=0)
 
 
+def test_stage2_over_a_stage1_with_a_sentence_encoder(tmp_path):
+    from test_sentence import make_model_folder  # a tiny random BERT folder
+    from tfgan_zoo.trainer import train
+    folder, _ = make_model_folder(tmp_path / "bert")
+    stage1 = train(_config(tmp_path, "stage1", 1, 4, sentence_encoder=str(folder)), verbose=0)
+    stage2 = train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp_path / "stage1"),
+                           sentence_encoder=str(folder)), verbose=0)
+    inputs = {"text": tf.constant(["a large blue square"]), "z": tf.zeros((1, 4))}
+    emb = stage2.embed(inputs["text"])
+    np.testing.assert_allclose(emb, stage1.embed(inputs["text"]), atol=1e-6)
+    np.testing.assert_allclose(stage2.stage1_images(emb, inputs["z"]),
+                               stage1.generate_from(inputs), atol=1e-6)
+
+
 def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
     from tfgan_zoo.export.saved_model import export_generator
     _, _, model = stage_runs
