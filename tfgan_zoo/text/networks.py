@@ -43,6 +43,23 @@ def tile(vector, size):
     return layers.UpSampling2D(size, interpolation="nearest")(x) if size > 1 else x
 
 
+def image_features(image, ndf):
+    """A discriminator's image path: strided 4x4 convolutions (batch norm
+    after the first) from the image down to a 4x4 map, the width doubling
+    from `ndf` at each step."""
+    size, width, x = image.shape[1], ndf, image
+    if size == 4:
+        x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 3, padding="same")(x))
+    first = True
+    while size > 4:
+        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=not first)(x)
+        if not first:
+            x = networks.batch_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+        first, size, width = False, size // 2, width * 2
+    return x
+
+
 def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
                            unconditional=False, name="discriminator"):
     """[image, phi_t] -> logit (Reed et al. 2016, sec. 4.1; Zhang et al.
@@ -54,20 +71,10 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
     `unconditional=True` adds StackGAN-v2's second head (Zhang et al. 2018,
     sec. 4.1): a 4x4 convolution of the image features alone, before the
     text joins, so the output is [logit, unconditional logit]."""
-    size = image_shape[0]
     image = keras.Input(image_shape, name="image")
     embedding = keras.Input((embedding_dim,), name="embedding")
-    width, x = ndf, image
-    if size == 4:
-        x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 3, padding="same")(x))
-    first = True
-    while size > 4:
-        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=not first)(x)
-        if not first:
-            x = networks.batch_norm()(x)
-        x = layers.LeakyReLU(0.2)(x)
-        first, size, width = False, size // 2, width * 2
-    width, features = x.shape[-1], x
+    features = image_features(image, ndf)
+    width, x = features.shape[-1], features
     text = layers.LeakyReLU(0.2)(layers.Dense(condition_dim)(embedding))
     x = layers.Concatenate()([x, tile(text, 4)])
     x = layers.Conv2D(width, joint_kernel, padding="same", use_bias=False)(x)

@@ -1,0 +1,162 @@
+"""Stage-II changes that were measured and not kept (benchmarks/RESULTS.md,
+"Stage-II tries of 2026-11-29"), applied to the StackGAN code for one run of
+stackgan_stage2.py, so each result there can be re-run:
+
+    python benchmarks/stackgan_stage2_variants.py VARIANT [VARIANT ...] -- \
+        OUT --stage1-run runs/stackgan/stage1 --text-encoder runs/stackgan/encoder
+
+VARIANT is one or more of
+    matching     G also pays the DS-SJE image-term hinge of the run's joint
+                 embedding on its images (AttnGAN's DAMSM loss in spirit):
+                 the encoder's frozen image CNN must score each image's own
+                 caption above the batch's captions of other scenes and
+                 above D's wrong caption. Weight 1.
+    film         Stage-II's upsampling blocks take their batch-norm scale and
+                 shift from the text code c (FiLM / conditional batch norm).
+    projection   Stage-II's discriminator is a projection discriminator
+                 (Miyato & Koyama 2018): a linear head on pooled image
+                 features plus their inner product with a projection of the
+                 caption embedding.
+
+Runs made with a variant load only in a process that applies it again.
+"""
+
+import sys
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+import stackgan_stage2
+from tfgan_zoo import losses
+from tfgan_zoo.checkpoint import CheckpointDir
+from tfgan_zoo.models import stackgan as S
+from tfgan_zoo.text import encoder as E
+from tfgan_zoo.text.networks import image_features
+
+
+# ------------------------------------------------------------------ matching
+def image_encoder_of(encoder_dir):
+    """The frozen image CNN of the joint embedding trained in `encoder_dir`
+    (restored from its last checkpoint)."""
+    config = E.encoder_config(encoder_dir)
+    run = Path(encoder_dir) / "run.json"
+    size = int(__import__("json").loads(run.read_text())["image_size"])
+    joint = E.JointEmbedding(image_shape=(size, size, 3), vocabulary=config["vocabulary"],
+                             **{k: config[k] for k in E.ENCODER_ARGS if k != "vocabulary"})
+    joint.compile(optimizer=keras.optimizers.Adam())
+    joint.build_networks()
+    checkpoints = CheckpointDir(Path(encoder_dir) / "checkpoints", joint)
+    checkpoints.restore(checkpoints.latest(), partial=True)
+    joint.image_encoder.trainable = False
+    return joint.image_encoder, size
+
+
+def matching_loss(model, images, text, classes, image_encoder, size):
+    """The DS-SJE image term for generated images (see the module doc)."""
+    factor = images.shape[1] // size
+    if factor > 1:
+        images = tf.nn.avg_pool2d(images, factor, factor, "VALID")
+    elif images.shape[1] != size:
+        images = tf.image.resize(images, [size, size], "bilinear")
+    v = image_encoder(images, training=False)
+    scores = tf.matmul(v, text.right, transpose_b=True)
+    right = tf.linalg.diag_part(scores)
+    other = 1.0 - tf.cast(tf.equal(classes[:, None], classes[None, :]), tf.float32)
+    n = tf.cast(tf.shape(scores)[0] - 1, tf.float32)
+    term = tf.reduce_sum(other * tf.nn.relu(1.0 + scores - right[:, None]), 1) / n
+    wrong = tf.reduce_sum(v * text.wrong, -1)
+    return model.reduce(term + text.mismatch * tf.nn.relu(1.0 + wrong - right))
+
+
+def use_matching(encoder_dir):
+    image_encoder, size = image_encoder_of(encoder_dir)
+
+    def train_step(self, data):  # StackGAN.train_step plus the matching term
+        real, features = self.unpack(data)
+        text = self.captions(features)
+        batch = tf.shape(real)[0]
+        z = self.sample_noise(batch)
+        low = self.stage1_images(text.right, z, self._eps(batch, self.next_seed()))
+        with tf.GradientTape() as g_tape:
+            fake, mu, logvar = self.generator(
+                [low, text.right, self._eps(batch, self.next_seed())], training=True)
+        d_loss = self.matching_discriminator_step(real, fake, text)
+        with g_tape:
+            kl = losses.gaussian_kl(mu, logvar, per_dimension=True, reduce=self.reduce)
+            match = matching_loss(self, fake, text, tf.reshape(features["class"], [-1]),
+                                  image_encoder, size)
+            g_loss = (self.generator_adversarial_loss(
+                self.discriminator([fake, text.right], training=True))
+                + self.kl_weight * kl + match)
+        self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
+
+    S.StackGAN.train_step = train_step
+
+
+# ---------------------------------------------------------------------- FiLM
+def use_film():
+    """Stage-II's up blocks read c: the original conditioning augmentation
+    hands its c to `up_block` while Stage-II's generator is being built."""
+    augment, up_block, current = S.conditioning_augmentation, S.up_block, {}
+
+    def conditioning_augmentation(embedding, condition_dim, eps, name):
+        c, mu, logvar = augment(embedding, condition_dim, eps, name)
+        current["c"] = c if name == "ca2" else None  # Stage-I keeps its own blocks
+        return c, mu, logvar
+
+    def film_up_block(x, width):
+        c = current.get("c")
+        if c is None:
+            return up_block(x, width)
+        x = layers.UpSampling2D(2, interpolation="nearest")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization(center=False, scale=False, momentum=0.9,
+                                      epsilon=1e-5)(x)
+        gamma = layers.Dense(width, kernel_initializer="zeros")(c)
+        beta = layers.Dense(width)(c)
+        x = (x * (1.0 + layers.Reshape((1, 1, width))(gamma))
+             + layers.Reshape((1, 1, width))(beta))
+        return layers.ReLU()(x)
+
+    S.conditioning_augmentation, S.up_block = conditioning_augmentation, film_up_block
+
+
+# ---------------------------------------------------------------- projection
+def projection_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
+                             unconditional=False, name="discriminator"):
+    """[image, phi_t] -> logit = w^T h + (V phi_t)^T h, h the image
+    features of `matching_discriminator` averaged over space."""
+    image = keras.Input(image_shape, name="image")
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    h = layers.GlobalAveragePooling2D()(image_features(image, ndf))
+    text = layers.Dense(h.shape[-1], use_bias=False)(embedding)
+    logit = layers.Dense(1, dtype="float32")(h) + ops.sum(text * h, axis=-1, keepdims=True)
+    logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
+    return keras.Model([image, embedding], logit, name=name)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--" not in argv:
+        sys.exit(__doc__)
+    split = argv.index("--")
+    variants, rest = argv[:split], argv[split + 1:]
+    unknown = set(variants) - {"matching", "film", "projection"}
+    if not variants or unknown:
+        sys.exit(f"unknown variant(s) {sorted(unknown)}\n{__doc__}")
+    if "matching" in variants:
+        if "--text-encoder" not in rest:
+            sys.exit("the matching variant needs --text-encoder DIR (a trained joint embedding)")
+        use_matching(rest[rest.index("--text-encoder") + 1])
+    if "film" in variants:
+        use_film()
+    if "projection" in variants:
+        S.matching_discriminator = projection_discriminator
+    stackgan_stage2.main(rest)
+
+
+if __name__ == "__main__":
+    main()
