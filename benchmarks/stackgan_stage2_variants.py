@@ -21,6 +21,7 @@ VARIANT is one or more of
 Runs made with a variant load only in a process that applies it again.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def image_encoder_of(encoder_dir):
     (restored from its last checkpoint)."""
     config = E.encoder_config(encoder_dir)
     run = Path(encoder_dir) / "run.json"
-    size = int(__import__("json").loads(run.read_text())["image_size"])
+    size = int(json.loads(run.read_text())["image_size"])
     joint = E.JointEmbedding(image_shape=(size, size, 3), vocabulary=config["vocabulary"],
                              **{k: config[k] for k in E.ENCODER_ARGS if k != "vocabulary"})
     joint.compile(optimizer=keras.optimizers.Adam())
