@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def setup(argv):
-    """(out, settings, [(title, Config)] of both stages) from the recipe's flags."""
+    """(out, [(title, Config)] of both stages) from the recipe's flags."""
     from tfgan_zoo.recipes import stackgan
     from tfgan_zoo.text import recipe
 
@@ -25,7 +25,7 @@ def setup(argv):
                                     ["--out", str(out), *argv[1:]])
     shared, encoder_dir, text_args = recipe.text_setup(config, settings)
     recipe.train_encoder(config, settings, encoder_dir, text_args)
-    return out, settings, stackgan.phases(config, settings, shared)
+    return out, stackgan.phases(config, settings, shared)
 
 
 def score(model, columns, out, run_dir):
@@ -50,7 +50,7 @@ def main(argv=None):
         sys.exit(__doc__)
     from tfgan_zoo.trainer import train
 
-    out, _, ((_, stage1), _) = setup(argv)
+    out, ((_, stage1), _) = setup(argv)
     score(train(stage1), [("Stage-I", None)], out, stage1.out)
 
 

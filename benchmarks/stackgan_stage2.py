@@ -29,7 +29,7 @@ def main(argv=None):
     from tfgan_zoo.recipes import stackgan
     from tfgan_zoo.trainer import train
 
-    out, _, (_, (_, stage2)) = setup(rest)
+    out, (_, (_, stage2)) = setup(rest)
     stage2 = dataclasses.replace(stage2, model_args={
         **stage2.model_args, "stage1_run": str(Path(known.stage1_run).resolve())})
     model = train(stage2)

@@ -67,8 +67,10 @@ def matching_loss(model, images, text, classes, image_encoder, size):
     other = 1.0 - tf.cast(tf.equal(classes[:, None], classes[None, :]), tf.float32)
     n = tf.cast(tf.shape(scores)[0] - 1, tf.float32)
     term = tf.reduce_sum(other * tf.nn.relu(1.0 + scores - right[:, None]), 1) / n
-    wrong = tf.reduce_sum(v * text.wrong, -1)
-    return model.reduce(term + text.mismatch * tf.nn.relu(1.0 + wrong - right))
+    # D's wrong caption, where it really describes another scene.
+    wrong, _ = E.contrast_loss(v, text.right, text.wrong,
+                               reduce=lambda t: model.reduce(text.mismatch * t))
+    return model.reduce(term) + wrong
 
 
 def use_matching(encoder_dir):
