@@ -129,7 +129,7 @@ def use_film():
 
 # ---------------------------------------------------------------- projection
 def projection_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
-                             unconditional=False, name="discriminator"):
+                             unconditional=False, classes=(), name="discriminator"):
     """[image, phi_t] -> logit = w^T h + (V phi_t)^T h, h the image
     features of `matching_discriminator` averaged over space."""
     image = keras.Input(image_shape, name="image")
@@ -138,6 +138,8 @@ def projection_discriminator(image_shape, embedding_dim, condition_dim, ndf, joi
     text = layers.Dense(h.shape[-1], use_bias=False)(embedding)
     logit = layers.Dense(1, dtype="float32")(h) + ops.sum(text * h, axis=-1, keepdims=True)
     logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
+    if classes:  # the auxiliary classifier (--auxiliary-weight)
+        logit = [logit, layers.Dense(sum(classes), dtype="float32", name="class_logits")(h)]
     return keras.Model([image, embedding], logit, name=name)
 
 

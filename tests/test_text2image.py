@@ -581,6 +581,77 @@ def test_matching_discriminator_step_with_unconditional_head_by_hand():
     assert float(g) == pytest.approx(np.mean(_softplus(-made)) + 0.5 * _softplus(0.25), rel=1e-5)
 
 
+def test_auxiliary_classifier_loss_by_hand():
+    """TAC-GAN's classifier loss: each head's cross-entropy, summed over the
+    heads; a -1 label (no second object) costs nothing."""
+    from tfgan_zoo.text import losses as text_losses
+    logits = np.array([[2.0, 0.0, 1.0, -1.0, 0.5], [0.0, 1.0, 0.0, 0.0, 3.0]], "float32")
+    labels = np.array([[0, 2], [1, -1]], "int32")
+
+    def xent(row, label):
+        return np.log(np.exp(row).sum()) - row[label]
+
+    expected = np.mean([xent(logits[0, :2], 0) + xent(logits[0, 2:], 2),
+                        xent(logits[1, :2], 1)])
+    loss = text_losses.auxiliary_classifier_loss(logits, labels, (2, 3))
+    assert float(loss) == pytest.approx(expected, rel=1e-5)
+
+
+def test_auxiliary_classifier_in_the_steps_by_hand():
+    """With `auxiliary_weight`, D adds its classifier's loss on the real
+    images and G the same loss on its images, both against the caption's
+    attributes and at that weight."""
+    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.text import losses as text_losses
+    from tfgan_zoo.text.conditional import Captions
+    model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4, auxiliary_weight=0.5,
+                     **{**StackGAN.test_config, "stage": 1})
+    assert model.discriminator.outputs[1].shape[-1] == sum(shapes.ATTRIBUTE_CLASSES)
+    width = sum(shapes.ATTRIBUTE_CLASSES)
+
+    def discriminator(inputs, training):  # logit: mean(x); classes: mean(x) * ramp
+        image = inputs[0]
+        mean = tf.reduce_mean(image, [1, 2, 3])
+        ramp = tf.range(width, dtype=tf.float32)
+        return [mean + tf.reduce_sum(inputs[1], 1), mean[:, None] * ramp]
+
+    seen = []
+    model.discriminator = discriminator
+    model.minimize = lambda optimizer, tape, loss, networks: seen.append(float(loss))
+    model.d_optimizer = None
+    real = tf.fill((2, 4, 4, 3), 0.5)
+    fake = tf.fill((2, 4, 4, 3), -0.25)
+    labels = tf.constant([[0, 1, 2, 1, -1, -1, -1], [1, 5, 3, 0, 2, 0, 1]])
+    text = Captions(right=tf.constant([[1.0], [-1.0]]), wrong=tf.constant([[0.0], [2.0]]),
+                    mismatch=tf.constant([1.0, 1.0]), tokens=None, labels=labels)
+    model.matching_discriminator_step(real, fake, text)
+    right, wrong, made = 0.5 + np.array([1, -1]), 0.5 + np.array([0, 2]), -0.25 + np.array([1, -1])
+    matching = np.mean(_softplus(-right) + 0.5 * (_softplus(wrong) + _softplus(made)))
+    ramp = np.arange(width, dtype="float32")
+    classify = lambda value: float(text_losses.auxiliary_classifier_loss(
+        np.tile(value * ramp, (2, 1)), labels, shapes.ATTRIBUTE_CLASSES))
+    assert seen[0] == pytest.approx(matching + 0.5 * classify(0.5), rel=1e-5)
+    g = model.generator_adversarial_loss(discriminator([fake, text.right], True), text)
+    assert float(g) == pytest.approx(np.mean(_softplus(-made)) + 0.5 * classify(-0.25),
+                                     rel=1e-5)
+
+
+def test_auxiliary_classifier_trains_and_needs_labels(tmp_path):
+    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.trainer import train
+    model = train(_config(tmp_path, "auxiliary", 1, 8, auxiliary_weight=1.0), verbose=0)
+    assert len(model.discriminator.outputs) == 2
+    logs = json.loads((tmp_path / "auxiliary/checkpoints/ckpt-00000002/state.json")
+                      .read_text())["logs"]
+    assert all(np.isfinite(v) for v in logs.values())
+    _, features = model.example_data(4)
+    del features["attributes"]  # as a CUB / Oxford-102 batch
+    with pytest.raises(UserError, match="needs a dataset with attribute labels"):
+        model.captions({k: tf.constant(v) for k, v in features.items()})
+    with pytest.raises(UserError, match="auxiliary_weight must be 0 or more"):
+        StackGAN(image_shape=(4, 4, 3), auxiliary_weight=-1, **StackGAN.test_config)
+
+
 def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():
     """mismatch="contrast": each example's wrong text is its contrast
     caption (always a true mismatch) or, for the rest, the batch rolled by

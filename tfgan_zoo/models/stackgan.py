@@ -21,6 +21,11 @@ Two stages, trained one after the other (sec. 3):
   (Zhang et al. 2018).
 - `unconditional_weight` adds StackGAN-v2's text-blind discriminator head
   and its loss (Zhang et al. 2018, sec. 4.1); 0 is the original StackGAN.
+- `auxiliary_weight` adds TAC-GAN's auxiliary classifier (Dash et al. 2017,
+  after AC-GAN, Odena et al. 2017): D also reads the scene's attributes
+  (layout, colour, shape and size of each object) from real images, and G
+  pays the same classifier's loss on its images against the caption's
+  attributes. It needs the shapes dataset's labels; 0 is the original.
 - Both stages' discriminators are **matching-aware** (sec. 3.2, after
   Reed et al. 2016): real image + right text is real; real image + wrong
   text and fake + right text are fake. The text enters as a compressed
@@ -42,6 +47,7 @@ import tensorflow as tf
 
 from tfgan_zoo import losses, networks
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.text import shapes
 from tfgan_zoo.text.conditional import TextConditionalModel
 from tfgan_zoo.text.networks import matching_discriminator, tile
 
@@ -144,6 +150,8 @@ class StackGAN(TextConditionalModel):
             text-blind head that tells real images from generated ones, and
             both players add its loss at this weight; 0 is the original
             StackGAN.
+        auxiliary_weight: weight of TAC-GAN's auxiliary attribute classifier
+            loss for both players (see above); 0 is the original StackGAN.
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
@@ -156,7 +164,8 @@ class StackGAN(TextConditionalModel):
 
     def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
-                 stage1_run=None, unconditional_weight=0.0, upscale=4, **kwargs):
+                 stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
+                 **kwargs):
         super().__init__(**kwargs)
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
@@ -166,6 +175,11 @@ class StackGAN(TextConditionalModel):
         if unconditional_weight < 0:
             raise UserError(f"unconditional_weight must be 0 or more, got {unconditional_weight}")
         self.unconditional_weight = float(unconditional_weight)
+        if auxiliary_weight < 0:
+            raise UserError(f"auxiliary_weight must be 0 or more, got {auxiliary_weight}")
+        self.auxiliary_weight = float(auxiliary_weight)
+        if self.auxiliary_weight:
+            self.auxiliary_classes = shapes.ATTRIBUTE_CLASSES
         self.stage1_ngf = int(stage1_ngf)
         if upscale not in (2, 4):
             raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
@@ -189,7 +203,7 @@ class StackGAN(TextConditionalModel):
                                               self.upscale)
         self.discriminator = matching_discriminator(
             self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf,
-            unconditional=self.unconditional_weight > 0)
+            unconditional=self.unconditional_weight > 0, classes=self.auxiliary_classes)
 
     # ----------------------------------------------------------- generation
     def _eps(self, batch, seed=None):
@@ -245,7 +259,8 @@ class StackGAN(TextConditionalModel):
         with g_tape:
             kl = losses.gaussian_kl(mu, logvar, per_dimension=True, reduce=self.reduce)
             g_loss = self.generator_adversarial_loss(
-                self.discriminator([fake, text.right], training=True)) + self.kl_weight * kl
+                self.discriminator([fake, text.right], training=True), text) \
+                + self.kl_weight * kl
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
 

@@ -32,8 +32,10 @@ from tfgan_zoo.text import losses as text_losses
 
 # One step's conditioning: the chosen captions' embeddings, the embeddings
 # of mismatched captions (another example's, see `mismatch`), and 1 where
-# the mismatched caption really describes another kind of scene.
-Captions = collections.namedtuple("Captions", "right wrong mismatch tokens")
+# the mismatched caption really describes another kind of scene; `labels`
+# are the scene's attribute labels when the model has an auxiliary classifier.
+Captions = collections.namedtuple("Captions", "right wrong mismatch tokens labels",
+                                  defaults=(None,))
 
 
 class TextConditionalModel(AdversarialModel):
@@ -67,6 +69,10 @@ class TextConditionalModel(AdversarialModel):
     # Weight of the unconditional terms of a two-headed discriminator
     # (StackGAN-v2; a model that builds one sets it).
     unconditional_weight = 0.0
+    # Weight and head sizes of the discriminator's auxiliary classifier
+    # (AC-GAN / TAC-GAN; a model that builds one sets them).
+    auxiliary_weight = 0.0
+    auxiliary_classes = ()
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
@@ -159,7 +165,13 @@ class TextConditionalModel(AdversarialModel):
                 self.CONTRAST_FRACTION
             wrong = tf.where(use[:, None], contrast, wrong)
             mismatch = tf.where(use, 1.0, mismatch)  # another scene by construction
-        return Captions(right, wrong, mismatch, tokens)
+        labels = None
+        if self.auxiliary_weight:
+            if "attributes" not in features:
+                raise UserError("an auxiliary classifier needs a dataset with attribute "
+                                "labels (shapes_captions): pass --auxiliary-weight 0")
+            labels = features["attributes"]
+        return Captions(right, wrong, mismatch, tokens, labels)
 
     def discriminate(self, images, inputs=None, training=False):
         """D's logits for images with their caption (`text`, or a precomputed
@@ -180,11 +192,12 @@ class TextConditionalModel(AdversarialModel):
         real, s_w = D(real, wrong text) and s_f = D(fake, right text) are
         fake. `extra` inputs (GAWWN's boxes) go with every pair. A
         two-headed D (StackGAN-v2) adds its unconditional terms: real images
-        are real, fakes fake, whatever the text. Returns D's loss."""
+        are real, fakes fake, whatever the text. An auxiliary classifier
+        (AC-GAN) learns the real images' labels. Returns D's loss."""
         with tf.GradientTape() as tape:
-            real_right, real_image = self.logits(
+            real_right, real_image, real_classes = self.logits(
                 self.discriminator([real, text.right, *extra], training=True))
-            fake_right, fake_image = self.logits(self.discriminator(
+            fake_right, fake_image, _ = self.logits(self.discriminator(
                 [tf.stop_gradient(fake), text.right, *extra], training=True))
             d_loss = text_losses.matching_aware_discriminator_loss(
                 real_right,
@@ -193,25 +206,36 @@ class TextConditionalModel(AdversarialModel):
             if real_image is not None:
                 d_loss += self.unconditional_weight * losses.minimax_discriminator_loss(
                     real_image, fake_image, reduce=self.reduce)
+            if real_classes is not None:
+                d_loss += self.auxiliary_weight * text_losses.auxiliary_classifier_loss(
+                    real_classes, text.labels, self.auxiliary_classes, reduce=self.reduce)
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         return d_loss
 
-    def generator_adversarial_loss(self, outputs):
+    def generator_adversarial_loss(self, outputs, text=None):
         """G's non-saturating loss on D's outputs for its images with the
-        right text, plus the weighted unconditional term of a two-headed D."""
-        conditional, image = self.logits(outputs)
+        right `text`, plus the weighted unconditional term of a two-headed D
+        and the auxiliary classifier's loss against the caption's labels."""
+        conditional, image, classes = self.logits(outputs)
         loss = losses.non_saturating_generator_loss(conditional, reduce=self.reduce)
         if image is not None:
             loss += self.unconditional_weight * losses.non_saturating_generator_loss(
                 image, reduce=self.reduce)
+        if classes is not None:
+            loss += self.auxiliary_weight * text_losses.auxiliary_classifier_loss(
+                classes, text.labels, self.auxiliary_classes, reduce=self.reduce)
         return loss
 
-    @staticmethod
-    def logits(outputs):
-        """(conditional logits, unconditional logits or None) of D's outputs."""
-        if isinstance(outputs, (list, tuple)):
-            return outputs[0], outputs[1]
-        return outputs, None
+    def logits(self, outputs):
+        """(conditional logits, unconditional logits or None, auxiliary class
+        logits or None) of D's outputs."""
+        if not isinstance(outputs, (list, tuple)):
+            return outputs, None, None
+        outputs = list(outputs)
+        conditional = outputs.pop(0)
+        image = outputs.pop(0) if self.unconditional_weight > 0 else None
+        classes = outputs.pop(0) if self.auxiliary_weight > 0 else None
+        return conditional, image, classes
 
     def unpack(self, data):
         if (not isinstance(data, (tuple, list)) or len(data) != 2

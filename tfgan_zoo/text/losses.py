@@ -49,3 +49,24 @@ def semantic_synthesis_discriminator_loss(real_right, real_wrong, fake_relevant,
     if mismatch is not None:
         wrong = wrong * tf.cast(tf.reshape(mismatch, [-1]), tf.float32)
     return reduce(_xent(1.0, real_right) + wrong + _xent(0.0, fake_relevant))
+
+
+def auxiliary_classifier_loss(logits, labels, classes, *, reduce=tf.reduce_mean):
+    """The auxiliary classifier's loss of AC-GAN (Odena et al. 2017, eq. 3),
+    as TAC-GAN uses it for text (Dash et al. 2017): the cross-entropy of
+    each head's logits against its label, summed over the heads.
+
+    `logits` [B, sum(classes)] holds the heads side by side, head i taking
+    classes[i] columns; `labels` int [B, len(classes)], where -1 marks a
+    label the example does not have (no second object), which costs nothing.
+    """
+    logits = tf.cast(logits, tf.float32)
+    labels = tf.cast(labels, tf.int32)
+    total = 0.0
+    for i, head in enumerate(tf.split(logits, list(classes), axis=1)):
+        label = labels[:, i]
+        present = label >= 0
+        xent = tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.maximum(label, 0), logits=head)
+        total += tf.where(present, xent, 0.0)
+    return reduce(total)

@@ -61,7 +61,7 @@ def image_features(image, ndf):
 
 
 def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
-                           unconditional=False, name="discriminator"):
+                           unconditional=False, classes=(), name="discriminator"):
     """[image, phi_t] -> logit (Reed et al. 2016, sec. 4.1; Zhang et al.
     2017, sec. 3): strided 4x4 convolutions down to 4x4 (batch norm after
     the first), the text compressed by a fully connected layer, tiled over
@@ -70,7 +70,11 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
 
     `unconditional=True` adds StackGAN-v2's second head (Zhang et al. 2018,
     sec. 4.1): a 4x4 convolution of the image features alone, before the
-    text joins, so the output is [logit, unconditional logit]."""
+    text joins, so the output is [logit, unconditional logit].
+
+    `classes` (head sizes) adds AC-GAN's auxiliary classifier (Odena et al.
+    2017; TAC-GAN for text): linear heads on the flattened image features,
+    side by side in one more output, [B, sum(classes)]."""
     image = keras.Input(image_shape, name="image")
     embedding = keras.Input((embedding_dim,), name="embedding")
     features = image_features(image, ndf)
@@ -81,7 +85,11 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
     x = layers.LeakyReLU(0.2)(networks.batch_norm()(x))
     x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(x)
     logit = layers.Flatten(dtype="float32", name="logit")(x)
+    outputs = [logit]
     if unconditional:
         x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(features)
-        logit = [logit, layers.Flatten(dtype="float32", name="unconditional_logit")(x)]
-    return keras.Model([image, embedding], logit, name=name)
+        outputs.append(layers.Flatten(dtype="float32", name="unconditional_logit")(x))
+    if classes:
+        outputs.append(layers.Dense(sum(classes), dtype="float32", name="class_logits")(
+            layers.Flatten()(features)))
+    return keras.Model([image, embedding], outputs if len(outputs) > 1 else logit, name=name)
