@@ -16,7 +16,8 @@ VARIANT is one or more of
     projection   Stage-II's discriminator is a projection discriminator
                  (Miyato & Koyama 2018): a linear head on pooled image
                  features plus their inner product with a projection of the
-                 caption embedding.
+                 caption embedding. With --auxiliary-weight, the
+                 auxiliary classifier reads the same pooled features.
 
 Runs made with a variant load only in a process that applies it again.
 """
