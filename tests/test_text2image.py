@@ -272,12 +272,15 @@ def test_stage2_trains_over_the_loaded_frozen_stage1(stage_runs):
                                stage1.generate_from(inputs), atol=1e-6)
 
 
-def test_two_headed_discriminator_trains(tmp_path):
-    """StackGAN-v2's unconditional head in a real (compiled) training step."""
+@pytest.mark.parametrize("heads", [{"unconditional_weight": 1.0}, {"auxiliary_weight": 1.0},
+                                   {"unconditional_weight": 1.0, "auxiliary_weight": 1.0}])
+def test_extra_discriminator_heads_train(tmp_path, heads):
+    """StackGAN-v2's unconditional head and TAC-GAN's auxiliary classifier,
+    alone and together, in a real (compiled) training step."""
     from tfgan_zoo.trainer import train
-    model = train(_config(tmp_path, "unconditional", 1, 8, unconditional_weight=1.0), verbose=0)
-    assert len(model.discriminator.outputs) == 2
-    logs = json.loads((tmp_path / "unconditional/checkpoints/ckpt-00000002/state.json")
+    model = train(_config(tmp_path, "heads", 1, 8, **heads), verbose=0)
+    assert len(model.discriminator.outputs) == 1 + len(heads)
+    logs = json.loads((tmp_path / "heads/checkpoints/ckpt-00000002/state.json")
                       .read_text())["logs"]
     assert all(np.isfinite(v) for v in logs.values())
 
@@ -636,14 +639,10 @@ def test_auxiliary_classifier_in_the_steps_by_hand():
                                      rel=1e-5)
 
 
-def test_auxiliary_classifier_trains_and_needs_labels(tmp_path):
+def test_auxiliary_classifier_needs_labels():
     from tfgan_zoo.models.stackgan import StackGAN
-    from tfgan_zoo.trainer import train
-    model = train(_config(tmp_path, "auxiliary", 1, 8, auxiliary_weight=1.0), verbose=0)
-    assert len(model.discriminator.outputs) == 2
-    logs = json.loads((tmp_path / "auxiliary/checkpoints/ckpt-00000002/state.json")
-                      .read_text())["logs"]
-    assert all(np.isfinite(v) for v in logs.values())
+    model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4, auxiliary_weight=1.0,
+                     **{**StackGAN.test_config, "stage": 1})
     _, features = model.example_data(4)
     del features["attributes"]  # as a CUB / Oxford-102 batch
     with pytest.raises(UserError, match="needs a dataset with attribute labels"):
