@@ -32,34 +32,35 @@ def main(argv=None):
     import tensorflow as tf
     from PIL import Image
 
-    import stackgan_stage2_variants as variants
-    from tfgan_zoo.models import stackgan
+    import stackgan_stage2_variants
     from tfgan_zoo.text import faithfulness as fm, shapes
     from tfgan_zoo.trainer import load_run
 
-    if "film" in args.variants:
-        variants.use_film()
-    if "projection" in args.variants:
-        stackgan.matching_discriminator = variants.projection_discriminator
+    stackgan_stage2_variants.apply(args.variants)
     model, _ = load_run(args.run)
     size = model.image_shape[0]
     classifier = fm.train_attribute_classifier(
         size, Path(args.classifier) / f"attributes-{fm.classifier_size(size)}.weights.h5")
     factor = size // fm.classifier_size(size)
     initials = "".join(s[0] for s in shapes.SHAPES)
+    shape0 = shapes.ATTRIBUTES.index("shape0")
+    draws = {}  # (size, colour, shape) -> images; the grid shows the first two
     for colour in shapes.COLOUR_NAMES:
         cells = []
         for shape in shapes.SHAPES:
-            images = model.sample(32, seed=3, text=f"a large {colour} {shape}")
+            images = draws["large", colour, shape] = model.sample(
+                32, seed=3, text=f"a large {colour} {shape}")
             if factor > 1:
-                images = tf.nn.avg_pool2d(images, factor, factor, "VALID")
-            read = np.argmax(classifier(images, training=False)[shapes.ATTRIBUTES.index("shape0")],
-                             -1)
+                images = tf.nn.avg_pool2d(images, factor, factor, "VALID").numpy()
+            read = fm.read_attributes(classifier, images)[:, shape0]
             counts = "/".join(str(n) for n in np.bincount(read, minlength=len(shapes.SHAPES)))
             cells.append(f"{shape[:3]}->{initials}:{counts}")
         print(colour.ljust(7), "  ".join(cells))
-    rows = [np.concatenate([np.concatenate(list(model.sample(2, seed=3, text=f"a {z} {c} {s}")), 1)
-                            for s in shapes.SHAPES], 1)
+    for colour in shapes.COLOUR_NAMES:
+        for shape in shapes.SHAPES:
+            draws["small", colour, shape] = model.sample(
+                2, seed=3, text=f"a small {colour} {shape}")
+    rows = [np.concatenate([np.concatenate(list(draws[z, c, s][:2]), 1) for s in shapes.SHAPES], 1)
             for z in ("large", "small") for c in shapes.COLOUR_NAMES]
     grid = ((np.concatenate(rows, 0) + 1.0) * 127.5).clip(0, 255).astype("uint8")
     Image.fromarray(grid).save(args.out)

@@ -144,6 +144,15 @@ def projection_discriminator(image_shape, embedding_dim, condition_dim, ndf, joi
     return keras.Model([image, embedding], logit, name=name)
 
 
+def apply(variants):
+    """Apply the `film` and `projection` changes named in `variants` (a run
+    made with them needs them to load, too)."""
+    if "film" in variants:
+        use_film()
+    if "projection" in variants:
+        S.matching_discriminator = projection_discriminator
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--" not in argv:
@@ -157,10 +166,7 @@ def main(argv=None):
         if "--text-encoder" not in rest:
             sys.exit("the matching variant needs --text-encoder DIR (a trained joint embedding)")
         use_matching(rest[rest.index("--text-encoder") + 1])
-    if "film" in variants:
-        use_film()
-    if "projection" in variants:
-        S.matching_discriminator = projection_discriminator
+    apply(variants)
     stackgan_stage2.main(rest)
 
 
