@@ -1,6 +1,6 @@
 """Does a StackGAN run draw the shape a caption names, for every colour?
 
-    python benchmarks/stackgan_shape_grid.py RUN_DIR OUT.png [--variants film projection]
+    python benchmarks/stackgan_shape_grid.py RUN_DIR OUT.png
 
 For each colour and shape, "a large <colour> <shape>" (and "a small ..." in
 the grid) is drawn from noise seed 3. The 64 px attribute classifier of
@@ -10,9 +10,6 @@ draws per caption, and one line per colour prints what it read, e.g.
 held-out pairs (green square, yellow circle, purple triangle, white cross)
 were never in training. OUT.png has one row per size and colour and two
 columns per shape (circle, square, triangle, cross), two draws each.
-
-`--variants` applies stackgan_stage2_variants.py's changes, which a run
-made with them needs to load.
 """
 
 import argparse
@@ -25,18 +22,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run")
     parser.add_argument("out")
-    parser.add_argument("--variants", nargs="*", default=[], choices=["film", "projection"])
     parser.add_argument("--classifier", default="runs/stackgan/classifier")
     args = parser.parse_args(argv)
 
     import tensorflow as tf
     from PIL import Image
 
-    import stackgan_stage2_variants
     from tfgan_zoo.text import faithfulness as fm, shapes
     from tfgan_zoo.trainer import load_run
 
-    stackgan_stage2_variants.apply(args.variants)
     model, _ = load_run(args.run)
     size = model.image_shape[0]
     classifier = fm.train_attribute_classifier(

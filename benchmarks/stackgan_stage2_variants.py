@@ -1,25 +1,23 @@
-"""Stage-II changes that were measured and not kept (benchmarks/RESULTS.md,
+"""A Stage-II change that was measured and not kept (benchmarks/RESULTS.md,
 "Stage-II tries of 2026-11-29"), applied to the StackGAN code for one run of
-stackgan_stage2.py, so each result there can be re-run:
+stackgan_stage2.py, so its result there can be re-run:
 
-    python benchmarks/stackgan_stage2_variants.py VARIANT [VARIANT ...] -- \
-        OUT --stage1-run runs/stackgan/stage1 --text-encoder runs/stackgan/encoder
+    python benchmarks/stackgan_stage2_variants.py matching -- \
+        OUT --stage1-run runs/stackgan/stage1 --text-encoder runs/stackgan/encoder \
+        --no-stage2-film --stage2-discriminator matching --stage2-auxiliary-weight 0 \
+        --stage2-steps 2000
 
-VARIANT is one or more of
+(the last two lines give the paper's Stage-II, which it was measured over).
+
     matching     G also pays the DS-SJE image-term hinge of the run's joint
                  embedding on its images (AttnGAN's DAMSM loss in spirit):
                  the encoder's frozen image CNN must score each image's own
                  caption above the batch's captions of other scenes and
                  above D's wrong caption. Weight 1.
-    film         Stage-II's upsampling blocks take their batch-norm scale and
-                 shift from the text code c (FiLM / conditional batch norm).
-    projection   Stage-II's discriminator is a projection discriminator
-                 (Miyato & Koyama 2018): a linear head on pooled image
-                 features plus their inner product with a projection of the
-                 caption embedding. With --auxiliary-weight, the
-                 auxiliary classifier reads the same pooled features.
 
-Runs made with a variant load only in a process that applies it again.
+The two other changes tried there, `film` and `projection`, are StackGAN
+options now (--stage2-film, --stage2-discriminator projection) and the
+recipe's Stage-II default.
 """
 
 import json
@@ -28,14 +26,12 @@ from pathlib import Path
 
 import keras
 import tensorflow as tf
-from keras import layers, ops
 
 import stackgan_stage2
 from tfgan_zoo import losses
 from tfgan_zoo.checkpoint import CheckpointDir
 from tfgan_zoo.models import stackgan as S
 from tfgan_zoo.text import encoder as E
-from tfgan_zoo.text.networks import image_features
 
 
 # ------------------------------------------------------------------ matching
@@ -100,73 +96,17 @@ def use_matching(encoder_dir):
     S.StackGAN.train_step = train_step
 
 
-# ---------------------------------------------------------------------- FiLM
-def use_film():
-    """Stage-II's up blocks read c: the original conditioning augmentation
-    hands its c to `up_block` while Stage-II's generator is being built."""
-    augment, up_block, current = S.conditioning_augmentation, S.up_block, {}
-
-    def conditioning_augmentation(embedding, condition_dim, eps, name):
-        c, mu, logvar = augment(embedding, condition_dim, eps, name)
-        current["c"] = c if name == "ca2" else None  # Stage-I keeps its own blocks
-        return c, mu, logvar
-
-    def film_up_block(x, width):
-        c = current.get("c")
-        if c is None:
-            return up_block(x, width)
-        x = layers.UpSampling2D(2, interpolation="nearest")(x)
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
-        x = layers.BatchNormalization(center=False, scale=False, momentum=0.9,
-                                      epsilon=1e-5)(x)
-        gamma = layers.Dense(width, kernel_initializer="zeros")(c)
-        beta = layers.Dense(width)(c)
-        x = (x * (1.0 + layers.Reshape((1, 1, width))(gamma))
-             + layers.Reshape((1, 1, width))(beta))
-        return layers.ReLU()(x)
-
-    S.conditioning_augmentation, S.up_block = conditioning_augmentation, film_up_block
-
-
-# ---------------------------------------------------------------- projection
-def projection_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint_kernel=3,
-                             unconditional=False, classes=(), name="discriminator"):
-    """[image, phi_t] -> logit = w^T h + (V phi_t)^T h, h the image
-    features of `matching_discriminator` averaged over space."""
-    image = keras.Input(image_shape, name="image")
-    embedding = keras.Input((embedding_dim,), name="embedding")
-    h = layers.GlobalAveragePooling2D()(image_features(image, ndf))
-    text = layers.Dense(h.shape[-1], use_bias=False)(embedding)
-    logit = layers.Dense(1, dtype="float32")(h) + ops.sum(text * h, axis=-1, keepdims=True)
-    logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
-    if classes:  # the auxiliary classifier (--auxiliary-weight)
-        logit = [logit, layers.Dense(sum(classes), dtype="float32", name="class_logits")(h)]
-    return keras.Model([image, embedding], logit, name=name)
-
-
-def apply(variants):
-    """Apply the `film` and `projection` changes named in `variants` (a run
-    made with them needs them to load, too)."""
-    if "film" in variants:
-        use_film()
-    if "projection" in variants:
-        S.matching_discriminator = projection_discriminator
-
-
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--" not in argv:
         sys.exit(__doc__)
     split = argv.index("--")
     variants, rest = argv[:split], argv[split + 1:]
-    unknown = set(variants) - {"matching", "film", "projection"}
-    if not variants or unknown:
-        sys.exit(f"unknown variant(s) {sorted(unknown)}\n{__doc__}")
-    if "matching" in variants:
-        if "--text-encoder" not in rest:
-            sys.exit("the matching variant needs --text-encoder DIR (a trained joint embedding)")
-        use_matching(rest[rest.index("--text-encoder") + 1])
-    apply(variants)
+    if variants != ["matching"]:
+        sys.exit(f"unknown variant(s) {variants}: the one variant is `matching`\n{__doc__}")
+    if "--text-encoder" not in rest:
+        sys.exit("the matching variant needs --text-encoder DIR (a trained joint embedding)")
+    use_matching(rest[rest.index("--text-encoder") + 1])
     stackgan_stage2.main(rest)
 
 

@@ -240,6 +240,67 @@ def test_upscale_2_makes_stage2_twice_stage1():
         stackgan(1, unconditional_weight=-1)
 
 
+def test_film_up_block_by_hand():
+    """FiLM: the up block's batch norm, with no scale or shift of its own,
+    is scaled by 1 + gamma(c) and shifted by beta(c) per channel; gamma
+    starts at zero, so a new block begins as an unscaled plain one."""
+    from keras import layers
+    from tfgan_zoo.models.stackgan import up_block
+    x_in, c_in = keras.Input((2, 2, 3)), keras.Input((4,))
+    block = keras.Model([x_in, c_in], up_block(x_in, 5, c_in))
+    conv, = [l for l in block.layers if isinstance(l, layers.Conv2D)]
+    norm, = [l for l in block.layers if isinstance(l, layers.BatchNormalization)]
+    to_gamma, to_beta = [l for l in block.layers if isinstance(l, layers.Dense)]
+    assert not np.any(to_gamma.kernel.numpy()) and not (norm.scale or norm.center)
+    rng = np.random.default_rng(0)
+    kernel = rng.normal(size=(3, 3, 3, 5)).astype("float32")
+    mean, var = rng.normal(size=5), rng.uniform(0.5, 2.0, 5)
+    wg, bg, wb, bb = (rng.normal(size=s) for s in ((4, 5), 5, (4, 5), 5))
+    conv.set_weights([kernel])
+    norm.set_weights([mean, var])
+    to_gamma.set_weights([wg, bg])
+    to_beta.set_weights([wb, bb])
+    x = rng.normal(size=(2, 2, 2, 3)).astype("float32")
+    c = rng.normal(size=(2, 4)).astype("float32")
+    up = np.repeat(np.repeat(x, 2, axis=1), 2, axis=2)
+    x_hat = (tf.nn.conv2d(up, kernel, 1, "SAME").numpy() - mean) / np.sqrt(var + 1e-5)
+    expected = np.maximum(x_hat * (1 + c @ wg + bg)[:, None, None] + (c @ wb + bb)[:, None, None],
+                          0)
+    np.testing.assert_allclose(block([x, c], training=False), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_projection_discriminator_by_hand():
+    """logit = w^T h + b + (V phi)^T h, h the pooled image features; the
+    auxiliary classifier reads h too."""
+    from tfgan_zoo.text.networks import projection_discriminator
+    d = projection_discriminator((8, 8, 3), 6, 4, classes=(2, 3))
+    rng = np.random.default_rng(1)
+    for layer in d.layers:  # away from the initial zero biases
+        layer.set_weights([rng.normal(size=w.shape) for w in layer.get_weights()])
+    image = rng.normal(size=(3, 8, 8, 3)).astype("float32")
+    phi = rng.normal(size=(3, 6)).astype("float32")
+    h = keras.Model(d.inputs[0], d.get_layer("pooled_features").output)(image, training=False)
+    h = h.numpy()
+    w, b = d.get_layer("linear").get_weights()
+    v, = d.get_layer("projection").get_weights()
+    wc, bc = d.get_layer("class_logits").get_weights()
+    logit, classes = d([image, phi], training=False)
+    np.testing.assert_allclose(logit, h @ w + b + np.sum((phi @ v) * h, -1, keepdims=True),
+                               rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(classes, h @ wc + bc, rtol=1e-4, atol=1e-4)
+    assert d([image, phi * 0], training=False)[0].shape == (3, 1)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"discriminator": "patch"}, "discriminator must be one of matching, projection"),
+    ({"discriminator": "projection", "unconditional_weight": 1.0},
+     "already is a text-blind head: pass --unconditional-weight 0"),
+])
+def test_bad_discriminator_settings(kwargs, message):
+    with pytest.raises(UserError, match=message):
+        stackgan(1, **kwargs)
+
+
 def _config(tmp_path, name, stage, size, steps=2, **model_args):
     from tfgan_zoo.config import Config
     return Config(recipe="tiny", model="stackgan", dataset="shapes_captions:64",
@@ -290,6 +351,14 @@ def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path):
     tmp, _, _ = stage_runs
     with pytest.raises(UserError, match="not a StackGAN Stage-I run at 8x8"):
         train(_config(tmp_path, "stage2", 2, 32, stage1_run=str(tmp / "stage1")), verbose=0)
+
+
+def test_stage2_refuses_a_stage1_run_with_other_up_blocks(stage_runs, tmp_path):
+    from tfgan_zoo.trainer import train
+    tmp, _, _ = stage_runs
+    with pytest.raises(UserError, match="has a different film"):
+        train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp / "stage1"),
+                      stage1_film=True), verbose=0)
 
 
 def test_stage2_refuses_a_stage1_run_with_another_text_encoder(stage_runs, tmp_path):
@@ -381,6 +450,31 @@ def test_recipe_phases():
     assert (stage1.image_size, stage2.image_size) == (64, 256)
     (gan,), _ = _phases(gan_int_cls, ["--interpolation", "False", "--ngf", "16"])
     assert gan.model_args["interpolation"] is False and gan.model_args["ngf"] == 16
+
+
+def test_recipe_stage2_networks():
+    """Stage-I is the paper's; Stage-II defaults to FiLM, the projection
+    discriminator and the auxiliary classifier, which only the shapes'
+    labels allow; each has a flag back to the paper's Stage-II."""
+    from tfgan_zoo.recipes import stackgan
+    from tfgan_zoo.text import recipe
+
+    def stages(argv):
+        config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
+        return [c.model_args for _, c in stackgan.phases(config, settings,
+                                                         dict(config.model_args))]
+
+    def networks(argv):
+        keys = ("film", "discriminator", "auxiliary_weight")
+        return [tuple(args.get(k) for k in keys) for args in stages(argv)]
+
+    paper = (False, "matching", 0.0)
+    assert networks([]) == [paper, (True, "projection", 1.0)]
+    assert networks(["--dataset", "captions:/birds"]) == [paper, (True, "projection", 0.0)]
+    assert networks(["--no-stage2-film", "--stage2-discriminator", "matching",
+                     "--stage2-auxiliary-weight", "0"]) == [paper, paper]
+    stage1, stage2 = stages(["--film", "True"])  # Stage-II loads a FiLM Stage-I
+    assert stage1["film"] and stage2["stage1_film"]
 
 
 def test_recipe_wrong_text_default_follows_the_dataset():

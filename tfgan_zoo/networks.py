@@ -62,11 +62,12 @@ class FusedBatchNormalization(layers.BatchNormalization):
         return tf.cast(y, self.compute_dtype)
 
 
-def batch_norm(synchronized=False, name=None):
+def batch_norm(synchronized=False, name=None, center=True, scale=True):
     # PyTorch's BatchNorm2d defaults (momentum 0.1 == Keras momentum 0.9,
     # eps 1e-5); synchronized=True averages statistics across replicas.
+    # center=scale=False leaves the shift and scale to the caller (FiLM).
     return FusedBatchNormalization(
-        momentum=0.9, epsilon=1e-5, synchronized=synchronized,
+        momentum=0.9, epsilon=1e-5, synchronized=synchronized, center=center, scale=scale,
         gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name)
 
 

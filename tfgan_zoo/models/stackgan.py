@@ -26,7 +26,15 @@ Two stages, trained one after the other (sec. 3):
   (layout, colour, shape and size of each object) from real images, and G
   pays the same classifier's loss on its images against the caption's
   attributes. It needs the shapes dataset's labels; 0 is the original.
-- Both stages' discriminators are **matching-aware** (sec. 3.2, after
+- `film=True` makes the generator's upsampling blocks text-modulated: their
+  batch norm takes its scale and shift from c (FiLM, Perez et al. 2018;
+  conditional batch norm, de Vries et al. 2017), so the caption shapes
+  every resolution, not only the 4x4 start. False is the original.
+- `discriminator="projection"` swaps the matching-aware discriminator's
+  tiled text for a projection discriminator (Miyato & Koyama 2018): the
+  logit is a linear function of pooled image features plus their inner
+  product with a projection of the text. "matching" is the original.
+- Both discriminators are **matching-aware** (sec. 3.2, after
   Reed et al. 2016): real image + right text is real; real image + wrong
   text and fake + right text are fake. The text enters as a compressed
   embedding tiled over the 4x4 feature map.
@@ -49,7 +57,9 @@ from tfgan_zoo import losses, networks
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import shapes
 from tfgan_zoo.text.conditional import TextConditionalModel
-from tfgan_zoo.text.networks import matching_discriminator, tile
+from tfgan_zoo.text.networks import matching_discriminator, projection_discriminator, tile
+
+DISCRIMINATORS = ("matching", "projection")
 
 
 # ------------------------------------------------------------------ networks
@@ -65,11 +75,22 @@ def conditioning_augmentation(embedding, condition_dim, eps, name):
     return c, mu, logvar
 
 
-def up_block(x, width):
-    """Nearest-neighbour 2x upsampling, 3x3 convolution, batch norm, ReLU."""
+def up_block(x, width, condition=None):
+    """Nearest-neighbour 2x upsampling, 3x3 convolution, batch norm, ReLU.
+
+    With a `condition` (the text code c) the batch norm's scale and shift
+    come from it, FiLM (Perez et al. 2018) or conditional batch norm (de
+    Vries et al. 2017): x_hat * (1 + gamma(c)) + beta(c), gamma starting at
+    zero so a new block begins as the plain one."""
     x = layers.UpSampling2D(2, interpolation="nearest")(x)
     x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
-    return layers.ReLU()(_bn()(x))
+    if condition is None:
+        return layers.ReLU()(_bn()(x))
+    x = networks.batch_norm(center=False, scale=False)(x)
+    gamma = layers.Dense(width, kernel_initializer="zeros")(condition)
+    beta = layers.Dense(width)(condition)
+    x = x * (1.0 + layers.Reshape((1, 1, width))(gamma)) + layers.Reshape((1, 1, width))(beta)
+    return layers.ReLU()(x)
 
 
 def residual_block(x, width):
@@ -80,10 +101,11 @@ def residual_block(x, width):
 
 
 def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
-                     name="stage1_generator"):
+                     film=False, name="stage1_generator"):
     """[phi_t, z, eps] -> (image, mu, logvar). `ngf` is the width at full
     resolution; it doubles at each stage back to 4x4 (64 -> 1024 for the
-    paper's 64x64)."""
+    paper's 64x64). `film`: the up blocks' batch norm takes its scale and
+    shift from c (`up_block`)."""
     size, channels = image_shape[0], image_shape[2]
     stages = int(math.log2(size // 4))
     embedding = keras.Input((embedding_dim,), name="embedding")
@@ -95,17 +117,18 @@ def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
     x = layers.ReLU()(_bn()(layers.Reshape((4, 4, width))(x)))
     for _ in range(stages):
         width //= 2
-        x = up_block(x, width)
+        x = up_block(x, width, c if film else None)
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([embedding, z, eps], [image, mu, logvar], name=name)
 
 
 def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_blocks,
-                     upscale=4, name="stage2_generator"):
+                     upscale=4, film=False, name="stage2_generator"):
     """[Stage-I image, phi_t, eps] -> (image at `upscale`x, mu, logvar):
     encode the Stage-I image 4x down, join the tiled text code, residual
-    blocks, then upsample 4 * upscale x (Zhang et al. sec. 3.3, Fig. 2)."""
+    blocks, then upsample 4 * upscale x (Zhang et al. sec. 3.3, Fig. 2).
+    `film`: the up blocks' batch norm takes its scale and shift from c."""
     size, channels = image_shape[0], image_shape[2]
     low = size // upscale
     stage1_image = keras.Input((low, low, channels), name="stage1_image")
@@ -123,7 +146,7 @@ def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_bl
         x = residual_block(x, 4 * ngf)
     widths = (2 * ngf, ngf, ngf // 2, ngf // 4, ngf // 8)
     for width in widths[:int(math.log2(size // max(low // 4, 1)))]:
-        x = up_block(x, max(width, 4))
+        x = up_block(x, max(width, 4), c if film else None)
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([stage1_image, embedding, eps], [image, mu, logvar], name=name)
@@ -152,20 +175,27 @@ class StackGAN(TextConditionalModel):
             StackGAN.
         auxiliary_weight: weight of TAC-GAN's auxiliary attribute classifier
             loss for both players (see above); 0 is the original StackGAN.
+        film: text-modulated batch norm in this stage's upsampling blocks
+            (FiLM); False is the original StackGAN.
+        discriminator: "matching" (the original, text tiled) or "projection".
+        stage1_film: `film` of the Stage-I generator inside a stage-2 model.
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
     # One discriminator step per generator step, as in the paper.
     unused_hyperparameters = ("n_critic",)
-    # Small enough for the registry tests: 16x16 from a 4x4 Stage-I.
+    # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
+    # the recipe's Stage-II networks (FiLM, projection discriminator) over
+    # the original Stage-I ones (GAN-INT-CLS covers the matching-aware D).
     test_config = {"stage": 2, "ngf": 8, "ndf": 8, "stage1_ngf": 8, "condition_dim": 8,
                    "discriminator_condition_dim": 8, "word_dim": 8, "text_hidden": 8,
-                   "embedding_dim": 16, "residual_blocks": 1}
+                   "embedding_dim": 16, "residual_blocks": 1, "film": True,
+                   "discriminator": "projection"}
 
     def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
                  stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
-                 **kwargs):
+                 film=False, discriminator="matching", stage1_film=False, **kwargs):
         super().__init__(**kwargs)
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
@@ -180,6 +210,14 @@ class StackGAN(TextConditionalModel):
         self.auxiliary_weight = float(auxiliary_weight)
         if self.auxiliary_weight:
             self.auxiliary_classes = shapes.ATTRIBUTE_CLASSES
+        if discriminator not in DISCRIMINATORS:
+            raise UserError(f"StackGAN discriminator must be one of "
+                            f"{', '.join(DISCRIMINATORS)}, got {discriminator!r}")
+        if discriminator == "projection" and self.unconditional_weight:
+            raise UserError("the projection discriminator's linear term already is a "
+                            "text-blind head: pass --unconditional-weight 0 or "
+                            "--discriminator matching")
+        self.film, self.stage1_film = bool(film), bool(stage1_film)
         self.stage1_ngf = int(stage1_ngf)
         if upscale not in (2, 4):
             raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
@@ -192,18 +230,24 @@ class StackGAN(TextConditionalModel):
                             f"pass --image-size (Stage-II is {self.upscale}x Stage-I)")
         if stage == 1:
             self.generator = stage1_generator(self.image_shape, self.embedding_dim,
-                                              self.condition_dim, self.latent_dim, ngf)
+                                              self.condition_dim, self.latent_dim, ngf,
+                                              self.film)
         else:
             low = (height // self.upscale, width // self.upscale, channels)
             self.stage1_generator = stage1_generator(
-                low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf)
+                low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf,
+                self.stage1_film)
             self.stage1_generator.trainable = False
             self.generator = stage2_generator(self.image_shape, self.embedding_dim,
                                               self.condition_dim, ngf, residual_blocks,
-                                              self.upscale)
-        self.discriminator = matching_discriminator(
-            self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf,
-            unconditional=self.unconditional_weight > 0, classes=self.auxiliary_classes)
+                                              self.upscale, self.film)
+        if discriminator == "projection":
+            self.discriminator = projection_discriminator(
+                self.image_shape, self.embedding_dim, ndf, classes=self.auxiliary_classes)
+        else:
+            self.discriminator = matching_discriminator(
+                self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf,
+                unconditional=self.unconditional_weight > 0, classes=self.auxiliary_classes)
 
     # ----------------------------------------------------------- generation
     def _eps(self, batch, seed=None):
@@ -280,11 +324,12 @@ class StackGAN(TextConditionalModel):
                             f"{expected[0]}x{expected[1]}: pass the Stage-I run directory "
                             f"(Stage-II is {self.upscale}x Stage-I)")
         mine = {"latent_dim": self.latent_dim, "condition_dim": self.condition_dim,
-                "ngf": self.stage1_ngf, "vocabulary": self.vocabulary,
+                "ngf": self.stage1_ngf, "film": self.stage1_film, "vocabulary": self.vocabulary,
                 "embedding_dim": self.embedding_dim, "max_length": self.max_length,
                 "sentence_encoder": self.sentence_encoder}
         theirs = {"latent_dim": source.latent_dim, "condition_dim": source.condition_dim,
-                  "ngf": source.get_config().get("ngf", 64), "vocabulary": source.vocabulary,
+                  "ngf": source.get_config().get("ngf", 64), "film": source.film,
+                  "vocabulary": source.vocabulary,
                   "embedding_dim": source.embedding_dim, "max_length": source.max_length,
                   "sentence_encoder": source.sentence_encoder}
         changed = [k for k in mine if mine[k] != theirs[k]]

@@ -14,8 +14,15 @@ directory under --out, then reports what the model learned:
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).
 `--text-encoder DIR` reuses a trained encoder and skips phase 1;
 `--sentence-encoder DIR` uses a pretrained sentence model (all-MiniLM-L6-v2)
-instead. Model flags (--ngf, --ndf, ...) set Stage-I; --stage2-ngf /
---stage2-ndf set Stage-II.
+instead. Model flags (--ngf, --ndf, --film, --discriminator,
+--auxiliary-weight, ...) set Stage-I; --stage2-ngf, --stage2-ndf,
+--stage2-film, --stage2-discriminator and --stage2-auxiliary-weight set
+Stage-II. Stage-I is the paper's; Stage-II by default adds text-modulated
+up blocks (FiLM), a projection discriminator and TAC-GAN's auxiliary
+attribute classifier, which together made its shapes follow the caption
+(benchmarks/RESULTS.md, "StackGAN Stage-II: FiLM, projection and an
+auxiliary classifier"); `--no-stage2-film --stage2-discriminator matching
+--stage2-auxiliary-weight 0` is the paper's Stage-II.
 `--dataset captions:DIR --data-dir IMAGES` trains on CUB-200 / Oxford-102.
 """
 
@@ -36,11 +43,16 @@ RECIPE = Config(recipe="stackgan", model="stackgan", dataset="shapes_captions",
                 beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
                 num_samples=64, epoch_steps=100,
                 model_args={**SHARED, "ngf": 32, "ndf": 32})
-STAGE2 = {"stage2_steps": 2000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16}
+STAGE2 = {"stage2_steps": 6000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
+          "stage2_film": True, "stage2_discriminator": "projection",
+          "stage2_auxiliary_weight": None}
 
 
 def build_parser():
+    import argparse
+
     from tfgan_zoo.config import positive_int
+    from tfgan_zoo.models.stackgan import DISCRIMINATORS
     from tfgan_zoo.text import recipe
 
     def add_flags(group):
@@ -53,6 +65,16 @@ def build_parser():
                            ("stage2_ndf", "Stage-II discriminator width")):
             group.add_argument("--" + name.replace("_", "-"), type=positive_int,
                                default=STAGE2[name], help=text)
+        group.add_argument("--stage2-film", action=argparse.BooleanOptionalAction,
+                           default=STAGE2["stage2_film"],
+                           help="Stage-II's up blocks take batch-norm scale and shift from "
+                                "the text code (FiLM)")
+        group.add_argument("--stage2-discriminator", choices=DISCRIMINATORS,
+                           default=STAGE2["stage2_discriminator"],
+                           help="Stage-II's discriminator (matching is the paper's)")
+        group.add_argument("--stage2-auxiliary-weight", type=float, default=None,
+                           help="Stage-II's auxiliary attribute classifier weight (default 1 "
+                                "on shapes_captions, which has the labels; 0 elsewhere)")
 
     return recipe.build_parser(
         RECIPE, "StackGAN in three phases: text encoder, Stage-I, Stage-II (4x Stage-I), "
@@ -65,6 +87,9 @@ def phases(config, settings, shared):
     if settings.get("stage1_size"):
         config = dataclasses.replace(config, image_size=settings["stage1_size"])
     out = Path(config.out).resolve()
+    auxiliary = settings["stage2_auxiliary_weight"]
+    if auxiliary is None:  # only the embedded shapes carry attribute labels
+        auxiliary = 1.0 if config.dataset.startswith("shapes_captions") else 0.0
     stage1 = dataclasses.replace(config, out=str(out / "stage1"),
                                  model_args={**shared, "stage": 1})
     stage2 = dataclasses.replace(
@@ -72,7 +97,10 @@ def phases(config, settings, shared):
         steps=settings["stage2_steps"], batch_size=settings["stage2_batch_size"],
         model_args={**shared, "stage": 2, "stage1_run": stage1.out,
                     "stage1_ngf": shared["ngf"], "ngf": settings["stage2_ngf"],
-                    "ndf": settings["stage2_ndf"]})
+                    "ndf": settings["stage2_ndf"], "stage1_film": shared["film"],
+                    "film": settings["stage2_film"],
+                    "discriminator": settings["stage2_discriminator"],
+                    "auxiliary_weight": auxiliary})
     return [(f"Stage-I at {stage1.image_size}px", stage1),
             (f"Stage-II at {stage2.image_size}px over the frozen Stage-I", stage2)]
 

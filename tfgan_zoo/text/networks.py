@@ -93,3 +93,25 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
         outputs.append(layers.Dense(sum(classes), dtype="float32", name="class_logits")(
             layers.Flatten()(features)))
     return keras.Model([image, embedding], outputs if len(outputs) > 1 else logit, name=name)
+
+
+def projection_discriminator(image_shape, embedding_dim, ndf, classes=(),
+                             name="discriminator"):
+    """[image, phi_t] -> logit = w^T h + b + (V phi_t)^T h: a projection
+    discriminator (Miyato & Koyama 2018, eq. 3), h the image features of
+    `image_features` averaged over space. The text enters as an inner
+    product with the image features instead of being tiled and joined.
+
+    `classes` adds the auxiliary classifier of `matching_discriminator` on
+    h, so the output is [logit, class logits]."""
+    image = keras.Input(image_shape, name="image")
+    embedding = keras.Input((embedding_dim,), name="embedding")
+    h = layers.GlobalAveragePooling2D(name="pooled_features")(image_features(image, ndf))
+    text = layers.Dense(h.shape[-1], use_bias=False, name="projection")(embedding)
+    logit = layers.Dense(1, dtype="float32", name="linear")(h)
+    logit = logit + ops.sum(ops.cast(text * h, "float32"), axis=-1, keepdims=True)
+    logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
+    if not classes:
+        return keras.Model([image, embedding], logit, name=name)
+    class_logits = layers.Dense(sum(classes), dtype="float32", name="class_logits")(h)
+    return keras.Model([image, embedding], [logit, class_logits], name=name)

@@ -25,8 +25,8 @@ from pathlib import Path
 from tfgan_zoo.errors import UserError
 
 # Model arguments the recipe sets for each phase, not flags.
-INTERNAL = ("stage", "stage1_run", "stage1_ngf", "vocabulary", "sample_captions",
-            "max_length")
+INTERNAL = ("stage", "stage1_run", "stage1_ngf", "stage1_film", "vocabulary",
+            "sample_captions", "max_length")
 ENCODER_PHASE = {"encoder_steps": 600, "encoder_image_size": 32, "encoder_lr": 1e-3}
 
 
