@@ -230,7 +230,8 @@ def test_upscale_2_makes_stage2_twice_stage1():
     assert model.sample_stage1(2, text="a small red circle").shape == (2, 16, 16, 3)
     assert model.sample(2, text="a small red circle").shape == (2, 32, 32, 3)
     # A two-headed D; `discriminate` gives the text-conditional logit.
-    logits = model.discriminate(tf.zeros((2, 32, 32, 3)), {"text": tf.constant(["a red cross"] * 2)})
+    logits = model.discriminate(tf.zeros((2, 32, 32, 3)),
+                                {"text": tf.constant(["a red cross"] * 2)})
     assert logits.shape == (2, 1)
     with pytest.raises(UserError, match="at least 8, got 4x4"):
         stackgan(2, 4, upscale=2)

@@ -34,10 +34,10 @@ Two stages, trained one after the other (sec. 3):
   tiled text for a projection discriminator (Miyato & Koyama 2018): the
   logit is a linear function of pooled image features plus their inner
   product with a projection of the text. "matching" is the original.
-- Both discriminators are **matching-aware** (sec. 3.2, after
+- Both stages' discriminators are **matching-aware** (sec. 3.2, after
   Reed et al. 2016): real image + right text is real; real image + wrong
-  text and fake + right text are fake. The text enters as a compressed
-  embedding tiled over the 4x4 feature map.
+  text and fake + right text are fake. In the original ("matching") one
+  the text enters as a compressed embedding tiled over the 4x4 feature map.
 
 `stage=1` builds and trains Stage-I at `image_shape`; `stage=2` builds the
 whole stack, Stage-I at `image_shape / upscale` (loaded from the
@@ -164,7 +164,7 @@ class StackGAN(TextConditionalModel):
         ngf, ndf: generator / discriminator width of this stage.
         stage1_ngf: Stage-I generator width inside a stage-2 model.
         condition_dim: size of c, the augmented text code (N_g).
-        discriminator_condition_dim: the discriminator's compressed text (N_d).
+        discriminator_condition_dim: the matching discriminator's compressed text (N_d).
         kl_weight: lambda of eq. 4.
         residual_blocks: Stage-II residual blocks.
         stage1_run: run directory of the trained Stage-I (stage 2).

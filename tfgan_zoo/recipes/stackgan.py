@@ -72,7 +72,8 @@ def build_parser():
         group.add_argument("--stage2-discriminator", choices=DISCRIMINATORS,
                            default=STAGE2["stage2_discriminator"],
                            help="Stage-II's discriminator (matching is the paper's)")
-        group.add_argument("--stage2-auxiliary-weight", type=float, default=None,
+        group.add_argument("--stage2-auxiliary-weight", type=float,
+                           default=STAGE2["stage2_auxiliary_weight"],
                            help="Stage-II's auxiliary attribute classifier weight (default 1 "
                                 "on shapes_captions, which has the labels; 0 elsewhere)")
 

@@ -169,7 +169,8 @@ class TextConditionalModel(AdversarialModel):
         if self.auxiliary_weight:
             if "attributes" not in features:
                 raise UserError("an auxiliary classifier needs a dataset with attribute "
-                                "labels (shapes_captions): pass --auxiliary-weight 0")
+                                "labels (shapes_captions): pass --auxiliary-weight 0 "
+                                "(--stage2-auxiliary-weight 0 for StackGAN's Stage-II)")
             labels = features["attributes"]
         return Captions(right, wrong, mismatch, tokens, labels)
 
