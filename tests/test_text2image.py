@@ -650,7 +650,7 @@ def test_matching_discriminator_step_with_unconditional_head_by_hand():
     from tfgan_zoo.text.conditional import Captions
     model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4,
                      unconditional_weight=0.5,
-                     **{**StackGAN.test_config, "stage": 1})
+                     **{**StackGAN.test_config, "stage": 1, "discriminator": "matching"})
     assert len(model.discriminator.outputs) == 2
     kernel = np.linspace(-1, 1, 48).reshape(1, 4, 4, 3).astype("float32")
 
