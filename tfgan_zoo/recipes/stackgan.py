@@ -43,7 +43,7 @@ RECIPE = Config(recipe="stackgan", model="stackgan", dataset="shapes_captions",
                 beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
                 num_samples=64, epoch_steps=100,
                 model_args={**SHARED, "ngf": 32, "ndf": 32})
-STAGE2 = {"stage2_steps": 6000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
+STAGE2 = {"stage2_steps": 10000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
           "stage2_film": True, "stage2_discriminator": "projection",
           "stage2_auxiliary_weight": None}
 
