@@ -803,3 +803,53 @@ def test_faithfulness_of_a_perfect_generator():
     assert s["one_object"]["captions"] == single
     assert s["two_objects"]["captions"] == 64 - single
     assert s["one_object"]["generated"]["all"] == 1.0
+
+
+class _ShapeDrawer:
+    """A stand-in generator for "a large <colour> <shape>": its images
+    carry the shape it draws as a pixel value (`draw` maps the caption's
+    shape to the drawn one), at 64 px."""
+
+    def __init__(self, draw=lambda shape: shape):
+        self.draw = draw
+
+    def sample(self, num, seed=0, text=None):
+        shape = self.draw(text.split()[-1])
+        return np.full((num, 64, 64, 3), shapes.SHAPES.index(shape) / 4, np.float32)
+
+
+class _ShapeReader:
+    """A stand-in classifier at 32 px that reads that pixel value back."""
+    input_shape = (None, 32, 32, 3)
+
+    def predict(self, images, **_):
+        assert images.shape[1:] == (32, 32, 3)  # average-pooled from 64 px
+        shape = np.round(images[:, 0, 0, 0] * 4).astype(int)
+        return [np.eye(n)[shape if head == "shape0" else np.zeros(len(images), int)]
+                for head, n in zip(shapes.ATTRIBUTES, shapes.ATTRIBUTE_CLASSES)]
+
+
+def test_shape_table_and_pairs_drawn_right():
+    """Every colour and shape is drawn `num` times and read; a pair is
+    right when most draws read as its shape; held-out pairs count apart."""
+    table = faithfulness.shape_table(_ShapeDrawer(), _ShapeReader(), num=3)
+    assert list(table) == list(shapes.COLOUR_NAMES)
+    assert table["red"]["triangle"] == [0, 0, 3, 0]
+    assert faithfulness.pairs_drawn_right(table) == {
+        "seen": {"right": 20, "pairs": 20}, "heldout": {"right": 4, "pairs": 4}}
+    circles = faithfulness.shape_table(_ShapeDrawer(lambda shape: "circle"), _ShapeReader(),
+                                       num=3)
+    assert circles["green"]["cross"] == [3, 0, 0, 0]
+    # Right only where the caption asks for a circle: 5 seen colours, and yellow (held out).
+    assert faithfulness.pairs_drawn_right(circles) == {
+        "seen": {"right": 5, "pairs": 20}, "heldout": {"right": 1, "pairs": 4}}
+    half = {"red": {"circle": [1, 1, 0, 0], "square": [0, 2, 1, 0]}}  # a tie is not most
+    assert faithfulness.pairs_drawn_right(half)["seen"] == {"right": 1, "pairs": 2}
+
+
+def test_shape_grid_has_a_row_per_size_and_colour(tmp_path):
+    from tfgan_zoo.text.grid import shape_grid
+    grid = shape_grid(_ShapeDrawer(), tmp_path / "shapes.png")
+    rows, columns = 2 * len(shapes.COLOUR_NAMES), 2 * len(shapes.SHAPES)
+    assert grid.shape == (22 + rows * 68 + 4, 230 + columns * 68 + 4, 3)
+    assert (tmp_path / "shapes.png").stat().st_size > 0

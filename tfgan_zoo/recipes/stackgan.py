@@ -7,7 +7,8 @@ directory under --out, then reports what the model learned:
     OUT/stage1/    Stage-I at --stage1-size (16 px)               --steps
     OUT/stage2/    Stage-II at 4x that (64 px), Stage-I frozen    --stage2-steps
     OUT/report/    captioned grids (Stage-I | Stage-II), held-out (zero-shot)
-                   captions, caption interpolation, faithfulness.json
+                   captions, caption interpolation, every colour and shape
+                   (shapes.png), faithfulness.json
     OUT/models/    SavedModel (string `text` in, uint8 `images` out, for TF
                    Serving) and a TFLite generator taking a text embedding
 

@@ -160,3 +160,38 @@ def score_columns(model, columns, classifier_dir, num=256, splits=("test", "held
         scores[title] = {split: faithfulness(model, classifier, split, num=num, generate=draw)
                          for split in splits}
     return scores
+
+
+def shape_table(model, classifier, num=32, seed=3):
+    """Does the model draw the shape a caption names, for every colour?
+    {colour: {shape: counts}}: of `num` draws of "a large <colour> <shape>"
+    (noise `seed`), how many the classifier reads as each shape, in
+    `shapes.SHAPES` order. The held-out pairs (`shapes.HELD_OUT`) are in it
+    too. Images are average-pooled down to the classifier's size."""
+    size, column = classifier.input_shape[1], HEADS.index("shape0")
+    table = {}
+    for colour in shapes.COLOUR_NAMES:
+        table[colour] = {}
+        for shape in shapes.SHAPES:
+            images = model.sample(num, seed=seed, text=f"a large {colour} {shape}")
+            if images.shape[1] % size == 0 and images.shape[1] > size:
+                factor = images.shape[1] // size
+                images = tf.nn.avg_pool2d(images, factor, factor, "VALID").numpy()
+            elif images.shape[1] != size:
+                images = tf.image.resize(images, (size, size), antialias=True).numpy()
+            read = read_attributes(classifier, images)[:, column]
+            table[colour][shape] = np.bincount(read, minlength=len(shapes.SHAPES)).tolist()
+    return table
+
+
+def pairs_drawn_right(table):
+    """(seen pairs, held-out pairs) of a `shape_table` whose named shape is
+    the classifier's reading of most draws: {"right": n, "pairs": n} each."""
+    held_out = set(shapes.HELD_OUT)
+    result = {"seen": {"right": 0, "pairs": 0}, "heldout": {"right": 0, "pairs": 0}}
+    for colour, row in table.items():
+        for shape, counts in row.items():
+            kind = result["heldout" if (colour, shape) in held_out else "seen"]
+            kind["pairs"] += 1
+            kind["right"] += int(2 * counts[shapes.SHAPES.index(shape)] > sum(counts))
+    return result

@@ -56,3 +56,19 @@ def captioned_grid(rows, captions, path=None, cell=96, headers=None, padding=4):
         canvas.save(buffer, format="PNG")
         write_atomic(path, buffer.getvalue())
     return np.asarray(canvas)
+
+
+def shape_grid(model, path=None, seed=3):
+    """"a large / small <colour> <shape>" for every colour and shape of the
+    embedded shapes, two draws each: one row per size and colour, column
+    pairs circle, square, triangle, cross. Returns the captioned grid."""
+    from tfgan_zoo.text import shapes
+    rows, captions = [], []
+    for size in ("large", "small"):
+        for colour in shapes.COLOUR_NAMES:
+            rows.append([image for shape in shapes.SHAPES
+                         for image in model.sample(2, seed=seed,
+                                                   text=f"a {size} {colour} {shape}")])
+            captions.append(f"a {size} {colour} ...")
+    headers = [name for shape in shapes.SHAPES for name in (shape, "")]
+    return captioned_grid(rows, captions, path, cell=64, headers=headers)

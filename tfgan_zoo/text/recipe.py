@@ -8,7 +8,8 @@ shared trainer, each in its own run directory under --out, then reports:
     OUT/encoder/      the text encoder (tfgan_zoo.text.encoder)
     OUT/<phase>/      one trainer run directory per GAN phase
     OUT/report/       captioned grids (captions.png, heldout.png), caption
-                      interpolation, faithfulness.json
+                      interpolation, on the shapes every colour and shape
+                      (shapes.png), faithfulness.json
     OUT/models/       SavedModel (string `text` in, uint8 `images` out) and a
                       TFLite generator taking the caption embedding
 """
@@ -145,7 +146,7 @@ def report(model, config, phases, out, name, before=None, before_title=None):
     from tfgan_zoo.export import serving
     from tfgan_zoo.text import faithfulness as fm
     from tfgan_zoo.text import shapes
-    from tfgan_zoo.text.grid import captioned_grid
+    from tfgan_zoo.text.grid import captioned_grid, shape_grid
 
     folder = out / "report"
     on_shapes = config.dataset.startswith("shapes_captions")
@@ -168,6 +169,9 @@ def report(model, config, phases, out, name, before=None, before_title=None):
     rows = [model.interpolate_captions(a, b, steps=6, seed=3) for a, b in pairs]
     captioned_grid(rows, [f"{a} -> {b}" for a, b in pairs], folder / "interpolation.png")
     print(f"  {folder / 'interpolation.png'}: caption interpolation (GAN-INT)")
+    if on_shapes:
+        shape_grid(model, folder / "shapes.png")
+        print(f"  {folder / 'shapes.png'}: a large / small <colour> <shape>, every pair")
 
     if phases.get("evaluate") and on_shapes:
         print("Measuring caption faithfulness with an attribute classifier ...")
@@ -180,6 +184,14 @@ def report(model, config, phases, out, name, before=None, before_title=None):
                 print(f"  {title}, {split} captions: all attributes right for "
                       f"{s['generated']['all']:.2f} (real images {s['real']['all']:.2f}, "
                       f"shuffled captions {s['shuffled']['all']:.2f})")
+        classifier = fm.train_attribute_classifier(
+            size, out / "classifier" / f"attributes-{fm.classifier_size(size)}.weights.h5")
+        table = fm.shape_table(model, classifier)
+        right = fm.pairs_drawn_right(table)
+        scores["shapes"] = {"large_draws_read_as": table, **right}
+        print(f"  {name} {size}px, \"a large <colour> <shape>\": drawn as that shape in most "
+              f"of 32 draws for {right['seen']['right']} of {right['seen']['pairs']} seen "
+              f"pairs, {right['heldout']['right']} of {right['heldout']['pairs']} held-out")
         (folder / "faithfulness.json").write_text(json.dumps(scores, indent=2))
 
     if config.export:
