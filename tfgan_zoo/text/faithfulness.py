@@ -167,7 +167,8 @@ def shape_table(model, classifier, num=32, seed=3):
     {colour: {shape: counts}}: of `num` draws of "a large <colour> <shape>"
     (noise `seed`), how many the classifier reads as each shape, in
     `shapes.SHAPES` order. The held-out pairs (`shapes.HELD_OUT`) are in it
-    too. Images are average-pooled down to the classifier's size."""
+    too. Images are average-pooled down to the classifier's size (resized
+    when it does not divide theirs)."""
     size, column = classifier.input_shape[1], HEADS.index("shape0")
     table = {}
     for colour in shapes.COLOUR_NAMES:
