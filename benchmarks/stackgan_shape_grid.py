@@ -15,7 +15,6 @@ writes the same grid as report/shapes.png.
 """
 
 import argparse
-from pathlib import Path
 
 
 def main(argv=None):
@@ -30,10 +29,7 @@ def main(argv=None):
     from tfgan_zoo.trainer import load_run
 
     model, _ = load_run(args.run)
-    size = fm.classifier_size(model.image_shape[0])
-    classifier = fm.train_attribute_classifier(
-        size, Path(args.classifier) / f"attributes-{size}.weights.h5")
-    table = fm.shape_table(model, classifier)
+    table = fm.shape_table(model, fm.cached_classifier(model.image_shape[0], args.classifier))
     initials = "".join(s[0] for s in shapes.SHAPES)
     for colour, row in table.items():
         print(colour.ljust(7), "  ".join(

@@ -88,6 +88,14 @@ def train_attribute_classifier(size, path=None, num_images=8000, epochs=5, batch
     return model
 
 
+def cached_classifier(image_size, classifier_dir):
+    """The attribute classifier for images of `image_size`, trained once and
+    kept in `classifier_dir` (attributes-<classifier size>.weights.h5)."""
+    size = classifier_size(image_size)
+    return train_attribute_classifier(
+        size, Path(classifier_dir) / f"attributes-{size}.weights.h5")
+
+
 def read_attributes(classifier, images, batch_size=256):
     """Predicted attributes int32 [N, 7] of images in [-1, 1]."""
     logits = classifier.predict(np.asarray(images, np.float32), batch_size=batch_size,
@@ -155,8 +163,7 @@ def score_columns(model, columns, classifier_dir, num=256, splits=("test", "held
     scores = {}
     for title, draw in columns:
         px = (draw(["a small red circle"], 0) if draw else model.sample(1)).shape[1]
-        classifier = train_attribute_classifier(
-            px, Path(classifier_dir) / f"attributes-{classifier_size(px)}.weights.h5")
+        classifier = cached_classifier(px, classifier_dir)
         scores[title] = {split: faithfulness(model, classifier, split, num=num, generate=draw)
                          for split in splits}
     return scores

@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from tfgan_zoo.images import to_uint8, write_atomic
+from tfgan_zoo.text import shapes
 
 TEXT_WIDTH = 230  # pixels of caption beside each row
 BACKGROUND = (255, 255, 255)
@@ -62,7 +63,6 @@ def shape_grid(model, path=None, seed=3):
     """"a large / small <colour> <shape>" for every colour and shape of the
     embedded shapes, two draws each: one row per size and colour, column
     pairs circle, square, triangle, cross. Returns the captioned grid."""
-    from tfgan_zoo.text import shapes
     rows, captions = [], []
     for size in ("large", "small"):
         for colour in shapes.COLOUR_NAMES:

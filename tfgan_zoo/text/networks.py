@@ -90,9 +90,14 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
         x = layers.Conv2D(1, 4, strides=4, padding="valid", dtype="float32")(features)
         outputs.append(layers.Flatten(dtype="float32", name="unconditional_logit")(x))
     if classes:
-        outputs.append(layers.Dense(sum(classes), dtype="float32", name="class_logits")(
-            layers.Flatten()(features)))
+        outputs.append(class_head(layers.Flatten()(features), classes))
     return keras.Model([image, embedding], outputs if len(outputs) > 1 else logit, name=name)
+
+
+def class_head(features, classes):
+    """AC-GAN's auxiliary classifier: linear heads of sizes `classes` on
+    [B, D] image features, side by side, [B, sum(classes)]."""
+    return layers.Dense(sum(classes), dtype="float32", name="class_logits")(features)
 
 
 def projection_discriminator(image_shape, embedding_dim, ndf, classes=(),
@@ -111,7 +116,5 @@ def projection_discriminator(image_shape, embedding_dim, ndf, classes=(),
     logit = layers.Dense(1, dtype="float32", name="linear")(h)
     logit = logit + ops.sum(ops.cast(text * h, "float32"), axis=-1, keepdims=True)
     logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
-    if not classes:
-        return keras.Model([image, embedding], logit, name=name)
-    class_logits = layers.Dense(sum(classes), dtype="float32", name="class_logits")(h)
-    return keras.Model([image, embedding], [logit, class_logits], name=name)
+    outputs = [logit, class_head(h, classes)] if classes else logit
+    return keras.Model([image, embedding], outputs, name=name)

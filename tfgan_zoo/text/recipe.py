@@ -184,9 +184,7 @@ def report(model, config, phases, out, name, before=None, before_title=None):
                 print(f"  {title}, {split} captions: all attributes right for "
                       f"{s['generated']['all']:.2f} (real images {s['real']['all']:.2f}, "
                       f"shuffled captions {s['shuffled']['all']:.2f})")
-        classifier = fm.train_attribute_classifier(
-            size, out / "classifier" / f"attributes-{fm.classifier_size(size)}.weights.h5")
-        table = fm.shape_table(model, classifier)
+        table = fm.shape_table(model, fm.cached_classifier(size, out / "classifier"))
         right = fm.pairs_drawn_right(table)
         scores["shapes"] = {"large_draws_read_as": table, **right}
         print(f"  {name} {size}px, \"a large <colour> <shape>\": drawn as that shape in most "
