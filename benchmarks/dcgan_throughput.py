@@ -154,7 +154,7 @@ def main(argv=None):
     import keras
     from tfgan_zoo.config import Config
     from tfgan_zoo.data import Data, load_dataset
-    from tfgan_zoo.trainer import build, resolve_strategy
+    from tfgan_zoo.training.trainer import build, resolve_strategy
 
     defaults = Config()
     jit = defaults.jit_compile if args.jit_compile is None else args.jit_compile

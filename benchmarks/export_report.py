@@ -79,7 +79,7 @@ def measure(model, label, config=None, inputs=64, latency_runs=200, calibration=
 
 def train_recipe(name, steps, out):
     from tfgan_zoo.recipes import get_recipe
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     recipe = get_recipe(name).RECIPE
     config = dataclasses.replace(recipe, steps=steps, out=out, sample_every=10 ** 9,
                                  checkpoint_every=steps, log_every=10 ** 9,
@@ -143,7 +143,7 @@ def main(argv=None):
             spread_weights(model)
             reports.append(measure(model, name, **kwargs))
     elif args.run_dir:
-        from tfgan_zoo.trainer import load_run
+        from tfgan_zoo.training.run import load_run
         model, config = load_run(args.run_dir)
         reports.append(measure(model, config.recipe, config, **kwargs))
         reports[-1]["training_step"] = model.step

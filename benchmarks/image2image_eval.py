@@ -42,8 +42,8 @@ def baseline(config, sources, targets):
 
 def evaluate_run(run_dir, fid=False):
     from tfgan_zoo.evaluation.metrics import image_metrics
-    from tfgan_zoo.image2image import evaluate_translation
-    from tfgan_zoo.trainer import load_run
+    from tfgan_zoo.evaluation.translation import evaluate_translation
+    from tfgan_zoo.training.run import load_run
 
     model, config = load_run(run_dir)
     kwargs = dict(image_size=config.image_size, channels=config.channels,

@@ -24,7 +24,7 @@ def main():
     args = parser.parse_args()
 
     from tfgan_zoo.recipes import _restoration_reports as reports
-    from tfgan_zoo.trainer import load_run
+    from tfgan_zoo.training.run import load_run
 
     model, config = load_run(args.run, step=args.step)
     out = Path(args.run) / "reports" / f"step-{model.step}"

@@ -24,9 +24,10 @@ def main(argv=None):
     parser.add_argument("--classifier", default="runs/stackgan/classifier")
     args = parser.parse_args(argv)
 
-    from tfgan_zoo.text import faithfulness as fm, shapes
-    from tfgan_zoo.text.grid import shape_grid
-    from tfgan_zoo.trainer import load_run
+    from tfgan_zoo.evaluation import faithfulness as fm
+    from tfgan_zoo.data import shapes
+    from tfgan_zoo.reports.text2image import shape_grid
+    from tfgan_zoo.training.run import load_run
 
     model, _ = load_run(args.run)
     table = fm.shape_table(model, fm.cached_classifier(model.image_shape[0], args.classifier))

@@ -18,7 +18,7 @@ from pathlib import Path
 def setup(argv):
     """(out, [(title, Config)] of both stages) from the recipe's flags."""
     from tfgan_zoo.recipes import stackgan
-    from tfgan_zoo.text import recipe
+    from tfgan_zoo.recipes import _text2image as recipe
 
     out = Path(argv[0])
     config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE,
@@ -31,7 +31,7 @@ def setup(argv):
 def score(model, columns, out, run_dir):
     """Score each (title, draw) column like the recipe report, print one line
     per column and split, and write run_dir/faithfulness.json."""
-    from tfgan_zoo.text import faithfulness as fm
+    from tfgan_zoo.evaluation import faithfulness as fm
 
     scores = fm.score_columns(model, columns, Path(out) / "classifier")
     (Path(run_dir) / "faithfulness.json").write_text(json.dumps(scores, indent=2))
@@ -48,7 +48,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0].startswith("-"):
         sys.exit(__doc__)
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
 
     out, ((_, stage1), _) = setup(argv)
     score(train(stage1), [("Stage-I", None)], out, stage1.out)

@@ -27,7 +27,7 @@ def main(argv=None):
     if not rest or rest[0].startswith("-"):
         sys.exit(__doc__)
     from tfgan_zoo.recipes import stackgan
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
 
     out, (_, (_, stage2)) = setup(rest)
     stage2 = dataclasses.replace(stage2, model_args={

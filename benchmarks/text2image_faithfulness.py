@@ -24,8 +24,8 @@ def main():
     parser.add_argument("--num", type=int, default=512, help="captions per split")
     args = parser.parse_args()
 
-    from tfgan_zoo.text import faithfulness as fm
-    from tfgan_zoo.trainer import load_run
+    from tfgan_zoo.evaluation import faithfulness as fm
+    from tfgan_zoo.training.run import load_run
 
     out = Path(args.out)
     run = out / "stage2" if (out / "stage2").is_dir() else out / "gan"

@@ -23,7 +23,8 @@ def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
     """{split: {scenes: {attribute: accuracy}}} of an MLP probe."""
     from pathlib import Path
     import keras
-    from tfgan_zoo.text import encoder, sentence, shapes
+    from tfgan_zoo.text import encoder, sentence
+    from tfgan_zoo.data import shapes
 
     if (Path(encoder_dir) / sentence.WEIGHTS_FILE).is_file():  # a pretrained sentence model
         vectorizer = encoder.make_vectorizer(shapes.VOCABULARY, shapes.MAX_LENGTH)
@@ -66,7 +67,7 @@ def probe(encoder_dir, scenes=6000, epochs=60, seed=0):
 
 
 def main():
-    from tfgan_zoo.text import shapes
+    from tfgan_zoo.data import shapes
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("encoder", help="a trained text encoder directory, or a sentence model folder")
     parser.add_argument("--scenes", type=int, default=6000, help="train scenes for the probe")

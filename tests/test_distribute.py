@@ -179,7 +179,7 @@ WORKER = """
 import json, sys
 import numpy as np
 from tfgan_zoo.config import Config
-from tfgan_zoo.trainer import train
+from tfgan_zoo.training.trainer import train
 model = train(Config(**json.loads(sys.argv[1])), verbose=0)
 # Trainable weights only: plain batch norm's moving statistics are each
 # worker's own (synchronized_bn=True makes them global).

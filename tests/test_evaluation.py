@@ -19,11 +19,7 @@ import tensorflow as tf
 import keras
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.evaluation import (
-    MetricCallback, classifier_score, density_coverage, feature_statistics,
-    fid_from_features, find_fid_weights, frechet_distance, get_fid_inception,
-    image_metrics, kernel_inception_distance, mae, precision_recall, psnr,
-    read_torch_file, rgb_to_y, ssim)
+from tfgan_zoo.evaluation import MetricCallback, classifier_score, density_coverage, feature_statistics, fid_from_features, find_fid_weights, frechet_distance, get_fid_inception, image_metrics, kernel_inception_distance, mae, precision_recall, psnr, read_torch_file, rgb_to_y, ssim
 from tfgan_zoo.evaluation import inception
 from tfgan_zoo import evaluate
 

@@ -21,7 +21,7 @@ import tensorflow as tf
 from tfgan_zoo import registry
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import serving, tflite
-from tfgan_zoo.export import saved_model as sm
+from tfgan_zoo.export import graph as sm
 
 SHAPE = (16, 16, 1)
 NAMES = registry.model_names()
@@ -431,7 +431,7 @@ def test_export_generator_for_the_trainer(tmp_path):
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     from tfgan_zoo.config import Config
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     out = tmp_path_factory.mktemp("run")
     train(Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16,
                  steps=2, batch_size=8, out=str(out), sample_every=100,

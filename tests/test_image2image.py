@@ -13,11 +13,13 @@ import tensorflow as tf
 import keras
 from PIL import Image
 
-from tfgan_zoo import data_image2image as d2d
-from tfgan_zoo import layers_image2image as nets
+from tfgan_zoo.data import photos as d2d
+from tfgan_zoo.networks import image2image as nets
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.image2image import ImagePool, LinearDecay, l1_loss, squared_error_loss
+from tfgan_zoo.networks.image2image import ImagePool
+from tfgan_zoo.optimizers import LinearDecay
+from tfgan_zoo.losses import l1_loss, squared_error_loss
 from tfgan_zoo.registry import build_model
 
 
@@ -274,7 +276,7 @@ def test_models_refuse_data_they_cannot_learn_from():
 
 
 def test_uint8_and_translate_back_signatures(tmp_path):
-    from tfgan_zoo.export import saved_model as sm
+    from tfgan_zoo.export import graph as sm
     model = build_model("cyclegan", image_shape=(16, 16, 3), ngf=4, ndf=4, n_blocks=1,
                         d_layers=1)
     model.build_networks()

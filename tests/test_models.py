@@ -12,9 +12,9 @@ import tensorflow as tf
 import keras
 
 from tfgan_zoo import registry
-from tfgan_zoo.checkpoint import CheckpointDir
+from tfgan_zoo.training.checkpoint import CheckpointDir
 from tfgan_zoo.core import ConditionalModel
-from tfgan_zoo.text.conditional import TextConditionalModel
+from tfgan_zoo.models.text2image.base import TextConditionalModel
 
 SHAPE = (16, 16, 1)
 CLASSES = 10

@@ -21,7 +21,7 @@ import keras
 
 from tfgan_zoo import losses, networks, registry
 from tfgan_zoo.config import Config, model_hyperparameters
-from tfgan_zoo.trainer import make_optimizer
+from tfgan_zoo.optimizers import make_optimizer
 
 SHAPE = (16, 16, 1)
 CLASSES = 10

@@ -15,11 +15,12 @@ import keras
 from tfgan_zoo import layers_restoration as lr
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import tflite
-from tfgan_zoo.export import saved_model as sm
-from tfgan_zoo.models.bicyclegan import BicycleGAN
-from tfgan_zoo.models.context_encoder import ContextEncoder, masked_mse
-from tfgan_zoo.models.munit import MUNIT
-from tfgan_zoo.models.srgan import SRGAN
+from tfgan_zoo.export import graph as sm
+from tfgan_zoo.models.image2image.bicyclegan import BicycleGAN
+from tfgan_zoo.models.image2image.context_encoder import ContextEncoder
+from tfgan_zoo.losses import masked_mse
+from tfgan_zoo.models.image2image.munit import MUNIT
+from tfgan_zoo.models.image2image.srgan import SRGAN
 
 SMALL_SRGAN = dict(filters=8, num_blocks=1, ndf=4)
 

@@ -16,7 +16,8 @@ import tensorflow as tf
 from scipy.special import erf
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.text import encoder, sentence, shapes
+from tfgan_zoo.text import encoder, sentence
+from tfgan_zoo.data import shapes
 
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 # "triangle" and "purple" are split into pieces; "cross" is missing, so it is [UNK].
@@ -228,7 +229,8 @@ TINY_GAN = {"latent_dim": 4, "condition_dim": 4, "discriminator_condition_dim": 
 def test_stackgan_over_a_sentence_encoder_trains_and_exports(folder, tmp_path):
     from tfgan_zoo.config import Config
     from tfgan_zoo.export.saved_model import export_generator
-    from tfgan_zoo.trainer import load_run, train
+    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.training.trainer import train
     path, _ = folder
     config = Config(recipe="tiny", model="stackgan", dataset="shapes_captions:64",
                     image_size=8, steps=2, batch_size=4, out=str(tmp_path / "run"),
@@ -259,7 +261,7 @@ def test_stackgan_over_a_sentence_encoder_trains_and_exports(folder, tmp_path):
 
 def test_recipe_uses_the_sentence_model_instead_of_phase_1(folder):
     from tfgan_zoo.recipes import stackgan
-    from tfgan_zoo.text import recipe
+    from tfgan_zoo.recipes import _text2image as recipe
     path, _ = folder
     parser = stackgan.build_parser()
     config, settings = recipe.parse(parser, stackgan.RECIPE, ["--sentence-encoder", str(path)])
@@ -274,7 +276,7 @@ def test_recipe_uses_the_sentence_model_instead_of_phase_1(folder):
 
 # ------------------------------------------------------------------ errors
 def test_errors_name_the_problem(tmp_path, folder):
-    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.models.text2image.stackgan import StackGAN
     with pytest.raises(UserError, match="not a sentence-embedding model folder"):
         sentence.load(tmp_path)
     path, _ = make_model_folder(tmp_path / "pool", pooling="mean_sqrt_len_tokens")

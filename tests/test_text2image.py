@@ -14,8 +14,10 @@ import tensorflow as tf
 import keras
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.text import cub, encoder, faithfulness, shapes
-from tfgan_zoo.text.grid import captioned_grid
+from tfgan_zoo.data import captions as cub, shapes
+from tfgan_zoo.text import encoder
+from tfgan_zoo.evaluation import faithfulness
+from tfgan_zoo.reports.text2image import captioned_grid
 
 TINY = {"latent_dim": 4, "condition_dim": 4, "discriminator_condition_dim": 4,
         "embedding_dim": 8, "word_dim": 4, "text_hidden": 4, "ngf": 4, "ndf": 4,
@@ -209,7 +211,7 @@ def test_bad_captions(caption, message):
 
 # ---------------------------------------------------------------- StackGAN
 def stackgan(stage, size=16, **kwargs):
-    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.models.text2image.stackgan import StackGAN
     return StackGAN(stage=stage, image_shape=(size, size, 3), seed=0, **{**TINY, **kwargs})
 
 
@@ -246,7 +248,7 @@ def test_film_up_block_by_hand():
     is scaled by 1 + gamma(c) and shifted by beta(c) per channel; gamma
     starts at zero, so a new block begins as an unscaled plain one."""
     from keras import layers
-    from tfgan_zoo.models.stackgan import up_block
+    from tfgan_zoo.networks.text import up_block
     x_in, c_in = keras.Input((2, 2, 3)), keras.Input((4,))
     block = keras.Model([x_in, c_in], up_block(x_in, 5, c_in))
     conv, = [l for l in block.layers if isinstance(l, layers.Conv2D)]
@@ -273,7 +275,7 @@ def test_film_up_block_by_hand():
 def test_projection_discriminator_by_hand():
     """logit = w^T h + b + (V phi)^T h, h the pooled image features; the
     auxiliary classifier reads h too."""
-    from tfgan_zoo.text.networks import projection_discriminator
+    from tfgan_zoo.networks.text import projection_discriminator
     d = projection_discriminator((8, 8, 3), 6, 4, classes=(2, 3))
     rng = np.random.default_rng(1)
     for layer in d.layers:  # away from the initial zero biases
@@ -314,7 +316,7 @@ def _config(tmp_path, name, stage, size, steps=2, **model_args):
 @pytest.fixture(scope="module")
 def stage_runs(tmp_path_factory):
     """A tiny Stage-I run (4 px), resumed once, and a Stage-II run (16 px) on it."""
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     tmp = tmp_path_factory.mktemp("stackgan")
     train(_config(tmp, "stage1", 1, 4), verbose=0)
     stage1 = train(_config(tmp, "stage1", 1, 4, steps=3), verbose=0)
@@ -339,7 +341,7 @@ def test_stage2_trains_over_the_loaded_frozen_stage1(stage_runs):
 def test_extra_discriminator_heads_train(tmp_path, heads):
     """StackGAN-v2's unconditional head and TAC-GAN's auxiliary classifier,
     alone and together, in a real (compiled) training step."""
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     model = train(_config(tmp_path, "heads", 1, 8, **heads), verbose=0)
     assert len(model.discriminator.outputs) == 1 + len(heads)
     logs = json.loads((tmp_path / "heads/checkpoints/ckpt-00000002/state.json")
@@ -348,14 +350,14 @@ def test_extra_discriminator_heads_train(tmp_path, heads):
 
 
 def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path):
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     tmp, _, _ = stage_runs
     with pytest.raises(UserError, match="not a StackGAN Stage-I run at 8x8"):
         train(_config(tmp_path, "stage2", 2, 32, stage1_run=str(tmp / "stage1")), verbose=0)
 
 
 def test_stage2_refuses_a_stage1_run_with_other_up_blocks(stage_runs, tmp_path):
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     tmp, _, _ = stage_runs
     with pytest.raises(UserError, match="has a different film"):
         train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp / "stage1"),
@@ -364,7 +366,7 @@ def test_stage2_refuses_a_stage1_run_with_other_up_blocks(stage_runs, tmp_path):
 
 def test_stage2_refuses_a_stage1_run_with_another_text_encoder(stage_runs, tmp_path):
     from test_sentence import make_model_folder  # a tiny random BERT folder
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     tmp, _, _ = stage_runs
     folder, _ = make_model_folder(tmp_path / "bert")
     with pytest.raises(UserError, match="has a different sentence_encoder"):
@@ -374,7 +376,7 @@ def test_stage2_refuses_a_stage1_run_with_another_text_encoder(stage_runs, tmp_p
 
 def test_stage2_over_a_stage1_with_a_sentence_encoder(tmp_path):
     from test_sentence import make_model_folder  # a tiny random BERT folder
-    from tfgan_zoo.trainer import train
+    from tfgan_zoo.training.trainer import train
     folder, _ = make_model_folder(tmp_path / "bert")
     stage1 = train(_config(tmp_path, "stage1", 1, 4, sentence_encoder=str(folder)), verbose=0)
     stage2 = train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp_path / "stage1"),
@@ -432,7 +434,7 @@ def test_text_model_refuses_unlabelled_data():
 
 # ------------------------------------------------------------- the recipe
 def _phases(module, argv):
-    from tfgan_zoo.text import recipe
+    from tfgan_zoo.recipes import _text2image as recipe
     config, settings = recipe.parse(module.build_parser(), module.RECIPE, argv)
     shared, encoder_dir, _ = recipe.text_setup(config, settings)
     return [c for _, c in module.phases(config, settings, shared)], encoder_dir
@@ -458,7 +460,7 @@ def test_recipe_stage2_networks():
     discriminator and the auxiliary classifier, which only the shapes'
     labels allow; each has a flag back to the paper's Stage-II."""
     from tfgan_zoo.recipes import stackgan
-    from tfgan_zoo.text import recipe
+    from tfgan_zoo.recipes import _text2image as recipe
 
     def stages(argv):
         config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
@@ -483,7 +485,7 @@ def test_recipe_wrong_text_default_follows_the_dataset():
     them; on other captioned data it falls back to random wrong text unless
     --mismatch is given."""
     from tfgan_zoo.recipes import stackgan
-    from tfgan_zoo.text import recipe
+    from tfgan_zoo.recipes import _text2image as recipe
     parser = stackgan.build_parser()
     config, _ = recipe.parse(parser, stackgan.RECIPE, [])
     assert config.model_args["mismatch"] == "contrast"
@@ -564,7 +566,7 @@ def test_captioned_grid(tmp_path):
 
 # ------------------------------------------- GAN-INT-CLS, GAWWN, semantic synthesis
 def test_box_mask_covers_the_boxes():
-    from tfgan_zoo.text.networks import BoxMask
+    from tfgan_zoo.networks.text import BoxMask
     boxes = np.array([[[0.0, 0.0, 0.5, 0.5], [0, 0, 0, 0]]], np.float32)  # 2nd absent
     mask = BoxMask(8)(boxes).numpy()[0, ..., 0]
     assert mask[:4, :4].min() > 0.7 and mask[1:3, 1:3].min() > 0.95
@@ -572,7 +574,7 @@ def test_box_mask_covers_the_boxes():
 
 
 def test_gawwn_draws_where_the_boxes_are():
-    from tfgan_zoo.models.gawwn import GAWWN
+    from tfgan_zoo.models.text2image.gawwn import GAWWN
     model = GAWWN(image_shape=(16, 16, 3), seed=0, latent_dim=4, **GAWWN.test_config)
     scenes = shapes.example_scenes(3)
     np.testing.assert_allclose(model.boxes_for(scenes.captions[:, 0]), scenes.bbox)
@@ -583,7 +585,7 @@ def test_gawwn_draws_where_the_boxes_are():
 
 
 def test_semantic_synthesis_edits_images_of_its_size_only():
-    from tfgan_zoo.models.semantic_synthesis import SemanticSynthesis
+    from tfgan_zoo.models.text2image.semantic_synthesis import SemanticSynthesis
     model = SemanticSynthesis(image_shape=(16, 16, 3), seed=0, **SemanticSynthesis.test_config)
     assert "z" not in model.generator_input_spec() and model.latent_dim == 0
     sources = model.source_images(2)
@@ -594,7 +596,7 @@ def test_semantic_synthesis_edits_images_of_its_size_only():
 
 
 def test_gan_int_interpolates_between_captions():
-    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    from tfgan_zoo.models.text2image.gan_int_cls import GANINTCLS
     model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, **GANINTCLS.test_config)
     path = model.interpolate_captions("a small red circle", "a large blue square", 5)
     ends = [model.sample(1, seed=0, text=t)[0] for t in ("a small red circle",
@@ -607,7 +609,7 @@ def test_gan_int_interpolates_between_captions():
 def test_wrong_text_is_another_kind_of_scene(mismatch):
     """The matching-aware D's wrong text: "random" is the batch rolled by
     one; "hardest" the closest embedding among captions of other classes."""
-    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    from tfgan_zoo.models.text2image.gan_int_cls import GANINTCLS
     model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, mismatch=mismatch,
                       **GANINTCLS.test_config)
     model.embed_tokens = lambda tokens: tf.cast(tokens[:, :2], tf.float32)  # readable
@@ -629,7 +631,7 @@ def _softplus(x):
 
 
 def test_text_gan_losses_by_hand():
-    from tfgan_zoo.text import losses as text_losses
+    from tfgan_zoo import losses as text_losses
     right, wrong, fake = tf.constant([2.0, -1.0]), tf.constant([0.5, 1.0]), tf.constant([-3.0, 0.0])
     mismatch = tf.constant([1.0, 0.0])
     # -log sigmoid(x) = softplus(-x); -log(1 - sigmoid(x)) = softplus(x)
@@ -646,8 +648,8 @@ def test_text_gan_losses_by_hand():
 def test_matching_discriminator_step_with_unconditional_head_by_hand():
     """D's loss of a step: the matching-aware terms on the conditional
     logits plus StackGAN-v2's unconditional terms at their weight."""
-    from tfgan_zoo.models.stackgan import StackGAN
-    from tfgan_zoo.text.conditional import Captions
+    from tfgan_zoo.models.text2image.stackgan import StackGAN
+    from tfgan_zoo.models.text2image.base import Captions
     model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4,
                      unconditional_weight=0.5,
                      **{**StackGAN.test_config, "stage": 1, "discriminator": "matching"})
@@ -682,7 +684,7 @@ def test_matching_discriminator_step_with_unconditional_head_by_hand():
 def test_auxiliary_classifier_loss_by_hand():
     """TAC-GAN's classifier loss: each head's cross-entropy, summed over the
     heads; a -1 label (no second object) costs nothing."""
-    from tfgan_zoo.text import losses as text_losses
+    from tfgan_zoo import losses as text_losses
     logits = np.array([[2.0, 0.0, 1.0, -1.0, 0.5], [0.0, 1.0, 0.0, 0.0, 3.0]], "float32")
     labels = np.array([[0, 2], [1, -1]], "int32")
 
@@ -699,9 +701,9 @@ def test_auxiliary_classifier_in_the_steps_by_hand():
     """With `auxiliary_weight`, D adds its classifier's loss on the real
     images and G the same loss on its images, both against the caption's
     attributes and at that weight."""
-    from tfgan_zoo.models.stackgan import StackGAN
-    from tfgan_zoo.text import losses as text_losses
-    from tfgan_zoo.text.conditional import Captions
+    from tfgan_zoo.models.text2image.stackgan import StackGAN
+    from tfgan_zoo import losses as text_losses
+    from tfgan_zoo.models.text2image.base import Captions
     model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4, auxiliary_weight=0.5,
                      **{**StackGAN.test_config, "stage": 1})
     assert model.discriminator.outputs[1].shape[-1] == sum(shapes.ATTRIBUTE_CLASSES)
@@ -735,7 +737,7 @@ def test_auxiliary_classifier_in_the_steps_by_hand():
 
 
 def test_auxiliary_classifier_needs_labels():
-    from tfgan_zoo.models.stackgan import StackGAN
+    from tfgan_zoo.models.text2image.stackgan import StackGAN
     model = StackGAN(image_shape=(4, 4, 3), seed=0, latent_dim=4, auxiliary_weight=1.0,
                      **{**StackGAN.test_config, "stage": 1})
     _, features = model.example_data(4)
@@ -750,7 +752,7 @@ def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():
     """mismatch="contrast": each example's wrong text is its contrast
     caption (always a true mismatch) or, for the rest, the batch rolled by
     one; both kinds occur. Without contrast captions: a clear error."""
-    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    from tfgan_zoo.models.text2image.gan_int_cls import GANINTCLS
     model = GANINTCLS(image_shape=(16, 16, 3), seed=0, latent_dim=4, mismatch="contrast",
                       **GANINTCLS.test_config)
     model.embed_tokens = lambda tokens: tf.cast(tokens[:, :2], tf.float32)  # readable
@@ -772,7 +774,7 @@ def test_contrast_wrong_text_is_a_contrast_caption_or_the_rolled_batch():
 
 
 def test_unknown_mismatch_is_refused():
-    from tfgan_zoo.models.gan_int_cls import GANINTCLS
+    from tfgan_zoo.models.text2image.gan_int_cls import GANINTCLS
     with pytest.raises(UserError, match="'random', 'hardest' or 'contrast'"):
         GANINTCLS(image_shape=(16, 16, 3), mismatch="hard", **GANINTCLS.test_config)
 
@@ -848,7 +850,7 @@ def test_shape_table_and_pairs_drawn_right():
 
 
 def test_shape_grid_has_a_row_per_size_and_colour(tmp_path):
-    from tfgan_zoo.text.grid import shape_grid
+    from tfgan_zoo.reports.text2image import shape_grid
     grid = shape_grid(_ShapeDrawer(), tmp_path / "shapes.png")
     rows, columns = 2 * len(shapes.COLOUR_NAMES), 2 * len(shapes.SHAPES)
     assert grid.shape == (22 + rows * 68 + 4, 230 + columns * 68 + 4, 3)

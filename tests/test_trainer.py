@@ -11,11 +11,12 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo import registry
-from tfgan_zoo.checkpoint import CheckpointDir
+from tfgan_zoo.training.checkpoint import CheckpointDir
 from tfgan_zoo.config import Config, parse_args
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.dcgan import DCGAN
-from tfgan_zoo.trainer import load_run, train
+from tfgan_zoo.models.noise2image.dcgan import DCGAN
+from tfgan_zoo.training.run import load_run
+from tfgan_zoo.training.trainer import train
 
 TINY = dict(model="dcgan", dataset="digits", image_size=16, batch_size=16,
             model_args={"latent_dim": 8, "ngf": 8, "ndf": 8}, sample_every=2,

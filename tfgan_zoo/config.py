@@ -16,6 +16,7 @@ import inspect
 import sys
 from dataclasses import dataclass, field
 
+from tfgan_zoo.cli import ArgumentParser, positive_int
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.registry import get_model_class
 
@@ -108,16 +109,6 @@ def flag(name):
     return "--" + name.replace("_", "-")
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
-
-
 def literal(text):
     """Parse a model hyperparameter: numbers, tuples, booleans or a string."""
     try:
@@ -162,12 +153,6 @@ def hyperparameter_docs(model_name):
             elif in_args and line and not line.startswith(" "):
                 in_args = False
     return docs
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    def error(self, message):
-        # One line, no usage dump: name the problem and the fix.
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def build_parser(recipe: Config):

@@ -8,25 +8,74 @@ machinery every GAN needs lives here, once:
   step (`build_for_training`), because lazy slot creation inside a replica
   function fails under `tf.distribute`;
 - a `keras.metrics.Mean` tracker for every loss the model declares;
-- `reduce`, which averages per-example losses over the *global* batch so the
-  summed gradients do not depend on the replica count;
 - seeded noise from a `keras.random.SeedGenerator`, decorrelated per replica;
 - `critic_batches`, which hands the n_critic discriminator steps of one
   generator step a fresh real batch each (WGAN, Algorithm 1);
 - `minimize`, one optimizer step that also handles mixed-precision loss
   scaling;
-- `sample`, and the description of the generator's inputs that sampling,
-  the trainer and the export layer all share.
+- `sample`, and `generator_inputs`, the one table of the generator's named
+  inputs that sampling, sample grids, export signatures and the LiteRT view
+  all read.
 """
 
 from __future__ import annotations
+
+import dataclasses
+from typing import Callable
 
 import numpy as np
 import tensorflow as tf
 import keras
 
-from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """One named input of a generator, as sampled, served and exported.
+
+    `shape` is the per-example shape (None for a size the generator takes
+    at any value) and `example(n, seed)` gives n example values (numpy) for
+    sample grids, tests and warmup requests. `lite` is the input as a LiteRT
+    model takes it where that differs: a static shape, or another input
+    altogether, named `lite_name`, computed from this one by `to_lite`
+    (a caption's embedding instead of its string)."""
+
+    shape: tuple
+    dtype: str = "float32"
+    example: Callable | None = None
+    lite: "Input | None" = None
+    lite_name: str | None = None
+    to_lite: Callable | None = None
+
+    def spec(self, name, batch_size=None):
+        return tf.TensorSpec([batch_size, *self.shape], self.dtype, name=name)
+
+    @classmethod
+    def noise(cls, dim, seed_offset=0):
+        """z ~ N(0, I) of size `dim`; examples from numpy's generator at
+        seed + `seed_offset`."""
+        dim = int(dim)
+        return cls((dim,), example=lambda n, seed: np.random.default_rng(
+            seed + seed_offset).standard_normal((n, dim)).astype("float32"))
+
+    @classmethod
+    def label(cls, num_classes):
+        """An int32 class label; examples cycle through the classes in order,
+        so a grid shows every class."""
+        return cls((), "int32", example=lambda n, seed: (np.arange(n) % num_classes)
+                   .astype("int32"))
+
+    @classmethod
+    def image(cls, shape, seed_offset=0, lite_shape=None):
+        """A float32 image in [-1, 1]; examples are uniform noise (recipes
+        show real held-out images in their reports). `lite_shape` fixes free
+        sizes for LiteRT."""
+        shape = tuple(shape)
+        example_shape = tuple(lite_shape or shape)
+        return cls(shape, example=lambda n, seed: np.random.default_rng(
+            seed + seed_offset).uniform(-1, 1, (n, *example_shape)).astype("float32"),
+            lite=None if lite_shape is None else cls(tuple(lite_shape)))
 
 
 class AdversarialModel(keras.Model):
@@ -34,8 +83,8 @@ class AdversarialModel(keras.Model):
 
     Subclasses set `loss_names` (the losses `train_step` reports), create
     `self.generator` and `self.discriminator` in `__init__`, and implement
-    `train_step`. Conditional or image-to-image models also override
-    `generator_input_spec`, `generate_from` and `example_inputs`.
+    `train_step`. A generator that takes more than noise declares its inputs
+    in `generator_inputs` and reads them in `generate_from`.
 
     Args:
         image_shape: (height, width, channels) of generated images.
@@ -132,14 +181,18 @@ class AdversarialModel(keras.Model):
         self.built = True
 
     # ------------------------------------------------------- generator inputs
-    def generator_input_spec(self):
-        """Named inputs of the generator, as served and exported."""
-        return {"z": tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")}
+    def generator_inputs(self):
+        """The generator's named inputs, {name: `Input`}: the one table that
+        sampling, sample grids, export signatures and the LiteRT view read."""
+        return {"z": Input.noise(self.latent_dim)}
+
+    def generator_input_spec(self, batch_size=None):
+        """Named `tf.TensorSpec`s of the generator's inputs, as served."""
+        return {k: v.spec(k, batch_size) for k, v in self.generator_inputs().items()}
 
     def example_inputs(self, n, seed=0):
         """A fixed batch of generator inputs (numpy), e.g. for sample grids."""
-        rng = np.random.default_rng(seed)
-        return {"z": rng.standard_normal((n, self.latent_dim)).astype("float32")}
+        return {k: v.example(n, seed) for k, v in self.generator_inputs().items()}
 
     def generate_from(self, inputs, training=False):
         """Images in [-1, 1] from a dict of named generator inputs."""
@@ -162,11 +215,10 @@ class AdversarialModel(keras.Model):
         interpolate (a list of `tfgan_zoo.export.saved_model.Endpoint`)."""
         return []
 
-    def lite_model(self):
-        """What the TFLite export converts: the model itself, or a view with
-        the same generator interface whose inputs TFLite's built-in ops can
-        read (a text model takes a caption embedding, not a string)."""
-        return self
+    def lite_networks(self):
+        """The networks a LiteRT model needs (a text model leaves its string
+        tokenizer and text encoder to the server)."""
+        return self.export_networks()
 
     def call(self, inputs, training=False):
         if not isinstance(inputs, dict):
@@ -215,11 +267,6 @@ class AdversarialModel(keras.Model):
         return tf.random.stateless_normal([batch_size, self.latent_dim],
                                           self.next_seed())
 
-    @staticmethod
-    def reduce(per_example):
-        """Average per-example losses over the global batch."""
-        return losses.global_mean(per_example)
-
     def minimize(self, optimizer, tape, loss, networks):
         """One optimizer step on `loss` for the weights of `networks`.
 
@@ -265,16 +312,8 @@ class ConditionalModel(AdversarialModel):
                             f"least 2 classes, got num_classes={num_classes}")
         super().__init__(num_classes=num_classes, **kwargs)
 
-    def generator_input_spec(self):
-        spec = super().generator_input_spec()
-        spec["label"] = tf.TensorSpec([None], tf.int32, name="label")
-        return spec
-
-    def example_inputs(self, n, seed=0):
-        inputs = super().example_inputs(n, seed)
-        # Cycle through the classes so a grid shows every class in order.
-        inputs["label"] = (np.arange(n) % self.num_classes).astype("int32")
-        return inputs
+    def generator_inputs(self):
+        return {**super().generator_inputs(), "label": Input.label(self.num_classes)}
 
     def generate_from(self, inputs, training=False):
         return self.generate(inputs["z"], inputs["label"], training=training)

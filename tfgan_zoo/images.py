@@ -1,14 +1,14 @@
-"""Image helpers: [-1, 1] floats to uint8, sample grids, atomic PNG writes."""
+"""Image helpers: [-1, 1] floats to uint8, sample grids, PNG files."""
 
 from __future__ import annotations
 
 import io
 import math
-import os
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from tfgan_zoo.files import write_atomic
 
 
 def to_uint8(images):
@@ -30,19 +30,6 @@ def make_grid(images, rows=None, padding=2):
         top, left = padding + r * (h + padding), padding + col * (w + padding)
         grid[top:top + h, left:left + w] = image
     return grid
-
-
-def write_atomic(path, data: bytes):
-    """Write bytes to `path` via a temporary file and rename, so a reader or
-    a crash never sees a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def save_grid(path, images, rows=None, scale=1):

@@ -1,40 +1,47 @@
-"""Latent-space tools from Radford et al. 2015, §6: walking the latent space
-and vector arithmetic on mean latents of samples that share an attribute.
-
-For MNIST the attribute is the digit class, read off generated samples by a
-classifier trained in the project (`mnist-cnn`), as Radford et al. labelled
-their samples by hand. `write_latent_report` writes one grid per tool under
-`RUN/latent/` and `RUN/latent/report.json`.
+"""Latent-space tools: spherical interpolation and, after Radford et al.
+2015 §6, vector arithmetic on the mean latents of samples that share an
+attribute (for MNIST the digit class, read off generated samples by a
+classifier trained in the project). `tfgan_zoo.reports.latent` draws them.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
+import tensorflow as tf
 
-from tfgan_zoo.images import save_grid, write_atomic
 
+def slerp(z_start, z_end, steps):
+    """Spherical interpolation (White 2016, "Sampling Generative Networks"):
+    Gaussian latents live near a sphere, and the straight line between two
+    of them passes through unlikely short vectors.
 
-def slerp(z0, z1, t):
-    """Spherical interpolation: Gaussian latents live near a sphere, and the
-    straight line between two of them passes through unlikely short vectors
-    (White 2016, "Sampling Generative Networks")."""
-    z0, z1 = np.asarray(z0, np.float64), np.asarray(z1, np.float64)
-    cos = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
-    omega = np.arccos(np.clip(cos, -1.0, 1.0))
-    if omega < 1e-6:
-        return (1 - t) * z0 + t * z1
-    return (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+    [B, nz] x [B, nz] -> [B * steps, nz]: `steps` points from each start to
+    its end along the great circle, pair-major, in the graph (the exported
+    `interpolate` signature uses it too). Falls back to a straight line for
+    (anti)parallel pairs, where the circle is undefined."""
+    z_start = tf.convert_to_tensor(z_start, tf.float32)
+    z_end = tf.convert_to_tensor(z_end, tf.float32)
+    t = tf.linspace(0.0, 1.0, steps)[None, :]                          # [1, S]
+    unit = lambda v: v / tf.maximum(tf.norm(v, axis=-1, keepdims=True), 1e-12)
+    cos = tf.clip_by_value(tf.reduce_sum(unit(z_start) * unit(z_end), -1), -1.0, 1.0)
+    omega = tf.acos(cos)[:, None]                                      # [B, 1]
+    sin_omega = tf.sin(omega)
+    straight = sin_omega < 1e-6
+    safe = tf.where(straight, tf.ones_like(sin_omega), sin_omega)
+    w_start = tf.where(straight, 1.0 - t, tf.sin((1.0 - t) * omega) / safe)
+    w_end = tf.where(straight, t, tf.sin(t * omega) / safe)            # [B, S]
+    path = (w_start[..., None] * z_start[:, None, :]
+            + w_end[..., None] * z_end[:, None, :])                    # [B, S, nz]
+    return tf.reshape(path, [-1, tf.shape(z_start)[-1]])
 
 
 def interpolate(z0, z1, steps=10, spherical=True):
-    """`steps` latents from z0 to z1 inclusive, shape [steps, latent_dim]."""
-    ts = np.linspace(0.0, 1.0, steps)
+    """`steps` latents from z0 to z1 inclusive, numpy [steps, latent_dim]."""
+    z0, z1 = np.asarray(z0, np.float32), np.asarray(z1, np.float32)
     if spherical:
-        return np.stack([slerp(z0, z1, t) for t in ts]).astype("float32")
-    return np.stack([(1 - t) * z0 + t * z1 for t in ts]).astype("float32")
+        return slerp(z0[None], z1[None], steps).numpy()
+    t = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    return (1 - t) * z0 + t * z1
 
 
 def generate(model, z, batch=256):
@@ -71,43 +78,3 @@ def arithmetic(means, a, b, c):
     return (z / np.linalg.norm(z) * np.sqrt(len(z))).astype("float32")
 
 
-def write_latent_report(model, config, classify=None, equations=((9, 4, 1), (8, 3, 7), (6, 0, 1))):
-    """Write interpolation, class-mean and arithmetic grids for a trained
-    unconditional generator; returns the report dict."""
-    out = Path(config.out) / "latent"
-    rng = np.random.default_rng(config.seed)
-    ends = rng.standard_normal((16, model.latent_dim)).astype("float32")
-    walks = np.concatenate([interpolate(ends[i], ends[i + 8], 10) for i in range(8)])
-    save_grid(out / "interpolation.png", generate(model, walks), rows=8, scale=2)
-    report = {"interpolation": "8 rows, 10 slerp steps each"}
-    if classify is None:
-        from tfgan_zoo.evaluation.classifiers import load_classifier
-        classifier = load_classifier("mnist-cnn")
-
-        def classify(images):
-            logits = classifier.predict_logits(images)
-            e = np.exp(logits - logits.max(1, keepdims=True))
-            return e / e.sum(1, keepdims=True)
-    means, counts = class_mean_latents(model, classify, seed=config.seed)
-    report["samples_per_class"] = counts
-    if means:
-        classes = sorted(means)
-        mean_images = generate(model, np.stack([means[c] for c in classes]))
-        save_grid(out / "class_means.png", mean_images, rows=1, scale=2)
-        report["class_means"] = {"classes": classes,
-                                 "predicted": classify(mean_images).argmax(1).tolist()}
-    rows, results = [], []
-    for a, b, c in equations:
-        if not all(k in means for k in (a, b, c)):
-            continue
-        z = np.stack([means[a], means[b], means[c], arithmetic(means, a, b, c)])
-        images = generate(model, z)
-        rows.append(images)
-        results.append({"equation": f"mean[{a}] - mean[{b}] + mean[{c}]",
-                        "predicted_class_of_result": int(classify(images[3:]).argmax())})
-    if rows:
-        save_grid(out / "arithmetic.png", np.concatenate(rows), rows=len(rows), scale=2)
-    report["arithmetic"] = results
-    write_atomic(out / "report.json", json.dumps(report, indent=2).encode())
-    print(f"Latent-space grids written to {out}")
-    return report

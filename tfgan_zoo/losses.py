@@ -1,11 +1,25 @@
-"""Adversarial losses as pure functions of discriminator logits (after TF-GAN's losses_impl).
+"""Every loss of the zoo, as pure functions (after TF-GAN's losses_impl).
 
-Convention: every loss takes logits or scores of shape [B] or [B, ...] (a PatchGAN gives [B, H, W, 1]),
-computes a per-example value (the mean over the non-batch axes), and hands that [B] vector to `reduce`.
-`reduce` defaults to `tf.reduce_mean`; models pass `global_mean`, which divides each replica's sum by the
-*global* batch, so that under tf.distribute the gradients summed across replicas are the gradient of the
-global-batch mean whatever the replica count (a per-replica mean would be scaled by the replica count).
-Everything is computed in float32: under mixed precision the logits may arrive as float16.
+Convention: a loss takes logits, scores or images of shape [B] or [B, ...]
+(a PatchGAN gives [B, H, W, 1]), computes one value per example (the mean
+over the non-batch axes unless the docstring says otherwise), and reduces
+that [B] vector with `reduce`. The default, `global_mean`, divides each
+replica's sum by the *global* batch, so under tf.distribute the gradients
+summed across replicas are those of the global-batch mean whatever the
+replica count; outside a strategy it is the plain mean. Pass
+`reduce=tf.reduce_mean` for a per-replica mean, or `reduce=tf.identity` for
+the per-example values. Everything is computed in float32: under mixed
+precision the inputs may arrive as float16.
+
+- adversarial: minimax, non-saturating, Wasserstein, least squares, hinge,
+  and `adversarial_loss(name)` to pick a pair by name;
+- critic constraints: `gradient_penalty`;
+- reconstruction: `l1_loss`, `squared_error_loss`, `masked_mse`,
+  `total_variation`;
+- latent: `gaussian_kl`;
+- text: `matching_aware_discriminator_loss`,
+  `semantic_synthesis_discriminator_loss`, `auxiliary_classifier_loss`,
+  `joint_embedding_loss`, `contrast_loss`.
 """
 
 import tensorflow as tf
@@ -20,7 +34,10 @@ def global_mean(per_example):
     each replica returns its sum divided by the global batch, so a SUM across replicas is the global mean.
     Input of shape [B, ...] is first averaged over its non-batch axes.
     """
-    return tf.nn.compute_average_loss(_per_example(per_example))
+    values = _per_example(per_example)
+    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
+        return tf.reduce_mean(values)  # e.g. evaluation inside strategy.scope()
+    return tf.nn.compute_average_loss(values)
 
 
 def _per_example(values):
@@ -36,7 +53,7 @@ def _sigmoid_xent(labels, logits):
     return _per_example(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits))
 
 
-def minimax_discriminator_loss(real_logits, fake_logits, *, real_label=1.0, reduce=tf.reduce_mean):
+def minimax_discriminator_loss(real_logits, fake_logits, *, real_label=1.0, reduce=global_mean):
     """Discriminator loss of the original GAN (Goodfellow et al. 2014, eq. 1).
 
         L_D = -[log D(x) + log(1 - D(G(z)))],  D = sigmoid(logits)
@@ -48,7 +65,7 @@ def minimax_discriminator_loss(real_logits, fake_logits, *, real_label=1.0, redu
     return reduce(_sigmoid_xent(real_label, real_logits) + _sigmoid_xent(0.0, fake_logits))
 
 
-def minimax_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
+def minimax_generator_loss(fake_logits, *, reduce=global_mean):
     """The saturating generator loss of the original minimax game (Goodfellow et al. 2014, eq. 1).
 
         L_G = log(1 - D(G(z)))  = -softplus(logits)
@@ -59,7 +76,7 @@ def minimax_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
     return reduce(-_sigmoid_xent(0.0, fake_logits))
 
 
-def non_saturating_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
+def non_saturating_generator_loss(fake_logits, *, reduce=global_mean):
     """The non-saturating generator loss (Goodfellow et al. 2014, sec. 3).
 
         L_G = -log D(G(z))  = softplus(-logits)
@@ -69,7 +86,7 @@ def non_saturating_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
     return reduce(_sigmoid_xent(1.0, fake_logits))
 
 
-def wasserstein_discriminator_loss(real_scores, fake_scores, *, reduce=tf.reduce_mean):
+def wasserstein_discriminator_loss(real_scores, fake_scores, *, reduce=global_mean):
     """WGAN critic loss, which the critic minimises (Arjovsky et al. 2017, "Wasserstein GAN", Algorithm 1).
 
         L_D = D(G(z)) - D(x)
@@ -79,12 +96,12 @@ def wasserstein_discriminator_loss(real_scores, fake_scores, *, reduce=tf.reduce
     return reduce(_per_example(fake_scores) - _per_example(real_scores))
 
 
-def wasserstein_generator_loss(fake_scores, *, reduce=tf.reduce_mean):
+def wasserstein_generator_loss(fake_scores, *, reduce=global_mean):
     """WGAN generator loss (Arjovsky et al. 2017):  L_G = -D(G(z))."""
     return reduce(-_per_example(fake_scores))
 
 
-def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, reduce=tf.reduce_mean):
+def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, reduce=global_mean):
     """WGAN-GP gradient penalty (Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", eq. 3).
 
         GP = (||grad_xhat D(xhat)||_2 - target)^2,   xhat = alpha * x + (1 - alpha) * G(z),  alpha ~ U[0, 1]
@@ -119,7 +136,7 @@ def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, r
     return reduce(tf.square(norms - target))
 
 
-def least_squares_discriminator_loss(real_logits, fake_logits, *, a=0.0, b=1.0, reduce=tf.reduce_mean):
+def least_squares_discriminator_loss(real_logits, fake_logits, *, a=0.0, b=1.0, reduce=global_mean):
     """LSGAN discriminator loss (Mao et al. 2017, "Least Squares GANs", eq. 2), on raw outputs (no sigmoid).
 
         L_D = 0.5 (D(x) - b)^2 + 0.5 (D(G(z)) - a)^2
@@ -129,13 +146,13 @@ def least_squares_discriminator_loss(real_logits, fake_logits, *, a=0.0, b=1.0, 
     return reduce(0.5 * _per_example(tf.square(real - b)) + 0.5 * _per_example(tf.square(fake - a)))
 
 
-def least_squares_generator_loss(fake_logits, *, c=1.0, reduce=tf.reduce_mean):
+def least_squares_generator_loss(fake_logits, *, c=1.0, reduce=global_mean):
     """LSGAN generator loss (Mao et al. 2017, eq. 2):  L_G = 0.5 (D(G(z)) - c)^2."""
     fake = tf.cast(fake_logits, tf.float32)
     return reduce(0.5 * _per_example(tf.square(fake - c)))
 
 
-def hinge_discriminator_loss(real_logits, fake_logits, *, reduce=tf.reduce_mean):
+def hinge_discriminator_loss(real_logits, fake_logits, *, reduce=global_mean):
     """Hinge discriminator loss (Lim & Ye 2017, "Geometric GAN"; Miyato et al. 2018, "SN-GAN", sec. 4).
 
         L_D = relu(1 - D(x)) + relu(1 + D(G(z)))
@@ -145,13 +162,13 @@ def hinge_discriminator_loss(real_logits, fake_logits, *, reduce=tf.reduce_mean)
     return reduce(_per_example(tf.nn.relu(1.0 - real)) + _per_example(tf.nn.relu(1.0 + fake)))
 
 
-def hinge_generator_loss(fake_logits, *, reduce=tf.reduce_mean):
+def hinge_generator_loss(fake_logits, *, reduce=global_mean):
     """Hinge generator loss (Lim & Ye 2017; Miyato et al. 2018, sec. 4):  L_G = -D(G(z))."""
     return reduce(-_per_example(fake_logits))
 
 
 
-def gaussian_kl(mu, log_var, *, per_dimension=False, reduce=tf.reduce_mean):
+def gaussian_kl(mu, log_var, *, per_dimension=False, reduce=global_mean):
     """KL(N(mu, exp(log_var)) || N(0, I)) per example (Kingma & Welling 2014,
     appendix B): -1/2 sum_j (1 + log_var_j - mu_j^2 - exp(log_var_j)).
 
@@ -178,3 +195,153 @@ def adversarial_loss(name):
     except KeyError:
         raise UserError(f"unknown adversarial loss {name!r}; choose one of: "
                         f"{', '.join(sorted(ADVERSARIAL_LOSSES))}") from None
+
+
+def total_variation(images, *, epsilon=1e-8, reduce=global_mean):
+    """Total-variation regulariser of SRGAN (Ledig et al. 2017, arXiv v1,
+    eq. 7, after Aly & Dubois 2005): the mean over pixels and channels of the
+    gradient magnitude
+
+        TV(G) = mean_{x,y,c} sqrt((G[x+1,y,c] - G[x,y,c])^2 + (G[x,y+1,c] - G[x,y,c])^2)
+
+    on forward differences over the (H-1) x (W-1) pixels that have both.
+    `epsilon` under the root keeps the gradient finite on flat regions.
+    Per-example values [B] go to `reduce`."""
+    images = tf.cast(images, tf.float32)
+    dy = images[:, 1:, :-1, :] - images[:, :-1, :-1, :]
+    dx = images[:, :-1, 1:, :] - images[:, :-1, :-1, :]
+    magnitude = tf.sqrt(dx * dx + dy * dy + epsilon)
+    return reduce(tf.reduce_mean(magnitude, axis=[1, 2, 3]))
+
+
+def masked_mse(prediction, target, mask, *, reduce=global_mean):
+    """Mean squared error over the masked pixels of each example, the
+    Context Encoder's reconstruction loss (Pathak et al. 2016, eq. 1):
+    sum(M (x - F)^2) / (sum(M) * C); [B] values go to `reduce`."""
+    prediction = tf.cast(prediction, tf.float32)
+    target = tf.cast(target, tf.float32)
+    mask = tf.cast(mask, tf.float32)
+    channels = tf.cast(tf.shape(target)[-1], tf.float32)
+    error = tf.reduce_sum(mask * tf.square(target - prediction), axis=[1, 2, 3])
+    area = tf.maximum(tf.reduce_sum(mask, axis=[1, 2, 3]) * channels, 1.0)
+    return reduce(error / area)
+
+
+def l1_loss(prediction, target, *, reduce=global_mean):
+    """Mean absolute error per example, then `reduce` over the batch.
+
+        L1 = E |target - prediction|_1   (pix2pix eq. 3, CycleGAN eq. 2)
+
+    Use it for reconstruction, cycle-consistency and identity terms; the
+    caller multiplies by lambda."""
+    diff = tf.abs(tf.cast(target, tf.float32) - tf.cast(prediction, tf.float32))
+    return reduce(_per_example(diff))
+
+
+def squared_error_loss(prediction, target, *, reduce=global_mean):
+    """Mean squared error per example, then `reduce` over the batch."""
+    diff = tf.cast(target, tf.float32) - tf.cast(prediction, tf.float32)
+    return reduce(_per_example(tf.square(diff)))
+
+
+def joint_embedding_loss(image_embeddings, text_embeddings, classes, *, margin=1.0,
+                         reduce=global_mean):
+    """Deep symmetric structured joint embedding loss (Reed et al. 2016,
+    eqs. 3-5), over a minibatch. With compatibility F(v, t) = theta(v)^T phi(t),
+
+        L = 1/N sum_n [ sum_{m: y_m != y_n} max(0, 1 + F(v_n, t_m) - F(v_n, t_n))
+                      + sum_{m: y_m != y_n} max(0, 1 + F(v_m, t_n) - F(v_n, t_n)) ] / (N - 1)
+
+    the image term ranks each image's own caption above every caption of
+    another class, the text term each caption's own image above every image
+    of another class (the "symmetric" of DS-SJE). Pairs of the same class
+    are not negatives (Delta(y, y) = 0). Reed et al. average the text
+    features of a class; here each image brings one caption. Returns the
+    reduced loss and the in-batch text->image top-1 retrieval accuracy
+    (a hit when the best image is of the caption's class)."""
+    image_embeddings = tf.cast(image_embeddings, tf.float32)
+    text_embeddings = tf.cast(text_embeddings, tf.float32)
+    scores = tf.matmul(image_embeddings, text_embeddings, transpose_b=True)  # [i, t]
+    classes = tf.reshape(classes, [-1])
+    same = tf.equal(classes[:, None], classes[None, :])
+    negative = 1.0 - tf.cast(same, tf.float32)
+    right = tf.linalg.diag_part(scores)
+    n = tf.cast(tf.maximum(tf.shape(scores)[0] - 1, 1), tf.float32)
+    image_term = tf.reduce_sum(negative * tf.nn.relu(margin + scores - right[:, None]), 1)
+    text_term = tf.reduce_sum(negative * tf.nn.relu(margin + scores - right[None, :]), 0)
+    best = tf.argmax(scores, axis=0, output_type=tf.int32)     # best image per caption
+    hit = tf.cast(tf.equal(tf.gather(classes, best), classes), tf.float32)
+    return reduce((image_term + text_term) / n), reduce(hit)
+
+
+def contrast_loss(image_embeddings, text_embeddings, contrast_embeddings, *, margin=1.0,
+                  reduce=global_mean):
+    """DS-SJE's image term for one more negative per image, the caption of
+    a minimally different scene t'_n (another class by construction):
+
+        L = 1/N sum_n max(0, margin + F(v_n, t'_n) - F(v_n, t_n))
+
+    Returns the reduced loss and the fraction of images that score their
+    own caption above the contrast caption."""
+    v = tf.cast(image_embeddings, tf.float32)
+    right = tf.reduce_sum(v * tf.cast(text_embeddings, tf.float32), -1)
+    wrong = tf.reduce_sum(v * tf.cast(contrast_embeddings, tf.float32), -1)
+    return (reduce(tf.nn.relu(margin + wrong - right)),
+            reduce(tf.cast(right > wrong, tf.float32)))
+
+
+def matching_aware_discriminator_loss(real_right, real_wrong, fake_right, *,
+                                      mismatch=None, reduce=global_mean):
+    """The matching-aware discriminator of GAN-CLS (Reed et al. 2016,
+    "Generative Adversarial Text to Image Synthesis", Algorithm 1), also
+    StackGAN's (Zhang et al. 2017, sec. 3):
+
+        L_D = -[ log D(x, h) + 1/2 (log(1 - D(x, h_wrong)) + log(1 - D(G(z, h), h))) ]
+
+    a real image with its own text is real; a real image with mismatched
+    text, and a fake with the right text, are fake. `mismatch` [B] (0 or 1)
+    drops the wrong-text term where the "wrong" caption in fact describes
+    the same kind of image.
+    """
+    wrong = _sigmoid_xent(0.0, real_wrong)
+    if mismatch is not None:
+        wrong = wrong * tf.cast(tf.reshape(mismatch, [-1]), tf.float32)
+    return reduce(_sigmoid_xent(1.0, real_right) + 0.5 * (wrong + _sigmoid_xent(0.0, fake_right)))
+
+
+def semantic_synthesis_discriminator_loss(real_right, real_wrong, fake_relevant, *,
+                                          mismatch=None, reduce=global_mean):
+    """Discriminator of semantic image synthesis (Dong et al. 2017, "Semantic
+    Image Synthesis via Adversarial Learning", sec. 3.2):
+
+        L_D = -[ log D(x, t) + log(1 - D(x, t_hat)) + log(1 - D(G(x, t_hat), t_hat)) ]
+
+    matching text is real; mismatched text, and the generator's edit of x
+    for the relevant text t_hat, are fake. `mismatch` [B] drops the second
+    term where t_hat in fact describes x.
+    """
+    wrong = _sigmoid_xent(0.0, real_wrong)
+    if mismatch is not None:
+        wrong = wrong * tf.cast(tf.reshape(mismatch, [-1]), tf.float32)
+    return reduce(_sigmoid_xent(1.0, real_right) + wrong + _sigmoid_xent(0.0, fake_relevant))
+
+
+def auxiliary_classifier_loss(logits, labels, classes, *, reduce=global_mean):
+    """The auxiliary classifier's loss of AC-GAN (Odena et al. 2017, eq. 3),
+    as TAC-GAN uses it for text (Dash et al. 2017): the cross-entropy of
+    each head's logits against its label, summed over the heads.
+
+    `logits` [B, sum(classes)] holds the heads side by side, head i taking
+    classes[i] columns; `labels` int [B, len(classes)], where -1 marks a
+    label the example does not have (no second object), which costs nothing.
+    """
+    logits = tf.cast(logits, tf.float32)
+    labels = tf.cast(labels, tf.int32)
+    total = 0.0
+    for i, head in enumerate(tf.split(logits, list(classes), axis=1)):
+        label = labels[:, i]
+        present = label >= 0
+        xent = tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.maximum(label, 0), logits=head)
+        total += tf.where(present, xent, 0.0)
+    return reduce(total)

@@ -21,6 +21,7 @@ import numpy as np
 import keras
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.evaluation.samples import evaluate_images, parse_metrics, sample_latents
 
 
 class MetricCallback(keras.callbacks.Callback):
@@ -40,7 +41,6 @@ class MetricCallback(keras.callbacks.Callback):
                  real=None, split="train", data_dir=None, seed=0, log_path=None,
                  state=None, generate_batch_size=100, **evaluate_kwargs):
         super().__init__()
-        from tfgan_zoo.evaluate import parse_metrics
         if int(every_steps) < 1:
             raise UserError(f"every_steps must be at least 1, got {every_steps}")
         self.metric = parse_metrics(metric)[0]
@@ -57,7 +57,6 @@ class MetricCallback(keras.callbacks.Callback):
         return int(self.state.step) if self.state is not None else self._steps
 
     def generate(self):
-        from tfgan_zoo.evaluate import sample_latents
         if self._latents is None:
             self._latents = sample_latents(self.model.latent_dim, self.num_samples,
                                            self.seed, getattr(self.model, "num_classes", None))
@@ -71,7 +70,6 @@ class MetricCallback(keras.callbacks.Callback):
 
     def evaluate(self) -> dict:
         """Compute the metric now; returns the metric values."""
-        from tfgan_zoo.evaluate import evaluate_images
         started = time.time()
         result = evaluate_images(self.generate(), [self.metric], dataset=self.dataset,
                                  real=self.real, split=self.split,

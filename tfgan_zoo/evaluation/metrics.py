@@ -221,11 +221,13 @@ def _crop(images, border):
     return images[:, border:-border, border:-border]
 
 
-def psnr(pred, target, data_range=2.0):
+def psnr(pred, target, data_range=2.0, per_image=True):
     """Mean over images of 10 log10(data_range^2 / MSE); data_range 2 for
-    images in [-1, 1], 255 on the Y channel. Identical images give inf."""
+    images in [-1, 1], 255 on the Y channel. `per_image=False` gives the
+    PSNR of the MSE over all pixels of all images instead. Identical images
+    give inf."""
     pred, target = _image_pair(pred, target)
-    mse = ((pred - target) ** 2).reshape(len(pred), -1).mean(axis=1)
+    mse = ((pred - target) ** 2).reshape(len(pred), -1).mean(axis=None if not per_image else 1)
     with np.errstate(divide="ignore"):
         return float(np.mean(10 * np.log10(data_range ** 2 / mse)))
 

@@ -8,18 +8,19 @@
     result = export_run("runs/dcgan", "exports")     # the next version
     print(result.summary())                          # sizes, latency, PSNR
 
-See docs/SERVING.md for serving the result with TF Serving.
+One path writes every SavedModel, graph -> warmup -> card
+(`saved_model.export_saved_model`): the trainer's end-of-run export and each
+version under an export root. See docs/SERVING.md for serving the result.
 """
 
-from tfgan_zoo.export.saved_model import (endpoints, export_generator,
-                                          serving_outputs)
-from tfgan_zoo.export.serving import (ExportResult, export_model, export_run,
-                                      grpc_predict, read_warmup, rest_predict,
-                                      write_models_config)
-from tfgan_zoo.export.tflite import QUANTIZATIONS, convert as convert_tflite
+from tfgan_zoo.export.graph import endpoints
+from tfgan_zoo.export.saved_model import export_saved_model
+from tfgan_zoo.export.serving import ExportResult, export_model, export_run, write_models_config
+from tfgan_zoo.export.tflite import QUANTIZATIONS, LiteView
+from tfgan_zoo.export.tflite import convert as convert_tflite
 from tfgan_zoo.export.tflite import run as run_tflite
+from tfgan_zoo.export.warmup import read_warmup
 
-__all__ = ["ExportResult", "QUANTIZATIONS", "convert_tflite", "endpoints",
-           "export_generator", "export_model", "export_run", "grpc_predict",
-           "read_warmup", "rest_predict", "run_tflite", "serving_outputs",
+__all__ = ["ExportResult", "LiteView", "QUANTIZATIONS", "convert_tflite", "endpoints",
+           "export_model", "export_run", "export_saved_model", "read_warmup", "run_tflite",
            "write_models_config"]

@@ -7,23 +7,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tfgan_zoo.cli import ArgumentParser, positive_int
 from tfgan_zoo.errors import UserError
-
-
-class ArgumentParser(argparse.ArgumentParser):
-    def error(self, message):
-        # One line, no usage dump: name the problem and the fix.
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return value
+from tfgan_zoo.export.serving import FORMATS, export_run, parse_list
 
 
 def build_parser():
@@ -61,7 +47,6 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        from tfgan_zoo.export.serving import FORMATS, export_run, parse_list
         formats = parse_list(args.format, FORMATS, "format")
         if args.quantize is not None and "tflite" not in formats:
             raise UserError("--quantize applies to TFLite: add tflite to --format "

@@ -1,274 +1,54 @@
-"""SavedModel export of a generator, self-contained for TF Serving.
+"""One SavedModel directory for TF Serving: the graph, then its warmup
+records, then its model card, written atomically. The trainer's end-of-run
+export (`RUN/export/`) and every version `python -m tfgan_zoo.export`
+writes come from `export_saved_model`.
 
-Every model gets the same endpoints, built from its `generator_input_spec`:
-
-- `serving_default`: the generator's named inputs (`z`, plus `label`,
-  `image` or `text` where the model takes them) -> `images` (uint8 NHWC,
-  ready to encode) and `images_float` (float32 in [-1, 1]).
-- `sample` (models that take noise `z`): `seed` and `num_images`; the noise
-  is drawn server-side, so a client needs nothing but two integers. Returns
-  the images and the `z` it drew.
-- `interpolate` (models that take `z`): `z_start`, `z_end` and `steps`;
-  the images along the spherical path between each pair of latents.
-
-Only the generator's variables and stock TensorFlow ops are saved, so the
-directory loads with plain `tf.saved_model.load`, and in TF Serving, without
-tfgan_zoo (or any Python) installed.
+    DIR/saved_model.pb, DIR/variables/      the graph (`tfgan_zoo.export.graph`)
+    DIR/assets.extra/tf_serving_warmup_requests
+    DIR/assets.extra/config.json            the training config, if given
+    DIR/model_card.json
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
-from typing import Callable
 
-import numpy as np
-import tensorflow as tf
-import keras
-
-SERVING_METHOD = "tensorflow/serving/predict"
-DEFAULT_SIGNATURE = "serving_default"
+from tfgan_zoo.export import card as cards
+from tfgan_zoo.export.graph import signature_summary, write_graph
+from tfgan_zoo.export.warmup import write_warmup
+from tfgan_zoo.files import atomic_directory
 
 
-def serving_outputs(images):
-    """`images` uint8 (the rounding of `tfgan_zoo.images.to_uint8`) and
-    `images_float` in [-1, 1] from generated float images."""
-    images = tf.cast(images, tf.float32)
-    as_uint8 = tf.cast(tf.clip_by_value(tf.round((images + 1.0) * 127.5), 0, 255),
-                       tf.uint8)
-    return {"images": as_uint8, "images_float": images}
-
-
-@dataclasses.dataclass
-class Endpoint:
-    """One exported signature: a function of named tensors, its input specs,
-    a valid example request (numpy) and a line for the model card."""
-
-    name: str
-    function: Callable
-    inputs: dict
-    outputs: dict
-    example: dict
-    description: str
-
-
-def _batch_spec(spec, batch_size, name=None):
-    return tf.TensorSpec([batch_size] + spec.shape.as_list()[1:], spec.dtype,
-                         name=name or spec.name)
-
-
-def _scalar(x):
-    # Accepts a scalar (TF Serving's columnar `inputs`) or a one-element
-    # tensor (one row of `instances`).
-    return tf.reshape(x, [])
-
-
-def _broadcast_batch(x, n):
-    """A batch-1 conditioning input repeated n times; a batch of n is kept."""
-    return tf.broadcast_to(x, tf.concat([[n], tf.shape(x)[1:]], 0))
-
-
-def slerp(z_start, z_end, steps):
-    """[B, nz] x [B, nz] -> [B * steps, nz]: `steps` points from each start
-    to its end along the great circle (White 2016), pair-major. Matches
-    `tfgan_zoo.latent.interpolate`; falls back to a straight line for
-    (anti)parallel pairs where the circle is undefined."""
-    t = tf.linspace(0.0, 1.0, steps)[None, :]                          # [1, S]
-    unit = lambda v: v / tf.maximum(tf.norm(v, axis=-1, keepdims=True), 1e-12)
-    cos = tf.clip_by_value(tf.reduce_sum(unit(z_start) * unit(z_end), -1), -1.0, 1.0)
-    omega = tf.acos(cos)[:, None]                                      # [B, 1]
-    sin_omega = tf.sin(omega)
-    straight = sin_omega < 1e-6
-    safe = tf.where(straight, tf.ones_like(sin_omega), sin_omega)
-    w_start = tf.where(straight, 1.0 - t, tf.sin((1.0 - t) * omega) / safe)
-    w_end = tf.where(straight, t, tf.sin(t * omega) / safe)            # [B, S]
-    path = (w_start[..., None] * z_start[:, None, :]
-            + w_end[..., None] * z_end[:, None, :])                    # [B, S, nz]
-    return tf.reshape(path, [-1, tf.shape(z_start)[-1]])
-
-
-def endpoints(model, batch_size=None, names=None):
-    """The endpoints exported for `model`, `serving_default` first.
-
-    `batch_size` fixes the batch dimension (TFLite needs 1); `names`
-    selects endpoints. `sample` and `interpolate` exist only for models
-    whose generator takes noise `z`."""
-    spec = model.generator_input_spec()
-    example = model.example_inputs(2, seed=0)
-    conditioning = {k: v for k, v in spec.items() if k != "z"}
-    images = [batch_size] + list(model.image_shape)
-    outputs = {"images": tf.TensorSpec(images, tf.uint8, name="images"),
-               "images_float": tf.TensorSpec(images, tf.float32, name="images_float")}
-    with_z = {**outputs, "z": tf.TensorSpec([batch_size, model.latent_dim],
-                                            tf.float32, name="z")}
-
-    def default(inputs):
-        return serving_outputs(model.generate_from(inputs, training=False))
-
-    found = [Endpoint(
-        DEFAULT_SIGNATURE, default,
-        {k: _batch_spec(v, batch_size) for k, v in spec.items()}, outputs, example,
-        "generator inputs " + ", ".join(spec) + " -> images (uint8 NHWC) and "
-        "images_float ([-1, 1])")]
-
-    if "z" in spec:
-        def sample(inputs):
-            n = tf.cast(_scalar(inputs["num_images"]), tf.int32)
-            seed = tf.cast(_scalar(inputs["seed"]), tf.int64)
-            z = tf.random.stateless_normal(
-                [n, model.latent_dim], tf.stack([seed, tf.constant(0, tf.int64)]))
-            batch = {k: _broadcast_batch(inputs[k], n) for k in conditioning}
-            batch["z"] = z
-            return {**serving_outputs(model.generate_from(batch, training=False)),
-                    "z": z}
-
-        sample_inputs = {"seed": tf.TensorSpec(None, tf.int64, name="seed"),
-                         "num_images": tf.TensorSpec(None, tf.int32, name="num_images"),
-                         **{k: _batch_spec(v, None) for k, v in conditioning.items()}}
-        sample_example = {"seed": np.int64(7), "num_images": np.int32(2),
-                          **{k: v[:1] for k, v in example.items() if k != "z"}}
-        found.append(Endpoint(
-            "sample", sample, sample_inputs, with_z, sample_example,
-            "seed and num_images (scalars or one-element lists)"
-            + "".join(f", {k} (batch 1 or num_images)" for k in conditioning)
-            + " -> num_images images from z = tf.random.stateless_normal("
-            "[num_images, latent_dim], seed=[seed, 0]), and that z"))
-
-        def interpolate(inputs):
-            steps = tf.cast(_scalar(inputs["steps"]), tf.int32)
-            z = slerp(inputs["z_start"], inputs["z_end"], steps)
-            batch = {k: tf.repeat(inputs[k], steps, axis=0) for k in conditioning}
-            batch["z"] = z
-            return {**serving_outputs(model.generate_from(batch, training=False)),
-                    "z": z}
-
-        z_spec = spec["z"]
-        interp_inputs = {"z_start": _batch_spec(z_spec, None, "z_start"),
-                         "z_end": _batch_spec(z_spec, None, "z_end"),
-                         "steps": tf.TensorSpec(None, tf.int32, name="steps"),
-                         **{k: _batch_spec(v, None) for k, v in conditioning.items()}}
-        interp_example = {"z_start": example["z"][:1], "z_end": example["z"][1:2],
-                          "steps": np.int32(3),
-                          **{k: v[:1] for k, v in example.items() if k != "z"}}
-        found.append(Endpoint(
-            "interpolate", interpolate, interp_inputs, with_z, interp_example,
-            "z_start [B, latent_dim], z_end [B, latent_dim], steps (scalar)"
-            + "".join(f", {k} [B]" for k in conditioning)
-            + " -> B * steps images along the spherical path from each z_start "
-            "to its z_end (pair-major), and the latents"))
-
-    # Signatures only some models have, e.g. a text model's `interpolate_text`.
-    found += getattr(model, "export_endpoints", lambda batch_size: [])(batch_size)
-    if names is not None:
-        found = [e for e in found if e.name in set(names)]
-    return found
-
-
-def build_archive(model, batch_size=None, names=None):
-    """A `keras.export.ExportArchive` holding the generator's networks and
-    the chosen endpoints. Returns (archive, endpoints)."""
-    chosen = endpoints(model, batch_size=batch_size, names=names)
-    archive = keras.export.ExportArchive()
-    for network in model.export_networks():
-        # Weights are tracked through the endpoints that read them; tracking a
-        # network with weights as well stores each weight twice (Keras 3.15),
-        # doubling the SavedModel. A network without weights (a tokenizer)
-        # holds other resources, its lookup tables, which must be tracked.
-        if not network.weights:
-            archive.track(network)
-    for endpoint in chosen:
-        archive.add_endpoint(endpoint.name, endpoint.function,
-                             input_signature=[endpoint.inputs])
-    return archive, chosen
-
-
-def write_saved_model(model, directory, batch_size=None, names=None):
-    """Write the SavedModel (no extras) into `directory`, which must not
-    exist or be empty. Returns the endpoints written."""
-    archive, chosen = build_archive(model, batch_size=batch_size, names=names)
-    archive.write_out(str(directory), verbose=False)
-    return chosen
-
-
-def describe_specs(specs):
-    """{name: {dtype, shape}} with shapes as lists (None: any size; a null
-    shape: any rank, e.g. a scalar or a one-element list)."""
-    return {k: {"dtype": v.dtype.name,
-                "shape": None if v.shape.rank is None else v.shape.as_list()}
-            for k, v in specs.items()}
-
-
-def signature_summary(endpoint_list):
-    """{signature: {method_name, description, inputs, outputs}} for cards."""
-    return {e.name: {"method_name": SERVING_METHOD, "description": e.description,
-                     "inputs": describe_specs(e.inputs),
-                     "outputs": describe_specs(e.outputs)}
-            for e in endpoint_list}
-
-
-def atomic_directory(path, write, overwrite=False):
-    """Call `write(tmp)` on a fresh temporary directory beside `path`, then
-    rename it to `path`: a reader (or TF Serving's poller) sees all of it
-    or none. An existing `path` is kept unless `overwrite`, and then swapped
-    out only once the new one is complete."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True or a new path")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A hidden, non-numeric name: TF Serving ignores it while it is written.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    try:
-        result = write(tmp)
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, path)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return result
-
-
-def _config_dict(config):
+def config_dict(config):
+    """A training `Config` (or a dict, or None) as a plain dict."""
     if config is None or isinstance(config, dict):
         return config
     return config.to_dict()
 
 
-def export_generator(model, path, config=None, overwrite=False, *,
-                     model_name=None, card=None, warmup=True):
-    """Write `model`'s generator as a SavedModel at `path`, atomically.
-
-    Beside the graph: `assets.extra/config.json` (the training config, if
-    given), `assets.extra/tf_serving_warmup_requests` (one request per
-    signature) and `model_card.json`. `card` adds or overrides card fields.
-    The directory is written under a temporary name beside `path` and then
-    renamed; an existing `path` is kept unless `overwrite`."""
-    from tfgan_zoo.export import serving
-
-    config = _config_dict(config)
-    model_name = model_name or serving.default_name(model, config)
+def export_saved_model(model, path, config=None, *, name=None, version=None, card=None,
+                       warmup=True, overwrite=False):
+    """Write `model`'s generator as a SavedModel at `path`, atomically:
+    graph -> warmup records (one request per signature) -> model card
+    (`card` adds or overrides its fields). The directory is written under a
+    temporary name beside `path` and then renamed; an existing `path` is
+    kept unless `overwrite`. Returns the path."""
+    config = config_dict(config)
+    name = name or cards.default_name(model, config)
 
     def write(tmp):
-        chosen = write_saved_model(model, tmp)
+        chosen = write_graph(model, tmp)
         extra = tmp / "assets.extra"
         extra.mkdir(exist_ok=True)
         if config is not None:
-            (extra / "config.json").write_text(json.dumps(config, indent=2,
-                                                           default=str))
+            (extra / "config.json").write_text(json.dumps(config, indent=2, default=str))
         if warmup:
-            serving.write_warmup(tmp, chosen, model_name)
-        card_data = serving.model_card(model, config=config, name=model_name,
-                                       signatures=signature_summary(chosen))
+            write_warmup(tmp, chosen, name)
+        card_data = cards.model_card(model, config=config, name=name, version=version,
+                                     signatures=signature_summary(chosen))
         card_data.update(card or {})
-        serving.write_model_card(tmp, card_data)
+        cards.write_model_card(tmp, card_data)
         return chosen
 
     atomic_directory(path, write, overwrite=overwrite)

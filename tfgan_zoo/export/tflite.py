@@ -27,7 +27,9 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.export import saved_model as sm
+from tfgan_zoo.data import load_dataset
+from tfgan_zoo.evaluation.metrics import psnr
+from tfgan_zoo.export.graph import DEFAULT_SIGNATURE, write_graph
 
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 VARIANTS = {"none": "float32", "float16": "float16", "dynamic": "dynamic",
@@ -41,11 +43,6 @@ DATA_INPUTS = {"image": 0, "label": 1}
 def _load_batch(config, num, seed):
     """One shuffled batch (images, labels or None) of the run's dataset, or
     None (with a warning) when it cannot be loaded here."""
-    try:
-        from tfgan_zoo.data import load_dataset
-    except ImportError as e:
-        warnings.warn(f"int8 calibration without data ({e}); using example inputs")
-        return None
     try:
         data = load_dataset(config["dataset"], batch_size=num,
                             image_size=config.get("image_size"),
@@ -72,7 +69,7 @@ def representative_inputs(model, num, config=None, seed=0):
     dataset holds (`label`, `image`: element 1 and 0 of its batches) come
     from the recipe's dataset where their shapes fit, so calibration sees
     its label distribution and real images."""
-    config = sm._config_dict(config)
+    config = config if config is None or isinstance(config, dict) else config.to_dict()
     inputs = model.example_inputs(num, seed=seed)
     specs = model.generator_input_spec()
     wanted = [k for k in inputs if k in DATA_INPUTS]
@@ -98,17 +95,54 @@ def _rows(inputs, i):
 
 
 # --------------------------------------------------------------- conversion
+class LiteView:
+    """A model as its LiteRT export sees it: every generator input in its
+    `lite` form (`tfgan_zoo.core.Input`): static shapes where the SavedModel
+    takes any size (SRGAN's tiles), and a caption's embedding where it takes
+    the string, which no built-in op can read (the tokenizer and text
+    encoder stay on the server). Everything else is the model's."""
+
+    def __init__(self, model):
+        self.model = model
+        self.name, self.image_shape = model.name, model.image_shape
+        self.latent_dim = model.latent_dim
+
+    def generator_inputs(self):
+        return {inp.lite_name or name: inp.lite or inp
+                for name, inp in self.model.generator_inputs().items()}
+
+    def generator_input_spec(self, batch_size=None):
+        return {k: v.spec(k, batch_size) for k, v in self.generator_inputs().items()}
+
+    def example_inputs(self, n, seed=0):
+        values = self.model.example_inputs(n, seed)
+        for name, inp in self.model.generator_inputs().items():
+            if inp.to_lite is not None:
+                values[inp.lite_name] = np.asarray(inp.to_lite(values.pop(name)))
+        return values
+
+    def generate_from(self, inputs, training=False):
+        return self.model.generate_from(inputs, training=training)
+
+    def export_networks(self):
+        return self.model.lite_networks()
+
+    def export_endpoints(self, batch_size=None):
+        return []
+
+    def get_config(self):
+        return self.model.get_config()
+
+
 def lite_model(model):
-    """What is converted: the model's `lite_model()` view where it has one
-    (a text model takes a caption embedding instead of a string, which no
-    built-in op can read), else the model itself."""
-    return getattr(model, "lite_model", lambda: model)()
+    """What is converted: the model's LiteRT view (see `LiteView`)."""
+    return model if isinstance(model, LiteView) else LiteView(model)
 
 
 def batch_one_saved_model(model, directory):
     """Write the `serving_default` endpoint at a fixed batch of 1, the
     converter's input."""
-    sm.write_saved_model(model, directory, batch_size=1, names=[sm.DEFAULT_SIGNATURE])
+    write_graph(model, directory, batch_size=1, names=[DEFAULT_SIGNATURE])
     return directory
 
 
@@ -127,7 +161,7 @@ def convert(model, quantize="none", representative=None, integer_only=True,
             return convert(model, quantize, representative, integer_only,
                            batch_one_saved_model(model, tmp))
     converter = tf.lite.TFLiteConverter.from_saved_model(
-        str(saved_model_dir), signature_keys=[sm.DEFAULT_SIGNATURE])
+        str(saved_model_dir), signature_keys=[DEFAULT_SIGNATURE])
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
     if quantize != "none":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -172,7 +206,7 @@ def run(model_content, inputs, num_threads=1):
     """Outputs for a batch of numpy inputs, one image at a time (the model
     has a fixed batch of 1). Returns {output name: stacked numpy}."""
     runner = interpreter(model_content, num_threads).get_signature_runner(
-        sm.DEFAULT_SIGNATURE)
+        DEFAULT_SIGNATURE)
     details = runner.get_input_details()
     n = len(next(iter(inputs.values())))
     outs = []
@@ -186,7 +220,7 @@ def latency_ms(model_content, inputs, runs=30, num_threads=1):
     """(median, best) wall time of one batch-1 invocation, in milliseconds.
     The best run is the one least disturbed by other work on the machine."""
     runner = interpreter(model_content, num_threads).get_signature_runner(
-        sm.DEFAULT_SIGNATURE)
+        DEFAULT_SIGNATURE)
     details = runner.get_input_details()
     feed = {k: v.astype(details[k]["dtype"]) for k, v in _rows(inputs, 0).items()}
     for _ in range(3):
@@ -224,7 +258,7 @@ def operators(model_content):
 
 def io_details(model_content):
     """{"inputs"/"outputs": {name: {"shape", "dtype"}}} of the signature."""
-    runner = interpreter(model_content).get_signature_runner(sm.DEFAULT_SIGNATURE)
+    runner = interpreter(model_content).get_signature_runner(DEFAULT_SIGNATURE)
     describe = lambda d: {k: {"shape": v["shape"].tolist(),
                               "dtype": np.dtype(v["dtype"]).name}
                           for k, v in d.items()}
@@ -232,11 +266,8 @@ def io_details(model_content):
             "outputs": describe(runner.get_output_details())}
 
 
-def psnr(x, reference, data_range=2.0):
-    """PSNR in dB of x against reference (images in [-1, 1]); None when
-    they are identical."""
-    mse = float(np.mean((np.asarray(x, np.float64) - np.asarray(reference, np.float64)) ** 2))
-    return None if mse == 0 else 10 * np.log10(data_range ** 2 / mse)
+def _finite_or_none(value):
+    return value if np.isfinite(value) else None  # identical images
 
 
 def machine():
@@ -271,7 +302,7 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
     """Convert every variant in `quantize` and measure it against the Keras
     generator on `measure_inputs` held-out inputs. Returns
     ({variant: bytes}, info for the model card)."""
-    config = sm._config_dict(config)
+    config = config if config is None or isinstance(config, dict) else config.to_dict()
     model = lite_model(model)
     reference_inputs = model.example_inputs(measure_inputs, seed=seed + 1_000_003)
     reference = model.generate_from(
@@ -296,13 +327,13 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
                 "bytes": len(data),
                 "latency_ms": median_ms, "latency_ms_best": best_ms,
                 "max_abs_diff_vs_keras": float(np.abs(out - reference).max()),
-                "psnr_db_vs_float": psnr(out, reference),
+                "psnr_db_vs_float": _finite_or_none(psnr(out, reference, per_image=False)),
                 "builtin_ops": builtin, "custom_ops": custom}
         if q == "int8":
             info["integer_only"] = integer_only
         variants[variant] = info
         blobs[variant] = data
-    card = {"signature": sm.DEFAULT_SIGNATURE, "batch_size": 1,
+    card = {"signature": DEFAULT_SIGNATURE, "batch_size": 1,
             **(io_details(next(iter(blobs.values()))) if blobs else {}),
             "measured_on": {"inputs": measure_inputs, "latency_runs": latency_runs,
                             "num_threads": num_threads, "machine": machine(),

@@ -4,6 +4,7 @@ import sys
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.recipes import get_recipe, recipe_names
+from tfgan_zoo.training.trainer import main as train_main
 
 
 def main(argv):
@@ -19,7 +20,6 @@ def main(argv):
     if hasattr(module, "main"):  # a recipe of several phases runs itself
         module.main(argv[1:])
         return 0
-    from tfgan_zoo.trainer import main as train_main
     train_main(module.RECIPE, argv[1:], after=getattr(module, "after", None))
     return 0
 

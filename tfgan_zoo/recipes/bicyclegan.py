@@ -7,6 +7,8 @@ go to RUN/metrics.json and a grid (edges, encoded-z output, photo, three
 random z) to RUN/multimodal.png."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import bicyclegan_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="bicyclegan", model="bicyclegan", dataset="edges2photo",
                 image_size=32, steps=1200, batch_size=8, g_lr=2e-4, d_lr=2e-4,
@@ -15,11 +17,9 @@ RECIPE = Config(recipe="bicyclegan", model="bicyclegan", dataset="edges2photo",
                             "d_layers": 2, "encoder_blocks": 3})
 
 
-def after(model, config):
-    from tfgan_zoo.recipes._restoration_reports import bicyclegan_report
-    bicyclegan_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = bicyclegan_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

@@ -7,6 +7,8 @@ with grey-fill and biharmonic-inpainting baselines, go to RUN/metrics.json
 and a masked | filled | truth grid to RUN/inpainting.png."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import context_encoder_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="context_encoder", model="context_encoder",
                 dataset="inpaint:center", image_size=32, steps=1500, batch_size=16,
@@ -15,11 +17,9 @@ RECIPE = Config(recipe="context_encoder", model="context_encoder",
                 model_args={"ngf": 32, "ndf": 32})
 
 
-def after(model, config):
-    from tfgan_zoo.recipes._restoration_reports import context_encoder_report
-    context_encoder_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = context_encoder_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

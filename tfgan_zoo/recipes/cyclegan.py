@@ -11,6 +11,8 @@ the held-out cycle-reconstruction error (and, since the recolouring is known,
 PSNR/SSIM/MAE against it) go to RUN/metrics.json."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import write_translation_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="cyclegan", model="cyclegan", dataset="photo2recolor",
                 image_size=32, steps=1000, batch_size=4, g_lr=2e-4, d_lr=2e-4,
@@ -19,11 +21,9 @@ RECIPE = Config(recipe="cyclegan", model="cyclegan", dataset="photo2recolor",
                             "norm": "batch"})
 
 
-def after(model, config):
-    from tfgan_zoo.image2image import write_translation_report
-    write_translation_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = write_translation_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

@@ -7,6 +7,8 @@ held-out cycle-reconstruction error (and PSNR/SSIM/MAE against the known
 recolouring) go to RUN/metrics.json."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import write_translation_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="discogan", model="discogan", dataset="photo2recolor",
                 image_size=32, steps=1500, batch_size=16, g_lr=2e-4, d_lr=2e-4,
@@ -15,11 +17,9 @@ RECIPE = Config(recipe="discogan", model="discogan", dataset="photo2recolor",
                             "reconstruction_weight": 10.0})
 
 
-def after(model, config):
-    from tfgan_zoo.image2image import write_translation_report
-    write_translation_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = write_translation_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

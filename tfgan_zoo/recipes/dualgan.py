@@ -5,6 +5,8 @@ RMSProp 5e-5. Afterwards the held-out cycle-reconstruction error (and
 PSNR/SSIM/MAE against the known recolouring) go to RUN/metrics.json."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import write_translation_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="dualgan", model="dualgan", dataset="photo2recolor",
                 image_size=32, steps=1000, batch_size=4, optimizer="rmsprop",
@@ -12,11 +14,9 @@ RECIPE = Config(recipe="dualgan", model="dualgan", dataset="photo2recolor",
                 num_samples=16, model_args={"ngf": 16, "ndf": 32, "d_layers": 2})
 
 
-def after(model, config):
-    from tfgan_zoo.image2image import write_translation_report
-    write_translation_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = write_translation_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

@@ -11,7 +11,7 @@ the captions in their scenes' boxes.
 from __future__ import annotations
 
 from tfgan_zoo.config import Config
-from tfgan_zoo.text import recipe
+from tfgan_zoo.recipes import _text2image as recipe
 
 RECIPE = Config(recipe="gawwn", model="gawwn", dataset="shapes_captions", image_size=32,
                 steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,

@@ -9,6 +9,8 @@ translations with random and with target-encoded styles, the diversity over
 RUN/multimodal.png."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import munit_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="munit", model="munit", dataset="photo2recolor",
                 image_size=32, steps=1200, batch_size=8, g_lr=1e-4, d_lr=1e-4,
@@ -17,11 +19,9 @@ RECIPE = Config(recipe="munit", model="munit", dataset="photo2recolor",
                             "d_layers": 3, "d_scales": 2, "style_downsample": 3})
 
 
-def after(model, config):
-    from tfgan_zoo.recipes._restoration_reports import munit_report
-    munit_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = munit_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

@@ -5,6 +5,8 @@ PSNR, SSIM and MAE on the held-out photos go to RUN/metrics.json and a
 source | output | target grid to RUN/translations.png."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import write_translation_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="pix2pix", model="pix2pix", dataset="edges2photo",
                 image_size=32, steps=1500, batch_size=16, g_lr=2e-4, d_lr=2e-4,
@@ -12,11 +14,9 @@ RECIPE = Config(recipe="pix2pix", model="pix2pix", dataset="edges2photo",
                 model_args={"ngf": 32, "ndf": 32, "d_layers": 2})
 
 
-def after(model, config):
-    from tfgan_zoo.image2image import write_translation_report
-    write_translation_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = write_translation_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

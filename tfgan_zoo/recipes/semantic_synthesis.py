@@ -11,7 +11,7 @@ The exported model takes `image` (float32 [B, 32, 32, 3] in [-1, 1]) and
 from __future__ import annotations
 
 from tfgan_zoo.config import Config
-from tfgan_zoo.text import recipe
+from tfgan_zoo.recipes import _text2image as recipe
 
 RECIPE = Config(recipe="semantic_synthesis", model="semantic_synthesis",
                 dataset="shapes_captions", image_size=32, steps=2000, batch_size=64,

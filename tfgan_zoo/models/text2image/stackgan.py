@@ -1,0 +1,249 @@
+"""StackGAN: Zhang et al. 2017, "StackGAN: Text to Photo-realistic Image
+Synthesis with Stacked Generative Adversarial Networks".
+
+Two stages, trained one after the other (sec. 3):
+
+- **Conditioning augmentation** (sec. 3.1). The text embedding phi_t gives
+  mu and log sigma^2 through a fully connected layer; the generator is
+  conditioned on c = mu + sigma * eps, eps ~ N(0, I), and pays
+  lambda * KL(N(mu, sigma^2) || N(0, I)) (eq. 4, lambda = 1), the KL
+  averaged over c's dimensions as in the authors' code (summed, lambda = 1
+  lets only a few nats of the caption through). At inference
+  c = mu, so an exported model is a deterministic function of (text, z).
+- **Stage-I** (sec. 3.2) draws a low-resolution image (64x64 in the paper)
+  from [c, z]: a projection to 4x4, then nearest-neighbour upsampling +
+  3x3 convolution blocks.
+- **Stage-II** (sec. 3.3) refines Stage-I's output at 4x its size (256x256):
+  it encodes the Stage-I image down 4x, joins the text again through its
+  own conditioning augmentation, runs residual blocks and upsamples 16x. It
+  takes no z; Stage-I is frozen while it trains. `upscale=2` makes Stage-II
+  twice Stage-I's size instead, the step between StackGAN-v2's branches
+  (Zhang et al. 2018).
+- `unconditional_weight` adds StackGAN-v2's text-blind discriminator head
+  and its loss (Zhang et al. 2018, sec. 4.1); 0 is the original StackGAN.
+- `auxiliary_weight` adds TAC-GAN's auxiliary classifier (Dash et al. 2017,
+  after AC-GAN, Odena et al. 2017): D also reads the scene's attributes
+  (layout, colour, shape and size of each object) from real images, and G
+  pays the same classifier's loss on its images against the caption's
+  attributes. It needs the shapes dataset's labels; 0 is the original.
+- `film=True` makes the generator's upsampling blocks text-modulated: their
+  batch norm takes its scale and shift from c (FiLM, Perez et al. 2018;
+  conditional batch norm, de Vries et al. 2017), so the caption shapes
+  every resolution, not only the 4x4 start. False is the original.
+- `discriminator="projection"` swaps the matching-aware discriminator's
+  tiled text for a projection discriminator (Miyato & Koyama 2018): the
+  logit is a linear function of pooled image features plus their inner
+  product with a projection of the text. "matching" is the original.
+- Both stages' discriminators are **matching-aware** (sec. 3.2, after
+  Reed et al. 2016): real image + right text is real; real image + wrong
+  text and fake + right text are fake. In the original ("matching") one
+  the text enters as a compressed embedding tiled over the 4x4 feature map.
+
+`stage=1` builds and trains Stage-I at `image_shape`; `stage=2` builds the
+whole stack, Stage-I at `image_shape / upscale` (loaded from the
+`stage1_run` directory before training) and Stage-II at `image_shape`.
+`python -m tfgan_zoo.recipes.stackgan` runs encoder, Stage-I and Stage-II.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.data import shapes
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.text2image.base import TextConditionalModel
+from tfgan_zoo.networks.text import (matching_discriminator, projection_discriminator,
+                                     stage1_generator, stage2_generator)
+from tfgan_zoo.training.run import load_run
+
+DISCRIMINATORS = ("matching", "projection")
+
+
+# --------------------------------------------------------------------- model
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class StackGAN(TextConditionalModel):
+    """StackGAN Stage-I (`stage=1`) or the Stage-I + Stage-II stack (`stage=2`).
+
+    Args:
+        stage: 1 trains Stage-I at image_shape; 2 trains Stage-II at
+            image_shape over a frozen Stage-I at image_shape / upscale.
+        upscale: Stage-II's size over Stage-I's, 4 (the paper) or 2.
+        ngf, ndf: generator / discriminator width of this stage.
+        stage1_ngf: Stage-I generator width inside a stage-2 model.
+        condition_dim: size of c, the augmented text code (N_g).
+        discriminator_condition_dim: the matching discriminator's compressed text (N_d).
+        kl_weight: lambda of eq. 4.
+        residual_blocks: Stage-II residual blocks.
+        stage1_run: run directory of the trained Stage-I (stage 2).
+        unconditional_weight: weight of StackGAN-v2's unconditional loss
+            (Zhang et al. 2018, sec. 4.1). Above 0, D gets a second,
+            text-blind head that tells real images from generated ones, and
+            both players add its loss at this weight; 0 is the original
+            StackGAN.
+        auxiliary_weight: weight of TAC-GAN's auxiliary attribute classifier
+            loss for both players (see above); 0 is the original StackGAN.
+        film: text-modulated batch norm in this stage's upsampling blocks
+            (FiLM); False is the original StackGAN.
+        discriminator: "matching" (the original, text tiled) or "projection".
+        stage1_film: `film` of the Stage-I generator inside a stage-2 model.
+    """
+
+    loss_names = ("d_loss", "g_loss", "kl")
+    # One discriminator step per generator step, as in the paper.
+    unused_hyperparameters = ("n_critic",)
+    # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
+    # the recipe's Stage-II networks (FiLM, projection discriminator) over
+    # the original Stage-I ones (GAN-INT-CLS covers the matching-aware D).
+    test_config = {"stage": 2, "ngf": 8, "ndf": 8, "stage1_ngf": 8, "condition_dim": 8,
+                   "discriminator_condition_dim": 8, "word_dim": 8, "text_hidden": 8,
+                   "embedding_dim": 16, "residual_blocks": 1, "film": True,
+                   "discriminator": "projection"}
+
+    def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
+                 discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
+                 stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
+                 film=False, discriminator="matching", stage1_film=False, **kwargs):
+        super().__init__(**kwargs)
+        if stage not in (1, 2):
+            raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
+        self.stage, self.kl_weight = int(stage), float(kl_weight)
+        self.condition_dim = int(condition_dim)
+        self.stage1_run = stage1_run
+        if unconditional_weight < 0:
+            raise UserError(f"unconditional_weight must be 0 or more, got {unconditional_weight}")
+        self.unconditional_weight = float(unconditional_weight)
+        if auxiliary_weight < 0:
+            raise UserError(f"auxiliary_weight must be 0 or more, got {auxiliary_weight}")
+        self.auxiliary_weight = float(auxiliary_weight)
+        if self.auxiliary_weight:
+            self.auxiliary_classes = shapes.ATTRIBUTE_CLASSES
+        if discriminator not in DISCRIMINATORS:
+            raise UserError(f"StackGAN discriminator must be one of "
+                            f"{', '.join(DISCRIMINATORS)}, got {discriminator!r}")
+        if discriminator == "projection" and self.unconditional_weight:
+            raise UserError("the projection discriminator's linear term already is a "
+                            "text-blind head: pass --unconditional-weight 0 or "
+                            "--discriminator matching")
+        self.film, self.stage1_film = bool(film), bool(stage1_film)
+        self.stage1_ngf = int(stage1_ngf)
+        if upscale not in (2, 4):
+            raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
+        self.upscale = int(upscale)
+        height, width, channels = self.image_shape
+        smallest = 4 if stage == 1 else 4 * self.upscale
+        if height != width or height < smallest or height & (height - 1):
+            raise UserError(f"StackGAN Stage-{'I' * stage} needs a square power-of-two "
+                            f"image size of at least {smallest}, got {height}x{width}: "
+                            f"pass --image-size (Stage-II is {self.upscale}x Stage-I)")
+        if stage == 1:
+            self.generator = stage1_generator(self.image_shape, self.embedding_dim,
+                                              self.condition_dim, self.latent_dim, ngf,
+                                              self.film)
+        else:
+            low = (height // self.upscale, width // self.upscale, channels)
+            self.stage1_generator = stage1_generator(
+                low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf,
+                self.stage1_film)
+            self.stage1_generator.trainable = False
+            self.generator = stage2_generator(self.image_shape, self.embedding_dim,
+                                              self.condition_dim, ngf, residual_blocks,
+                                              self.upscale, self.film)
+        if discriminator == "projection":
+            self.discriminator = projection_discriminator(
+                self.image_shape, self.embedding_dim, ndf, classes=self.auxiliary_classes)
+        else:
+            self.discriminator = matching_discriminator(
+                self.image_shape, self.embedding_dim, discriminator_condition_dim, ndf,
+                unconditional=self.unconditional_weight > 0, classes=self.auxiliary_classes)
+
+    # ----------------------------------------------------------- generation
+    def _eps(self, batch, seed=None):
+        shape = [batch, self.condition_dim]
+        return (tf.zeros(shape) if seed is None
+                else tf.random.stateless_normal(shape, seed))
+
+    def stage1_images(self, embedding, z, eps=None):
+        """Stage-I's images (the frozen Stage-I of a stage-2 model)."""
+        network = self.generator if self.stage == 1 else self.stage1_generator
+        batch = tf.shape(embedding)[0]
+        eps = self._eps(batch) if eps is None else eps
+        return network([embedding, z, eps], training=False)[0]
+
+    def sample_stage1(self, num, seed=0, text=None):
+        """Stage-I's images (numpy, [-1, 1]) for the inputs `sample` uses."""
+        inputs = self.example_inputs(num, seed)
+        if text is not None:
+            inputs["text"] = self._cycle(text, num)
+        return self.stage1_images(self.embed(inputs["text"]),
+                                  tf.constant(inputs["z"])).numpy()
+
+    def generate_from_embedding(self, embedding, inputs, training=False):
+        z, batch = inputs["z"], tf.shape(embedding)[0]
+        if self.stage == 1:
+            return self.generator([embedding, z, self._eps(batch)], training=training)[0]
+        low = self.stage1_images(embedding, z)
+        return self.generator([low, embedding, self._eps(batch)], training=training)[0]
+
+    def image_networks(self):
+        if self.stage == 1:
+            return [self.generator]
+        return [self.stage1_generator, self.generator]
+
+    # -------------------------------------------------------------- training
+    def train_step(self, data):
+        real, features = self.unpack(data)
+        text = self.captions(features)
+        batch = tf.shape(real)[0]
+        z = self.sample_noise(batch)
+        if self.stage == 2:  # Stage-I is fixed while Stage-II trains (sec. 3.3)
+            low = self.stage1_images(text.right, z, self._eps(batch, self.next_seed()))
+        # One generator pass serves both updates; D sees it without gradient.
+        with tf.GradientTape() as g_tape:
+            eps = self._eps(batch, self.next_seed())
+            if self.stage == 1:
+                fake, mu, logvar = self.generator([text.right, z, eps], training=True)
+            else:
+                fake, mu, logvar = self.generator([low, text.right, eps], training=True)
+        # D: real/right is real; real/wrong and fake/right are fake.
+        d_loss = self.matching_discriminator_step(real, fake, text)
+        # G: fool D with the right text, plus lambda * KL (eq. 4 / eq. 6).
+        with g_tape:
+            kl = losses.gaussian_kl(mu, logvar, per_dimension=True)
+            g_loss = self.generator_adversarial_loss(
+                self.discriminator([fake, text.right], training=True), text) \
+                + self.kl_weight * kl
+        self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
+
+    def load_pretrained(self):
+        """Stage-I: the trained text encoder. Stage-II: also the trained
+        Stage-I generator (and the encoder it was trained with) from
+        `stage1_run`."""
+        super().load_pretrained()
+        if self.stage == 1 or not self.stage1_run:
+            return
+        source, _ = load_run(self.stage1_run)
+        expected = tuple(self.stage1_generator.outputs[0].shape[1:])
+        if (not isinstance(source, StackGAN) or source.stage != 1
+                or source.image_shape != expected):
+            raise UserError(f"{self.stage1_run} is not a StackGAN Stage-I run at "
+                            f"{expected[0]}x{expected[1]}: pass the Stage-I run directory "
+                            f"(Stage-II is {self.upscale}x Stage-I)")
+        mine = {"latent_dim": self.latent_dim, "condition_dim": self.condition_dim,
+                "ngf": self.stage1_ngf, "film": self.stage1_film, "vocabulary": self.vocabulary,
+                "embedding_dim": self.embedding_dim, "max_length": self.max_length,
+                "sentence_encoder": self.sentence_encoder}
+        theirs = {"latent_dim": source.latent_dim, "condition_dim": source.condition_dim,
+                  "ngf": source.get_config().get("ngf", 64), "film": source.film,
+                  "vocabulary": source.vocabulary,
+                  "embedding_dim": source.embedding_dim, "max_length": source.max_length,
+                  "sentence_encoder": source.sentence_encoder}
+        changed = [k for k in mine if mine[k] != theirs[k]]
+        if changed:
+            raise UserError(f"the Stage-I run {self.stage1_run} has a different "
+                            f"{', '.join(changed)}: pass the same settings to Stage-II")
+        self.stage1_generator.set_weights(source.generator.get_weights())
+        if not self.sentence_encoder:  # a sentence model is already loaded from its folder
+            self.text_encoder.set_weights(source.text_encoder.get_weights())

@@ -1,0 +1,271 @@
+"""Layers the networks of every family share: batch norm on TF's fused
+kernel, instance, layer and adaptive instance norm, normalization by name,
+reflection padding, sub-pixel upsampling, the Context Encoder's
+channel-wise dense layer, and a label input.
+
+Normalisations other than batch norm are written with `squared_difference`
+and `rsqrt`, not Keras's GroupNormalization, so a full-int8 TFLite model
+keeps every op integer (see NOTES.md).
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+from tfgan_zoo.errors import UserError
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class FusedBatchNormalization(layers.BatchNormalization):
+    """`keras.layers.BatchNormalization`, trained with TensorFlow's fused kernel.
+
+    The layer, weights and math are Keras's: the output is normalised by the
+    batch mean and biased variance, and the moving averages are updated
+    with the same statistics. Only the kernel differs. Keras 3 computes
+    training-mode batch norm as reductions plus a chain of element-wise ops,
+    which autodiff then reverses op by op. `FusedBatchNormV3` does one pass
+    forward and one backward, about 3x faster on CPU for a DCGAN activation
+    (benchmarks/RESULTS_scale.md). Inference, and every case the kernel does
+    not cover (another backend, not 4-D channels-last, synchronized, masked,
+    renorm, frozen), run Keras's own code.
+    """
+
+    def _fusable(self, inputs, training, mask):
+        return (training and self.trainable and keras.backend.backend() == "tensorflow"
+                and len(inputs.shape) == 4 and self.axis in (-1, 3)
+                and not self.synchronized and not self.renorm and mask is None)
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._fusable(inputs, training, mask):
+            return super().call(inputs, training=training, mask=mask)
+        # Like Keras, compute in float32 whatever the policy.
+        x = tf.cast(inputs, tf.float32)
+        channels = x.shape[-1]
+        gamma = tf.cast(self.gamma, tf.float32) if self.scale else tf.ones([channels])
+        beta = tf.cast(self.beta, tf.float32) if self.center else tf.zeros([channels])
+        y, mean, unbiased, *_ = tf.raw_ops.FusedBatchNormV3(
+            x=x, scale=gamma, offset=beta, mean=tf.zeros([0]), variance=tf.zeros([0]),
+            epsilon=self.epsilon, exponential_avg_factor=1.0, data_format="NHWC",
+            is_training=True)
+        # The kernel returns the variance with Bessel's correction (n/(n-1),
+        # none for n=1); Keras averages the biased variance.
+        n = tf.cast(tf.size(x) // channels, tf.float32)
+        variance = unbiased * tf.maximum(n - 1.0, 1.0) / n
+        momentum = self.momentum
+        self.moving_mean.assign(self.moving_mean * momentum + mean * (1.0 - momentum))
+        self.moving_variance.assign(
+            self.moving_variance * momentum + variance * (1.0 - momentum))
+        return tf.cast(y, self.compute_dtype)
+
+
+def batch_norm(synchronized=False, name=None, center=True, scale=True):
+    # PyTorch's BatchNorm2d defaults (momentum 0.1 == Keras momentum 0.9,
+    # eps 1e-5); synchronized=True averages statistics across replicas.
+    # center=scale=False leaves the shift and scale to the caller (FiLM).
+    return FusedBatchNormalization(
+        momentum=0.9, epsilon=1e-5, synchronized=synchronized, center=center, scale=scale,
+        gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name)
+
+
+def label_input(num_classes, name="label"):
+    """An int label input and its one-hot encoding.
+
+    The one-hot rows are gathered from an identity matrix rather than built
+    by ONE_HOT: TFLite's int8 ONE_HOT kernel quantizes its on/off values
+    badly (CGAN's int8 generator fell to 21.5 dB), a GATHER of a constant
+    quantizes exactly."""
+    label = keras.Input((), dtype="int32", name=name)
+    return label, layers.Lambda(lambda y: ops.take(ops.eye(num_classes), y, axis=0),
+                                output_shape=(num_classes,),
+                                name=f"{name}_one_hot")(label)
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class InstanceNormalization(layers.Layer):
+    """Instance normalization (Ulyanov et al. 2016): each image and channel is
+    normalised over its own spatial positions,
+
+        y = (x - mean_hw(x)) * rsqrt(var_hw(x) + epsilon) [* gamma + beta],
+
+    with no running statistics, so training and inference agree. `affine`
+    adds the learned per-channel gamma and beta (the CycleGAN reference uses
+    affine=False). Computed in float32 under mixed precision."""
+
+    def __init__(self, epsilon=1e-5, affine=False, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = float(epsilon)
+        self.affine = bool(affine)
+
+    def build(self, input_shape):
+        if self.affine:
+            channels = input_shape[-1]
+            self.gamma = self.add_weight(shape=(channels,), initializer="ones",
+                                         name="gamma")
+            self.beta = self.add_weight(shape=(channels,), initializer="zeros",
+                                        name="beta")
+
+    def call(self, x):
+        dtype = x.dtype
+        x = tf.cast(x, tf.float32)
+        mean = tf.reduce_mean(x, axis=[1, 2], keepdims=True)
+        variance = tf.reduce_mean(tf.math.squared_difference(x, mean), axis=[1, 2],
+                                  keepdims=True)
+        y = (x - mean) * tf.math.rsqrt(variance + self.epsilon)
+        if self.affine:
+            y = y * tf.cast(self.gamma, tf.float32) + tf.cast(self.beta, tf.float32)
+        return tf.cast(y, dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon, "affine": self.affine}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class ReflectionPadding2D(layers.Layer):
+    """Pads height and width by mirroring the border (no edge repeat), as
+    CycleGAN's ResNet generator does before its 7x7 and 3x3 convolutions."""
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, x):
+        p = self.padding
+        return tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="REFLECT")
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = input_shape
+        grow = lambda d: None if d is None else d + 2 * self.padding  # noqa: E731
+        return (n, grow(h), grow(w), c)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
+
+
+NORMS = ("batch", "instance", "layer", "none")
+
+
+def normalization(kind, synchronized=False):
+    """A normalization layer by name: "batch", "instance", "layer", or None
+    for "none". `synchronized` averages batch statistics across replicas."""
+    if kind == "batch":
+        return batch_norm(synchronized)
+    if kind == "instance":
+        return InstanceNormalization()
+    if kind == "layer":
+        return layers.LayerNormalization(epsilon=1e-5)
+    if kind == "none":
+        return None
+    raise UserError(f"unknown normalization '{kind}': choose {', '.join(NORMS)}")
+
+
+# ----------------------------------------------------------- normalisation
+def _normalize(x, axes, epsilon):
+    """(x - mean) / sqrt(var + eps) over `axes`, computed in float32."""
+    dtype = x.dtype
+    x = tf.cast(x, tf.float32)
+    mean = tf.reduce_mean(x, axis=axes, keepdims=True)
+    variance = tf.reduce_mean(tf.math.squared_difference(x, mean), axis=axes,
+                              keepdims=True)
+    return tf.cast((x - mean) * tf.math.rsqrt(variance + epsilon), dtype)
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class AdaptiveInstanceNorm(layers.Layer):
+    """Adaptive instance normalisation (Huang & Belongie 2017, eq. 8):
+
+        AdaIN(x, gamma, beta) = gamma * (x - mu(x)) / sigma(x) + beta
+
+    with mu, sigma the per-example, per-channel spatial statistics of x.
+    Called on [x, params]: gamma is params[:, offset:offset + C] and beta
+    params[:, offset + C:offset + 2C], so one MLP output can feed every
+    AdaIN layer of a decoder (MUNIT, §3). No weights of its own."""
+
+    def __init__(self, offset=0, epsilon=1e-5, **kwargs):
+        super().__init__(**kwargs)
+        self.offset, self.epsilon = int(offset), float(epsilon)
+
+    def call(self, inputs):
+        x, params = inputs
+        channels = x.shape[-1]
+        params = tf.cast(params, x.dtype)
+        gamma = params[:, self.offset:self.offset + channels]
+        beta = params[:, self.offset + channels:self.offset + 2 * channels]
+        normalized = _normalize(x, [1, 2], self.epsilon)
+        return gamma[:, None, None, :] * normalized + beta[:, None, None, :]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "offset": self.offset, "epsilon": self.epsilon}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class LayerNorm2D(layers.Layer):
+    """Layer normalisation of a feature map: statistics per example over
+    (H, W, C), a learned scale and shift per channel (MUNIT's decoder
+    upsampling layers; Ba et al. 2016)."""
+
+    def __init__(self, epsilon=1e-5, **kwargs):
+        super().__init__(**kwargs)
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.gamma = self.add_weight(shape=(channels,), initializer="ones", name="gamma")
+        self.beta = self.add_weight(shape=(channels,), initializer="zeros", name="beta")
+
+    def call(self, x):
+        return (_normalize(x, [1, 2, 3], self.epsilon) * tf.cast(self.gamma, x.dtype)
+                + tf.cast(self.beta, x.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
+
+
+# ------------------------------------------------------------------ SRGAN
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class PixelShuffle(layers.Layer):
+    """Sub-pixel convolution's shuffle (Shi et al. 2016): [B, H, W, C r^2] ->
+    [B, H r, W r, C] via `depth_to_space`, a TFLite built-in."""
+
+    def __init__(self, block_size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.block_size = int(block_size)
+
+    def call(self, x):
+        return tf.nn.depth_to_space(x, self.block_size)
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        r = self.block_size
+        return (b, None if h is None else h * r, None if w is None else w * r, c // r ** 2)
+
+    def get_config(self):
+        return {**super().get_config(), "block_size": self.block_size}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class ChannelwiseDense(layers.Layer):
+    """The Context Encoder's channel-wise fully connected layer (Pathak et
+    al. 2016, §3.1): each of the C feature maps (h x w) is fully connected to
+    itself, [C, hw, hw] weights instead of a full FC's [hwC, hwC]; no
+    information flows between channels (a 1x1 convolution after it does
+    that). Needs a fixed feature-map size."""
+
+    def build(self, input_shape):
+        _, h, w, c = input_shape
+        self.kernel = self.add_weight(shape=(c, h * w, h * w), name="kernel",
+                                      initializer="glorot_uniform")
+        self.bias = self.add_weight(shape=(c, h * w), name="bias", initializer="zeros")
+
+    def call(self, x):
+        _, h, w, c = x.shape
+        maps = tf.transpose(tf.reshape(x, [-1, h * w, c]), [2, 0, 1])  # [C, B, hw]
+        y = tf.matmul(maps, tf.cast(self.kernel, x.dtype)) + tf.cast(self.bias, x.dtype)[:, None, :]
+        return tf.reshape(tf.transpose(y, [1, 2, 0]), [-1, h, w, c])

@@ -1,0 +1,77 @@
+"""Optimizers of a run: one per player, and learning-rate schedules.
+
+- `make_optimizer`: Adam or RMSProp by name, wrapped for float16 loss
+  scaling where the run is mixed float16.
+- `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4).
+- `with_learning_rate`: a fresh copy of an optimizer with a new schedule.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo.errors import UserError
+
+OPTIMIZERS = ("adam", "rmsprop")
+
+
+def make_optimizer(kind, learning_rate, *, beta_1=0.5, beta_2=0.999, mixed_precision="none"):
+    """Adam(learning_rate, beta_1, beta_2) or RMSprop(learning_rate); under
+    mixed float16 wrapped in a LossScaleOptimizer (bfloat16 has float32's
+    range and needs no loss scaling)."""
+    if kind == "adam":
+        opt = keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+    elif kind == "rmsprop":
+        opt = keras.optimizers.RMSprop(learning_rate)
+    else:
+        raise UserError(f"unknown optimizer '{kind}': choose {', '.join(OPTIMIZERS)}")
+    if mixed_precision == "float16":
+        opt = keras.optimizers.LossScaleOptimizer(opt)
+    return opt
+
+
+# ---------------------------------------------------------- learning rate
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """Constant `initial_learning_rate` for `decay_start` updates, then a
+    straight line to 0 at `total_steps` (and 0 after).
+
+        lr(t) = lr0 * (1 - max(0, t - decay_start) / (total_steps - decay_start))
+
+    CycleGAN (Zhu et al. 2017, sec. 4) keeps 2e-4 for the first half of
+    training and decays it linearly to zero over the second half."""
+
+    def __init__(self, initial_learning_rate, total_steps, decay_start):
+        if not 0 <= decay_start < total_steps:
+            raise UserError(f"the learning-rate decay must start inside the run "
+                            f"(0 <= decay_start < total_steps), got decay_start="
+                            f"{decay_start}, total_steps={total_steps}")
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = int(total_steps)
+        self.decay_start = int(decay_start)
+
+    def __call__(self, step):
+        step = tf.cast(step, tf.float32)
+        decayed = tf.maximum(0.0, step - self.decay_start)
+        fraction = decayed / float(self.total_steps - self.decay_start)
+        return self.initial_learning_rate * tf.maximum(0.0, 1.0 - fraction)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "total_steps": self.total_steps, "decay_start": self.decay_start}
+
+
+def with_learning_rate(optimizer, learning_rate):
+    """A new, unbuilt copy of `optimizer` (a LossScaleOptimizer's inner one
+    too) with `learning_rate`, e.g. a schedule. Setting a schedule on an
+    existing optimizer would drop its learning-rate variable from a list
+    that TF checkpoints require to be append-only."""
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        config = optimizer.get_config()
+        return keras.optimizers.LossScaleOptimizer(
+            with_learning_rate(optimizer.inner_optimizer, learning_rate),
+            initial_scale=config["initial_scale"],
+            dynamic_growth_steps=config["dynamic_growth_steps"])
+    return type(optimizer).from_config({**optimizer.get_config(),
+                                        "learning_rate": learning_rate})

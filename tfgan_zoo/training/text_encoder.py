@@ -1,0 +1,77 @@
+"""Phase 1 of the text-to-image recipes: train (or resume) the joint
+text-image embedding of `tfgan_zoo.text.encoder` on a captioned dataset and
+write the encoder directory the GANs load."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo.data import load_dataset, shapes
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import write_atomic
+from tfgan_zoo.text.encoder import CONFIG_FILE, ENCODER_ARGS, WEIGHTS_FILE, JointEmbedding
+from tfgan_zoo.training import callbacks as cb
+from tfgan_zoo.training.checkpoint import CheckpointDir
+
+
+def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_size=32,
+                       vocabulary=None, max_length=16, word_dim=64, text_hidden=128,
+                       embedding_dim=128, steps=1500, batch_size=64, learning_rate=1e-3,
+                       seed=0, checkpoint_every=500, epoch_steps=100, verbose=1):
+    """Train (or resume) the joint embedding; writes the encoder directory
+    `out` and returns it. Re-running with the same `out` resumes."""
+    out = Path(out)
+    vocabulary = tuple(vocabulary or shapes.VOCABULARY)
+    settings = {"dataset": dataset, "image_size": image_size, "vocabulary": list(vocabulary),
+                "max_length": max_length, "word_dim": word_dim, "text_hidden": text_hidden,
+                "embedding_dim": embedding_dim, "batch_size": batch_size,
+                "learning_rate": learning_rate, "seed": seed}
+    run_file = out / "run.json"
+    if run_file.is_file():
+        saved = json.loads(run_file.read_text())
+        changed = [k for k in settings if saved.get(k) != settings[k]]
+        if changed:
+            raise UserError(f"{out} holds a text encoder trained with different "
+                            f"{', '.join(changed)}: pass a new --out or the same settings")
+    write_atomic(run_file, json.dumps(settings, indent=2).encode())
+
+    tf.keras.utils.set_random_seed(seed)
+    data = load_dataset(dataset, batch_size=batch_size, image_size=image_size,
+                        data_dir=data_dir, seed=seed)
+    contrast = "contrast_tokens" in data.dataset.element_spec[1]
+    model = JointEmbedding(image_shape=data.image_shape, vocabulary=vocabulary,
+                           max_length=max_length, word_dim=word_dim,
+                           text_hidden=text_hidden, embedding_dim=embedding_dim,
+                           contrast=contrast, seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    model.build_networks()
+    model.optimizer.build(model.trainable_variables)
+    checkpoints = CheckpointDir(out / "checkpoints", model, keep=2)
+    start = checkpoints.latest() or 0
+    if start:
+        checkpoints.restore(start)
+        print(f"Resumed the text encoder at step {start}; training to step {steps}.")
+    if start < steps:
+        state = cb.RunState(start, steps, epoch_steps)
+        callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
+                     cb.Checkpointer(state, checkpoints, checkpoint_every)]
+        model.fit(data.dataset.skip(start), epochs=math.ceil(steps / epoch_steps),
+                  initial_epoch=state.initial_epoch, steps_per_epoch=epoch_steps,
+                  callbacks=callbacks, verbose=verbose, shuffle=False)  # data shuffles itself
+        if state.diverged:
+            raise UserError(f"text encoder training diverged at step {state.diverged[0]}: "
+                            "lower --encoder-lr and re-run to resume")
+        logs = state.logs
+    else:
+        logs = checkpoints.restore(start).get("logs", {})
+    model.text_encoder.save_weights(str(out / WEIGHTS_FILE))
+    config = {k: settings[k] for k in ENCODER_ARGS}
+    config.update(trained_steps=max(start, steps), dataset=dataset,
+                  final={k: float(v) for k, v in (logs or {}).items()})
+    write_atomic(out / CONFIG_FILE, json.dumps(config, indent=2).encode())
+    return out

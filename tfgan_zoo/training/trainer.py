@@ -1,0 +1,186 @@
+"""The trainer: one place that turns a `Config` into a trained, checkpointed
+and exported run directory.
+
+    RUN/config.json           the full configuration
+    RUN/checkpoints/ckpt-N/   atomic checkpoints, the last K kept
+    RUN/samples/step-N.png    grids from fixed noise
+    RUN/logs/                 TensorBoard scalars and image grids
+    RUN/export/               the generator as a SavedModel (when training ends)
+
+Re-running with the same directory resumes from the newest checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import tensorflow as tf
+import keras
+
+from tfgan_zoo import optimizers
+from tfgan_zoo.config import Config, parse_args, validate
+from tfgan_zoo.data import load_dataset
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.export.saved_model import export_saved_model
+from tfgan_zoo.files import write_atomic
+from tfgan_zoo.registry import build_model, get_model_class
+from tfgan_zoo.training import callbacks as cb
+from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.training.run import prepare_run_dir
+
+
+def resolve_strategy(name):
+    """default, mirrored (every GPU, else every logical CPU), multiworker
+    (from TF_CONFIG) or tpu (from TPU_NAME, '' for a local TPU VM)."""
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = [d.name for d in gpus or tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices)
+    if name == "multiworker":
+        if "TF_CONFIG" not in os.environ:
+            raise UserError("--strategy multiworker needs the TF_CONFIG environment "
+                            "variable describing the cluster (see README)")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    if name == "tpu":
+        try:
+            resolver = tf.distribute.cluster_resolver.TPUClusterResolver(
+                tpu=os.environ.get("TPU_NAME", ""))
+            tf.config.experimental_connect_to_cluster(resolver)
+            tf.tpu.experimental.initialize_tpu_system(resolver)
+        except (ValueError, tf.errors.OpError) as e:
+            raise UserError(f"no TPU found ({str(e).splitlines()[0]}): run on a "
+                            "TPU VM or set TPU_NAME") from None
+        return tf.distribute.TPUStrategy(resolver)
+    raise UserError(f"unknown strategy '{name}': choose default, mirrored, "
+                    "multiworker or tpu")
+
+
+def is_chief(strategy):
+    """Only the chief writes checkpoints, samples, logs and exports."""
+    return getattr(strategy.extended, "should_checkpoint", True)
+
+
+def make_optimizer(config: Config, learning_rate):
+    return optimizers.make_optimizer(config.optimizer, learning_rate, beta_1=config.beta_1,
+                                     beta_2=config.beta_2,
+                                     mixed_precision=config.mixed_precision)
+
+
+def build(config: Config, strategy, data):
+    """Model and optimizers, built inside the strategy scope before fit."""
+    # Models with a schedule over the whole run (e.g. CycleGAN's learning-rate
+    # decay over the second half) set `takes_total_steps`; the length is --steps.
+    run_args = ({"total_steps": config.steps}
+                if getattr(get_model_class(config.model), "takes_total_steps", False)
+                else {})
+    with strategy.scope():
+        model = build_model(config.model, image_shape=data.image_shape,
+                            num_classes=data.num_classes, seed=config.seed,
+                            **{**run_args, **data.model_args, **config.model_args})
+        extra = {f"{p}_optimizer": make_optimizer(config, config.g_lr)
+                 for p in model.players if p not in ("generator", "discriminator")}
+        model.compile(g_optimizer=make_optimizer(config, config.g_lr),
+                      d_optimizer=make_optimizer(config, config.d_lr),
+                      jit_compile=config.jit_compile,
+                      steps_per_execution=config.steps_per_execution, **extra)
+        model.build_for_training()
+    return model
+
+
+def train(config: Config, verbose=1):
+    """Train (or resume) the run described by `config`; returns the run dir."""
+    validate(config)
+    if config.mixed_precision != "none":
+        keras.mixed_precision.set_global_policy(f"mixed_{config.mixed_precision}")
+    tf.keras.utils.set_random_seed(config.seed)
+    strategy = resolve_strategy(config.strategy)
+    chief = is_chief(strategy)
+    out = Path(config.out)
+    prepare_run_dir(config, out, chief)
+
+    data = load_dataset(config.dataset, batch_size=config.batch_size,
+                        image_size=config.image_size, channels=config.channels,
+                        data_dir=config.data_dir, seed=config.seed)
+    model = build(config, strategy, data)
+    if chief:
+        write_atomic(out / "model.json", json.dumps(
+            {"model": config.model, "config": model.get_config()}, indent=2).encode())
+    dataset = batches_per_step(data.dataset, model.n_critic)
+
+    checkpoints = CheckpointDir(out / "checkpoints", model,
+                                keep=config.keep_checkpoints, is_chief=chief)
+    start = checkpoints.latest() or 0
+    if start:
+        with strategy.scope():
+            checkpoints.restore(start)
+        print(f"Resumed from checkpoint at step {start} "
+              f"({checkpoints.path(start)}); training to step {config.steps}.")
+    if start >= config.steps:
+        print(f"Run already at step {start} >= --steps {config.steps}; "
+              "nothing to train.")
+    else:
+        # The data order is seeded: skipping the batches already trained on
+        # makes a resumed run see what an uninterrupted one would have.
+        state = fit(model, dataset.skip(start), config, start, checkpoints, out, chief,
+                    verbose)
+        if state.diverged:
+            step, name, value = state.diverged
+            raise UserError(f"training diverged at step {step} ({name} = {value}); "
+                            f"the last good checkpoint in {out / 'checkpoints'} is "
+                            "kept: lower the learning rates and re-run to resume")
+    if config.export and chief:
+        model.step = checkpoints.latest() or 0
+        path = export_saved_model(model, out / "export", config=config.to_dict(),
+                                  overwrite=True)
+        print(f"Exported the generator to {path}")
+    return model
+
+
+def batches_per_step(dataset, n):
+    """Feed n real batches per step (one per critic update) as one batch."""
+    if n == 1:
+        return dataset
+    merge = lambda t: tf.reshape(t, tf.concat([[-1], tf.shape(t)[2:]], 0))
+    return (dataset.batch(n, drop_remainder=True)
+            .map(lambda *x: tuple(map(merge, x)) if len(x) > 1 else merge(x[0]),
+                 num_parallel_calls=tf.data.AUTOTUNE)
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
+    state = cb.RunState(start, config.steps, config.epoch_steps)
+    callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
+                 cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
+    if chief:
+        writer = tf.summary.create_file_writer(str(out / "logs"))
+        callbacks += [
+            cb.SampleGrid(state, out / "samples",
+                          model.example_inputs(config.num_samples, seed=config.seed),
+                          config.sample_every, writer),
+            cb.ScalarLogger(state, writer, config.log_every)]
+    model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
+              initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
+              callbacks=callbacks, verbose=verbose if chief else 0,
+              shuffle=False)  # the dataset shuffles itself
+    return state
+
+
+def main(recipe: Config, argv=None, after=None):
+    """Command-line entry point of every recipe. `after(model, config)` runs
+    recipe-specific reports on the trained model (e.g. DCGAN's latent tools)."""
+    try:
+        config = parse_args(recipe, argv)
+        model = train(config)
+        if after is not None and config.report and is_chief(model.distribute_strategy):
+            after(model, config)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(f"Done: {config.out}")
+    return model
