@@ -1,4 +1,4 @@
-"""A Stage-II change that was measured and not kept (benchmarks/RESULTS.md,
+"""A Stage-II change that was measured and not kept (benchmarks/history/stackgan.md,
 "Stage-II tries of 2026-11-29"), applied to the StackGAN code for one run of
 stackgan_stage2.py, so its result there can be re-run:
 

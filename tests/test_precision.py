@@ -8,7 +8,7 @@ the low precision. Loss scaling itself is checked exactly (with a
 power-of-two scale a LossScaleOptimizer step equals a plain step), and so is
 the gradient penalty's stability in float16. XLA (`jit_compile`) and
 `steps_per_execution` are checked on the DCGAN family; XLA stays off by
-default (slower on CPU, see benchmarks/RESULTS_scale.md).
+default (slower on CPU, see benchmarks/RESULTS.md, "Training throughput").
 
 The global dtype policy is process-wide: the `precision` fixture restores
 float32 whatever happens, so other tests are unaffected.

@@ -463,7 +463,7 @@ class FIDInception:
     graph is traced once per input size. `jit_compile=None` picks XLA only
     when a GPU is visible: on CPU,
     XLA's convolutions ran this net at about half the speed of TF's oneDNN
-    kernels (benchmarks/RESULTS_evaluation.md).
+    kernels (benchmarks/RESULTS.md, "Evaluation").
     """
 
     def __init__(self, weights=None, jit_compile=None, batch_size=None):

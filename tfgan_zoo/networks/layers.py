@@ -27,7 +27,7 @@ class FusedBatchNormalization(layers.BatchNormalization):
     training-mode batch norm as reductions plus a chain of element-wise ops,
     which autodiff then reverses op by op. `FusedBatchNormV3` does one pass
     forward and one backward, about 3x faster on CPU for a DCGAN activation
-    (benchmarks/RESULTS_scale.md). Inference, and every case the kernel does
+    (benchmarks/history/throughput.md). Inference, and every case the kernel does
     not cover (another backend, not 4-D channels-last, synchronized, masked,
     renorm, frozen), run Keras's own code.
     """

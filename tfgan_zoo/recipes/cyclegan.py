@@ -5,8 +5,8 @@ discriminators, LSGAN loss, cycle lambda 10, identity 0.5 lambda, a 50-image
 history, Adam 2e-4 decaying linearly to 0 over the second half. Batch norm
 replaces the paper's instance norm here: instance norm erases each patch's
 mean colour, which on small, often flat 32-px patches is much of what is to
-be translated (held-out PSNR 13.8 after 1000 steps with instance norm vs 17.2
-after 300 with batch norm; the reference code offers --norm batch). Afterwards
+be translated (measured: benchmarks/history/image2image.md; the reference
+code offers --norm batch). Afterwards
 the held-out cycle-reconstruction error (and, since the recolouring is known,
 PSNR/SSIM/MAE against it) go to RUN/metrics.json."""
 

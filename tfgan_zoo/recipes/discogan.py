@@ -1,8 +1,8 @@
 """Kim et al. 2017: DiscoGAN on the embedded photo2recolor domains (unpaired,
 offline) at 32x32: encoder-decoder generators, encoder discriminators, GAN
 loss plus MSE reconstruction weighted 10 (eq. 5 weighs it 1; here the GAN
-terms then dominated: held-out PSNR 8.8 after 1500 steps at weight 1 vs 20.7
-after 400 at weight 10), Adam 2e-4 (beta_1 0.5). Afterwards the
+terms then dominated, see benchmarks/history/image2image.md), Adam 2e-4
+(beta_1 0.5). Afterwards the
 held-out cycle-reconstruction error (and PSNR/SSIM/MAE against the known
 recolouring) go to RUN/metrics.json."""
 

@@ -5,8 +5,7 @@ pre-trained on the pixel MSE (SRResNet, 1000 steps), then trained
 adversarially for 500 steps with the perceptual loss: content + 1e-3
 adversarial + TV. Adam with beta_1 0.9 as in the paper, the discriminator at
 the paper's 1e-4, the generator at 1e-3: ten times the paper's rate, for a
-run of 10^3 steps instead of 10^6 (at 1e-4 SRResNet reached 28.9 dB Y-PSNR
-after 600 steps here, at 1e-3 32.5 dB).
+run of 10^3 steps instead of 10^6 (measured: benchmarks/history/restoration.md).
 
 The content loss is VGG19 φ5,4 when --vgg-weights PATH names a Keras
 VGG19(include_top=False) weights file; without one (ImageNet weights cannot

@@ -21,8 +21,8 @@ instead. Model flags (--ngf, --ndf, --film, --discriminator,
 Stage-II. Stage-I is the paper's; Stage-II by default adds text-modulated
 up blocks (FiLM), a projection discriminator and TAC-GAN's auxiliary
 attribute classifier, which together made its shapes follow the caption
-(benchmarks/RESULTS.md, "StackGAN Stage-II: FiLM, projection and an
-auxiliary classifier"); `--no-stage2-film --stage2-discriminator matching
+(benchmarks/RESULTS.md, "StackGAN: the default run"; the tries in
+benchmarks/history/stackgan.md); `--no-stage2-film --stage2-discriminator matching
 --stage2-auxiliary-weight 0` is the paper's Stage-II.
 `--dataset captions:DIR --data-dir IMAGES` trains on CUB-200 / Oxford-102.
 """
