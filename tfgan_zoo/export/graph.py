@@ -27,6 +27,14 @@ from tfgan_zoo.signatures import (DEFAULT_SIGNATURE, SERVING_METHOD, Endpoint, i
                                   serving_outputs)
 
 
+SAMPLE_DOC = ("seed and num_images (scalars or one-element lists){extra} -> num_images "
+              "images from z = tf.random.stateless_normal([num_images, latent_dim], "
+              "seed=[seed, 0]), and that z")
+INTERPOLATE_DOC = ("z_start [B, latent_dim], z_end [B, latent_dim], steps (scalar){extra} "
+                   "-> B * steps images along the spherical path from each z_start to its "
+                   "z_end (pair-major), and the latents")
+
+
 def _batch_spec(spec, batch_size, name=None):
     return tf.TensorSpec([batch_size] + spec.shape.as_list()[1:], spec.dtype,
                          name=name or spec.name)
@@ -79,14 +87,11 @@ def endpoints(model, batch_size=None, names=None):
         sample_inputs = {"seed": tf.TensorSpec(None, tf.int64, name="seed"),
                          "num_images": tf.TensorSpec(None, tf.int32, name="num_images"),
                          **{k: _batch_spec(v, None) for k, v in conditioning.items()}}
-        sample_example = {"seed": np.int64(7), "num_images": np.int32(2),
-                          **{k: v[:1] for k, v in example.items() if k != "z"}}
-        found.append(Endpoint(
-            "sample", sample, sample_inputs, with_z, sample_example,
-            "seed and num_images (scalars or one-element lists)"
-            + "".join(f", {k} (batch 1 or num_images)" for k in conditioning)
-            + " -> num_images images from z = tf.random.stateless_normal("
-            "[num_images, latent_dim], seed=[seed, 0]), and that z"))
+        one_row = {k: v[:1] for k, v in example.items() if k != "z"}
+        sample_example = {"seed": np.int64(7), "num_images": np.int32(2), **one_row}
+        found.append(Endpoint("sample", sample, sample_inputs, with_z, sample_example,
+                              SAMPLE_DOC.format(extra="".join(
+                                  f", {k} (batch 1 or num_images)" for k in conditioning))))
 
         def interpolate(inputs):
             steps = tf.cast(_scalar(inputs["steps"]), tf.int32)
@@ -102,14 +107,10 @@ def endpoints(model, batch_size=None, names=None):
                          "steps": tf.TensorSpec(None, tf.int32, name="steps"),
                          **{k: _batch_spec(v, None) for k, v in conditioning.items()}}
         interp_example = {"z_start": example["z"][:1], "z_end": example["z"][1:2],
-                          "steps": np.int32(3),
-                          **{k: v[:1] for k, v in example.items() if k != "z"}}
-        found.append(Endpoint(
-            "interpolate", interpolate, interp_inputs, with_z, interp_example,
-            "z_start [B, latent_dim], z_end [B, latent_dim], steps (scalar)"
-            + "".join(f", {k} [B]" for k in conditioning)
-            + " -> B * steps images along the spherical path from each z_start "
-            "to its z_end (pair-major), and the latents"))
+                          "steps": np.int32(3), **one_row}
+        found.append(Endpoint("interpolate", interpolate, interp_inputs, with_z,
+                              interp_example, INTERPOLATE_DOC.format(
+                                  extra="".join(f", {k} [B]" for k in conditioning))))
 
     # Signatures only some models have, e.g. a text model's `interpolate_text`.
     found += getattr(model, "export_endpoints", lambda batch_size: [])(batch_size)

@@ -20,15 +20,20 @@ from tfgan_zoo.networks.layers import batch_norm, label_input, normalization
 DCGAN_INIT = keras.initializers.RandomNormal(0.0, 0.02)
 
 
+def _with_label(inputs, x, num_classes):
+    """Inputs and features, with a label input's one-hot code joined to the
+    features when the network is conditional (Mirza & Osindero 2014)."""
+    if not num_classes:
+        return inputs, x
+    label, one_hot = label_input(num_classes)
+    return inputs + [label], layers.Concatenate()([x, one_hot])
+
+
 def mlp_generator(latent_dim, image_shape, hidden=(256, 512, 1024),
                   num_classes=None, name="generator"):
     """z (and a one-hot label) -> hidden ReLU layers -> tanh image."""
     z = keras.Input((latent_dim,), name="z")
-    inputs, x = [z], z
-    if num_classes:
-        label, one_hot = label_input(num_classes)
-        inputs.append(label)
-        x = layers.Concatenate()([z, one_hot])
+    inputs, x = _with_label([z], z, num_classes)
     for units in hidden:
         x = layers.Dense(units)(x)
         x = layers.LeakyReLU(0.2)(x)
@@ -42,11 +47,7 @@ def mlp_discriminator(image_shape, hidden=(512, 256), dropout=0.3,
                       num_classes=None, name="discriminator"):
     """Image (and a one-hot label) -> hidden LeakyReLU layers -> one logit."""
     image = keras.Input(image_shape, name="image")
-    inputs, x = [image], layers.Flatten()(image)
-    if num_classes:
-        label, one_hot = label_input(num_classes)
-        inputs.append(label)
-        x = layers.Concatenate()([x, one_hot])
+    inputs, x = _with_label([image], layers.Flatten()(image), num_classes)
     for units in hidden:
         x = layers.Dense(units)(x)
         x = layers.LeakyReLU(0.2)(x)

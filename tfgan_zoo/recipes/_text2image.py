@@ -34,6 +34,11 @@ from tfgan_zoo.training.trainer import train
 # Model arguments the recipe sets for each phase, not flags.
 INTERNAL = ("stage", "stage1_run", "stage1_ngf", "stage1_film", "vocabulary",
             "sample_captions", "max_length")
+# What the text recipes on the captioned shapes share; each names only what
+# differs (its model, size and widths).
+SHAPES = dict(dataset="shapes_captions", steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
+              beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
+              num_samples=64, epoch_steps=100)
 ENCODER_PHASE = {"encoder_steps": 600, "encoder_image_size": 32, "encoder_lr": 1e-3}
 
 
@@ -146,6 +151,20 @@ def gan_phase(title):
                                   model_args=shared)
         return [(f"{title} at {gan.image_size}px", gan)]
     return phases
+
+
+def one_gan_recipe(recipe, title, grids="captioned grids", before=None):
+    """(build_parser, main) of a recipe with one GAN phase after the text
+    encoder (GAN-INT-CLS, GAWWN, semantic synthesis)."""
+    def parser():
+        return build_parser(recipe, f"{title} in two phases: text encoder, then the GAN; "
+                            f"then {grids}, faithfulness and exports. Every default below "
+                            "can be overridden.")
+
+    def main(argv=None):
+        return run(parser(), recipe, gan_phase(title), argv, name=recipe.recipe,
+                   before=before)
+    return parser, main
 
 
 def run(parser, recipe, phases_fn, argv=None, name=None, before=None):

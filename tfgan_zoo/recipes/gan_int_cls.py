@@ -12,25 +12,12 @@ from __future__ import annotations
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes import _text2image as recipe
 
-RECIPE = Config(recipe="gan_int_cls", model="gan_int_cls", dataset="shapes_captions",
-                image_size=32, steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
-                beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
-                num_samples=64, epoch_steps=100,
+RECIPE = Config(recipe="gan_int_cls", model="gan_int_cls", image_size=32, **recipe.SHAPES,
                 model_args={"latent_dim": 32, "condition_dim": 32, "embedding_dim": 64,
                             "word_dim": 32, "text_hidden": 64, "ngf": 32, "ndf": 32})
 
 
-def build_parser():
-    return recipe.build_parser(
-        RECIPE, "GAN-INT-CLS in two phases: text encoder, then the GAN; then captioned "
-        "grids, faithfulness and exports. Every default below can be overridden.")
-
-
-phases = recipe.gan_phase("GAN-INT-CLS")
-
-
-def main(argv=None):
-    return recipe.run(build_parser(), RECIPE, phases, argv, name="gan_int_cls")
+build_parser, main = recipe.one_gan_recipe(RECIPE, "GAN-INT-CLS")
 
 
 if __name__ == "__main__":

@@ -43,10 +43,7 @@ from tfgan_zoo.recipes import _text2image as recipe
 SHARED = {"latent_dim": 32, "condition_dim": 32, "discriminator_condition_dim": 32,
           "embedding_dim": 64, "word_dim": 32, "text_hidden": 64, "kl_weight": 1.0,
           "residual_blocks": 2, "mismatch": "contrast"}
-RECIPE = Config(recipe="stackgan", model="stackgan", dataset="shapes_captions",
-                image_size=16, steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
-                beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
-                num_samples=64, epoch_steps=100,
+RECIPE = Config(recipe="stackgan", model="stackgan", image_size=16, **recipe.SHAPES,
                 model_args={**SHARED, "ngf": 32, "ndf": 32})
 STAGE2 = {"stage2_steps": 10000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
           "stage2_film": True, "stage2_discriminator": "projection",

@@ -32,6 +32,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
+from tfgan_zoo.core import replica_seed
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import contrast_loss, joint_embedding_loss
 from tfgan_zoo.text.tokenizer import make_vectorizer
@@ -117,12 +118,7 @@ class JointEmbedding(keras.Model):
         self.built = True
 
     def next_seed(self):
-        seed = tf.cast(self.noise_seed.next(), tf.int32)
-        context = tf.distribute.get_replica_context()
-        if context is not None:
-            replica = tf.cast(context.replica_id_in_sync_group, tf.int32)
-            seed = tf.random.experimental.stateless_fold_in(seed, replica)
-        return seed
+        return replica_seed(self.noise_seed)
 
     def train_step(self, data):
         images, features = data

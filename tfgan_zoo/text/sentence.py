@@ -9,15 +9,16 @@ example all-MiniLM-L6-v2 (Reimers & Gurevych 2019; Wang et al. 2020):
 PATH is a sentence-transformers folder: `config.json` (a BERT config),
 `model.safetensors`, the WordPiece vocabulary as `vocab.txt` or
 `tokenizer.json`, and optionally `tokenizer_config.json` and
-`1_Pooling/config.json`. Nothing is downloaded; the weights are read from
-the safetensors file by this module and run by Keras layers, so the GAN's
-SavedModel carries the whole text path in stock TensorFlow ops.
+`1_Pooling/config.json`. Nothing is downloaded; the weights are read with
+the `safetensors` package and run by Keras layers, so the GAN's SavedModel
+carries the whole text path in stock TensorFlow ops.
 
 Tokenization stays in the graph and the same as with the trained encoder:
 `TextVectorization` over the dataset's vocabulary gives word ids, and each
 word id maps to that word's WordPiece ids through a table computed once,
-in Python, with BERT's own rules (lower case, accents stripped, split at
-punctuation, greedy longest-match-first WordPiece). The pieces are packed
+on the host, by the `tokenizers` package with BERT's rules (lower case,
+accents stripped, split at punctuation, greedy longest-match-first
+WordPiece). The pieces are packed
 as `[CLS] pieces [SEP]`, read by BERT, pooled as the folder says (mean by
 default) and scaled to norm sqrt(dim), the scale the GANs' conditioning
 augmentation expects (`encoder.text_encoder` does the same). Training
@@ -28,48 +29,36 @@ dataset's vocabulary is unknown to the GAN, as with the trained encoder.
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
-import numpy as np
-import tensorflow as tf
 import keras
+import ml_dtypes  # numpy's bfloat16, which safetensors' BF16 tensors load as
+import numpy as np
+import safetensors
+import safetensors.numpy
+import tensorflow as tf
+import tokenizers
 from keras import layers
 
 from tfgan_zoo.errors import UserError
 
 WEIGHTS_FILE = "model.safetensors"
-# safetensors stores little-endian; BF16 is read as its 16 raw bits.
-_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4"}
 _POOLING = ("cls_token", "mean_tokens", "max_tokens")
+_FLOATS = (np.float16, np.float64, ml_dtypes.bfloat16)
 
 
 # --------------------------------------------------------------- the folder
 def read_safetensors(path):
-    """{name: numpy array} of a safetensors file (an 8-byte little-endian
-    header size, a JSON header of dtype, shape and byte offsets, then the
-    raw tensors). BF16 is widened to float32."""
+    """{name: float32 numpy array} of a safetensors file (the `safetensors`
+    package's numpy loader; F16 and BF16 are widened to float32)."""
     path = Path(path)
-    raw = path.read_bytes()
     try:
-        size = int.from_bytes(raw[:8], "little")
-        header = json.loads(raw[8:8 + size])
-    except (ValueError, UnicodeDecodeError) as e:
-        raise UserError(f"{path} is not a safetensors file ({e}): pass the folder of a "
-                        "sentence-transformers model, e.g. all-MiniLM-L6-v2") from None
-    data, tensors = memoryview(raw)[8 + size:], {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        if info["dtype"] not in _DTYPES:
-            raise UserError(f"{path}: tensor {name} has dtype {info['dtype']}, which this "
-                            f"reader does not know ({', '.join(_DTYPES)})")
-        begin, end = info["data_offsets"]
-        array = np.frombuffer(data[begin:end], _DTYPES[info["dtype"]]).reshape(info["shape"])
-        if info["dtype"] == "BF16":
-            array = (array.astype(np.uint32) << 16).view(np.float32)
-        tensors[name] = array
-    return tensors
+        tensors = safetensors.numpy.load_file(str(path))
+    except (safetensors.SafetensorError, OSError, ValueError) as e:
+        raise UserError(f"{path} is not a readable safetensors file ({e}): pass the folder "
+                        "of a sentence-transformers model, e.g. all-MiniLM-L6-v2") from None
+    return {name: array.astype(np.float32) if array.dtype in _FLOATS else array
+            for name, array in tensors.items()}
 
 
 def _json(path, default=None):
@@ -124,59 +113,24 @@ def read_config(folder):
 
 
 # ------------------------------------------------------------ tokenization
-def _is_punctuation(char):
-    code = ord(char)  # BERT counts all non-alphanumeric ASCII as punctuation
-    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
+def wordpiece_tokenizer(vocabulary, lower_case=True):
+    """BERT's tokenizer over a WordPiece vocabulary ({token: id}), from the
+    `tokenizers` package: control characters dropped, lower case and accents
+    stripped for uncased models, split at whitespace and around punctuation
+    and CJK characters, then greedy longest-match-first WordPiece (continuations
+    carry "##"; a word that cannot be covered is [UNK])."""
+    tokenizer = tokenizers.Tokenizer(tokenizers.models.WordPiece(
+        vocab=dict(vocabulary), unk_token="[UNK]", max_input_chars_per_word=100))
+    tokenizer.normalizer = tokenizers.normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=True, lowercase=lower_case)
+    tokenizer.pre_tokenizer = tokenizers.pre_tokenizers.BertPreTokenizer()
+    return tokenizer
 
 
-def basic_tokens(text, lower_case=True):
-    """BERT's basic tokenizer: control characters dropped, lower case and
-    accents stripped (uncased models), split at whitespace and around
-    punctuation and CJK characters."""
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")
-                   or c in "\t\n\r")
-    if lower_case:
-        text = "".join(c for c in unicodedata.normalize("NFD", text.lower())
-                       if unicodedata.category(c) != "Mn")
-    out = []
-    for word in text.split():
-        current = ""
-        for char in word:
-            if _is_punctuation(char) or 0x4E00 <= ord(char) <= 0x9FFF:
-                out += [current, char] if current else [char]
-                current = ""
-            else:
-                current += char
-        if current:
-            out.append(current)
-    return out
-
-
-def wordpiece(word, vocabulary, unknown="[UNK]", max_chars=100):
-    """Greedy longest-match-first WordPiece of one word (continuations
-    carry "##"); a word that cannot be covered is `unknown`."""
-    if len(word) > max_chars:
-        return [unknown]
-    pieces, start = [], 0
-    while start < len(word):
-        for end in range(len(word), start, -1):
-            piece = word[start:end] if start == 0 else "##" + word[start:end]
-            if piece in vocabulary:
-                pieces.append(piece)
-                start = end
-                break
-        else:
-            return [unknown]
-    return pieces
-
-
-def tokenize(text, vocabulary, lower_case=True):
+def tokenize(text, tokenizer):
     """WordPiece ids of a string, without [CLS]/[SEP] (the reference the
     in-graph table is tested against)."""
-    return [vocabulary[p] for word in basic_tokens(text, lower_case)
-            for p in wordpiece(word, vocabulary)]
+    return tokenizer.encode(text, add_special_tokens=False).ids
 
 
 def piece_table(words, vocabulary, lower_case=True):
@@ -184,8 +138,8 @@ def piece_table(words, vocabulary, lower_case=True):
     words[i] (0-padded), row 1 (the GAN tokenizer's unknown word) [UNK],
     row 0 (padding) nothing. P is the most pieces of any word."""
     unknown = vocabulary["[UNK]"]
-    rows = [[], [unknown]] + [tokenize(w, vocabulary, lower_case) or [unknown]
-                              for w in words]
+    tokenizer = wordpiece_tokenizer(vocabulary, lower_case)
+    rows = [[], [unknown]] + [tokenize(w, tokenizer) or [unknown] for w in words]
     table = np.zeros((len(rows), max(len(r) for r in rows)), np.int32)
     for i, row in enumerate(rows):
         table[i, :len(row)] = row

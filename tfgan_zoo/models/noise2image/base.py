@@ -26,6 +26,8 @@ class NoiseToImageGAN(AdversarialModel):
     image, trained with Algorithm 1. Subclasses build `generator` and
     `discriminator` and override the losses they change."""
 
+    supports_ema = True
+
     def train_step(self, data):
         real, labels = self.unpack(data)
         # for k steps: update the discriminator on a fresh real batch
