@@ -110,11 +110,12 @@ def check_values(values, defaults=None):
 
 
 def constructor_defaults(cls):
-    """The keyword-only constructor arguments of `cls` and its tfgan_zoo
-    bases, with their defaults (a subclass's default wins)."""
+    """The keyword-only constructor arguments of `cls` and its bases short
+    of Keras and TensorFlow, with their defaults (a subclass's wins)."""
     params = {}
     for klass in reversed(cls.__mro__):
-        if "__init__" not in vars(klass) or not klass.__module__.startswith("tfgan_zoo"):
+        if "__init__" not in vars(klass) or klass.__module__.split(".")[0] in (
+                "keras", "tensorflow", "builtins"):
             continue
         for p in inspect.signature(klass.__init__).parameters.values():
             if p.kind == p.KEYWORD_ONLY:

@@ -34,10 +34,11 @@ from tfgan_zoo.files import read_json, write_error
 
 PATTERN = re.compile(r"^ckpt-(\d+)$")
 DAMAGED_PREFIX = "damaged-"
-# Errors TensorFlow raises for a checkpoint it cannot read back: missing or
-# truncated files (OpError: NotFound, DataLoss, ...), or a checkpoint that
-# does not hold this model's variables (AssertionError, ValueError).
-READ_ERRORS = (tf.errors.OpError, AssertionError, ValueError, OSError)
+# A checkpoint TensorFlow cannot read back raises many kinds of error: an
+# OpError (NotFound, DataLoss: a missing or corrupt file), IndexError ("Read
+# less bytes than requested": a truncated one), AssertionError or ValueError
+# (variables that do not match). Whatever it is, the checkpoint is damaged.
+READ_ERRORS = (Exception,)
 
 
 def first_line(error):
