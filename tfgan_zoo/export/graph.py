@@ -91,11 +91,14 @@ def _value_checks(name, value, inp):
             value, f"{name} must be finite (no NaN or Inf)"))
     if inp is None:
         return checks
-    if inp.minimum is not None:
+    # The range is the table's dtype's: another form of the input (an
+    # image as uint8 pixels, `serving_uint8`) has its own.
+    ranged = value.dtype == tf.as_dtype(inp.dtype)
+    if ranged and inp.minimum is not None:
         checks.append(tf.debugging.assert_greater_equal(
             value, tf.cast(inp.minimum, value.dtype),
             message=f"{name} must be at least {inp.minimum:g}"))
-    if inp.maximum is not None:
+    if ranged and inp.maximum is not None:
         checks.append(tf.debugging.assert_less_equal(
             value, tf.cast(inp.maximum, value.dtype),
             message=f"{name} must be at most {inp.maximum:g}"))
