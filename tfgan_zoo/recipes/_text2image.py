@@ -25,6 +25,7 @@ from pathlib import Path
 from tfgan_zoo.checks import check_values
 from tfgan_zoo.cli import fail, positive_int
 from tfgan_zoo.config import build_parser as config_parser
+from tfgan_zoo.config import check_out
 from tfgan_zoo.data import captions, shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.reports.text2image import report
@@ -181,6 +182,7 @@ def run(parser, recipe, phases_fn, argv=None, name=None, before=None):
 
     try:
         config, phases = parse(parser, recipe, argv)
+        check_out(config.out)
         with RunLock(config.out):
             model = run_phases(config, phases, phases_fn, name, before, elapsed)
     except UserError as e:

@@ -107,7 +107,9 @@ def resolve_strategy(name):
             tf.config.experimental_connect_to_cluster(resolver)
             tf.tpu.experimental.initialize_tpu_system(resolver)
             return tf.distribute.TPUStrategy(resolver)
-        except (ValueError, RuntimeError, tf.errors.OpError) as e:
+        # ValueError, OpError, or URLError from the cloud metadata server a
+        # TPU name is looked up in: whatever it is, there is no TPU here.
+        except Exception as e:
             raise UserError(f"no TPU found ({first_line(e)}): run on a TPU VM or set "
                             "TPU_NAME to the TPU's name or grpc:// address") from None
     raise UserError(f"unknown strategy '{name}': choose default, mirrored, "
