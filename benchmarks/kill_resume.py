@@ -7,10 +7,12 @@ uninterrupted run of the same seed.
         -- --image-size 16 --ngf 8 --ndf 8                   # flags after -- go to the recipe
 
 The reference run trains straight to --steps. The killed run is started,
-SIGKILLed after a uniformly random time in [0, T) where T is the reference
-run's wall time (so kills land in start-up, training, checkpoint writes and
-the end-of-run export alike), and started again with the same command, N
-times; then it runs to the end. Weights of the final checkpoints are
+SIGKILLed after a uniformly random time over what that start has left to do
+(its start-up, as measured on the reference run, plus the reference run's
+training time scaled to the steps not yet checkpointed, at least a tenth
+of it), so kills land in start-up, training, checkpoint writes and the
+end-of-run export alike; it is started again with the same command, N
+times, then runs to the end. Weights of the final checkpoints are
 compared: a resumed run restores weights, optimizer slots and the noise
 seed, and skips the batches already trained on, so up to floating-point
 reassociation it repeats the uninterrupted run.
@@ -50,12 +52,19 @@ def command(args, out):
 
 
 def run_to_end(args, out):
-    started = time.time()
-    result = subprocess.run(command(args, out), env=environment(), capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        sys.exit(f"run failed ({result.returncode}):\n{result.stderr[-3000:]}")
-    return time.time() - started, result
+    """(wall seconds, seconds until training began) of a run to the end."""
+    started, began = time.time(), None
+    process = subprocess.Popen(command(args, out), env=environment(), text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    while process.poll() is None:
+        if began is None and (out / "samples").is_dir() and any((out / "samples").iterdir()):
+            began = time.time() - started
+        time.sleep(0.2)
+    err = process.stderr.read()
+    if process.returncode != 0:
+        sys.exit(f"run failed ({process.returncode}):\n{err[-3000:]}")
+    span = time.time() - started
+    return span, began if began is not None else 0.0
 
 
 def weights(run_dir):
@@ -69,15 +78,17 @@ def weights(run_dir):
             if not name.startswith("_CHECKPOINTABLE")}
 
 
-def phase_of(out, before):
+def phase_of(out, before, target):
     """Where the killed process was, judged from its run directory."""
     steps = CheckpointDir(out / "checkpoints").steps()
-    if (out / "export").is_dir() and (not before or steps[-1] > before[-1]):
-        return "exporting or done"
+    if list(out.glob(".export.tmp-*")):
+        return "exporting (its temporary export directory is left)"
+    if steps and steps[-1] == target:
+        return "at the last step (exporting, or done)"
     if not (out / "model.json").exists():
         return "starting (no model.json yet)"
     if steps == before:
-        return "training (no new checkpoint)"
+        return "starting or training (no new checkpoint)"
     return f"training (checkpoints up to {steps[-1]})"
 
 
@@ -100,14 +111,18 @@ def main(argv=None):
     print("command:", " ".join(command(args, "OUT")), flush=True)
     print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
 
-    span, _ = run_to_end(args, reference)
-    print(f"reference run: {span:.1f} s wall to step {args.steps}", flush=True)
+    span, startup = run_to_end(args, reference)
+    print(f"reference run: {span:.1f} s wall to step {args.steps}, training began after "
+          f"{startup:.1f} s", flush=True)
 
     rng = random.Random(args.kill_seed)
     rows = []
     for i in range(1, args.kills + 1):
         before = CheckpointDir(killed / "checkpoints").steps()
-        delay = rng.uniform(0, span)
+        # Uniform over what this start has left to do: start-up, the steps
+        # not yet checkpointed, and the export at the end.
+        left = 1 - (before[-1] if before else 0) / args.steps
+        delay = rng.uniform(0, startup + (span - startup) * max(left, 0.1))
         process = subprocess.Popen(command(args, killed), env=environment(),
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(delay)
@@ -117,7 +132,7 @@ def main(argv=None):
         out, err = process.communicate()
         resumed = next((l for l in out.splitlines() if l.startswith("Resumed from")), "")
         rows.append({"kill": i, "after_s": delay, "finished_first": finished,
-                     "exit": process.returncode, "phase": phase_of(killed, before),
+                     "exit": process.returncode, "phase": phase_of(killed, before, args.steps),
                      "latest": CheckpointDir(killed / "checkpoints").latest(),
                      "lock_left": (killed / "lock.json").exists(),
                      "resumed_from": resumed.split(" (")[0].replace("Resumed from checkpoint "
@@ -130,7 +145,7 @@ def main(argv=None):
               f" while {r['phase']}; started from step {r['resumed_from']}, newest checkpoint "
               f"{r['latest']}, lock left: {r['lock_left']}, took over a lock: {r['took_over']}",
               flush=True)
-    _, final = run_to_end(args, killed)
+    run_to_end(args, killed)
     reached = CheckpointDir(killed / "checkpoints").latest()
     a, b = weights(reference), weights(killed)
     same_names = sorted(a) == sorted(b)
@@ -138,13 +153,16 @@ def main(argv=None):
              if a[k].size else 0.0 for k in a if k in b}
     worst = max(diffs, key=diffs.get)
     exact = sum(d == 0.0 for d in diffs.values())
-    leftovers = [p.name for p in (killed / "checkpoints").iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in [*(killed / "checkpoints").iterdir(), *killed.iterdir()]
+                 if p.name.startswith(".")]
     print(f"\nfinal resume: newest checkpoint {reached} (target {args.steps}); "
           f"{'OK' if reached == args.steps else 'WRONG STEP'}")
     print(f"weights: {len(diffs)} saved tensors, same names: {same_names}; "
           f"{exact} bit-identical; largest difference {diffs[worst]:.3g} ({worst})")
     print(f"leftover temporary entries in checkpoints/: {leftovers or 'none'}")
-    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+    times = os.times()
+    print(f"load average at end: {os.getloadavg()[0]:.1f}; CPU time of all runs "
+          f"{(times.children_user + times.children_system) / 60:.1f} min")
     ok = reached == args.steps and same_names and diffs[worst] <= 1e-5
     print("RESULT:", "PASS" if ok else "FAIL")
     return 0 if ok else 1

@@ -78,6 +78,20 @@ def read_json(path, what="file", fix="delete it, or restore it from a copy"):
     return data
 
 
+def remove_leftovers(path):
+    """Delete what writes of `path` killed half-way left beside it (hidden
+    `.NAME.tmp-*` and `.NAME.old-*`). Only for a path no one else can be
+    writing at the moment: one under a run directory its lock holder owns."""
+    path = Path(path)
+    for pattern in (f".{path.name}.tmp-*", f".{path.name}.old-*"):
+        for entry in path.parent.glob(pattern):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
 def _temporary(path):
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 

@@ -105,7 +105,10 @@ def test_leftovers_of_a_killed_save_or_prune_do_not_matter(run):
     (checkpoints / ".tmp-ckpt-00000006-x").mkdir()          # a save killed half-way
     shutil.copytree(checkpoints / "ckpt-00000002", checkpoints / ".trash-ckpt-00000002-1")
     (checkpoints / "ckpt-00000008").mkdir()                  # no state.json: incomplete
+    (run / ".export.tmp-abc").mkdir()                        # an export killed half-way
+    (run / ".config.json.tmp-123").write_text("{")           # a settings write killed
     model = train(tiny(run, steps=6), verbose=0)
+    assert not [p for p in run.iterdir() if p.name.startswith(".")]
     assert int(model.g_optimizer.iterations.numpy()) == 6
     names = sorted(p.name for p in checkpoints.iterdir())
     assert names == ["ckpt-00000002", "ckpt-00000004", "ckpt-00000006", "ckpt-00000008"]

@@ -34,6 +34,7 @@ from tfgan_zoo.config import Config, parse_args, validate
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.export.saved_model import export_saved_model
+from tfgan_zoo.files import remove_leftovers
 from tfgan_zoo.registry import build_model, get_model_class
 from tfgan_zoo.training import callbacks as cb
 from tfgan_zoo.training.checkpoint import CheckpointDir, first_line
@@ -170,6 +171,9 @@ def train(config: Config, verbose=1):
 
 
 def _train(config, strategy, chief, out, verbose):
+    if chief:  # the lock holder: whatever a killed writer left is garbage
+        for name in ("config.json", "model.json", "export"):
+            remove_leftovers(out / name)
     prepare_run_dir(config, out, chief)
     data = load_dataset(config.dataset, batch_size=config.batch_size,
                         image_size=config.image_size, channels=config.channels,
