@@ -52,7 +52,8 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data.base import Data, decode_image, is_image_name, resize, round_to_uint8, visible_files
+from tfgan_zoo.data.base import (Data, decode_image, is_image_name, resize, round_to_uint8,
+                                 visible_files)
 from tfgan_zoo.data.tfds import load_tfds
 from tfgan_zoo.masks import center_mask, random_masks
 from tfgan_zoo.errors import UserError
