@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from tfgan_zoo import registry  # noqa: E402
-from tfgan_zoo.export import saved_model as sm  # noqa: E402
+from tfgan_zoo.export.saved_model import export_saved_model  # noqa: E402
 from tfgan_zoo.export import tflite  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def saved_model_parity(model, inputs, runs=50):
     """(max abs diff vs Keras, (median, best) ms of one batch-1 call) of
     the exported SavedModel's serving_default."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = sm.export_generator(model, os.path.join(tmp, "export"), warmup=False)
+        path = export_saved_model(model, os.path.join(tmp, "export"), warmup=False)
         signature = tf.saved_model.load(str(path)).signatures["serving_default"]
         out = signature(**{k: tf.constant(v) for k, v in inputs.items()})
         diff = float(np.abs(out["images_float"].numpy() - keras_images(model, inputs)).max())

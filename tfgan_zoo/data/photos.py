@@ -21,7 +21,7 @@ recipe's `--dataset` accept them:
     cycle_gan:NAME          TFDS cycle_gan/NAME (e.g. horse2zebra), unpaired
     div2k:CONFIG            TFDS div2k/CONFIG (e.g. bicubic_x4): LR -> HR crops
 
-Contract with the models (`tfgan_zoo.image2image`): each element is a pair
+Contract with the models (`tfgan_zoo.models.image2image`): each element is a pair
 `(source, target)` of float32 NHWC batches in [-1, 1]; unpaired sources
 shuffle the two sides independently. `Data.image_shape` is the target shape
 and `Data.model_args = {"input_shape": source shape, "paired": bool}`.

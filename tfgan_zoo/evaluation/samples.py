@@ -75,7 +75,7 @@ def resolve_target(path):
     if (path / "config.json").is_file() and (path / "export").is_dir():
         return path / "export", json.loads((path / "config.json").read_text()), path
     if (path / "saved_model.pb").is_file():
-        extra = path / "assets.extra" / "config.json"  # written by export_generator
+        extra = path / "assets.extra" / "config.json"  # written by export_saved_model
         config = json.loads(extra.read_text()) if extra.is_file() else {}
         return path, config, path.parent
     raise UserError(f"{path} is neither a run directory (config.json + export/) "

@@ -2,7 +2,7 @@
 sentence, on the embedded captioned shapes, offline: the text encoder, then
 the GAN at 32 px. The report shows test images edited to other captions.
 
-    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.text.recipe)
+    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.recipes._text2image)
 
 The exported model takes `image` (float32 [B, 32, 32, 3] in [-1, 1]) and
 `text`; an image of another size is refused.
