@@ -70,6 +70,8 @@ RUNTIME_FILES = {"core": ("package.json", "dist/index.js",
 # (ASCII lower case, then these characters removed) and split="whitespace".
 STRIP_PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
 TEXT_ENCODER_FILE = "text_encoder.tflite"
+# What the export measured of the chosen model with Python's interpreter.
+MEASURED = ("latency_ms", "max_abs_diff_vs_keras", "psnr_db_vs_float")
 EXAMPLE_IMAGE = "example.png"
 
 
@@ -249,7 +251,8 @@ def describe(model, *, name, version, variant, why, info, signature, runtime):
     return {"format": FORMAT, "name": name, "version": version,
             "model": type(model).__name__, "image_shape": list(model.image_shape),
             "generator": {"file": info["file"], "variant": variant, "why": why,
-                          "bytes": info["bytes"], **signature},
+                          "bytes": info["bytes"], **signature,
+                          "python_litert": {k: info[k] for k in MEASURED}},
             "inputs": page_inputs(model), "runtime": runtime,
             "parity_atol": PARITY_ATOL[variant]}
 

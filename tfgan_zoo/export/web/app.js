@@ -237,8 +237,8 @@ async function sample() {
 
 async function interpolate() {
   const noise = byKind.noise, token = ++animation;
-  const a = normalNoise(readSeed(), size(noise));
-  const b = normalNoise(parseSeed($("seed2").value, "second seed"), size(noise));
+  const from = readSeed(), to = parseSeed($("seed2").value, "second seed");
+  const a = normalNoise(from, size(noise)), b = normalNoise(to, size(noise));
   const there = Array.from({length: FRAMES}, (_, f) => slerp(a, b, f / (FRAMES - 1)));
   const path = [...there, ...there.slice(0, -1).reverse()];
   $("interp-figure").hidden = false;
@@ -248,6 +248,8 @@ async function interpolate() {
     const {outputs} = await generateOne({[noise.name]: path[i]});
     total += performance.now() - start;
     drawGrid($("interp"), [outputs.images], 1);
+    $("interp-caption").textContent = `seed ${from} → seed ${to} and back: ` +
+      `frame ${i + 1} of ${path.length}`;
     await nextFrame();
   }
   timing(total / path.length, path.length, "frame");
@@ -284,11 +286,11 @@ async function loadImage(file) {
     `resized to ${w}×${h}`;
 }
 
-async function act(action) {
+async function act(action, doing = "Generating…") {
   if (busy) return;
   busy = true;
   for (const button of document.querySelectorAll("button, select, input")) button.disabled = true;
-  show("busy", "Working…");
+  show("busy", doing);
   try {
     await action();
     show("ready", "Ready.");
@@ -319,7 +321,8 @@ function control(entry) {
       element("label", {}, " to seed ", element("input", {id: "seed2", value: "1", size: 10,
                                                           inputmode: "numeric"})),
       " ", element("button", {id: "interpolate", type: "button",
-                              onclick: () => act(interpolate)}, "Interpolate"));
+                              onclick: () => act(interpolate, "Interpolating…")},
+              "Interpolate"));
   }
   if (entry.kind === "label") {
     const picker = element("select", {id: "label", onchange: () => act(sample)});
