@@ -6,11 +6,9 @@ test_web_browser.py."""
 
 import io
 import json
-import os
 import shutil
 import subprocess
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,17 +19,10 @@ from tfgan_zoo import latent
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import serving, tflite, web
 from tfgan_zoo.text import tokenizer
-from tests.support.models import spread_model
+from tests.support.models import spread_model, tiny_run
+from tests.support.web import RUNTIME, need
 
-RUNTIME = Path(os.environ.get("TFGAN_ZOO_LITERTJS",
-                              Path(__file__).parents[2] / "node_modules" / "@litertjs" / "core"))
 NODE = shutil.which("node")
-
-
-def need(what, reason):
-    """Skip with a one-line reason without the set-up; in CI, fail."""
-    if not what:
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
 
 
 def node(script, *args):
@@ -134,15 +125,15 @@ def test_page_inputs_follow_the_generator_inputs_table(name, kinds):
 
 
 def test_choose_variant_prefers_float32_within_the_budget():
-    small = {"bytes": 1000}
-    big = {"bytes": web.FLOAT32_BUDGET_BYTES + 1}
-    assert web.choose_variant({"float32": small, "dynamic": {"bytes": 300,
-                                                             "psnr_db_vs_float": 50}})[0] == "float32"
-    assert web.choose_variant({"float32": big, "dynamic": {"bytes": 300,
-                                                           "psnr_db_vs_float": 50}})[0] == "dynamic"
-    variant, why = web.choose_variant({"float32": big, "dynamic": {"bytes": 300,
-                                                                   "psnr_db_vs_float": 20}})
+    small, big = {"bytes": 1000}, {"bytes": web.FLOAT32_BUDGET_BYTES + 1}
+    dynamic = lambda psnr, spread: {"bytes": 300, "psnr_db_vs_float": psnr,
+                                    "kernel_spread": spread}
+    assert web.choose_variant({"float32": small, "dynamic": dynamic(50, 0)})[0] == "float32"
+    assert web.choose_variant({"float32": big, "dynamic": dynamic(50, 1e-3)})[0] == "dynamic"
+    variant, why = web.choose_variant({"float32": big, "dynamic": dynamic(20, 0)})
     assert variant == "float32" and "20.0 dB" in why
+    variant, why = web.choose_variant({"float32": big, "dynamic": dynamic(50, 0.05)})
+    assert variant == "float32" and "differs by up to 0.05 between two LiteRT kernels" in why
     assert web.choose_variant({"dynamic": small})[0] == "dynamic"
     assert web.candidates(("float16", "dynamic")) == ("dynamic",)
     with pytest.raises(UserError, match="no variant the web page runs"):
@@ -152,15 +143,7 @@ def test_choose_variant_prefers_float32_within_the_budget():
 # --------------------------------------------------------------------- CLI
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
-    from tfgan_zoo.config import Config
-    from tfgan_zoo.training.trainer import train
-    out = tmp_path_factory.mktemp("run")
-    train(Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16,
-                 steps=1, batch_size=8, out=str(out), sample_every=100,
-                 checkpoint_every=100, log_every=100, num_samples=4, epoch_steps=1,
-                 export=False, model_args={"latent_dim": 8, "ngf": 8, "ndf": 8}),
-          verbose=0)
-    return out
+    return tiny_run(tmp_path_factory.mktemp("run"))
 
 
 def test_cli_exports_a_page(run_dir, tmp_path, capsys):
@@ -221,9 +204,9 @@ def test_tokenizer_matches_keras_text_vectorization(stackgan):
     assert f"reads at most {model.max_length}" in long
 
 
-def png(array, mode=None):
+def png(array):
     buffer = io.BytesIO()
-    Image.fromarray(array, mode).save(buffer, format="PNG")
+    Image.fromarray(array).save(buffer, format="PNG")
     return list(buffer.getvalue())
 
 
@@ -257,7 +240,12 @@ def test_seeds_noise_slerp_and_channels():
                                         new Uint8Array([1, 2, 3, 255])),
                      page.imageChannels(Uint8Array.from(files["rgba png"]),
                                         new Uint8Array([1, 2, 3, 128])),
-                     page.imageChannels(new Uint8Array([0]), new Uint8Array([9, 9, 9, 255]))]}));
+                     page.imageChannels(new Uint8Array([0]), new Uint8Array([9, 9, 9, 255]))],
+          rgba: [0, 255, 51, 255, 102, 153, 204, 128],
+          input: [3, 1].map((c) => Array.from(page.toModelInput(
+            new Uint8Array([0, 255, 51, 255, 102, 153, 204, 128]), c))),
+          shown: [Array.from(page.toRGBA(new Uint8Array([10, 20, 30]), 3)),
+                  Array.from(page.toRGBA(new Uint8Array([7]), 1))]}));
     """, json.dumps([files, a, b]))
     assert out["seeds"][:2] == [42, 7]
     assert all(isinstance(m, str) and "is not a whole number" in m for m in out["seeds"][2:])
@@ -272,3 +260,6 @@ def test_seeds_noise_slerp_and_channels():
                                "rgb jpeg": {"colour": 3, "alpha": False}}
     # RGBA counts its alpha only where a pixel uses it; no header: by content.
     assert out["channels"] == [3, 4, 1]
+    np.testing.assert_allclose(out["input"][0], [-1, 1, -0.6, -0.2, 0.2, 0.6], atol=1e-6)
+    np.testing.assert_allclose(out["input"][1], [-1, -0.2], atol=1e-6)
+    assert out["shown"] == [[10, 20, 30, 255], [7, 7, 7, 255]]

@@ -19,12 +19,14 @@ from PIL import Image
 
 from tfgan_zoo.export import browser, serving, web
 from tfgan_zoo.text import tokenizer
-from tests.export.test_web import RUNTIME, need
 from tests.support.models import spread_model
+from tests.support.web import RUNTIME, need
 
-# name -> (web variant, model overrides); pix2pix runs RGB and dynamic-range.
+# name -> (web variant, model overrides); pix2pix maps grayscale edges to
+# RGB, as the recipe's edges2photo does, and runs dynamic-range.
 MODELS = {"dcgan": ("none", {}), "cgan": ("none", {}),
-          "pix2pix": ("dynamic", {"shape": (16, 16, 3)}), "stackgan": ("none", {})}
+          "pix2pix": ("dynamic", {"shape": (16, 16, 3), "input_shape": (16, 16, 1)}),
+          "stackgan": ("none", {})}
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +102,9 @@ def assert_error(state, *fragments):
         assert fragment in line, line
 
 
-def png_file(name, array, mode=None):
+def png_file(name, array):
     buffer = io.BytesIO()
-    Image.fromarray(array, mode).save(buffer, format="PNG")
+    Image.fromarray(array).save(buffer, format="PNG")
     return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
@@ -149,14 +151,15 @@ def test_image_upload(exported, chromium, tmp_path):
     with opened(chromium, folders["pix2pix"]) as page:
         loaded(page, folders["pix2pix"], tmp_path, "pix2pix")
         assert web.read_spec(folders["pix2pix"])["generator"]["variant"] == "dynamic"
-        photo = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
-        state = act(page, lambda p: p.set_input_files("#image", png_file("photo.png", photo)))
+        edges = rng.integers(0, 256, (16, 16), dtype=np.uint8)
+        state = act(page, lambda p: p.set_input_files("#image", png_file("edges.png", edges)))
         assert state == ("ready", "Ready.")
         last = page.evaluate("window.tfganZoo.last")
-        np.testing.assert_allclose(last["inputs"][0]["image"], photo.ravel() / 127.5 - 1,
+        np.testing.assert_allclose(last["inputs"][0]["image"], edges.ravel() / 127.5 - 1,
                                    atol=1e-6)  # decoded exactly, same size: no resampling
         assert_parity(folders["pix2pix"], last, 0)
-        wide = rng.integers(0, 256, (24, 40, 3), dtype=np.uint8)
+        assert last["images_float"][0][:3] != last["images_float"][0][3:6]  # RGB out
+        wide = rng.integers(0, 256, (24, 40), dtype=np.uint8)
         assert act(page, lambda p: p.set_input_files("#image", png_file("wide.png", wide))
                    ) == ("ready", "Ready.")
         assert "40×24, resized to 16×16" in page.inner_text("#input-caption")
@@ -164,12 +167,12 @@ def test_image_upload(exported, chromium, tmp_path):
         text = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not a picture"}
         assert_error(act(page, lambda p: p.set_input_files("#image", text)),
                      "notes.txt is not an image")
-        gray = png_file("gray.png", photo[..., 0])
-        assert_error(act(page, lambda p: p.set_input_files("#image", gray)),
-                     "gray.png has 1 channel (grayscale); this model takes 3 (RGB)")
-        alpha = np.concatenate([photo, np.full((16, 16, 1), 100, np.uint8)], -1)
-        assert_error(act(page, lambda p: p.set_input_files("#image", png_file("a.png", alpha))),
-                     "a.png has 4 channels")
+        photo = png_file("photo.png", rng.integers(0, 256, (16, 16, 3), dtype=np.uint8))
+        assert_error(act(page, lambda p: p.set_input_files("#image", photo)),
+                     "photo.png has 3 channels (RGB); this model takes 1 (grayscale)")
+        alpha = png_file("a.png", np.stack([edges, np.full((16, 16), 100, np.uint8)], -1))
+        assert_error(act(page, lambda p: p.set_input_files("#image", alpha)),
+                     "a.png has 2 channels (grayscale with transparency)")
 
 
 def test_caption(exported, chromium, tmp_path):

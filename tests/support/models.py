@@ -7,6 +7,8 @@ pass trivially."""
 import numpy as np
 
 from tfgan_zoo import registry
+from tfgan_zoo.config import Config
+from tfgan_zoo.training.trainer import train
 
 SHAPE = (16, 16, 1)
 
@@ -26,3 +28,13 @@ def spread_model(name, seed=1, shape=SHAPE, **overrides):
                 fan_in = int(np.prod(w.shape[:-1]))
                 w.assign(rng.normal(0, fan_in ** -0.5, w.shape).astype("float32"))
     return model
+
+
+def tiny_run(out, steps=1):
+    """A run directory of a tiny DCGAN (recipe "tiny") trained `steps` steps."""
+    train(Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16,
+                 steps=steps, batch_size=8, out=str(out), sample_every=100,
+                 checkpoint_every=100, log_every=100, num_samples=4, epoch_steps=steps,
+                 export=False, model_args={"latent_dim": 8, "ngf": 8, "ndf": 8}),
+          verbose=0)
+    return out

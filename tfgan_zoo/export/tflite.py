@@ -225,10 +225,11 @@ def interpreter(model_content, num_threads=1, delegates=True):
     return Interpreter(model_path=str(model_content), **kwargs)
 
 
-def run(model_content, inputs, num_threads=1):
+def run(model_content, inputs, num_threads=1, delegates=True):
     """Outputs for a batch of numpy inputs, one image at a time (the model
-    has a fixed batch of 1). Returns {output name: stacked numpy}."""
-    runner = interpreter(model_content, num_threads).get_signature_runner(
+    has a fixed batch of 1). Returns {output name: stacked numpy}.
+    `delegates=False` runs LiteRT's reference kernels instead of XNNPack."""
+    runner = interpreter(model_content, num_threads, delegates).get_signature_runner(
         DEFAULT_SIGNATURE)
     details = runner.get_input_details()
     n = len(next(iter(inputs.values())))

@@ -168,8 +168,8 @@ async function generate(values = {}) {
 }
 
 // -------------------------------------------------------------- drawing
-function drawGrid(canvas, images, columns) {
-  const [h, w, c] = spec.image_shape, pad = images.length > 1 ? 2 : 0;
+function drawGrid(canvas, images, columns, shape = spec.image_shape) {
+  const [h, w, c] = shape, pad = images.length > 1 ? 2 : 0;
   const rows = Math.ceil(images.length / columns);
   canvas.width = columns * (w + pad) + pad;
   canvas.height = rows * (h + pad) + pad;
@@ -281,7 +281,8 @@ async function loadImage(file) {
   checkChannels(imageChannels(bytes, rgbaOf(bitmap, bitmap.width, bitmap.height)), c, file.name);
   const rgba = rgbaOf(bitmap, w, h);
   state.image = {name: file.name, pixels: toModelInput(rgba, c)};
-  drawGrid($("input"), [Uint8Array.from(state.image.pixels, (x) => Math.round((x + 1) * 127.5))], 1);
+  drawGrid($("input"), [Uint8Array.from(state.image.pixels, (x) => Math.round((x + 1) * 127.5))],
+           1, byKind.image.shape);
   $("input-caption").textContent = `${file.name}, ${bitmap.width}×${bitmap.height}, ` +
     `resized to ${w}×${h}`;
 }
