@@ -12,7 +12,7 @@ import keras
 
 from tfgan_zoo import registry
 from tfgan_zoo.config import Config, model_hyperparameters
-from tfgan_zoo.training.trainer import make_optimizer
+from tfgan_zoo.training.trainer import make_optimizer, train
 
 SHAPE = (16, 16, 1)
 CLASSES = 10
@@ -40,13 +40,13 @@ def build(name, strategy=None, *, lr=1e-3, mixed_precision="none", optimizer=Non
     return model
 
 
-def build_for_export(name, seed=1):
+def build_for_export(name, seed=1, shape=SHAPE, **overrides):
     """`name` built (not compiled) with its generator's weights drawn at
-    fan-in scale: at DCGAN's N(0, 0.02) init the images are ~0 everywhere and
-    every parity check would pass trivially."""
+    fan-in scale ("spread"): at DCGAN's N(0, 0.02) init the images are ~0
+    everywhere and every parity check would pass trivially."""
     cls = registry.get_model_class(name)
-    kwargs = dict(image_shape=SHAPE, num_classes=CLASSES, latent_dim=8, seed=seed)
-    kwargs.update(getattr(cls, "test_config", {}))
+    kwargs = dict(image_shape=shape, num_classes=CLASSES, latent_dim=8, seed=seed)
+    kwargs.update(getattr(cls, "test_config", {}), **overrides)
     model = cls(**kwargs)
     model.build_networks()
     rng = np.random.default_rng(seed)
@@ -123,3 +123,13 @@ def one_line_error(excinfo, *fragments):
     assert "\n" not in text, text
     for fragment in fragments:
         assert fragment in text, (fragment, text)
+
+
+def tiny_run(out, steps=1):
+    """A run directory of a tiny DCGAN (recipe "tiny") trained `steps` steps."""
+    train(Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16,
+                 steps=steps, batch_size=8, out=str(out), sample_every=100,
+                 checkpoint_every=100, log_every=100, num_samples=4, epoch_steps=steps,
+                 export=False, model_args={"latent_dim": 8, "ngf": 8, "ndf": 8}),
+          verbose=0)
+    return out
