@@ -1,6 +1,7 @@
-"""tfgan_zoo.losses against numbers worked out by hand with `math`/numpy, never by the same TF formula:
-the adversarial losses, the gradient penalty, the KL term, and the global-batch mean under tf.distribute.
-(Reconstruction losses: test_losses_reconstruction.py; text losses: test_losses_text.py.)"""
+"""tfgan_zoo.losses against numbers worked out by hand with `math`/numpy, never by
+the same TF formula: the adversarial losses, the gradient penalty, the KL term,
+and the global-batch mean under tf.distribute. (Reconstruction losses:
+test_losses_reconstruction.py; text losses: test_losses_text.py.)"""
 
 import math
 

@@ -82,11 +82,14 @@ def test_digits_scaled_from_0_16():
 
 
 def test_fashion_mnist_idx_reader(tmp_path):
+    def header(dims):
+        return bytes([0, 0, 8, len(dims)]) + np.asarray(dims, ">u4").tobytes()
+
     images = np.arange(3 * 28 * 28, dtype=np.uint32).reshape(3, 28, 28) % 256
-    header = lambda dims: bytes([0, 0, 8, len(dims)]) + np.asarray(dims, ">u4").tobytes()  # noqa: E731
     with gzip.open(tmp_path / "t10k-images-idx3-ubyte.gz", "wb") as f:  # gz ...
         f.write(header([3, 28, 28]) + images.astype(np.uint8).tobytes())
-    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(header([3]) + bytes([7, 0, 9]))  # ... or plain
+    # ... or plain
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(header([3]) + bytes([7, 0, 9]))
     data = load_dataset("fashion_mnist_local", split="test", data_dir=str(tmp_path),
                         batch_size=3, shuffle=False)
     x, y = first_batch(data)

@@ -10,7 +10,6 @@ import pytest
 from tfgan_zoo.data import base, load_dataset
 from tfgan_zoo.data import tfds as tfds_source
 from tfgan_zoo.errors import UserError
-from tests.support.models import one_line_error
 
 tfds = pytest.importorskip("tensorflow_datasets")
 

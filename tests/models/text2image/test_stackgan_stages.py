@@ -4,6 +4,7 @@ loaded one; the runs Stage-II refuses; the discriminator's extra heads in
 a compiled step; a sentence encoder under both stages; and the exports a
 server (string in) and a phone (embedding in) receive."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -76,7 +77,7 @@ def test_stage2_refuses_a_wrong_stage1_run(stage_runs, tmp_path, bert_folder):
 def test_extra_discriminator_heads_train(tmp_path, heads):
     """StackGAN-v2's unconditional head and TAC-GAN's auxiliary classifier,
     alone and together, in a real (compiled) training step."""
-    model = train(_config(tmp_path, "heads", 1, 8, **heads), verbose=0)
+    model = train(_config(tmp_path, "heads", 1, 4, **heads), verbose=0)
     assert len(model.discriminator.outputs) == 1 + len(heads)
     assert all(np.isfinite(v) for v in _logs(tmp_path / "heads", 2).values())
 
@@ -119,41 +120,44 @@ def test_tflite_takes_an_embedding_with_builtin_ops_only(stage_runs):
 
 
 # ------------------------------------------------ over a sentence encoder
-def test_stage2_over_a_stage1_with_a_sentence_encoder(tmp_path, bert_folder):
+@pytest.fixture(scope="module")
+def sentence_runs(tmp_path_factory, bert_folder):
+    """Stage-I over the tiny sentence model (XLA-compiled steps, contrast
+    captions), and Stage-II over that run with the same sentence model."""
+    tmp = tmp_path_factory.mktemp("sentence")
     folder = str(bert_folder)
-    stage1 = train(_config(tmp_path, "stage1", 1, 4, sentence_encoder=folder), verbose=0)
-    stage2 = train(_config(tmp_path, "stage2", 2, 16, stage1_run=str(tmp_path / "stage1"),
+    stage1 = train(dataclasses.replace(
+        _config(tmp, "stage1", 1, 4, sentence_encoder=folder, mismatch="contrast"),
+        jit_compile=True), verbose=0)
+    stage2 = train(_config(tmp, "stage2", 2, 16, stage1_run=str(tmp / "stage1"),
                            sentence_encoder=folder), verbose=0)
-    inputs = {"text": tf.constant(["a large blue square"]), "z": tf.zeros((1, 4))}
-    emb = stage2.embed(inputs["text"])
-    np.testing.assert_allclose(emb, stage1.embed(inputs["text"]), atol=1e-6)
-    np.testing.assert_allclose(stage2.stage1_images(emb, inputs["z"]),
-                               stage1.generate_from(inputs), atol=1e-6)
+    return tmp, stage1, stage2
 
 
-def test_stackgan_over_a_sentence_encoder_trains_and_exports(bert_folder, tmp_path):
-    tiny = {k: v for k, v in TINY.items() if k not in ("embedding_dim", "word_dim",
-                                                        "text_hidden", "stage1_ngf")}
-    config = Config(recipe="tiny", model="stackgan", dataset="shapes_captions:64",
-                    image_size=8, steps=2, batch_size=4, out=str(tmp_path / "run"),
-                    sample_every=100, checkpoint_every=1, log_every=100, num_samples=4,
-                    epoch_steps=2, export=False, jit_compile=True,
-                    model_args={**tiny, "stage": 1, "sentence_encoder": str(bert_folder),
-                                "mismatch": "contrast"})
-    model = train(config, verbose=0)
+def test_stackgan_over_a_sentence_encoder_trains_and_exports(sentence_runs, tmp_path):
+    tmp, model, _ = sentence_runs
     assert model.embedding_dim == 8 and model.get_config()["embedding_dim"] == 8
-    assert all(np.isfinite(v) for v in _logs(tmp_path / "run", 2).values())
+    assert all(np.isfinite(v) for v in _logs(tmp / "stage1", 2).values())
     # The frozen BERT is rebuilt from its folder, not stored in checkpoints.
-    stored = tf.train.list_variables(str(tmp_path / "run/checkpoints/ckpt-00000002/ckpt"))
+    stored = tf.train.list_variables(str(tmp / "stage1/checkpoints/ckpt-00000002/ckpt"))
     assert stored and not any(shape == [TINY_BERT["vocab_size"], 8] for _, shape in stored)
-    reloaded, _ = load_run(tmp_path / "run")
+    reloaded, _ = load_run(tmp / "stage1")
     captions = tf.constant(["a small red circle above a large blue square", "a purple cross"])
     np.testing.assert_allclose(reloaded.embed(captions), model.embed(captions), atol=1e-6)
     loaded = tf.saved_model.load(str(export_saved_model(model, tmp_path / "export")))
     out = loaded.signatures["serving_default"](text=captions, z=tf.zeros((2, 4)))
-    assert out["images"].dtype == tf.uint8 and out["images"].shape == (2, 8, 8, 3)
+    assert out["images"].dtype == tf.uint8 and out["images"].shape == (2, 4, 4, 3)
     np.testing.assert_allclose(out["images_float"],
                                model.generate_from({"text": captions, "z": tf.zeros((2, 4))}),
                                atol=1e-5)
     with pytest.raises(tf.errors.InvalidArgumentError, match="at least one word"):
         loaded.signatures["serving_default"](text=tf.constant(["blorp"]), z=tf.zeros((1, 4)))
+
+
+def test_stage2_over_a_stage1_with_a_sentence_encoder(sentence_runs):
+    _, stage1, stage2 = sentence_runs
+    inputs = {"text": tf.constant(["a large blue square"]), "z": tf.zeros((1, 4))}
+    emb = stage2.embed(inputs["text"])
+    np.testing.assert_allclose(emb, stage1.embed(inputs["text"]), atol=1e-6)
+    np.testing.assert_allclose(stage2.stage1_images(emb, inputs["z"]),
+                               stage1.generate_from(inputs), atol=1e-6)
