@@ -40,6 +40,7 @@ OPTIONAL = {
     "av": "optional data package (video decoding)",
     "sktime": "optional data package (time series)",
     "openmoji": "optional data package (cartoon faces)",
+    "playwright": "headless Chromium: only to open an exported web page",
 }
 # Allowed inside a function only beside a tensorflow_serving import in the
 # same function: its text_format writes TF Serving's models.config.
