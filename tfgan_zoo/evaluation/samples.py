@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.errors import UserError
@@ -42,7 +43,6 @@ class SavedModelGenerator:
     """A generator exported by tfgan_zoo (see export/saved_model.py)."""
 
     def __init__(self, path):
-        import tensorflow as tf
         self.path = Path(path)
         try:
             self.loaded = tf.saved_model.load(str(self.path))
@@ -60,7 +60,6 @@ class SavedModelGenerator:
         self.conditional = "label" in inputs
 
     def generate(self, z, labels=None, batch_size=100):
-        import tensorflow as tf
         out = []
         for i in range(0, len(z), batch_size):
             feed = {"z": tf.constant(z[i:i + batch_size])}
