@@ -125,4 +125,4 @@ def test_ema_decay_on_a_model_without_ema_is_a_one_line_error(capsys):
     assert "\n" not in err and "unrecognized arguments: --ema-decay" in err
     with pytest.raises(UserError) as info:
         build_model("dcgan", image_shape=(16, 16, 1), ema_decay=1.5)
-    one_line_error(info, "(0, 1)")
+    one_line_error(info, "[0, 1)")

@@ -162,7 +162,7 @@ def test_auxiliary_classifier_needs_labels():
     del features["attributes"]  # as a CUB / Oxford-102 batch
     with pytest.raises(UserError, match="needs a dataset with attribute labels"):
         model.captions({k: tf.constant(v) for k, v in features.items()})
-    with pytest.raises(UserError, match="auxiliary_weight must be 0 or more"):
+    with pytest.raises(UserError, match="auxiliary-weight must be a finite loss weight >= 0"):
         StackGAN(image_shape=(4, 4, 3), auxiliary_weight=-1, **StackGAN.test_config)
 
 

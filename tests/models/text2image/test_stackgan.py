@@ -44,7 +44,7 @@ def test_upscale_2_makes_stage2_twice_stage1():
         stackgan(2, 4, upscale=2)
     with pytest.raises(UserError, match="upscale must be 2 or 4"):
         stackgan(2, 32, upscale=3)
-    with pytest.raises(UserError, match="unconditional_weight must be 0 or more"):
+    with pytest.raises(UserError, match="unconditional-weight must be a finite loss weight >= 0"):
         stackgan(1, unconditional_weight=-1)
 
 
