@@ -159,10 +159,13 @@ def test_saved_model_cli_lists_serving_default(exported, name):
     blocks = {b.split("']", 1)[0]: b for b in shown.split("signature_def['")[1:]}
     default = blocks["serving_default"]
     assert "Method name is: tensorflow/serving/predict" in default
-    for key in exported["models"][name].generator_input_spec():
+    from tensorflow.core.framework import types_pb2
+    model = exported["models"][name]
+    for key in model.generator_input_spec():
         assert f"inputs['{key}']" in default
-    assert "outputs['images']" in default and "DT_UINT8" in default
-    assert "outputs['images_float']" in default
+    for key, spec in model.output_spec().items():  # images (uint8) and images_float
+        dtype = types_pb2.DataType.Name(spec.dtype.as_datatype_enum)  # e.g. DT_UINT8
+        assert f"outputs['{key}']" in default and dtype in default
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -174,10 +177,13 @@ def test_loads_and_matches_keras_without_tfgan_zoo(exported, name):
     model, inputs = exported["models"][name], exported["inputs"][name]
     out = exported["outputs"][name]
     reference = keras_images(model, inputs)
-    assert np.abs(out["images_float"] - reference).max() <= SAVED_MODEL_ATOL
-    assert out["images"].dtype == np.uint8 and out["images"].shape == reference.shape
-    from tfgan_zoo.images import to_uint8
-    assert np.abs(out["images"].astype(int) - to_uint8(reference).astype(int)).max() <= 1
+    assert np.abs(out[model.float_output] - reference).max() <= SAVED_MODEL_ATOL
+    if model.draws_images:
+        assert out["images"].dtype == np.uint8 and out["images"].shape == reference.shape
+        from tfgan_zoo.images import to_uint8
+        assert np.abs(out["images"].astype(int) - to_uint8(reference).astype(int)).max() <= 1
+    else:  # a classifier: the most probable class of each image
+        np.testing.assert_array_equal(out["classes"], reference.argmax(-1))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -204,7 +210,7 @@ def test_signatures(exported, loaded, name):
     spec = model.generator_input_spec()
     default = signatures["serving_default"]
     assert set(default.structured_input_signature[1]) == set(spec)
-    assert set(default.structured_outputs) == {"images", "images_float"}
+    assert set(default.structured_outputs) == set(model.output_spec())
     assert ("sample" in signatures) == ("interpolate" in signatures) == ("z" in spec)
     card = json.loads((exported["results"][name].saved_model / "model_card.json").read_text())
     assert set(card["signatures"]) == set(signatures) - {"__saved_model_init_op"}
@@ -268,14 +274,16 @@ def test_rest_instances_and_inputs(exported, loaded, name):
     rows = [{k: v[i].tolist() for k, v in inputs.items()} for i in range(2)]
     body = json.dumps({"signature_name": "serving_default", "instances": rows})
     predictions = _json(serving.rest_predict(loaded[name], body))["predictions"]
-    assert len(predictions) == 2 and set(predictions[0]) == {"images", "images_float"}
-    got = np.array([p["images_float"] for p in predictions], np.float32)
+    assert len(predictions) == 2 and set(predictions[0]) == set(model.output_spec())
+    key = model.float_output  # images_float, or a classifier's probabilities
+    got = np.array([p[key] for p in predictions], np.float32)
     assert np.abs(got - reference).max() <= SAVED_MODEL_ATOL
     body = json.dumps({"inputs": {k: v.tolist() for k, v in inputs.items()}})
     outputs = _json(serving.rest_predict(loaded[name], body))["outputs"]
-    assert np.abs(np.array(outputs["images_float"], np.float32) - reference).max() \
+    assert np.abs(np.array(outputs[key], np.float32) - reference).max() \
         <= SAVED_MODEL_ATOL
-    np.testing.assert_array_equal(outputs["images"], [p["images"] for p in predictions])
+    for other in set(model.output_spec()) - {key}:  # images (uint8) or classes
+        np.testing.assert_array_equal(outputs[other], [p[other] for p in predictions])
     if "sample" in loaded[name].signatures:
         extra = {k: v[0].tolist() for k, v in inputs.items() if k != "z"}
         row = serving.rest_predict(loaded[name], {
@@ -316,8 +324,9 @@ def test_tflite_variants(exported, name):
         assert set(details["inputs"]) == set(lite.generator_input_spec())
         assert all(d["shape"][0] == 1 for d in details["inputs"].values())
         out = tflite.run(path, inputs)
-        assert out["images"].dtype == np.uint8
-        measured[variant] = out["images_float"]
+        for key, spec in model.output_spec().items():  # images: uint8
+            assert out[key].dtype == spec.dtype.as_numpy_dtype
+        measured[variant] = out[model.float_output]
         info = result.card["tflite"]["variants"][variant]
         assert info["bytes"] == path.stat().st_size and info["latency_ms"] > 0
     assert np.abs(measured["float32"] - reference).max() <= TFLITE_FLOAT32_ATOL

@@ -92,8 +92,8 @@ def test_text_models_over_a_sentence_encoder_on_two_replicas(name, mirrored, tmp
 @pytest.mark.parametrize("name", registry.model_names())
 def test_sample_and_spec(name):
     model = build(name, tf.distribute.get_strategy())
-    images = model.sample(5, seed=3)
-    assert images.shape == (5,) + SHAPE and images.dtype == np.float32
+    images = model.sample(5, seed=3)  # a classifier's: class probabilities
+    assert images.shape == (5,) + model.sample_shape and images.dtype == np.float32
     assert images.min() >= -1 and images.max() <= 1
     np.testing.assert_array_equal(images, model.sample(5, seed=3))
     spec = model.generator_input_spec()

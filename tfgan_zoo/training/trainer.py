@@ -138,7 +138,8 @@ def train(config: Config, verbose=1):
         model.step = checkpoints.latest() or 0
         path = export_saved_model(model, out / "export", config=config.to_dict(),
                                   overwrite=True)
-        print(f"Exported the generator to {path}")
+        print(f"Exported the {'generator' if model.draws_images else 'classifier'} "
+              f"to {path}")
     return model
 
 
@@ -159,11 +160,12 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
         writer = tf.summary.create_file_writer(str(out / "logs"))
-        callbacks += [
-            cb.SampleGrid(state, out / "samples",
-                          model.example_inputs(config.num_samples, seed=config.seed),
-                          config.sample_every, writer),
-            cb.ScalarLogger(state, writer, config.log_every)]
+        callbacks.append(cb.ScalarLogger(state, writer, config.log_every))
+        if model.draws_images:  # a classifier has no grid to draw
+            callbacks.append(cb.SampleGrid(
+                state, out / "samples",
+                model.example_inputs(config.num_samples, seed=config.seed),
+                config.sample_every, writer))
     model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
               initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
               callbacks=callbacks, verbose=verbose if chief else 0,
