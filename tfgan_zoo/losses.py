@@ -20,7 +20,7 @@ precision the inputs may arrive as float16.
 - text: `matching_aware_discriminator_loss`,
   `semantic_synthesis_discriminator_loss`, `auxiliary_classifier_loss`,
   `joint_embedding_loss`, `contrast_loss`;
-- domains: `classification_loss`, `domain_classifier_loss`,
+- domains: `binary_cross_entropy`, `classification_loss`, `domain_classifier_loss`,
   `pose_mask_l1`, and MDAN's combinations of k sources,
   `smoothed_max_combination` and `hard_max_combination`.
 """
@@ -351,6 +351,16 @@ def auxiliary_classifier_loss(logits, labels, classes, *, reduce=global_mean):
 
 
 # ------------------------------------------------------------------ domains
+def binary_cross_entropy(logits, label, *, reduce=global_mean):
+    """A discriminator's cross-entropy against one label for the whole batch,
+
+        L = -[y log D + (1 - y) log(1 - D)],  D = sigmoid(logits)
+
+    for losses that average several real and fake terms (PixelDTGAN's two
+    discriminators, Yoo et al. 2016, sec. 3.2; PG2's, Ma et al. 2017)."""
+    return reduce(_sigmoid_xent(label, logits))
+
+
 def classification_loss(logits, labels, *, reduce=global_mean):
     """Softmax cross-entropy of class logits [B, C] against int labels [B]
     (or one int for the whole batch, e.g. a ternary discriminator's class):

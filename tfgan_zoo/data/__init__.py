@@ -22,6 +22,10 @@ source into a batched `Data`.
                                and USPS, 28x28 RGB, train and test splits
     adapt:<sources>><target>   domain adaptation over those and mnist5k, e.g.
                                adapt:mnist>mnistm (`digit_domains`)
+    lookbook                   procedural dressed figures -> Fashion-MNIST
+                               products, a LookBook stand-in (`figures`)
+    poses                      procedural people in two poses, a stand-in for
+                               pose-transfer pairs (`persons`)
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -31,7 +35,8 @@ from __future__ import annotations
 
 import os
 
-from tfgan_zoo.data import captions, digit_domains, digits, folder, photos, shapes, tfds
+from tfgan_zoo.data import (captions, digit_domains, digits, figures, folder, persons, photos,
+                            shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -69,6 +74,9 @@ DATASETS = {
     "syndigits": digit_domains.load_syndigits,
     "ucidigits": digit_domains.load_ucidigits,
     "adapt:": digit_domains.load_adaptation,
+    # cross-domain generation
+    "lookbook": figures.load_lookbook,
+    "poses": persons.load_poses,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 

@@ -185,6 +185,21 @@ def domain_arrays(name, split):
     return images, labels.astype(np.int32)
 
 
+def domain_images(name, split, image_shape=None):
+    """(float32 images in [-1, 1], int32 labels) of a domain's split, resized
+    and converted to `image_shape` (H, W, C) where given: what a model of
+    that shape takes. For evaluators and the reference classifiers."""
+    x, y = domain_arrays(name, split)
+    x = tf.cast(x, tf.float32)
+    if image_shape is not None:
+        height, width, channels = image_shape
+        if height != width:
+            raise UserError(f"digit domains are square, got image shape {image_shape}")
+        x = round_to_uint8(convert_images(x, 3, height, channels)) if (
+            (height, channels) != (SIZE, 3)) else x
+    return (tf.cast(x, tf.float32) / 127.5 - 1.0).numpy(), y
+
+
 def _domain_source(name, split):
     check_split(name, split)
     x, y = domain_arrays(name, split)

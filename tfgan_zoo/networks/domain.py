@@ -138,6 +138,41 @@ def class_discriminator(image_shape, ndf=64, classes=3, name="discriminator"):
     return keras.Model(image, logits, name=name)
 
 
+# ------------------------------------------------------------ PixelDTGAN
+def converter(input_shape, output_shape, ngf=64, name="generator"):
+    """PixelDTGAN's converter (Yoo et al. 2016, sec. 4; fxia22/PixelDTGAN's
+    netG): an encoder of 4x4 stride-2 convolutions (ngf, 2 ngf, 4 ngf,
+    8 ngf..., batch norm after the first, LeakyReLU 0.2) down to 4x4, a 4x4
+    convolution to a 1x1 code, and a decoder of 4x4 deconvolutions (batch
+    norm, ReLU) up to the target's size, ending in tanh. Source and target
+    may differ in size (a 64x64 figure -> a 32x32 product)."""
+    for shape in (input_shape, output_shape):
+        if shape[0] != shape[1] or shape[0] < 4 or shape[0] & (shape[0] - 1):
+            raise UserError(f"the converter takes square power-of-two images of at least "
+                            f"4x4, got {shape[0]}x{shape[1]}: pass --image-size 32")
+    image = keras.Input(input_shape, name="image")
+    x, width, size = image, ngf, input_shape[0]
+    while size > 4:
+        x = layers.Conv2D(width, 4, strides=2, padding="same", use_bias=width == ngf,
+                          kernel_initializer=INIT)(x)
+        if width != ngf:
+            x = batch_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+        width, size = min(2 * width, 8 * ngf), size // 2
+    code = layers.Conv2D(width, 4, padding="valid", kernel_initializer=INIT)(x)
+    x = layers.Conv2DTranspose(width, 4, padding="valid", use_bias=False,
+                               kernel_initializer=INIT)(layers.LeakyReLU(0.2)(code))
+    x, size = layers.ReLU()(batch_norm()(x)), 4
+    while size < output_shape[0] // 2:
+        width = max(width // 2, ngf)
+        x = layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False,
+                                   kernel_initializer=INIT)(x)
+        x, size = layers.ReLU()(batch_norm()(x)), size * 2
+    x = layers.Conv2DTranspose(output_shape[-1], 4, strides=2 if size < output_shape[0] else 1,
+                               padding="same", kernel_initializer=INIT)(x)
+    return keras.Model(image, layers.Activation("tanh", dtype="float32")(x), name=name)
+
+
 # ------------------------------------------------------------------- PG2
 def pose_unet(input_shape, output_channels, ngf=32, depth=3, bottleneck=None,
               activation="tanh", name="generator"):

@@ -13,6 +13,12 @@ domains and an unlabelled target domain (`tfgan_zoo.data.digit_domains`).
   classifier: `image` (float32 [B, H, W, C] in [-1, 1]) in, `probabilities`
   (float32 [B, classes]) and `classes` (int32 [B]) out.
 
+Models that start from a classifier trained on the source labels in a
+first phase (ADDA's M_s and C, DTN's f) take its directory as
+`source_classifier` (`tfgan_zoo.training.classifier`), name the networks
+it fills in `pretrained_networks` and the hyperparameters it must share in
+`architecture_arguments`.
+
 DTN, which generates across domains, extends `DomainModel` and serves
 images like any generator.
 """
@@ -25,6 +31,7 @@ import tensorflow as tf
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.signatures import class_output_spec, class_outputs
+from tfgan_zoo.training.classifier import restore_classifier
 
 EXAMPLE = "adapt:mnist>mnistm"
 
@@ -41,6 +48,8 @@ class DomainModel(AdversarialModel):
 
     # How many source domains the model needs (MDAN: 2).
     min_sources = 1
+    # What a saved source classifier must share with the model to load.
+    architecture_arguments = ("image_shape", "num_classes")
     derived_arguments = ("source_domains", "target_domain", "total_steps")
     takes_total_steps = True
     unused_hyperparameters = derived_arguments + ("latent_dim", "n_critic")
@@ -64,6 +73,18 @@ class DomainModel(AdversarialModel):
         if total_steps is not None and int(total_steps) < 1:
             raise UserError(f"total_steps must be a positive integer, got {total_steps}")
         self.total_steps = None if total_steps is None else int(total_steps)
+
+    def architecture(self):
+        """The hyperparameters a source classifier is saved and checked with."""
+        return {k: getattr(self, k) for k in self.architecture_arguments}
+
+    def pretrained_networks(self):
+        """(encoder, head) that the first phase trains on the source labels."""
+        raise NotImplementedError(f"{type(self).__name__} has no source-classifier phase")
+
+    def load_source_classifier(self, directory):
+        """Fill `pretrained_networks` from a saved source classifier."""
+        return restore_classifier(directory, *self.pretrained_networks(), self.architecture())
 
     @property
     def num_sources(self):
