@@ -27,6 +27,23 @@ def positive_int(text):
     return value
 
 
+def without_flags(argv, flags):
+    """`argv` without the given flags and their values (`--flag V` or
+    `--flag=V`): what is left for another parser, e.g. a recipe's training
+    flags after its phase flags are read."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        flag, eq, _ = arg.partition("=")
+        if flag in flags:
+            skip = not eq
+            continue
+        kept.append(arg)
+    return kept
+
+
 def run(main, *args, **kwargs):
     """Call `main`; a `UserError` becomes one line on stderr and exit status
     2. Returns what `main` returns."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import keras
 
-from tfgan_zoo.cli import positive_int
+from tfgan_zoo.cli import positive_int, without_flags
 from tfgan_zoo.config import build_parser as config_parser
 from tfgan_zoo.config import parse_args
 from tfgan_zoo.data import load_dataset
@@ -55,22 +55,8 @@ def parse(parser, recipe, argv):
     """(Config of the run, the first phase's settings)."""
     args = vars(parser.parse_args(argv))  # every flag checked, --help answered
     phase = {name: args[name] for name, _, _ in SOURCE_FLAGS}
-    return parse_args(recipe, _without_source_flags(argv)), phase
-
-
-def _without_source_flags(argv):
-    names = {"--" + n.replace("_", "-") for n, _, _ in SOURCE_FLAGS}
-    kept, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        flag, eq, _ = arg.partition("=")
-        if flag in names:
-            skip = not eq
-            continue
-        kept.append(arg)
-    return kept
+    names = ["--" + name.replace("_", "-") for name, _, _ in SOURCE_FLAGS]
+    return parse_args(recipe, without_flags(argv, names)), phase
 
 
 def train_source_classifier(config, phase, directory):

@@ -13,7 +13,7 @@ G(x), f-constancy and a grid, in OUT/dtn/metrics.json and transfer.png."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes import _domain
-from tfgan_zoo.reports.domain import transfer_report
+from tfgan_zoo.reports.cross_domain import transfer_report
 
 RECIPE = Config(recipe="dtn", model="dtn", dataset="adapt:syndigits>mnist", image_size=32,
                 steps=2000, batch_size=64, g_lr=3e-4, d_lr=3e-4, beta_1=0.5,

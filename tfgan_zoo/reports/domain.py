@@ -1,5 +1,5 @@
-"""What the domain recipes write after training. DTN: `transfer_report`.
-Adaptation models: the three-row table every result is given as,
+"""What the domain-adaptation recipes write after training: the three-row
+table every adaptation result is given as,
 
     source-only    the same classifier network, trained on the labelled
                    source domain(s) only
@@ -21,13 +21,8 @@ import json
 from pathlib import Path
 
 import keras
-import numpy as np
-import tensorflow as tf
 
-from tfgan_zoo.data.digit_domains import domain_images
-from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.files import write_atomic
-from tfgan_zoo.images import save_grid
 from tfgan_zoo.training.classifier import domain_accuracy, fit_classifier
 
 
@@ -99,54 +94,4 @@ def adaptation_table(model, config, *, steps=None, batch_size=None, optimizer=No
         write_atomic(out / "metrics.json", json.dumps(result, indent=2).encode())
         print(f"Target accuracy ({target} test split) in {out / 'metrics.json'}:")
     print(format_table(result))
-    return result
-
-
-# -------------------------------------------------------------------- DTN
-def _batched(fn, images, batch=200):
-    return np.concatenate([np.asarray(fn(tf.constant(images[i:i + batch])))
-                           for i in range(0, len(images), batch)])
-
-
-def f_constancy(model, images):
-    """mean ||f(x) - f(G(x))||^2 over the feature dimensions (L_CONST / alpha)."""
-    def distance(x):
-        return tf.reduce_mean(tf.square(model.encoder(x) - model.encoder(model.translate(x))),
-                              axis=1)
-    return float(_batched(distance, images).mean())
-
-
-def transfer_report(model, config, phase=None, reader="mnist-cnn", shown=16):
-    """DTN's check on the source domain's test split: how often a classifier
-    of the target domain trained without the held-out digits (`reader`,
-    `tfgan_zoo.evaluation.classifiers`) reads the source label on G(x), and
-    on x itself (no transfer); f-constancy of the trained G against an
-    untrained g; the target identity error. RUN/metrics.json and
-    RUN/transfer.png (rows: source, G(source), target, G(target))."""
-    source, target = model.source_domains[0], model.target_domain
-    images, labels = domain_images(source, "test", model.image_shape)
-    targets, _ = domain_images(target, "test", model.image_shape)
-    transferred = _batched(model.translate, images)
-    classifier = load_classifier(reader)
-    untrained = type(model).from_config(model.get_config())
-    untrained.encoder.set_weights(model.encoder.get_weights())
-    identity = _batched(model.translate, targets)
-    result = {
-        "source_domain": source, "target_domain": target, "split": "test",
-        "reader": classifier.protocol(),
-        "reader_accuracy": {
-            "G(x)": round(float((classifier.predict_logits(transferred).argmax(1)
-                                 == labels).mean()), 4),
-            "x (no transfer)": round(float((classifier.predict_logits(images).argmax(1)
-                                            == labels).mean()), 4)},
-        "f_constancy": {"trained": round(f_constancy(model, images), 5),
-                        "untrained g": round(f_constancy(untrained, images), 5)},
-        "target_identity_mse": round(float(np.mean((identity - targets) ** 2)), 5)}
-    out = Path(config.out)
-    write_atomic(out / "metrics.json", json.dumps(result, indent=2).encode())
-    save_grid(out / "transfer.png", np.concatenate([
-        images[:shown], transferred[:shown], targets[:shown], identity[:shown]]),
-        rows=4, scale=3)
-    print(json.dumps(result, indent=2))
-    print(f"Grid (source, G(source), target, G(target)) in {out / 'transfer.png'}")
     return result
