@@ -76,19 +76,22 @@ class PixelDTGAN(ImageToImageModel):
         other = tf.roll(product, shift=1, axis=0)  # a product the person does not wear
         fake = self.translate(source, training=True)
         with tf.GradientTape() as tape:
-            d_real = (binary_cross_entropy(self.discriminator(product, training=True), 1.0)
+            d_loss = (binary_cross_entropy(self.discriminator(product, training=True), 1.0)
                       + binary_cross_entropy(self.discriminator(other, training=True), 1.0)
                       + binary_cross_entropy(self.discriminator(fake, training=True), 0.0)) / 3
-            d_association = (binary_cross_entropy(self.associate(source, product), 1.0)
-                             + binary_cross_entropy(self.associate(source, other), 0.0)
-                             + binary_cross_entropy(self.associate(source, fake), 0.0)) / 3
-            d_loss = d_real + (d_association if self.association else 0.0)
+            if self.association:
+                d_loss += (binary_cross_entropy(self.associate(source, product), 1.0)
+                           + binary_cross_entropy(self.associate(source, other), 0.0)
+                           + binary_cross_entropy(self.associate(source, fake), 0.0)) / 3
         self.minimize(self.d_optimizer, tape, d_loss, self.player_networks()["discriminator"])
         with tf.GradientTape() as tape:
             fake = self.translate(source, training=True)
             real_fake = binary_cross_entropy(self.discriminator(fake, training=True), 1.0)
-            association = binary_cross_entropy(self.associate(source, fake), 1.0)
-            g_loss = (0.5 * (real_fake + association) if self.association else real_fake)
+            if self.association:
+                association = binary_cross_entropy(self.associate(source, fake), 1.0)
+                g_loss = 0.5 * (real_fake + association)
+            else:  # the ablation: D_A is never asked
+                association, g_loss = tf.constant(0.0), real_fake
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, real_fake=real_fake,
                           association=association)
