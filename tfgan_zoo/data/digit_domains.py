@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
 import os
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from tfgan_zoo.data import digits, photos
 from tfgan_zoo.data.base import Data, Source, round_to_uint8
@@ -101,14 +103,17 @@ def _mnistm(split):
 
 
 def _font_paths():
-    import matplotlib
-    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
+    """The bundled fonts' paths, found without importing matplotlib (slow)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None:
+        raise UserError("the syndigits domain renders matplotlib's bundled fonts: "
+                        "pip install matplotlib")
+    folder = os.path.join(spec.submodule_search_locations[0], "mpl-data", "fonts", "ttf")
     return [os.path.join(folder, f) for f in FONTS]
 
 
 @functools.lru_cache(maxsize=None)
 def _font(path, size):
-    from PIL import ImageFont
     return ImageFont.truetype(path, size)
 
 
@@ -124,7 +129,6 @@ def render_digit(label, rng, fonts):
     """One syndigits image (uint8 28x28x3) of `label`, drawn at 3x and
     shrunk: a centred digit, maybe a neighbour digit on each side, a random
     font, size, rotation, colours, blur and noise."""
-    from PIL import Image, ImageDraw, ImageFilter
     scale = 3
     side = SIZE * scale
     stroke, background = _random_colours(rng)
@@ -157,7 +161,6 @@ def _syndigits(split):
 
 
 def _ucidigits(split):
-    from PIL import Image
     from sklearn.datasets import load_digits
     found = load_digits()
     order = np.random.default_rng(0).permutation(len(found.images))

@@ -3,6 +3,7 @@
 import pytest
 
 from tfgan_zoo.recipes import adda, dann, mdan
+from tfgan_zoo.training.trainer import main
 
 
 @pytest.mark.parametrize("recipe, argv, message", [
@@ -13,7 +14,6 @@ from tfgan_zoo.recipes import adda, dann, mdan
     ("adda", ["--source-classifier", "/nonexistent"], "holds no trained source classifier"),
 ])
 def test_bad_domains_exit_with_one_line(recipe, argv, message, tmp_path, capsys):
-    from tfgan_zoo.training.trainer import main
     out = ["--out", str(tmp_path / "run")]
     with pytest.raises(SystemExit) as done:
         if recipe == "adda":
