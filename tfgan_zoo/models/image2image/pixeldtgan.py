@@ -83,7 +83,9 @@ class PixelDTGAN(ImageToImageModel):
                 d_loss += (binary_cross_entropy(self.associate(source, product), 1.0)
                            + binary_cross_entropy(self.associate(source, other), 0.0)
                            + binary_cross_entropy(self.associate(source, fake), 0.0)) / 3
-        self.minimize(self.d_optimizer, tape, d_loss, self.player_networks()["discriminator"])
+        judges = [self.discriminator] + ([self.association_discriminator]
+                                         if self.association else [])  # ablation: D_R alone
+        self.minimize(self.d_optimizer, tape, d_loss, judges)
         with tf.GradientTape() as tape:
             fake = self.translate(source, training=True)
             real_fake = binary_cross_entropy(self.discriminator(fake, training=True), 1.0)
