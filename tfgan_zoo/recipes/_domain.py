@@ -19,7 +19,7 @@ from pathlib import Path
 
 import keras
 
-from tfgan_zoo.cli import positive_int, without_flags
+from tfgan_zoo.cli import fail, positive_int, without_flags
 from tfgan_zoo.config import build_parser as config_parser
 from tfgan_zoo.config import parse_args
 from tfgan_zoo.data import load_dataset
@@ -116,7 +116,6 @@ def run(parser, recipe, argv=None, report=None):
             print(f"Report ({elapsed()}):")
             report(model, second, phase)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(e)  # one line; exit status 2 (128 + N for a run stopped by signal N)
     print(f"Done in {elapsed()}: {config.out}")
     return model

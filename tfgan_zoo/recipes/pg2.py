@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from tfgan_zoo.cli import positive_int, without_flags
+from tfgan_zoo.cli import fail, positive_int, without_flags
 from tfgan_zoo.config import Config, parse_args
 from tfgan_zoo.config import build_parser as config_parser
 from tfgan_zoo.errors import UserError
@@ -74,8 +74,7 @@ def main(argv=None):
         if config.report:
             pose_report(model, phase)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(e)  # one line; exit status 2 (128 + N for a run stopped by signal N)
     print(f"Done in {(time.time() - started) / 60:.1f} min, "
           f"{(time.process_time() - cpu) / 60:.1f} CPU-min: {config.out}")
     return model
