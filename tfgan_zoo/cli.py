@@ -27,6 +27,23 @@ def positive_int(text):
     return value
 
 
+def without_flags(argv, flags):
+    """`argv` without the given flags and their values (`--flag V` or
+    `--flag=V`): what is left for another parser, e.g. a recipe's training
+    flags after its phase flags are read."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        flag, eq, _ = arg.partition("=")
+        if flag in flags:
+            skip = not eq
+            continue
+        kept.append(arg)
+    return kept
+
+
 def fail(error: UserError):
     """Print a `UserError` as one line on stderr and exit with its status
     (2; 128 + the signal for a run stopped by one)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from tfgan_zoo.checks import check_value, check_values, constructor_defaults
 from tfgan_zoo.cli import ArgumentParser, positive_int
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optimizers import OPTIMIZERS
 from tfgan_zoo.registry import get_model_class
 
 STRATEGIES = ("default", "mirrored", "multiworker", "tpu")
@@ -80,7 +81,7 @@ HELP = {
     "channels": "convert images to 1 or 3 channels (default: native)",
     "steps": "total generator steps; a re-run resumes and trains up to this",
     "batch_size": "global batch size (split across replicas)",
-    "optimizer": "adam or rmsprop, for every player",
+    "optimizer": "adam, rmsprop or sgd (momentum 0.9), for every player",
     "g_lr": "generator learning rate",
     "d_lr": "discriminator learning rate",
     "beta_1": "Adam beta_1", "beta_2": "Adam beta_2",
@@ -104,7 +105,7 @@ POSITIVE = {"steps", "batch_size", "steps_per_execution", "sample_every",
             "checkpoint_every", "keep_checkpoints", "log_every", "num_samples",
             "epoch_steps", "image_size"}
 CHOICES = {"strategy": STRATEGIES, "mixed_precision": PRECISIONS,
-           "optimizer": ("adam", "rmsprop"), "channels": (1, 3)}
+           "optimizer": OPTIMIZERS, "channels": (1, 3)}
 
 
 def flag(name):

@@ -30,6 +30,7 @@ import keras
 
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.signatures import image_outputs, serving_outputs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +133,17 @@ class AdversarialModel(keras.Model):
     # Whether sampling goes through `inference_generator`, so that an EMA of
     # the generator can stand in for it.
     supports_ema = False
+    # What `generate_from` returns and how it is served: images (uint8
+    # `images` and float `images_float`) for every generator. A model that
+    # serves something else (a domain-adapted classifier's class
+    # probabilities) overrides `sample_shape`, `output_spec`,
+    # `serving_outputs`, `output_docs`, `float_output` (the float output that
+    # export parity is measured on) and sets `draws_images = False` (no
+    # sample grids while training).
+    draws_images = True
+    float_output = "images_float"
+    output_docs = {"images": "uint8 NHWC in [0, 255], round((x + 1) * 127.5)",
+                   "images_float": "float32 NHWC in [-1, 1]"}
     # Constructor arguments that are paths (a trained text encoder, another
     # run): a run directory stores them relative to itself (training.run).
     path_hyperparameters: tuple[str, ...] = ()
@@ -274,6 +286,20 @@ class AdversarialModel(keras.Model):
     def discriminate(self, images, inputs=None, training=False):
         """Discriminator output for images (conditional models use `inputs`)."""
         return self.discriminator(images, training=training)
+
+    # ----------------------------------------------------- what is served
+    @property
+    def sample_shape(self):
+        """Per-example shape of what `generate_from` returns."""
+        return self.image_shape
+
+    def output_spec(self, batch_size=None):
+        """Named `tf.TensorSpec`s of every served function's outputs."""
+        return image_outputs(self.image_shape, batch_size)
+
+    def serving_outputs(self, result):
+        """The served outputs (`output_spec`) of a `generate_from` result."""
+        return serving_outputs(result)
 
     def export_networks(self):
         """The networks an exported generator needs (not the discriminator)."""

@@ -19,7 +19,10 @@ precision the inputs may arrive as float16.
 - latent: `gaussian_kl`;
 - text: `matching_aware_discriminator_loss`,
   `semantic_synthesis_discriminator_loss`, `auxiliary_classifier_loss`,
-  `joint_embedding_loss`, `contrast_loss`.
+  `joint_embedding_loss`, `contrast_loss`;
+- domains: `binary_cross_entropy`, `classification_loss`, `domain_classifier_loss`,
+  `pose_mask_l1`, and MDAN's combinations of k sources,
+  `smoothed_max_combination` and `hard_max_combination`.
 """
 
 import tensorflow as tf
@@ -345,3 +348,95 @@ def auxiliary_classifier_loss(logits, labels, classes, *, reduce=global_mean):
             labels=tf.maximum(label, 0), logits=head)
         total += tf.where(present, xent, 0.0)
     return reduce(total)
+
+
+# ------------------------------------------------------------------ domains
+def binary_cross_entropy(logits, label, *, reduce=global_mean):
+    """A discriminator's cross-entropy against one label for the whole batch,
+
+        L = -[y log D + (1 - y) log(1 - D)],  D = sigmoid(logits)
+
+    for losses that average several real and fake terms (PixelDTGAN's two
+    discriminators, Yoo et al. 2016, sec. 3.2; PG2's, Ma et al. 2017)."""
+    return reduce(_sigmoid_xent(label, logits))
+
+
+def classification_loss(logits, labels, *, reduce=global_mean):
+    """Softmax cross-entropy of class logits [B, C] against int labels [B]
+    (or one int for the whole batch, e.g. a ternary discriminator's class):
+
+        L_y = -log softmax(logits)[label]
+
+    the label predictor's loss of DANN (Ganin et al. 2016, eq. 3) and the
+    classification loss of ADDA, MDAN and DTN's ternary discriminator."""
+    logits = tf.cast(logits, tf.float32)
+    labels = tf.broadcast_to(tf.cast(labels, tf.int32), tf.shape(logits)[:1])
+    return reduce(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                                  logits=logits))
+
+
+def domain_classifier_loss(source_logits, target_logits, *, reduce=global_mean):
+    """The domain classifier's loss of DANN (Ganin et al. 2016, eq. 4), with
+    source examples labelled 1 and target examples 0, averaged over the two
+    halves of the batch:
+
+        L_d = -1/2 [E_s log G_d(f) + E_t log(1 - G_d(f))],  G_d = sigmoid(logits)
+
+    ADDA's adversary (Tzeng et al. 2017, eq. 5) and MDAN's k domain
+    classifiers (Zhao et al. 2018) use the same loss."""
+    return 0.5 * (reduce(_sigmoid_xent(1.0, source_logits))
+                  + reduce(_sigmoid_xent(0.0, target_logits)))
+
+
+def pose_mask_l1(prediction, target, mask, *, reduce=global_mean):
+    """PG2's pose-mask loss (Ma et al. 2017, eq. 1): the L1 error with the
+    body mask M_B weighted twice,
+
+        L = mean |(G(I_A, P_B) - I_B) * (1 + M_B)|
+
+    `mask` [B, H, W, 1] in {0, 1} broadcasts over the channels."""
+    diff = tf.abs(tf.cast(prediction, tf.float32) - tf.cast(target, tf.float32))
+    return reduce(_per_example(diff * (1.0 + tf.cast(mask, tf.float32))))
+
+
+def _replica_total(value):
+    """A global-batch-mean share summed over the replicas: the loss of the
+    whole global batch, the same on every replica; no gradient flows."""
+    value = tf.stop_gradient(tf.cast(value, tf.float32))
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, value)
+
+
+def smoothed_max_combination(per_source, gamma):
+    """MDAN-soft (Zhao et al. 2018, eq. 5): the smoothed maximum of the k
+    sources' losses L_i = CE_i + mu Dom_i,
+
+        L = 1/gamma log sum_i exp(gamma L_i)
+
+    written as sum_i w_i L_i with w = softmax(gamma L) held constant, whose
+    gradient is exactly the log-sum-exp's. `per_source` [k] holds each
+    replica's global-batch-mean shares; the weights come from the whole
+    global batch's L_i, so they agree on every replica and the surrogate
+    sums over replicas like any other loss. Returns (surrogate, weights)."""
+    per_source = tf.convert_to_tensor(per_source, tf.float32)
+    weights = tf.nn.softmax(gamma * _replica_total(per_source))
+    return tf.reduce_sum(weights * per_source), weights
+
+
+def hard_max_combination(class_losses, domain_losses, mu):
+    """MDAN-hard (Zhao et al. 2018, eq. 4): the worst source's
+    classification loss and the best-matched source's domain loss,
+
+        L = max_i CE_i + mu min_i Dom_i
+
+    with the maximum and minimum taken over the whole global batch's values
+    (see `smoothed_max_combination`), so every replica picks the same
+    sources. Returns (loss, index of the max, index of the min)."""
+    class_losses = tf.convert_to_tensor(class_losses, tf.float32)
+    domain_losses = tf.convert_to_tensor(domain_losses, tf.float32)
+    worst = tf.argmax(_replica_total(class_losses))
+    closest = tf.argmin(_replica_total(domain_losses))
+    return (tf.gather(class_losses, worst) + mu * tf.gather(domain_losses, closest),
+            worst, closest)

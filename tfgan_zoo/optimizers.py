@@ -1,8 +1,10 @@
 """Optimizers of a run: one per player, and learning-rate schedules.
 
-- `make_optimizer`: Adam or RMSProp by name, wrapped for float16 loss
-  scaling where the run is mixed float16.
+- `make_optimizer`: Adam, RMSProp or SGD with momentum by name, wrapped for
+  float16 loss scaling where the run is mixed float16.
 - `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4).
+- `AnnealedDecay`: lr0 / (1 + alpha p)^beta over training progress p
+  (DANN sec. 5.2.2).
 - `with_learning_rate`: a fresh copy of an optimizer with a new schedule.
 """
 
@@ -13,17 +15,22 @@ import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
 
-OPTIMIZERS = ("adam", "rmsprop")
+OPTIMIZERS = ("adam", "rmsprop", "sgd")
+# SGD's momentum: the value of DANN (Ganin et al. 2016, sec. 5.2.2).
+SGD_MOMENTUM = 0.9
 
 
 def make_optimizer(kind, learning_rate, *, beta_1=0.5, beta_2=0.999, mixed_precision="none"):
-    """Adam(learning_rate, beta_1, beta_2) or RMSprop(learning_rate); under
-    mixed float16 wrapped in a LossScaleOptimizer (bfloat16 has float32's
-    range and needs no loss scaling)."""
+    """Adam(learning_rate, beta_1, beta_2), RMSprop(learning_rate) or
+    SGD(learning_rate, momentum 0.9); under mixed float16 wrapped in a
+    LossScaleOptimizer (bfloat16 has float32's range and needs no loss
+    scaling)."""
     if kind == "adam":
         opt = keras.optimizers.Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
     elif kind == "rmsprop":
         opt = keras.optimizers.RMSprop(learning_rate)
+    elif kind == "sgd":
+        opt = keras.optimizers.SGD(learning_rate, momentum=SGD_MOMENTUM)
     else:
         raise UserError(f"unknown optimizer '{kind}': choose {', '.join(OPTIMIZERS)}")
     if mixed_precision == "float16":
@@ -60,6 +67,31 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "total_steps": self.total_steps, "decay_start": self.decay_start}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class AnnealedDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """The annealing of DANN (Ganin et al. 2016, sec. 5.2.2):
+
+        lr(t) = lr0 / (1 + alpha p)^beta,  p = min(t / total_steps, 1)
+
+    with alpha = 10 and beta = 0.75 in the paper, where lr0 = 0.01."""
+
+    def __init__(self, initial_learning_rate, total_steps, alpha=10.0, beta=0.75):
+        if int(total_steps) < 1:
+            raise UserError(f"the annealed learning rate needs total_steps >= 1, got "
+                            f"{total_steps}")
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = int(total_steps)
+        self.alpha, self.beta = float(alpha), float(beta)
+
+    def __call__(self, step):
+        p = tf.minimum(tf.cast(step, tf.float32) / float(self.total_steps), 1.0)
+        return self.initial_learning_rate / (1.0 + self.alpha * p) ** self.beta
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "total_steps": self.total_steps, "alpha": self.alpha, "beta": self.beta}
 
 
 def with_learning_rate(optimizer, learning_rate):

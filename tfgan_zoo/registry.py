@@ -29,6 +29,12 @@ MODELS = {
     "bicyclegan": "tfgan_zoo.models.image2image.bicyclegan:BicycleGAN",
     "srgan": "tfgan_zoo.models.image2image.srgan:SRGAN",
     "context_encoder": "tfgan_zoo.models.image2image.context_encoder:ContextEncoder",
+    "pixeldtgan": "tfgan_zoo.models.image2image.pixeldtgan:PixelDTGAN",
+    "pg2": "tfgan_zoo.models.image2image.pg2:PG2",
+    "dann": "tfgan_zoo.models.domain.dann:DANN",
+    "adda": "tfgan_zoo.models.domain.adda:ADDA",
+    "mdan": "tfgan_zoo.models.domain.mdan:MDAN",
+    "dtn": "tfgan_zoo.models.domain.dtn:DTN",
 }
 
 

@@ -2,7 +2,9 @@
 one exported signature (a function of named tensors, its specs, an example
 request and a line for the model card). Models declare the endpoints they
 add beyond the standard ones (`export_endpoints`); `tfgan_zoo.export.graph`
-builds every SavedModel signature from them."""
+builds every SavedModel signature from them. Generators serve images
+(`serving_outputs`, `image_outputs`); classifiers serve class
+probabilities (`class_outputs`, `class_output_spec`)."""
 
 from __future__ import annotations
 
@@ -46,3 +48,18 @@ def image_outputs(image_shape, batch_size=None):
     shape = [batch_size, *image_shape]
     return {"images": tf.TensorSpec(shape, tf.uint8, name="images"),
             "images_float": tf.TensorSpec(shape, tf.float32, name="images_float")}
+
+
+def class_outputs(probabilities):
+    """`probabilities` float32 [B, classes] as given, and `classes`, int32
+    [B], the most probable class of each row: what a classifier serves."""
+    probabilities = tf.cast(probabilities, tf.float32)
+    return {"probabilities": probabilities,
+            "classes": tf.argmax(probabilities, axis=-1, output_type=tf.int32)}
+
+
+def class_output_spec(num_classes, batch_size=None):
+    """The output specs of a classifier's endpoints (`class_outputs`)."""
+    return {"probabilities": tf.TensorSpec([batch_size, num_classes], tf.float32,
+                                           name="probabilities"),
+            "classes": tf.TensorSpec([batch_size], tf.int32, name="classes")}

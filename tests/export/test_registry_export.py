@@ -19,6 +19,7 @@ import traceback
 import numpy as np
 import pytest
 import tensorflow as tf
+from tensorflow.core.framework import types_pb2
 
 from tfgan_zoo import registry
 from tfgan_zoo.export import serving, tflite
@@ -133,14 +134,19 @@ def test_saved_model(exported, name):
     default = blocks["serving_default"]
     assert "Method name is: tensorflow/serving/predict" in default
     assert all(f"inputs['{key}']" in default for key in spec)
-    assert "outputs['images']" in default and "DT_UINT8" in default
+    for key, dtype in model.output_spec().items():  # images: uint8; classes: int32
+        assert f"outputs['{key}']" in default
+        assert types_pb2.DataType.Name(dtype.dtype.as_datatype_enum) in default
     # Plain TensorFlow (no tfgan_zoo, no Keras) matches Keras; stock ops only.
     assert report["tfgan_zoo_importable"] is False and report["loaded_modules"] == []
     assert report[directory]["ops"] and report[directory]["not_stock"] == []
     out, reference = exported["outputs"][name], images(model, exported["inputs"][name])
-    assert np.abs(out["images_float"] - reference).max() <= SAVED_MODEL_ATOL
-    assert out["images"].dtype == np.uint8
-    assert np.abs(out["images"].astype(int) - to_uint8(reference).astype(int)).max() <= 1
+    assert np.abs(out[model.float_output] - reference).max() <= SAVED_MODEL_ATOL
+    if model.draws_images:
+        assert out["images"].dtype == np.uint8
+        assert np.abs(out["images"].astype(int) - to_uint8(reference).astype(int)).max() <= 1
+    else:  # a classifier (domain adaptation): the most probable class
+        np.testing.assert_array_equal(out["classes"], reference.argmax(-1))
     # Each weight is stored once (tracking a network beside its endpoints
     # stored every weight twice).
     stored = tf.train.list_variables(str(result.saved_model / "variables" / "variables"))
@@ -151,8 +157,7 @@ def test_saved_model(exported, name):
     loaded = tf.saved_model.load(directory)
     signatures = loaded.signatures
     assert set(signatures["serving_default"].structured_input_signature[1]) == set(spec)
-    assert set(signatures["serving_default"].structured_outputs) == {"images",
-                                                                     "images_float"}
+    assert set(signatures["serving_default"].structured_outputs) == set(model.output_spec())
     assert ("sample" in signatures) == ("interpolate" in signatures) == ("z" in spec)
     card = json.loads((result.saved_model / "model_card.json").read_text())
     assert set(card["signatures"]) == set(signatures) - {"__saved_model_init_op"}
@@ -171,11 +176,12 @@ def test_saved_model(exported, name):
     reference = images(model, example)
     rows = [{k: v[i].tolist() for k, v in example.items()} for i in range(2)]
     predictions = _json(rest_predict(loaded, json.dumps({"instances": rows})))["predictions"]
-    got = np.array([p["images_float"] for p in predictions], np.float32)
+    got = np.array([p[model.float_output] for p in predictions], np.float32)
     assert np.abs(got - reference).max() <= SAVED_MODEL_ATOL
     columns = {"inputs": {k: v.tolist() for k, v in example.items()}}
     outputs = _json(rest_predict(loaded, json.dumps(columns)))["outputs"]
-    np.testing.assert_array_equal(outputs["images"], [p["images"] for p in predictions])
+    for key in set(model.output_spec()) - {model.float_output}:  # images or classes
+        np.testing.assert_array_equal(outputs[key], [p[key] for p in predictions])
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -215,7 +221,9 @@ def test_tflite_float32(exported, name):
     assert all(d["shape"][0] == 1 for d in details["inputs"].values())
     inputs = lite.example_inputs(3, seed=9)
     out = tflite.run(path, inputs)
-    assert out["images"].dtype == np.uint8
-    assert np.abs(out["images_float"] - images(lite, inputs)).max() <= TFLITE_FLOAT32_ATOL
+    for key, dtype in model.output_spec().items():  # images: uint8; classes: int32
+        assert out[key].dtype == dtype.dtype.as_numpy_dtype
+    assert (np.abs(out[model.float_output] - images(lite, inputs)).max()
+            <= TFLITE_FLOAT32_ATOL)
     info = result.card["tflite"]["variants"]["float32"]
     assert info["bytes"] == path.stat().st_size and info["latency_ms"] > 0

@@ -19,8 +19,8 @@ import keras
 from tfgan_zoo import registry
 from tfgan_zoo.core import ConditionalModel
 from tfgan_zoo.training.checkpoint import CheckpointDir
-from tests.support.models import (SHAPE, assert_finite_losses, build, fit, images,
-                                  policy, state, tensors)
+from tests.support.models import (assert_finite_losses, build, fit, images, policy,
+                                  state, tensors)
 
 NAMES = registry.model_names()
 BFLOAT16 = ("dcgan", "pix2pix", "stackgan")
@@ -37,9 +37,9 @@ def test_model_contract(name, tmp_path):
         assert spec[key].shape[1:].is_compatible_with(value.shape[1:]), key
     assert ("z" in spec) == bool(model.latent_dim)
     assert ("label" in spec) == isinstance(model, ConditionalModel)
-    # Sampling: seeded, float32 in [-1, 1].
+    # Sampling: seeded, float32 in [-1, 1] (a classifier's: probabilities).
     sampled = model.sample(5, seed=3)
-    assert sampled.shape == (5,) + SHAPE and sampled.dtype == np.float32
+    assert sampled.shape == (5,) + model.sample_shape and sampled.dtype == np.float32
     assert sampled.min() >= -1 and sampled.max() <= 1
     np.testing.assert_array_equal(sampled, model.sample(5, seed=3))
     # The config rebuilds the same generator.

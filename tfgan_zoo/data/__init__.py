@@ -17,6 +17,15 @@ source into a batched `Data`.
                                image-to-image pairs (`tfgan_zoo.data.photos`)
     shapes_captions[:N], captions:<dir>
                                captioned images (`shapes`, `captions`)
+    mnistm, syndigits, ucidigits
+                               synthetic analogues of MNIST-M, Syn Numbers/SVHN
+                               and USPS, 28x28 RGB, train and test splits
+    adapt:<sources>><target>   domain adaptation over those and mnist5k, e.g.
+                               adapt:mnist>mnistm (`digit_domains`)
+    lookbook                   procedural dressed figures -> Fashion-MNIST
+                               products, a LookBook stand-in (`figures`)
+    poses                      procedural people in two poses, a stand-in for
+                               pose-transfer pairs (`persons`)
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -26,12 +35,14 @@ from __future__ import annotations
 
 import os
 
-from tfgan_zoo.data import captions, digits, folder, photos, shapes, tfds
+from tfgan_zoo.data import (captions, digit_domains, digits, figures, folder, persons, photos,
+                            shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
 
-__all__ = ["DATASETS", "Data", "Source", "load_dataset", "sample_real_images"]
+__all__ = ["DATASETS", "Data", "Source", "describe_dataset", "load_dataset",
+           "sample_real_images"]
 
 
 DATASETS = {
@@ -58,6 +69,14 @@ DATASETS = {
     "shapes_captions": shapes.load_source,
     "shapes_captions:": shapes.load_source,
     "captions:": captions.load_source,
+    # digit domains for domain adaptation
+    "mnistm": digit_domains.load_mnistm,
+    "syndigits": digit_domains.load_syndigits,
+    "ucidigits": digit_domains.load_ucidigits,
+    "adapt:": digit_domains.load_adaptation,
+    # cross-domain generation
+    "lookbook": figures.load_lookbook,
+    "poses": persons.load_poses,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 
@@ -77,6 +96,18 @@ def _find_loader(name):
     if os.path.isdir(name):
         return DATASETS["folder:"], name
     raise UserError(f"unknown dataset '{name}': choose {_choices()}")
+
+
+def describe_dataset(name):
+    """What dataset `name` is, in one paragraph (its loader's docstring, where
+    stand-ins name themselves as such), without loading it; None for an
+    unknown name."""
+    try:
+        loader, _ = _find_loader(str(name))
+    except UserError:
+        return None
+    paragraph = (loader.__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(paragraph.split()) or None
 
 
 def _resolve(name, *, image_size, channels, split, data_dir):

@@ -27,7 +27,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from tfgan_zoo.data import digits
+from tfgan_zoo.data import digits, figures
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
@@ -58,6 +58,13 @@ def _digits():
     return x, digits.target.astype(np.int64)
 
 
+def _products():
+    """The clean products of the lookbook training pairs (Fashion-MNIST's
+    training garments, tinted, on white) and their classes."""
+    _, products, classes = figures.lookbook_arrays("train")
+    return products.astype(np.float32) / 127.5 - 1.0, classes.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class ClassifierSpec:
     dataset: str
@@ -71,6 +78,8 @@ class ClassifierSpec:
 CLASSIFIERS = {
     "mnist-cnn": ClassifierSpec("mnist5k", _mnist5k, (28, 28, 1), (32, 32, 64, 64), 8, 500),
     "digits-cnn": ClassifierSpec("digits", _digits, (8, 8, 1), (32, 64), 30, 180),
+    "products-cnn": ClassifierSpec("lookbook", _products, (32, 32, 3), (32, 32, 64, 64), 6,
+                                   1000),
 }
 
 

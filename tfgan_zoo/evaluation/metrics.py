@@ -225,7 +225,10 @@ def psnr(pred, target, data_range=2.0, per_image=True):
     """Mean over images of 10 log10(data_range^2 / MSE); data_range 2 for
     images in [-1, 1], 255 on the Y channel. `per_image=False` gives the
     PSNR of the MSE over all pixels of all images instead. Identical images
-    give inf."""
+    give inf. Rows [N, values] (a classifier's probabilities) count as N
+    one-pixel images."""
+    if np.ndim(pred) == 2:
+        pred, target = np.asarray(pred)[:, None, None], np.asarray(target)[:, None, None]
     pred, target = _image_pair(pred, target)
     mse = ((pred - target) ** 2).reshape(len(pred), -1).mean(axis=None if not per_image else 1)
     with np.errstate(divide="ignore"):

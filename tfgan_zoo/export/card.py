@@ -27,6 +27,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from tfgan_zoo.data import describe_dataset
 from tfgan_zoo.errors import DamagedFile
 from tfgan_zoo.files import read_json
 from tfgan_zoo.registry import MODELS
@@ -157,10 +158,10 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
             "training_step": getattr(model, "step", None),
         },
         "dataset": config.get("dataset"),
+        "dataset_description": describe_dataset(config.get("dataset")),
         "training_config": config or None,
         "metrics": metrics or {},
-        "outputs": {"images": "uint8 NHWC in [0, 255], round((x + 1) * 127.5)",
-                    "images_float": "float32 NHWC in [-1, 1]"},
+        "outputs": dict(model.output_docs),
         "signatures": signatures or {},
         "tflite": tflite or {},
         "software": {"tfgan_zoo": __version__, "tensorflow": tf.__version__,

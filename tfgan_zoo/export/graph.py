@@ -4,7 +4,9 @@ Every model gets the same endpoints, built from its `generator_inputs`:
 
 - `serving_default`: the generator's named inputs (`z`, plus `label`,
   `image` or `text` where the model takes them) -> `images` (uint8 NHWC,
-  ready to encode) and `images_float` (float32 in [-1, 1]).
+  ready to encode) and `images_float` (float32 in [-1, 1]); a classifier
+  (a domain-adapted one) serves `probabilities` and `classes` instead: every
+  endpoint returns the model's `output_spec`.
 - `sample` (models that take noise `z`): `seed` and `num_images`; the noise
   is drawn server-side, so a client needs nothing but two integers. Returns
   the images and the `z` it drew.
@@ -36,8 +38,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import latent
-from tfgan_zoo.signatures import (DEFAULT_SIGNATURE, SERVING_METHOD, Endpoint, image_outputs,
-                                  serving_outputs)
+from tfgan_zoo.signatures import DEFAULT_SIGNATURE, SERVING_METHOD, Endpoint
 
 
 # The most images one request may ask for (batch, num_images, steps, or
@@ -200,18 +201,18 @@ def endpoints(model, batch_size=None, names=None, checks=True):
     spec = model.generator_input_spec()
     example = model.example_inputs(2, seed=0)
     conditioning = {k: v for k, v in spec.items() if k != "z"}
-    outputs = image_outputs(model.image_shape, batch_size)
+    outputs = model.output_spec(batch_size)
     with_z = {**outputs, "z": tf.TensorSpec([batch_size, model.latent_dim],
                                             tf.float32, name="z")}
 
-    def default(inputs):
-        return serving_outputs(model.generate_from(inputs, training=False))
+    def serve(inputs):
+        return model.serving_outputs(model.generate_from(inputs, training=False))
 
     found = [Endpoint(
-        DEFAULT_SIGNATURE, default,
+        DEFAULT_SIGNATURE, serve,
         {k: _batch_spec(v, batch_size) for k, v in spec.items()}, outputs, example,
-        "generator inputs " + ", ".join(spec) + " -> images (uint8 NHWC) and "
-        "images_float ([-1, 1])")]
+        "generator inputs " + ", ".join(spec) + " -> " + " and ".join(
+            f"{k} ({v})" for k, v in model.output_docs.items()))]
 
     if "z" in spec:
         def sample(inputs):
@@ -221,8 +222,7 @@ def endpoints(model, batch_size=None, names=None, checks=True):
                 [n, model.latent_dim], tf.stack([seed, tf.constant(0, tf.int64)]))
             batch = {k: _broadcast_batch(inputs[k], n) for k in conditioning}
             batch["z"] = z
-            return {**serving_outputs(model.generate_from(batch, training=False)),
-                    "z": z}
+            return {**serve(batch), "z": z}
 
         sample_inputs = {"seed": tf.TensorSpec(None, tf.int64, name="seed"),
                          "num_images": tf.TensorSpec(None, tf.int32, name="num_images"),
@@ -238,8 +238,7 @@ def endpoints(model, batch_size=None, names=None, checks=True):
             z = latent.slerp(inputs["z_start"], inputs["z_end"], steps)
             batch = {k: tf.repeat(inputs[k], steps, axis=0) for k in conditioning}
             batch["z"] = z
-            return {**serving_outputs(model.generate_from(batch, training=False)),
-                    "z": z}
+            return {**serve(batch), "z": z}
 
         z_spec = spec["z"]
         interp_inputs = {"z_start": _batch_spec(z_spec, None, "z_start"),

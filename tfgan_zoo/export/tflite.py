@@ -11,7 +11,8 @@ delegate and NNAPI can run it; Select TF ops are never enabled. Variants:
              the recipe's own noise and data; float32 inputs and outputs
 
 Inputs and outputs keep their names: `z` [1, nz] (`label` [1], ...) in,
-`images` uint8 and `images_float` out. Inference uses `ai_edge_litert`.
+`images` uint8 and `images_float` out (a classifier: `image` in,
+`probabilities` and `classes` out). Inference uses `ai_edge_litert`.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class LiteView:
         self.model = model
         self.name, self.image_shape = model.name, model.image_shape
         self.latent_dim = model.latent_dim
+        self.float_output, self.output_docs = model.float_output, model.output_docs
+        self.output_spec, self.serving_outputs = model.output_spec, model.serving_outputs
 
     def generator_inputs(self):
         return {inp.lite_name or name: inp.lite or inp
@@ -345,7 +348,7 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
     for q in quantize:
         variant = VARIANTS[q]
         data, integer_only = blobs[variant]
-        out = run(data, reference_inputs, num_threads)["images_float"]
+        out = run(data, reference_inputs, num_threads)[model.float_output]
         builtin, custom = operators(data)
         median_ms, best_ms = latency_ms(data, reference_inputs, latency_runs,
                                         num_threads)

@@ -214,7 +214,8 @@ def _train(config, strategy, chief, out, verbose):
         model.step = checkpoints.latest() or 0
         path = export_saved_model(model, out / "export", config=config.to_dict(),
                                   version=model.step or None, run_dir=out, overwrite=True)
-        print(f"Exported the generator to {path}")
+        print(f"Exported the {'generator' if model.draws_images else 'classifier'} "
+              f"to {path}")
     return model
 
 
@@ -239,11 +240,12 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
         writer = tf.summary.create_file_writer(str(out / "logs"))
-        callbacks += [
-            cb.SampleGrid(state, out / "samples",
-                          model.example_inputs(config.num_samples, seed=config.seed),
-                          config.sample_every, writer),
-            cb.ScalarLogger(state, writer, config.log_every)]
+        if model.draws_images:  # a classifier has no grid to draw
+            callbacks.append(cb.SampleGrid(
+                state, out / "samples",
+                model.example_inputs(config.num_samples, seed=config.seed),
+                config.sample_every, writer))
+        callbacks.append(cb.ScalarLogger(state, writer, config.log_every))
     with cb.save_on_signal(state) if handle_signals else contextlib.nullcontext():
         model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
                   initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,

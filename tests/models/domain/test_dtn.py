@@ -1,0 +1,50 @@
+"""DTN beyond the registry tests: f stays fixed, the ternary D's classes,
+the reference port's options."""
+
+import numpy as np
+import tensorflow as tf
+import keras
+
+from tfgan_zoo.models.domain import dtn
+from tfgan_zoo.registry import build_model
+
+
+def build(**kwargs):
+    model = build_model("dtn", image_shape=(16, 16, 3), num_classes=10, seed=0, width=4,
+                        feature_dim=8, ndf=4, **kwargs)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-2), d_optimizer=keras.optimizers.Adam(1e-2))
+    model.build_for_training()
+    return model
+
+
+def step(model):
+    return model.train_step(tuple(tf.constant(x) for x in model.example_data(8)))
+
+
+def test_f_is_fixed_and_g_learns():
+    model = build()
+    f, g = model.encoder.get_weights(), model.generator.get_weights()
+    logs = step(model)
+    for a, b in zip(f, model.encoder.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(g, model.generator.get_weights()))
+    assert set(logs) == set(model.loss_names)
+    images = model.generate_from({"image": tf.zeros([2, 16, 16, 3])})
+    assert images.shape == (2, 16, 16, 3)
+
+
+def test_ternary_and_binary_discriminators():
+    ternary, binary = build(), build(binary_discriminator=True)
+    assert ternary.discriminator.output_shape == (None, 3)
+    assert binary.discriminator.output_shape == (None, 2)
+    assert [ternary.labels(k) for k in (dtn.FAKE_FROM_SOURCE, dtn.FAKE_FROM_TARGET,
+                                        dtn.REAL_TARGET)] == [0, 1, 2]
+    assert [binary.labels(k) for k in (dtn.FAKE_FROM_SOURCE, dtn.FAKE_FROM_TARGET,
+                                       dtn.REAL_TARGET)] == [0, 0, 1]
+
+
+def test_the_ports_train_f_updates_f():
+    model = build(train_f=True)
+    f = model.encoder.get_weights()
+    step(model)
+    assert any(not np.array_equal(a, b) for a, b in zip(f, model.encoder.get_weights()))

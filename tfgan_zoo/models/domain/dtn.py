@@ -1,0 +1,136 @@
+"""DTN: Taigman, Polyak & Wolf 2017, "Unsupervised Cross-Domain Image
+Generation" (ICLR), the domain transfer network.
+
+G = g o f maps an image of the source domain S into the target domain T.
+f is a feature extractor pre-trained on the source task and then *fixed*
+(the recipe's first phase: a classifier on the source labels, read from
+`source_classifier`); only g learns. D is ternary (sec. 3): its three
+classes are G(x) for x in S, G(x) for x in T, and real x in T:
+
+    L_D     = -E_S log D_1(G(x)) - E_T log D_2(G(x)) - E_T log D_3(x)
+    L_GANG  = -E_S log D_3(G(x)) - E_T log D_3(G(x))
+    L_CONST = alpha E_S d(f(x), f(G(x)))        f-constancy on the source
+    L_TID   = beta  E_T d(x, G(x))              G is the identity on T
+    L_TV    = gamma TV(G(x)),  x in S           smoothness
+    L_G     = L_GANG + L_CONST + L_TID + L_TV
+
+with d the mean squared error, alpha = beta = 15 and gamma = 0 for
+SVHN -> MNIST (sec. 5.1; 15.0 on both in the reference port
+yunjey/domain-transfer-network, which trains with Adam 3e-4, batch 100).
+That port differs in two ways the paper does not: its D is binary (real
+target against every fake) and L_CONST also updates f. Both are flags here,
+`--binary-discriminator` and `--train-f`, off by default.
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.losses import squared_error_loss, total_variation
+from tfgan_zoo.models.domain.base import DomainModel
+from tfgan_zoo.networks.domain import class_discriminator, content_encoder, feature_decoder, mlp
+
+# The ternary discriminator's classes (the binary one: fake 0, real 1).
+FAKE_FROM_SOURCE, FAKE_FROM_TARGET, REAL_TARGET = 0, 1, 2
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class DTN(DomainModel):
+    """Domain transfer network: G = g o f with f fixed, and a ternary D.
+
+    Args:
+        width: width of f's and g's first layer (64).
+        feature_dim: size of f's features (128).
+        ndf: width of D's first layer (64).
+        const_weight: alpha, the f-constancy weight (15).
+        identity_weight: beta, the target-identity weight (15).
+        tv_weight: gamma, the total-variation weight (0 for digits).
+        binary_discriminator: the reference port's real/fake D instead of
+            the paper's ternary one.
+        train_f: let L_CONST update f, as the reference port does; the
+            paper keeps f fixed.
+        source_classifier: directory of the source classifier whose encoder
+            is f (the recipe's first phase); without one f is untrained
+            (only tests do that).
+    """
+
+    loss_names = ("d_loss", "g_loss", "g_gan", "const", "tid")
+    test_config = {"width": 4, "feature_dim": 8, "ndf": 4, "latent_dim": 0}
+    architecture_arguments = ("image_shape", "num_classes", "width", "feature_dim")
+
+    def __init__(self, *, width=64, feature_dim=128, ndf=64, const_weight=15.0,
+                 identity_weight=15.0, tv_weight=0.0, binary_discriminator=False,
+                 train_f=False, source_classifier=None, **kwargs):
+        super().__init__(**kwargs)
+        self.width, self.feature_dim = int(width), int(feature_dim)
+        self.const_weight, self.identity_weight = float(const_weight), float(identity_weight)
+        self.tv_weight = float(tv_weight)
+        self.binary_discriminator, self.train_f = bool(binary_discriminator), bool(train_f)
+        self.source_classifier = source_classifier
+        self.encoder = content_encoder(self.image_shape, self.width, self.feature_dim)
+        self.source_head = mlp(self.feature_dim, (), self.num_classes, "source_head")
+        self.generator = feature_decoder(self.feature_dim, self.image_shape, self.width)
+        self.discriminator = class_discriminator(
+            self.image_shape, ndf, 2 if self.binary_discriminator else 3)
+        self.encoder.trainable = self.train_f
+        self.source_head.trainable = False
+
+    def pretrained_networks(self):
+        """(f, its classification head): what the first phase trains."""
+        return self.encoder, self.source_head
+
+    def player_networks(self):
+        return {"generator": [self.generator] + ([self.encoder] if self.train_f else []),
+                "discriminator": [self.discriminator]}
+
+    def build_for_training(self):
+        super().build_for_training()
+        if self.source_classifier:
+            self.load_source_classifier(self.source_classifier)
+
+    def export_networks(self):
+        return [self.encoder, self.generator]
+
+    def translate(self, images, training=False):
+        """G(x) = g(f(x)), float32 images in [-1, 1]."""
+        features = self.encoder(images, training=training and self.train_f)
+        return tf.cast(self.generator(features, training=training), tf.float32)
+
+    def generate_from(self, inputs, training=False):
+        return self.translate(inputs["image"], training=training)
+
+    def labels(self, kind):
+        """D's class for `kind`; the binary D calls every fake 0, real 1."""
+        if self.binary_discriminator:
+            return 1 if kind == REAL_TARGET else 0
+        return kind
+
+    def train_step(self, data):
+        source, labels, target = self.unpack(data)
+        source, _ = self.pooled(source, labels)
+        fake_source = self.translate(source, training=True)
+        fake_target = self.translate(target, training=True)
+        with tf.GradientTape() as tape:  # L_D: the three classes
+            d_loss = (losses.classification_loss(self.discriminator(fake_source, training=True),
+                                                 self.labels(FAKE_FROM_SOURCE))
+                      + losses.classification_loss(self.discriminator(fake_target, training=True),
+                                                   self.labels(FAKE_FROM_TARGET))
+                      + losses.classification_loss(self.discriminator(target, training=True),
+                                                   self.labels(REAL_TARGET)))
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        with tf.GradientTape() as tape:
+            source_features = self.encoder(source, training=False)
+            fake_source = self.translate(source, training=True)
+            fake_target = self.translate(target, training=True)
+            g_gan = (losses.classification_loss(self.discriminator(fake_source, training=True),
+                                                self.labels(REAL_TARGET))
+                     + losses.classification_loss(self.discriminator(fake_target, training=True),
+                                                  self.labels(REAL_TARGET)))
+            const = squared_error_loss(self.encoder(fake_source, training=False),
+                                       source_features)
+            tid = squared_error_loss(fake_target, target)
+            g_loss = g_gan + self.const_weight * const + self.identity_weight * tid
+            if self.tv_weight:
+                g_loss += self.tv_weight * total_variation(fake_source)
+        self.minimize(self.g_optimizer, tape, g_loss, self.player_networks()["generator"])
+        return self.track(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, const=const, tid=tid)

@@ -1,0 +1,99 @@
+"""PixelDTGAN: Yoo, Kim, Park, Paek & Kweon 2016, "Pixel-Level Domain
+Transfer" (ECCV).
+
+A converter C maps a source image (a dressed person) to the target domain
+(the product photo of what the person wears), with no reconstruction loss:
+two discriminators carry the whole signal (sec. 3.2).
+
+- D_R, the real/fake discriminator, sees products: associated and
+  non-associated real products are real, converted images fake.
+- D_A, the domain (association) discriminator, sees a source beside a
+  product: (source, its product) is associated; (source, another product)
+  and (source, C(source)) are not.
+
+Each discriminator averages its three cross-entropy terms; the converter
+minimises the mean of the two adversarial terms (eq. 2-5):
+
+    L_DR = 1/3 [BCE(D_R(y), 1) + BCE(D_R(y'), 1) + BCE(D_R(C(x)), 0)]
+    L_DA = 1/3 [BCE(D_A(x, y), 1) + BCE(D_A(x, y'), 0) + BCE(D_A(x, C(x)), 0)]
+    L_C  = 1/2 [BCE(D_R(C(x)), 1) + BCE(D_A(x, C(x)), 1)]
+
+with y' the product of another example in the batch. The paper trains with
+Adam (2e-4, beta_1 0.5) at 64x64; the Lua port's default optimizer is SGD
+with its state never set (fxia22/PixelDTGAN, main.lua), so the paper's
+Adam is followed. `--no-association` drops D_A (the paper's D_R-only
+ablation): nothing then ties the product to the person.
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo.losses import binary_cross_entropy
+from tfgan_zoo.models.image2image.base import ImageToImageModel
+from tfgan_zoo.networks.domain import converter
+from tfgan_zoo.networks.image2image import conv_discriminator
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class PixelDTGAN(ImageToImageModel):
+    """Pixel-level domain transfer with a real/fake and an association
+    discriminator.
+
+    Args:
+        ngf: width of the converter's first layer (96 in the Lua port).
+        ndf: width of the discriminators' first layer (96).
+        association: train the association discriminator D_A (the paper);
+            off is the D_R-only ablation.
+    """
+
+    loss_names = ("d_loss", "g_loss", "real_fake", "association")
+    test_config = {"ngf": 4, "ndf": 4, "latent_dim": 0}
+
+    def __init__(self, *, ngf=64, ndf=64, association=True, decay_after=None, **kwargs):
+        super().__init__(decay_after=decay_after, **kwargs)
+        self.association = bool(association)
+        self.generator = converter(self.input_shape, self.image_shape, ngf)
+        depth = max(1, min(4, (self.image_shape[0] // 4).bit_length() - 1))
+        self.discriminator = conv_discriminator(self.image_shape, ndf, depth, name="d_real")
+        pair = self.image_shape[:2] + (self.input_shape[-1] + self.image_shape[-1],)
+        self.association_discriminator = conv_discriminator(pair, ndf, depth,
+                                                            name="d_association")
+
+    def player_networks(self):
+        return {"generator": [self.generator],
+                "discriminator": [self.discriminator, self.association_discriminator]}
+
+    def associate(self, source, product, training=True):
+        """D_A's logits for a source beside a product (the source resized to
+        the product's size)."""
+        source = tf.image.resize(tf.cast(source, tf.float32), self.image_shape[:2],
+                                 antialias=True)
+        return self.association_discriminator(tf.concat([source, product], -1),
+                                              training=training)
+
+    def train_step(self, data):
+        source, product = self.unpack(data)
+        other = tf.roll(product, shift=1, axis=0)  # a product the person does not wear
+        fake = self.translate(source, training=True)
+        with tf.GradientTape() as tape:
+            d_loss = (binary_cross_entropy(self.discriminator(product, training=True), 1.0)
+                      + binary_cross_entropy(self.discriminator(other, training=True), 1.0)
+                      + binary_cross_entropy(self.discriminator(fake, training=True), 0.0)) / 3
+            if self.association:
+                d_loss += (binary_cross_entropy(self.associate(source, product), 1.0)
+                           + binary_cross_entropy(self.associate(source, other), 0.0)
+                           + binary_cross_entropy(self.associate(source, fake), 0.0)) / 3
+        judges = [self.discriminator] + ([self.association_discriminator]
+                                         if self.association else [])  # ablation: D_R alone
+        self.minimize(self.d_optimizer, tape, d_loss, judges)
+        with tf.GradientTape() as tape:
+            fake = self.translate(source, training=True)
+            real_fake = binary_cross_entropy(self.discriminator(fake, training=True), 1.0)
+            if self.association:
+                association = binary_cross_entropy(self.associate(source, fake), 1.0)
+                g_loss = 0.5 * (real_fake + association)
+            else:  # the ablation: D_A is never asked
+                association, g_loss = tf.constant(0.0), real_fake
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, real_fake=real_fake,
+                          association=association)

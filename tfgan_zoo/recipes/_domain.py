@@ -1,0 +1,121 @@
+"""What the two-phase domain recipes (ADDA, DTN) share: a first phase that
+trains the model's source classifier on the source labels, a second that
+trains the model from it with the shared trainer, then the recipe's report.
+
+    OUT/source/      the source classifier (`tfgan_zoo.training.classifier`):
+                     ADDA's M_s and C, DTN's f; reused when it exists
+    OUT/<model>/     the trainer's run directory (resumable, exported)
+
+`--source-classifier DIR` reuses a trained source classifier and skips the
+first phase.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import keras
+
+from tfgan_zoo.cli import fail, positive_int, without_flags
+from tfgan_zoo.config import build_parser as config_parser
+from tfgan_zoo.config import parse_args
+from tfgan_zoo.data import load_dataset
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.registry import build_model
+from tfgan_zoo.training.classifier import (classifier_info, domain_accuracy, fit_classifier,
+                                           save_classifier)
+from tfgan_zoo.training.trainer import train
+
+# The first phase's flags: (name, type, help).
+SOURCE_FLAGS = (("source_steps", positive_int, "source-classifier steps (phase 1)"),
+                ("source_batch_size", positive_int, "source-classifier batch size"),
+                ("source_lr", float, "source-classifier Adam learning rate"))
+
+
+def build_parser(recipe, description, source):
+    """The recipe's flags (`tfgan_zoo.config`) and the first phase's, with
+    defaults from `source` {source_steps, source_batch_size, source_lr}."""
+    parser = config_parser(recipe)
+    parser.description = description
+    for action in parser._actions:
+        if action.dest == "model.source_classifier":
+            action.help = "reuse this trained source classifier directory (skips phase 1)"
+            action.metavar = "DIR"
+    group = parser.add_argument_group("phase 1: the source classifier")
+    for name, kind, text in SOURCE_FLAGS:
+        group.add_argument("--" + name.replace("_", "-"), type=kind, default=source[name],
+                           help=text)
+    return parser
+
+
+def parse(parser, recipe, argv):
+    """(Config of the run, the first phase's settings)."""
+    args = vars(parser.parse_args(argv))  # every flag checked, --help answered
+    phase = {name: args[name] for name, _, _ in SOURCE_FLAGS}
+    names = ["--" + name.replace("_", "-") for name, _, _ in SOURCE_FLAGS]
+    return parse_args(recipe, without_flags(argv, names)), phase
+
+
+def train_source_classifier(config, phase, directory):
+    """Phase 1: the model's `pretrained_networks` trained on the source
+    domains' labels with Adam, saved in `directory` with their accuracy on
+    the sources' test splits."""
+    data = load_dataset(config.dataset, batch_size=1, image_size=config.image_size,
+                        channels=config.channels)
+    model = build_model(config.model, image_shape=data.image_shape,
+                        num_classes=data.num_classes, seed=config.seed,
+                        **{**data.model_args, **config.model_args})
+    encoder, head = model.pretrained_networks()
+    encoder.trainable = head.trainable = True
+    fit_classifier(encoder, head, model.source_domains, steps=phase["source_steps"],
+                   batch_size=phase["source_batch_size"],
+                   optimizer=keras.optimizers.Adam(phase["source_lr"]), seed=config.seed)
+    info = {"model": config.model, "architecture": model.architecture(),
+            "domains": list(model.source_domains), **phase,
+            "test_accuracy": {d: round(domain_accuracy(encoder, head, d), 4)
+                              for d in model.source_domains}}
+    save_classifier(directory, encoder, head, info)
+    return info
+
+
+def run(parser, recipe, argv=None, report=None):
+    """Parse, train the source classifier (unless it exists or is given),
+    train the model from it, and `report(model, config, phase)`."""
+    started, cpu = time.time(), time.process_time()
+
+    def elapsed():
+        return (f"{(time.time() - started) / 60:.1f} min, "
+                f"{(time.process_time() - cpu) / 60:.1f} CPU-min")
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        config, phase = parse(parser, recipe, argv)
+        out = Path(config.out).resolve()
+        given = config.model_args.get("source_classifier")
+        source = Path(given or out / "source").resolve()
+        if given or classifier_info(source) is not None:
+            if classifier_info(source) is None:
+                raise UserError(f"{source} holds no trained source classifier: pass the "
+                                "OUT/source directory of an earlier run, or omit "
+                                "--source-classifier")
+            print(f"[1/2] Reusing the source classifier in {source}", flush=True)
+        else:
+            print(f"[1/2] Source classifier ({phase['source_steps']} steps) -> {source}",
+                  flush=True)
+            info = train_source_classifier(config, phase, source)
+            print(f"      source test accuracy {info['test_accuracy']} ({elapsed()})")
+        second = dataclasses.replace(config, out=str(out / config.model),
+                                     model_args={**config.model_args,
+                                                 "source_classifier": str(source)})
+        print(f"[2/2] {config.model} -> {second.out} ({elapsed()})", flush=True)
+        model = train(second)
+        if config.report and report is not None:
+            print(f"Report ({elapsed()}):")
+            report(model, second, phase)
+    except UserError as e:
+        fail(e)  # one line; exit status 2 (128 + N for a run stopped by signal N)
+    print(f"Done in {elapsed()}: {config.out}")
+    return model

@@ -1,0 +1,105 @@
+"""Supervised classifiers on labelled digit domains, for the domain family:
+the source classifier that ADDA and DTN start from (their first phase),
+and the source-only and target-oracle rows of every adaptation table.
+
+A classifier is a model's own (encoder, head) pair of networks, trained
+on the pooled training splits of the given domains with softmax
+cross-entropy. `save_classifier` writes
+
+    DIR/classifier.json         what it is: the model and its hyperparameters,
+                                domains, steps, and its accuracy on the
+                                domains' test splits
+    DIR/classifier.weights.npz  the encoder's and head's weights, in order
+
+and `restore_classifier` puts those weights into a model's networks of the
+same architecture.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo.data.digit_domains import domain_images
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import write_atomic
+
+INFO_FILE = "classifier.json"
+WEIGHTS_FILE = "classifier.weights.npz"
+
+
+def accuracy(encoder, head, images, labels, batch_size=256):
+    """Fraction of `images` (float32 in [-1, 1]) that head(encoder(x))
+    classifies as `labels`."""
+    predicted = np.concatenate([
+        head(encoder(tf.constant(images[i:i + batch_size]), training=False),
+             training=False).numpy().argmax(-1)
+        for i in range(0, len(images), batch_size)])
+    return float((predicted == np.asarray(labels)).mean())
+
+
+def domain_accuracy(encoder, head, domain, split="test"):
+    """Accuracy of the classifier on a domain's labelled split, resized to
+    the encoder's input shape. The one place that reads target labels."""
+    shape = tuple(int(s) for s in encoder.inputs[0].shape[1:])
+    images, labels = domain_images(domain, split, shape)
+    return accuracy(encoder, head, images, labels)
+
+
+def fit_classifier(encoder, head, domains, *, steps, batch_size, optimizer, seed=0):
+    """Train head(encoder(x)) on the pooled training splits of `domains`
+    for `steps` minibatches (shuffled with `seed`); returns the networks."""
+    shape = tuple(int(s) for s in encoder.inputs[0].shape[1:])
+    parts = [domain_images(name, "train", shape) for name in domains]
+    images = np.concatenate([x for x, _ in parts])
+    labels = np.concatenate([y for _, y in parts])
+    stack = keras.Sequential([encoder, head])
+    stack.compile(optimizer=optimizer,
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    data = (tf.data.Dataset.from_tensor_slices((images, labels))
+            .shuffle(len(images), seed=seed).repeat().batch(batch_size, drop_remainder=True))
+    stack.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    return encoder, head
+
+
+def save_classifier(directory, encoder, head, info):
+    """Write the weights and `info` (JSON) of a trained classifier."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    weights = encoder.get_weights() + head.get_weights()
+    with open(directory / WEIGHTS_FILE, "wb") as f:
+        np.savez(f, *weights)
+    write_atomic(directory / INFO_FILE, json.dumps(info, indent=2).encode())
+
+
+def classifier_info(directory):
+    """The JSON of a saved classifier, or None where there is none."""
+    path = Path(directory) / INFO_FILE
+    if not path.is_file() or not (Path(directory) / WEIGHTS_FILE).is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def restore_classifier(directory, encoder, head, expected):
+    """Load a saved classifier into (encoder, head); every key of `expected`
+    (architecture hyperparameters) must match what it was trained with."""
+    info = classifier_info(directory)
+    if info is None:
+        raise UserError(f"{directory} holds no trained source classifier: pass the "
+                        "directory the recipe's first phase wrote (OUT/source)")
+    saved = json.loads(json.dumps(info.get("architecture", {})))
+    changed = [k for k in expected if json.loads(json.dumps(expected[k])) != saved.get(k)]
+    if changed:
+        raise UserError(f"the source classifier in {directory} was trained with a "
+                        f"different {', '.join(changed)}: pass the same settings or "
+                        "retrain it")
+    with np.load(Path(directory) / WEIGHTS_FILE) as saved_weights:
+        weights = [saved_weights[f"arr_{i}"] for i in range(len(saved_weights.files))]
+    count = len(encoder.get_weights())
+    encoder.set_weights(weights[:count])
+    head.set_weights(weights[count:])
+    return info
