@@ -29,6 +29,7 @@ MODELS = {
     "bicyclegan": "tfgan_zoo.models.image2image.bicyclegan:BicycleGAN",
     "srgan": "tfgan_zoo.models.image2image.srgan:SRGAN",
     "context_encoder": "tfgan_zoo.models.image2image.context_encoder:ContextEncoder",
+    "anogan": "tfgan_zoo.models.latent.anogan:AnoGAN",
 }
 
 
