@@ -154,6 +154,8 @@ def project(generate, x, *, latent_dim, steps=100, lr=0.1, loss="both",
     if int(steps) < 0 or (int(steps) == 0 and init == "random"):
         raise UserError(f"the search needs steps >= 1 (Gamma), got {steps}"
                         if init == "random" else f"steps must be >= 0, got {steps}")
+    if loss not in PROJECTION_LOSSES or (loss != "pixel" and features is None):
+        projection_loss(x, x, features, loss)  # raises its one-line error
     x = tf.cast(x, tf.float32)
     batch = tf.shape(x)[0]
     x_features = None if loss == "pixel" else features(x)

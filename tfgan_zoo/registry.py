@@ -30,6 +30,7 @@ MODELS = {
     "srgan": "tfgan_zoo.models.image2image.srgan:SRGAN",
     "context_encoder": "tfgan_zoo.models.image2image.context_encoder:ContextEncoder",
     "anogan": "tfgan_zoo.models.latent.anogan:AnoGAN",
+    "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
 }
 
 

@@ -11,7 +11,7 @@ from tfgan_zoo.reports.anomaly import write_anomaly_report
 from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="anogan", model="anogan", dataset="mnist5k:train:normal=0-8",
-                image_size=28, steps=1500, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
+                image_size=28, steps=3000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
                 model_args={"latent_dim": 32, "ngf": 32, "ndf": 32, "nef": 32,
                             "search_steps": 200})
 
