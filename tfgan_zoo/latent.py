@@ -2,6 +2,11 @@
 2015 §6, vector arithmetic on the mean latents of samples that share an
 attribute (for MNIST the digit class, read off generated samples by a
 classifier trained in the project). `tfgan_zoo.reports.latent` draws them.
+
+The projection engine, `project`, inverts a generator: it finds z for
+each image of a batch by optimisation (AnoGAN's Gamma-step search), by a
+trained encoder (f-AnoGAN, IcGAN), or by both (iGAN's hybrid), with a
+pixel, feature or combined loss (`projection_loss`).
 """
 
 from __future__ import annotations
