@@ -28,8 +28,7 @@ def edit_scores(model, images, labels, classify, seed=0):
     n, k = len(images), model.num_classes
     predicted = model.encode_label(images).numpy()
     reconstruction = model.edit(images).numpy()
-    z = np.random.default_rng(seed).standard_normal((n, model.latent_dim)).astype("float32")
-    random = model.generate(z, predicted).numpy()
+    random = model.sample(n, seed=seed, labels=predicted)  # z ~ N(0, I), seeded
     targets = np.concatenate([(labels + shift) % k for shift in range(1, k)])
     edited = np.concatenate([model.edit(images, t).numpy()
                              for t in np.split(targets, k - 1)])
