@@ -2,12 +2,19 @@
 2015 §6, vector arithmetic on the mean latents of samples that share an
 attribute (for MNIST the digit class, read off generated samples by a
 classifier trained in the project). `tfgan_zoo.reports.latent` draws them.
+
+The projection engine, `project`, inverts a generator: it finds z for
+each image of a batch by optimisation (AnoGAN's Gamma-step search), by a
+trained encoder (f-AnoGAN, IcGAN), or by both (iGAN's hybrid), with a
+pixel, feature or combined loss (`projection_loss`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
+
+from tfgan_zoo.errors import UserError
 
 
 def slerp(z_start, z_end, steps):
@@ -78,3 +85,113 @@ def arithmetic(means, a, b, c):
     return (z / np.linalg.norm(z) * np.sqrt(len(z))).astype("float32")
 
 
+
+
+# ------------------------------------------------------- projection engine
+# z = Z_BOUND * tanh(w): the search moves w freely and z stays where the
+# prior N(0, I) puts almost all its mass (Zhu et al. 2016 §3.1 clip a
+# uniform z the same way).
+Z_BOUND = 3.0
+PROJECTION_LOSSES = ("pixel", "feature", "both")
+PROJECTION_INITS = ("random", "encoder")
+
+
+def residual_distance(x, x_hat, distance="l1"):
+    """Per-example mean |x - x_hat| ("l1") or (x - x_hat)^2 ("l2") over all
+    but the batch axis: [B, ...] x [B, ...] -> [B]."""
+    diff = tf.cast(x, tf.float32) - tf.cast(x_hat, tf.float32)
+    diff = tf.abs(diff) if distance == "l1" else tf.square(diff)
+    return tf.reduce_mean(tf.reshape(diff, [tf.shape(diff)[0], -1]), axis=1)
+
+
+def projection_loss(x, x_hat, features=None, loss="both", feature_weight=0.1,
+                    distance="l1", x_features=None):
+    """Per-example loss [B] of a projection G(z) = x_hat of x.
+
+    "pixel": d(x, G(z)); "feature": d(f(x), f(G(z))); "both":
+    (1 - lambda) d(x, G(z)) + lambda d(f(x), f(G(z))), Schlegl et al. 2017
+    eq. 5 (AnoGAN, lambda = 0.1, f = an intermediate discriminator layer)
+    with d the per-example mean L1 (the paper sums; a mean keeps lambda's
+    meaning at any image size). `x_features` reuses f(x) across steps."""
+    if loss not in PROJECTION_LOSSES:
+        raise UserError(f"unknown projection loss '{loss}': choose "
+                        f"{', '.join(PROJECTION_LOSSES)}")
+    if loss == "pixel":
+        return residual_distance(x, x_hat, distance)
+    if features is None:
+        raise UserError(f"projection loss '{loss}' needs a feature network")
+    if x_features is None:
+        x_features = features(x)
+    feature = residual_distance(x_features, features(x_hat), distance)
+    if loss == "feature":
+        return feature
+    return (1.0 - feature_weight) * residual_distance(x, x_hat, distance) \
+        + feature_weight * feature
+
+
+def project(generate, x, *, latent_dim, steps=100, lr=0.1, loss="both",
+            features=None, feature_weight=0.1, distance="l1", encoder=None,
+            init="random", seed=0, bound=Z_BOUND):
+    """Find z for each image of a batch x so that G(z) matches it.
+
+    `generate(z) -> images` and `features(images) -> [B, ...]` must run
+    their networks in inference mode (batch norm on its moving statistics):
+    in training mode each query's score would depend on the others in its
+    batch (the pitfall tkwoo/anogan-keras reports). Every example has its
+    own z and its own Adam moments, and the loss is a sum over examples,
+    so each search is independent of the batch it runs in: hundreds run at
+    once.
+
+    init "random": z0 ~ N(0, I) seeded (optimisation only, AnoGAN);
+    "encoder": z0 = encoder(x) (f-AnoGAN's one pass when steps = 0, the
+    iGAN hybrid when steps > 0). z = bound * tanh(w) throughout. `steps`
+    Adam steps (Kingma & Ba, beta 0.9 / 0.999) on w run in one
+    `tf.while_loop`, so the search is also a SavedModel signature with a
+    fixed step count.
+
+    Returns {"z": [B, latent_dim], "images": G(z), "loss": [B]}, all in
+    float32; `loss` is the projection loss at the final z."""
+    if init not in PROJECTION_INITS:
+        raise UserError(f"unknown projection init '{init}': choose "
+                        f"{', '.join(PROJECTION_INITS)}")
+    if init == "encoder" and encoder is None:
+        raise UserError("init='encoder' needs a trained encoder (this model has none)")
+    if int(steps) < 0 or (int(steps) == 0 and init == "random"):
+        raise UserError(f"the search needs steps >= 1 (Gamma), got {steps}"
+                        if init == "random" else f"steps must be >= 0, got {steps}")
+    if loss not in PROJECTION_LOSSES or (loss != "pixel" and features is None):
+        projection_loss(x, x, features, loss)  # raises its one-line error
+    x = tf.cast(x, tf.float32)
+    batch = tf.shape(x)[0]
+    x_features = None if loss == "pixel" else features(x)
+    if init == "encoder":
+        z0 = tf.cast(encoder(x), tf.float32)
+    else:
+        z0 = tf.random.stateless_normal([batch, latent_dim], [seed, 0])
+    # w = atanh(z / bound), clipped so a code at the bound stays finite.
+    w0 = tf.atanh(tf.clip_by_value(z0 / bound, -0.999, 0.999))
+
+    def step_loss(w):
+        z = bound * tf.tanh(w)
+        return projection_loss(x, generate(z), features, loss, feature_weight,
+                               distance, x_features)
+
+    def body(t, w, m, v):
+        with tf.GradientTape() as tape:
+            tape.watch(w)
+            total = tf.reduce_sum(step_loss(w))
+        g = tape.gradient(total, w)
+        t = t + 1.0
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * tf.square(g)
+        m_hat, v_hat = m / (1.0 - 0.9 ** t), v / (1.0 - 0.999 ** t)
+        return t, w - lr * m_hat / (tf.sqrt(v_hat) + 1e-8), m, v
+
+    zeros = tf.zeros_like(w0)
+    _, w, _, _ = tf.while_loop(lambda t, *_: t < float(steps), body,
+                               (tf.constant(0.0), w0, zeros, zeros))
+    z = bound * tf.tanh(w)
+    images = tf.cast(generate(z), tf.float32)
+    return {"z": z, "images": images,
+            "loss": projection_loss(x, images, features, loss, feature_weight,
+                                    distance, x_features)}

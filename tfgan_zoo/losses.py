@@ -440,3 +440,20 @@ def hard_max_combination(class_losses, domain_losses, mu):
     closest = tf.argmin(_replica_total(domain_losses))
     return (tf.gather(class_losses, worst) + mu * tf.gather(domain_losses, closest),
             worst, closest)
+
+
+def izif_loss(images, reconstructions, image_features, reconstruction_features, *,
+              feature_weight=1.0, reduce=global_mean):
+    """f-AnoGAN's izif encoder loss (Schlegl et al. 2019, eq. 5 with the
+    discriminator-feature residual of §2.2.3):
+
+        L(x) = 1/n ||x - G(E(x))||^2 + kappa / n_d ||f(x) - f(G(E(x)))||^2,
+
+    n pixels, n_d features, f an intermediate discriminator layer, kappa =
+    `feature_weight` (1 in the paper). Per example, it is also the
+    anomaly score of the trained encoder path; `reduce` averages it."""
+    pixel = _per_example(tf.square(tf.cast(images, tf.float32)
+                                   - tf.cast(reconstructions, tf.float32)))
+    feature = _per_example(tf.square(tf.cast(image_features, tf.float32)
+                                     - tf.cast(reconstruction_features, tf.float32)))
+    return reduce(pixel + feature_weight * feature)

@@ -35,6 +35,8 @@ MODELS = {
     "adda": "tfgan_zoo.models.domain.adda:ADDA",
     "mdan": "tfgan_zoo.models.domain.mdan:MDAN",
     "dtn": "tfgan_zoo.models.domain.dtn:DTN",
+    "anogan": "tfgan_zoo.models.latent.anogan:AnoGAN",
+    "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
 }
 
 

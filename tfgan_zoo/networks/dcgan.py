@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.layers import batch_norm, label_input, normalization
@@ -70,17 +70,20 @@ def dcgan_depth(image_size):
 
 
 def dcgan_generator(latent_dim, image_shape, ngf=64, synchronized_bn=False,
-                    name="generator"):
+                    name="generator", num_classes=None):
     """Radford et al. 2015, Fig. 1: project z, then fractionally-strided
     convolutions with batch norm and ReLU, halving the width at each stage,
-    ending in tanh. No pooling, no fully connected hidden layers."""
+    ending in tanh. No pooling, no fully connected hidden layers.
+    With `num_classes`, a conditional DCGAN (IcGAN, Perarnau et al. 2016
+    Fig. 3): the one-hot label y joins z at G's input."""
     height, _, channels = image_shape
     stages, base = dcgan_depth(height)
     width = ngf * 2 ** (stages - 1)
     z = keras.Input((latent_dim,), name="z")
+    inputs, code = _with_label([z], z, num_classes)
     # The projection is the reference's first 4x4 transposed conv on a 1x1 z.
     x = layers.Dense(base * base * width, use_bias=False,
-                     kernel_initializer=DCGAN_INIT)(z)
+                     kernel_initializer=DCGAN_INIT)(code)
     x = layers.Reshape((base, base, width))(x)
     x = batch_norm(synchronized_bn)(x)
     x = layers.ReLU()(x)
@@ -93,17 +96,20 @@ def dcgan_generator(latent_dim, image_shape, ngf=64, synchronized_bn=False,
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
                                kernel_initializer=DCGAN_INIT)(x)
     image = layers.Activation("tanh", dtype="float32")(x)
-    return keras.Model(z, image, name=name)
+    return keras.Model(inputs if num_classes else z, image, name=name)
 
 
 def dcgan_discriminator(image_shape, ndf=64, norm="batch", synchronized_bn=False,
-                        name="discriminator"):
+                        name="discriminator", num_classes=None):
     """Radford et al. 2015: strided convolutions with LeakyReLU(0.2), batch
     norm on every layer but the first, and a single logit. `norm` swaps batch
-    norm for layer norm or none (WGAN-GP's critic must not use batch norm)."""
+    norm for layer norm or none (WGAN-GP's critic must not use batch norm).
+    With `num_classes`, the one-hot label is tiled over the first
+    convolution's output map and joined to its channels: the placement
+    IcGAN found best (Perarnau et al. 2016, §4.2, Fig. 5)."""
     stages, _ = dcgan_depth(image_shape[0])
     image = keras.Input(image_shape, name="image")
-    x = image
+    inputs, x = [image], image
     for stage in range(stages):
         x = layers.Conv2D(ndf * 2 ** stage, 4, strides=2, padding="same",
                           use_bias=False, kernel_initializer=DCGAN_INIT)(x)
@@ -111,7 +117,14 @@ def dcgan_discriminator(image_shape, ndf=64, norm="batch", synchronized_bn=False
         if norm_layer is not None:
             x = norm_layer(x)
         x = layers.LeakyReLU(0.2)(x)
+        if num_classes and stage == 0:
+            label, one_hot = label_input(num_classes)
+            inputs.append(label)
+            tiled = layers.Lambda(lambda pair: ops.broadcast_to(
+                ops.cast(pair[0], pair[1].dtype)[:, None, None, :],
+                (*ops.shape(pair[1])[:3], num_classes)))([one_hot, x])
+            x = layers.Concatenate()([x, tiled])
     x = layers.Flatten()(x)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=DCGAN_INIT,
                          name="logit")(x)
-    return keras.Model(image, logit, name=name)
+    return keras.Model(inputs if num_classes else image, logit, name=name)
