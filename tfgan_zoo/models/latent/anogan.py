@@ -27,7 +27,7 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.latent import project, residual_distance
+from tfgan_zoo.latent import project
 from tfgan_zoo.models.latent.base import LatentModel
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.latent import conv_encoder, feature_layer
