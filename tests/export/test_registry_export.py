@@ -25,7 +25,7 @@ from tfgan_zoo.export import serving, tflite
 from tfgan_zoo.export.warmup import read_warmup
 from tfgan_zoo.images import to_uint8
 from tfgan_zoo.latent import interpolate
-from tests.support.models import SHAPE, build_for_export, images
+from tests.support.models import build_for_export, images
 from tests.support.tf_serving_emulator import grpc_predict, rest_predict
 
 NAMES = registry.model_names()

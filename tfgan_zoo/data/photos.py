@@ -51,6 +51,7 @@ import os
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
 from tfgan_zoo.data.base import (Data, decode_image, is_image_name, resize, round_to_uint8,
                                  visible_files)
@@ -177,7 +178,6 @@ def _photo(name):
 
 def _resize_uint8(image, height, width):
     """Bicubic resize (PIL, antialiased when shrinking) of uint8 HxWxC."""
-    from PIL import Image
     squeeze = image.shape[-1] == 1
     pil = Image.fromarray(image[..., 0] if squeeze else image)
     out = np.asarray(pil.resize((width, height), Image.BICUBIC))

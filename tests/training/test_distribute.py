@@ -5,7 +5,8 @@
    model without batch norm and for DCGAN with synchronized batch norm. Two
    controls show the comparison can fail: plain batch norm (statistics per
    replica) and a per-replica loss mean (gradients scaled by the replica
-   count) must NOT match.
+   count: the losses' `reduce=tf.reduce_mean` instead of the default
+   global-batch mean) must NOT match.
 2. Multi-worker: two worker processes on 127.0.0.1, each with its own
    TF_CONFIG, train DCGAN through the trainer; both exit cleanly with the
    same weights, and only the chief writes anything.
@@ -53,7 +54,7 @@ def fed_noise_model(name, per_replica_mean=False, **kwargs):
     the replica id, so it differs between 1 and 2 replicas; fed noise gives
     every example the same z in both runs."""
     import tensorflow as tf
-    from tfgan_zoo import registry
+    from tfgan_zoo import losses, registry
     # MirroredStrategy traces each replica's step in its own thread.
     replica = threading.local()
 
@@ -67,7 +68,13 @@ def fed_noise_model(name, per_replica_mean=False, **kwargs):
             return next(replica.noise)
 
         if per_replica_mean:  # the bug the test must catch
-            reduce = staticmethod(tf.reduce_mean)
+            def discriminator_loss(self, real_logits, fake_logits):
+                return losses.minimax_discriminator_loss(real_logits, fake_logits,
+                                                         reduce=tf.reduce_mean)
+
+            def generator_loss(self, fake_logits):
+                return losses.non_saturating_generator_loss(fake_logits,
+                                                            reduce=tf.reduce_mean)
 
     return FedNoise(image_shape=SHAPE, latent_dim=LATENT, seed=1, **kwargs)
 
