@@ -75,6 +75,10 @@ def parse_args(argv=None):
     p.add_argument("--latent-dim", type=int, default=100, help="nz")
     p.add_argument("--ngf", type=int, default=64)
     p.add_argument("--ndf", type=int, default=64)
+    p.add_argument("--reuse-fake", action=argparse.BooleanOptionalAction, default=False,
+                   help="one generator forward pass serves both updates, as in the "
+                        "reference's iteration (the model's reuse_fake); default: "
+                        "Algorithm 1, fresh noise and a second G forward for G's update")
     p.add_argument("--steps", type=int, default=30, help="timed train steps")
     p.add_argument("--warmup", type=int, default=5,
                    help="untimed steps first (tracing, XLA compilation)")
@@ -112,6 +116,9 @@ def parse_args(argv=None):
     ref.add_argument("--reference-args", default="",
                      help="more arguments for main.py, e.g. '--accel' on a GPU")
     ref.add_argument("--pairs", type=int, default=3, help="interleaved pairs")
+    ref.add_argument("--with-reuse-fake", action=argparse.BooleanOptionalAction,
+                     default=True, help="also run ours with --reuse-fake (the reference's "
+                                        "one generator forward per iteration) in each pair")
     ref.add_argument("--reference-epochs", type=int, default=2,
                      help=f"epochs of the reference ({FAKE_IMAGES} fake images each)")
     ref.add_argument("--max-isa", metavar="ISA",
@@ -233,6 +240,7 @@ def run_ours(args, argv):
                     mixed_precision=args.mixed_precision, jit_compile=jit,
                     steps_per_execution=args.steps_per_execution,
                     model_args={"latent_dim": args.latent_dim, "ngf": args.ngf,
+                                "reuse_fake": args.reuse_fake,
                                 "ndf": args.ndf})
     config, device_line = resolve_speed(config)
     print(device_line)
@@ -286,6 +294,7 @@ def run_ours(args, argv):
         "strategy": config.strategy, "mixed_precision": config.mixed_precision,
         "jit_compile": config.jit_compile,
         "steps_per_execution": config.steps_per_execution,
+        "reuse_fake": args.reuse_fake,
         "dataset": args.dataset,
         "batch_size": args.batch_size, "image_size": args.image_size,
         "threads": tf.config.threading.get_intra_op_parallelism_threads(),
@@ -393,6 +402,7 @@ def our_command(args, json_path, steps=None, warmup=None):
                  "jit_compile", "mixed_precision", "threads", "inter_op_threads",
                  "steps_per_execution"):
         command += ["--" + name.replace("_", "-"), str(getattr(args, name))]
+    command.append("--reuse-fake" if args.reuse_fake else "--no-reuse-fake")
     command += ["--steps", str(steps or args.steps), "--warmup", str(warmup or args.warmup)]
     if steps:  # a check run: a tiny input pipeline
         command += ["--pool", str(args.batch_size), "--data-batches", "1"]
@@ -452,6 +462,9 @@ def reference_versions(args):
     return done.stdout.split()
 
 
+LABELS = {"tfgan_zoo": "tfgan_zoo", "reuse_fake": "tfgan_zoo --reuse-fake"}
+
+
 def run_pairs(args, argv):
     """Interleaved pairs of the reference and ours; prints one table."""
     env = {**os.environ, **isa_environment(args.max_isa)}
@@ -460,7 +473,7 @@ def run_pairs(args, argv):
     cap = env.get("ONEDNN_MAX_CPU_ISA")
     print(f"CPU          {model} ({os.cpu_count()} cores); ISA flags: "
           f"{' '.join(flags) or 'none of ' + ' '.join(ISA_FLAGS)}")
-    print(f"ISA cap      " + (f"ONEDNN_MAX_CPU_ISA={cap} (both)" if cap else "none")
+    print("ISA cap      " + (f"ONEDNN_MAX_CPU_ISA={cap} (both)" if cap else "none")
           + (f", ATEN_CPU_CAPABILITY={env['ATEN_CPU_CAPABILITY']} (PyTorch)"
              if env.get("ATEN_CPU_CAPABILITY") else ""))
     print(f"reference    {args.reference} --dataset fake --workers 0 "
@@ -468,36 +481,45 @@ def run_pairs(args, argv):
     check = isa_check(args, env) if args.isa_check else {}
     for side, text in check.items():
         print(f"oneDNN       {side}: {text}")
+    sides = ["reference", "tfgan_zoo"] + (["reuse_fake"] if args.with_reuse_fake else [])
+    ours = [side for side in sides if side != "reference"]
     rows = []
     for pair in range(args.pairs):
         load = wait_for_quiet(args.quiet_load, args.max_wait)
-        order = ("reference", "tfgan_zoo") if pair % 2 == 0 else ("tfgan_zoo", "reference")
+        order = sides[pair % len(sides):] + sides[:pair % len(sides)]
         result = {}
         for side in order:
             if side == "reference":
                 result[side] = run_reference(args, env)
-            else:
-                result[side], out = run_ours_subprocess(args, env)
-                if pair == 0:
-                    print(f"tfgan_zoo    {result[side]['device_line']}")
-        ratio = result["tfgan_zoo"]["images_per_s"] / result["reference"]["images_per_s"]
+                continue
+            variant = argparse.Namespace(**{**vars(args), "reuse_fake": side == "reuse_fake"})
+            result[side], out = run_ours_subprocess(variant, env)
+            if pair == 0 and side == "tfgan_zoo":
+                print(f"tfgan_zoo    {result[side]['device_line']}")
+        ratios = {side: result[side]["images_per_s"] / result["reference"]["images_per_s"]
+                  for side in ours}
         rows.append({"pair": pair + 1, "order": order, "load_start": round(load, 2),
-                     "load_end": round(os.getloadavg()[0], 2), "ratio": round(ratio, 3),
+                     "load_end": round(os.getloadavg()[0], 2),
+                     "ratio": {side: round(r, 3) for side, r in ratios.items()},
                      **{side: result[side] for side in order}})
         if pair == 0:
-            print("| pair | first | reference img/s | tfgan_zoo img/s | ratio | "
-                  "CPU-s/step ref / ours | load 1 min | other cores ref / ours |")
-            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        r, o = result["reference"], result["tfgan_zoo"]
-        print(f"| {pair + 1} | {order[0]} | {r['images_per_s']:.1f} | {o['images_per_s']:.1f} "
-              f"| {ratio:.2f}x | {r['cpu_s_per_step']:.2f} / {o['cpu_s_per_step']:.2f} "
-              f"| {load:.1f} | {r['other_processes_cores']} / {o['other_processes_cores']} |",
-              flush=True)
+            print("| pair | first | reference img/s | " + " | ".join(
+                f"{LABELS[side]} img/s | ratio" for side in ours)
+                + " | CPU-s/step " + " / ".join(["ref"] + ours) + " | load 1 min "
+                "| other cores " + " / ".join(["ref"] + ours) + " |")
+            print("| --- " * (5 + 2 * len(ours)) + "|")
+        print(f"| {pair + 1} | {order[0]} | {result['reference']['images_per_s']:.1f} | "
+              + " | ".join(f"{result[side]['images_per_s']:.1f} | {ratios[side]:.2f}x"
+                           for side in ours)
+              + " | " + " / ".join(f"{result[side]['cpu_s_per_step']:.2f}" for side in sides)
+              + f" | {load:.1f} | "
+              + " / ".join(str(result[side]["other_processes_cores"]) for side in sides)
+              + " |", flush=True)
     median = {side: statistics.median(row[side]["images_per_s"] for row in rows)
-              for side in ("reference", "tfgan_zoo")}
-    ratio = statistics.median(row["ratio"] for row in rows)
-    print(f"| median | | {median['reference']:.1f} | {median['tfgan_zoo']:.1f} "
-          f"| {ratio:.2f}x (of pairs) | | | |")
+              for side in sides}
+    ratio = {side: statistics.median(row["ratio"][side] for row in rows) for side in ours}
+    print(f"| median | | {median['reference']:.1f} | " + " | ".join(
+        f"{median[side]:.1f} | {ratio[side]:.2f}x" for side in ours) + " | | | |")
     loaded = [row["pair"] for row in rows if row["load_start"] >= (args.quiet_load or 1e9)]
     if loaded:
         print(f"warning: pairs {loaded} started with the 1-minute load average at or above "
