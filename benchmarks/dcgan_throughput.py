@@ -30,6 +30,10 @@ oneDNN ISA each side reported.
     python benchmarks/dcgan_throughput.py --reference ~/examples/dcgan/main.py \\
         --reference-python ~/torch-venv/bin/python
     python benchmarks/dcgan_throughput.py --reference main.py --max-isa AVX2  # an AVX2 CPU
+    python benchmarks/dcgan_throughput.py --reference main.py --max-isa native,AVX2  # both
+
+Each pair also runs ours with `--reuse-fake` (one generator forward per
+iteration, the reference's own iteration; `--no-with-reuse-fake` leaves it out).
 
 `--max-isa AVX2` sets `ONEDNN_MAX_CPU_ISA=AVX2` for both programs (oneDNN's
 own cap, honoured by TensorFlow's and PyTorch's oneDNN), plus
@@ -121,9 +125,10 @@ def parse_args(argv=None):
                                         "one generator forward per iteration) in each pair")
     ref.add_argument("--reference-epochs", type=int, default=2,
                      help=f"epochs of the reference ({FAKE_IMAGES} fake images each)")
-    ref.add_argument("--max-isa", metavar="ISA",
+    ref.add_argument("--max-isa", metavar="ISA[,ISA...]", default="native",
                      help="cap both programs at this ISA, e.g. AVX2 (ONEDNN_MAX_CPU_ISA, "
-                          "ATEN_CPU_CAPABILITY, XLA's max ISA)")
+                          "ATEN_CPU_CAPABILITY, XLA's max ISA); a list such as "
+                          "native,AVX2 runs the pairs for each CPU class and sums up")
     ref.add_argument("--quiet-load", type=float, default=2.5,
                      help="before each pair, wait until the 1-minute load average is "
                           "below this (0: do not wait)")
@@ -537,10 +542,33 @@ def run_pairs(args, argv):
     return record
 
 
+def run_classes(args, argv):
+    """`run_pairs` for each CPU class of `--max-isa` (e.g. "native,AVX2"),
+    then one summary table of the medians."""
+    records = []
+    for isa in args.max_isa.split(","):
+        isa = None if isa.strip().lower() in ("", "native", "none") else isa.strip()
+        print(f"\n## CPU class: {'as the CPU is (no ISA cap)' if isa is None else 'capped at ' + isa}")
+        records.append(run_pairs(argparse.Namespace(**{**vars(args), "max_isa": isa}), argv))
+    print("\n## Summary (medians of the pairs)\n")
+    ours = [side for side in LABELS if side in records[0]["median_ratio"]]
+    print("| CPU, class | reference img/s | " + " | ".join(
+        f"{LABELS[side]} img/s | ratio" for side in ours) + " |")
+    print("| --- " * (2 + 2 * len(ours)) + "|")
+    for record in records:
+        cap = record["onednn_max_cpu_isa"]
+        where = f"{record['cpu']}, " + (f"ONEDNN_MAX_CPU_ISA={cap}" if cap else "native ("
+                                        + " ".join(record["isa_flags"]) + ")")
+        print(f"| {where} | {record['median_images_per_s']['reference']:.1f} | " + " | ".join(
+            f"{record['median_images_per_s'][side]:.1f} | {record['median_ratio'][side]:.2f}x"
+            for side in ours) + " |")
+    return records
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.reference:
-        return run_pairs(args, argv)
+        return run_classes(args, argv)
     return run_ours(args, argv)
 
 
