@@ -512,7 +512,7 @@ def run_pairs(args, argv):
                 f"{LABELS[side]} img/s | ratio" for side in ours)
                 + " | CPU-s/step " + " / ".join(["ref"] + ours) + " | load 1 min "
                 "| other cores " + " / ".join(["ref"] + ours) + " |")
-            print("| --- " * (5 + 2 * len(ours)) + "|")
+            print("| --- " * (6 + 2 * len(ours)) + "|")
         print(f"| {pair + 1} | {order[0]} | {result['reference']['images_per_s']:.1f} | "
               + " | ".join(f"{result[side]['images_per_s']:.1f} | {ratios[side]:.2f}x"
                            for side in ours)

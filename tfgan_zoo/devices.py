@@ -56,14 +56,19 @@ CHATTER = re.compile(
     r"|^\s*$")
 
 
+def read_cpuinfo():
+    """The text of /proc/cpuinfo ("" where there is none)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def cpu_flags(cpuinfo=None):
     """The CPU's feature flags (a set of /proc/cpuinfo names, e.g. "avx2")."""
     if cpuinfo is None:
-        try:
-            with open("/proc/cpuinfo") as f:
-                cpuinfo = f.read()
-        except OSError:
-            return frozenset()
+        cpuinfo = read_cpuinfo()
     for line in cpuinfo.splitlines():
         if line.startswith("flags"):
             return frozenset(line.split(":", 1)[1].split())
@@ -73,11 +78,7 @@ def cpu_flags(cpuinfo=None):
 def cpu_model(cpuinfo=None):
     """The CPU's model name, e.g. "AMD EPYC" or "Intel(R) Xeon(R) Processor"."""
     if cpuinfo is None:
-        try:
-            with open("/proc/cpuinfo") as f:
-                cpuinfo = f.read()
-        except OSError:
-            cpuinfo = ""
+        cpuinfo = read_cpuinfo()
     for line in cpuinfo.splitlines():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
