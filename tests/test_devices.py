@@ -116,7 +116,7 @@ def test_jit_compile_and_precision_flags():
     assert parse_args(recipe, ["--jit-compile", "auto"]).jit_compile == "auto"
     with pytest.raises(SystemExit):
         parse_args(recipe, ["--jit-compile", "sometimes"])
-    with pytest.raises(UserError, match="--jit-compile auto, on or off"):
+    with pytest.raises(UserError, match="--jit-compile is a switch: pass auto, on or off"):
         validate(Config(jit_compile="sometimes"))
 
 

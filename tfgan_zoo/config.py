@@ -232,8 +232,8 @@ def validate(config: Config):
             raise UserError(f"unknown {name.replace('_', ' ')} '{value}': choose "
                             f"{', '.join(map(str, choices))}")
     if config.jit_compile not in JIT.values():
-        raise UserError(f"jit_compile must be 'auto', True or False, got "
-                        f"{config.jit_compile!r}: pass --jit-compile auto, on or off")
+        raise UserError(f"--jit-compile is a switch: pass auto, on or off (in Python "
+                        f"'auto', True or False), got {config.jit_compile!r}")
     hyperparameters = model_hyperparameters(config.model)
     unknown = set(config.model_args) - set(hyperparameters)
     if unknown:
