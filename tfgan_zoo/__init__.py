@@ -11,6 +11,9 @@ import os as _os
 # progress bar; users can still set TF_CPP_MIN_LOG_LEVEL themselves.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# First: oneDNN's kernels on every AVX2 CPU and a quiet TensorFlow start-up
+# must be settled before anything imports TensorFlow.
+from tfgan_zoo import devices  # noqa: E402,F401
 from tfgan_zoo.config import Config  # noqa: E402
 from tfgan_zoo.core import AdversarialModel, ConditionalModel, Input  # noqa: E402
 from tfgan_zoo.data import load_dataset  # noqa: E402
@@ -20,5 +23,6 @@ from tfgan_zoo.training.trainer import train  # noqa: E402
 from tfgan_zoo.version import __version__  # noqa: E402
 
 
-__all__ = ["__version__", "AdversarialModel", "ConditionalModel", "Config", "Input", "MODELS", "UserError",
-           "build_model", "get_model_class", "load_dataset", "model_names", "train"]
+__all__ = ["__version__", "AdversarialModel", "ConditionalModel", "Config", "Input", "MODELS",
+           "UserError", "build_model", "devices", "get_model_class", "load_dataset",
+           "model_names", "train"]

@@ -53,6 +53,13 @@ def get_model_class(name):
     return getattr(importlib.import_module(module), cls)
 
 
+def model_family(name):
+    """The task family of a model: its folder under tfgan_zoo/models, e.g.
+    "noise2image" for dcgan."""
+    get_model_class(name)  # a one-line error for an unknown name
+    return MODELS[name].split(":")[0].split(".")[2]
+
+
 def build_model(name, **kwargs):
     """Construct the GAN registered under `name` with hyperparameters."""
     return get_model_class(name)(**kwargs)

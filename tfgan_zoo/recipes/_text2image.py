@@ -68,6 +68,10 @@ def build_parser(recipe, description, add_flags=None):
                         help="image size the joint embedding's image encoder sees")
     phases.add_argument("--encoder-lr", type=float, default=ENCODER_PHASE["encoder_lr"],
                         help="text encoder learning rate")
+    phases.add_argument("--quick", type=positive_int, metavar="STEPS", default=None,
+                        help="a quick look: at most STEPS steps in EVERY phase (the text "
+                             "encoder and each GAN phase; --steps bounds only the first "
+                             "GAN phase)")
     phases.add_argument("--evaluate", action=argparse.BooleanOptionalAction, default=True,
                         help="measure caption faithfulness with an attribute classifier "
                              "(embedded shapes only)")
@@ -191,11 +195,30 @@ def run(parser, recipe, phases_fn, argv=None, name=None, before=None):
     return model
 
 
+def bound_phases(phases):
+    """The phase settings with `--quick N` applied to every `*_steps`
+    setting (the text encoder's, Stage-II's, ...)."""
+    quick = phases.get("quick")
+    if not quick:
+        return phases
+    return {k: min(v, quick) if k.endswith("_steps") and isinstance(v, int) else v
+            for k, v in phases.items()}
+
+
+def bound_gan_phases(gan_phases, quick):
+    """[(title, Config)] with each phase's steps at most `quick` (if set)."""
+    if not quick:
+        return gan_phases
+    return [(title, dataclasses.replace(phase, steps=min(phase.steps, quick)))
+            for title, phase in gan_phases]
+
+
 def run_phases(config, phases, phases_fn, name, before, elapsed):
     """Train the encoder and each GAN phase, then report; returns the last
     phase's model."""
+    phases = bound_phases(phases)
     shared, encoder_dir, text_args = text_setup(config, phases)
-    gan_phases = phases_fn(config, phases, shared)
+    gan_phases = bound_gan_phases(phases_fn(config, phases, shared), phases.get("quick"))
     total = len(gan_phases) + 1
     if encoder_dir is None:
         print(f"[1/{total}] Text encoder: the pretrained sentence model "

@@ -28,14 +28,14 @@ from pathlib import Path
 import tensorflow as tf
 import keras
 
-from tfgan_zoo import optimizers
+from tfgan_zoo import devices, optimizers
 from tfgan_zoo.cli import fail
 from tfgan_zoo.config import Config, parse_args, validate
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.files import remove_leftovers
-from tfgan_zoo.registry import build_model, get_model_class
+from tfgan_zoo.registry import build_model, get_model_class, model_family
 from tfgan_zoo.training import callbacks as cb
 from tfgan_zoo.training.checkpoint import CheckpointDir, first_line
 from tfgan_zoo.training.run import (RunLock, path_names, prepare_run_dir, resolve_paths,
@@ -117,6 +117,27 @@ def resolve_strategy(name):
                     "multiworker or tpu")
 
 
+def resolve_speed(config: Config):
+    """The config with `auto` precision and XLA decided for this machine and
+    model family (`tfgan_zoo.devices`), and the line that says what a run
+    uses."""
+    if config.strategy == "tpu":
+        here = devices.Devices("tpu", 1, "TPU", devices.CPU_CLASS)
+    else:
+        here = devices.local_devices()
+    family = model_family(config.model)
+    precision, why_precision = config.mixed_precision, "set"
+    if precision == "auto":
+        precision, why_precision = devices.choose_precision(here, family)
+        why_precision = "auto: " + why_precision
+    jit, why_jit = config.jit_compile, "set"
+    if jit == "auto":
+        jit, why_jit = devices.choose_jit(here, family, config.strategy)
+        why_jit = "auto: " + why_jit
+    line = devices.describe(here, precision, jit, why_precision, why_jit)
+    return dataclasses.replace(config, mixed_precision=precision, jit_compile=jit), line
+
+
 def is_chief(strategy):
     """Only the chief writes checkpoints, samples, logs and exports."""
     return getattr(strategy.extended, "should_checkpoint", True)
@@ -130,6 +151,7 @@ def make_optimizer(config: Config, learning_rate):
 
 def build(config: Config, strategy, data):
     """Model and optimizers, built inside the strategy scope before fit."""
+    config, _ = resolve_speed(config)  # `auto` XLA and precision, when not yet decided
     # Models with a schedule over the whole run (e.g. CycleGAN's learning-rate
     # decay over the second half) set `takes_total_steps`; the length is --steps.
     run_args = ({"total_steps": config.steps}
@@ -156,6 +178,8 @@ def train(config: Config, verbose=1):
     from the newest checkpoint that reads, and on SIGTERM saves a checkpoint
     at the current step and raises `Interrupted`."""
     validate(config)
+    config, device_line = resolve_speed(config)
+    print(device_line)
     if config.mixed_precision != "none":
         keras.mixed_precision.set_global_policy(f"mixed_{config.mixed_precision}")
     tf.keras.utils.set_random_seed(config.seed)

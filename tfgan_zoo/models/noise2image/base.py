@@ -7,6 +7,14 @@ written once.
             update D on its loss for (x, G(z)); constrain D (WGAN clips)
         sample noise z; update G on its loss for D(G(z))
 
+With `reuse_fake` (k = 1 only) one generator forward pass serves both
+updates, as in pytorch/examples' DCGAN: D is updated on the fake batch G(z)
+with G's gradient stopped, and G on the loss of the updated D on that same
+G(z). The losses and gradients are those of Algorithm 1 with the one noise
+batch z drawn for both updates (tests/models/noise2image/test_reuse_fake.py);
+the step saves a generator forward pass (and G's batch-norm statistics move
+once per step, as in the reference).
+
 GAN, DCGAN, LSGAN, WGAN, WGAN-GP and CGAN differ only in their networks,
 their two losses (`critic_loss` / `discriminator_loss`, `generator_loss`)
 and the critic constraint. Conditional models (CGAN) feed the real batch's
@@ -19,16 +27,31 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel
+from tfgan_zoo.errors import UserError
 
 
 class NoiseToImageGAN(AdversarialModel):
     """A GAN that maps noise (and, for conditional models, a label) to an
     image, trained with Algorithm 1. Subclasses build `generator` and
-    `discriminator` and override the losses they change."""
+    `discriminator` and override the losses they change.
+
+    Args:
+        reuse_fake: one generator forward pass serves D's and G's update (needs n_critic 1).
+            pytorch/examples' DCGAN does this; Algorithm 1 draws new noise for G.
+    """
 
     supports_ema = True
 
+    def __init__(self, *, reuse_fake=False, **kwargs):
+        super().__init__(**kwargs)
+        if reuse_fake and self.n_critic != 1:
+            raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
+                            f"update), got n_critic {self.n_critic}: drop --reuse-fake")
+        self.reuse_fake = bool(reuse_fake)
+
     def train_step(self, data):
+        if self.reuse_fake:
+            return self.one_forward_step(data)
         real, labels = self.unpack(data)
         # for k steps: update the discriminator on a fresh real batch
         for real_batch, label_batch in self.critic_batches(real, labels):
@@ -45,6 +68,23 @@ class NoiseToImageGAN(AdversarialModel):
             g_loss = self.generator_loss(
                 self.discriminate(fake, label_batch, training=True))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
+
+    def one_forward_step(self, data):
+        """Algorithm 1 with k = 1 and one noise batch for both updates: G(z)
+        is computed once, on G's tape; D's update sees it with the gradient
+        stopped, G's update goes through the updated D."""
+        real, labels = self.unpack(data)
+        z = self.sample_noise(keras.ops.shape(real)[0])
+        with tf.GradientTape() as g_tape:
+            fake = self.generate(z, labels, training=True)
+            with g_tape.stop_recording():
+                with tf.GradientTape() as d_tape:
+                    d_loss, logs = self.critic_loss(real, tf.stop_gradient(fake), labels)
+                self.minimize(self.d_optimizer, d_tape, d_loss, self.discriminator)
+                self.constrain_critic()
+            g_loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+        self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
 
     def critic_loss(self, real, fake, labels=None):
