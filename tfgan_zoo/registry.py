@@ -17,6 +17,7 @@ MODELS = {
     "wgan": "tfgan_zoo.models.noise2image.wgan:WGAN",
     "wgan_gp": "tfgan_zoo.models.noise2image.wgan_gp:WGANGP",
     "lsgan": "tfgan_zoo.models.noise2image.lsgan:LSGAN",
+    "sngan": "tfgan_zoo.models.noise2image.sngan:SNGAN",
     "stackgan": "tfgan_zoo.models.text2image.stackgan:StackGAN",
     "gan_int_cls": "tfgan_zoo.models.text2image.gan_int_cls:GANINTCLS",
     "gawwn": "tfgan_zoo.models.text2image.gawwn:GAWWN",
