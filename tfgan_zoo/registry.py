@@ -18,6 +18,8 @@ MODELS = {
     "wgan_gp": "tfgan_zoo.models.noise2image.wgan_gp:WGANGP",
     "lsgan": "tfgan_zoo.models.noise2image.lsgan:LSGAN",
     "sngan": "tfgan_zoo.models.noise2image.sngan:SNGAN",
+    "can": "tfgan_zoo.models.noise2image.can:CAN",
+    "tag_gan": "tfgan_zoo.models.noise2image.tag_gan:TagGAN",
     "stackgan": "tfgan_zoo.models.text2image.stackgan:StackGAN",
     "gan_int_cls": "tfgan_zoo.models.text2image.gan_int_cls:GANINTCLS",
     "gawwn": "tfgan_zoo.models.text2image.gawwn:GAWWN",
