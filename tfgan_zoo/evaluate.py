@@ -100,12 +100,13 @@ def _run(args):
     metrics = parse_metrics(args.metrics)
     if args.num_samples < 2:
         raise UserError(f"--num-samples must be at least 2, got {args.num_samples}")
+    constants = _constant_inputs(args.input)
     export, config, out_dir = resolve_target(args.target)
     dataset = args.dataset or config.get("dataset")
     if not dataset:
         raise UserError(f"{args.target} names no dataset; pass --dataset NAME")
     data_dir = args.data_dir or config.get("data_dir")
-    generator = SavedModelGenerator(export, _constant_inputs(args.input))
+    generator = SavedModelGenerator(export, constants)
     num_classes = None
     if generator.conditional:
         num_classes = args.num_classes or config.get("num_classes")

@@ -99,7 +99,7 @@ def encode_tags(names, seed=0):
         key = str(name).strip().lower()
         wanted = NEGATIONS.get(key, key)
         if wanted not in TAGS:
-            raise UserError(f"unknown tag {name!r}: the cartoon_faces dataset has "
+            raise UserError(f"unknown tag {str(name)!r}: the cartoon_faces dataset has "
                             f"{', '.join(TAGS + tuple(NEGATIONS))}")
         index = TAGS.index(wanted)
         group = next(g for g, (a, b) in enumerate(group_slices()) if a <= index < b)

@@ -2,9 +2,11 @@
 GAN with a projection discriminator, hinge loss, a shared class embedding
 with hierarchical z, orthogonal regularisation and an EMA generator, on
 the 4,500 training digits of mnist5k at 28 px (the 500 held out are the
-evaluation classifier's). Sample grids show one class per column."""
+evaluation classifier's). Sample grids show one class per column; after
+training, RUN/latent/truncation.png shows the truncation trick."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.reports.latent import write_truncation_grid
 from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="sngan", model="sngan", dataset="mnist5k:train", steps=2000,
@@ -14,5 +16,9 @@ RECIPE = Config(recipe="sngan", model="sngan", dataset="mnist5k:train", steps=20
                             "n_critic": 1, "ema_decay": 0.999})
 
 
+# After training: a grid of samples at decreasing truncation psi.
+after = write_truncation_grid
+
+
 if __name__ == "__main__":
-    main(RECIPE)
+    main(RECIPE, after=after)

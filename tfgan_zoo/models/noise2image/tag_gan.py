@@ -138,7 +138,7 @@ class TagGAN(NoiseToImageGAN):
                 if self.tag_groups != cartoon_faces.TAG_GROUPS:
                     raise UserError("tag names are cartoon_faces tags; this model has "
                                     f"tag groups {self.tag_groups}: pass tag vectors")
-                tags = np.stack([cartoon_faces.encode_tags(list(np.atleast_1d(tags)), seed + i)
-                                 for i in range(num)])
+                names = [str(t) for t in np.atleast_1d(tags)]
+                tags = np.stack([cartoon_faces.encode_tags(names, seed + i) for i in range(num)])
             inputs["tags"] = np.asarray(tags, "float32")
         return super().sample(num, seed=seed, **inputs)
