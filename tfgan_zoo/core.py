@@ -40,7 +40,9 @@ class Input:
     sample grids, tests and warmup requests. `lite` is the input as a LiteRT
     model takes it where that differs: a static shape, or another input
     altogether, named `lite_name`, computed from this one by `to_lite`
-    (a caption's embedding instead of its string)."""
+    (a caption's embedding instead of its string). `calibration(n, seed)`
+    gives the values int8 calibration sees where served values range wider
+    than the examples (a truncation that sample grids fix at one value)."""
 
     shape: tuple
     dtype: str = "float32"
@@ -48,6 +50,7 @@ class Input:
     lite: "Input | None" = None
     lite_name: str | None = None
     to_lite: Callable | None = None
+    calibration: Callable | None = None
 
     def spec(self, name, batch_size=None):
         return tf.TensorSpec([batch_size, *self.shape], self.dtype, name=name)

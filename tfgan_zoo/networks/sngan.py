@@ -110,7 +110,12 @@ def resnet_generator(latent_dim, image_shape, num_classes, ngf=64, shared_dim=12
     z = keras.Input((latent_dim,), name="z")
     label = keras.Input((), dtype="int32", name="label")
     if shared_dim:
-        classes = layers.Embedding(num_classes, shared_dim, name="shared_embedding")(label)
+        # N(0, 1) rows, PyTorch's nn.Embedding default that BigGAN keeps: the
+        # class must weigh as much as a chunk of z in each batch norm's
+        # condition (Keras's U(-0.05, 0.05) left it ~30x smaller).
+        classes = layers.Embedding(
+            num_classes, shared_dim, name="shared_embedding",
+            embeddings_initializer=keras.initializers.RandomNormal(0.0, 1.0))(label)
     else:
         classes = layers.Lambda(lambda y: ops.take(ops.eye(num_classes), y, axis=0),
                                 output_shape=(num_classes,), name="label_one_hot")(label)

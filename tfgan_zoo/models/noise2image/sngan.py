@@ -104,8 +104,12 @@ class SNGAN(ConditionalModel, NoiseToImageGAN):
     # ------------------------------------------------------- generator inputs
     def generator_inputs(self):
         psi = NO_TRUNCATION if self.truncation is None else self.truncation
+        # int8 calibration sees the whole served range, not the grids' psi.
+        calibration = lambda n, seed: np.random.default_rng(seed).uniform(  # noqa: E731
+            0.1, NO_TRUNCATION, n).astype("float32")
         return {**super().generator_inputs(),
-                "truncation": Input((), example=lambda n, seed: np.full(n, psi, "float32"))}
+                "truncation": Input((), example=lambda n, seed: np.full(n, psi, "float32"),
+                                    calibration=calibration)}
 
     def generate_from(self, inputs, training=False):
         z = inputs["z"]
