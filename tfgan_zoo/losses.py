@@ -141,7 +141,7 @@ def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, r
 
 def dragan_penalty(critic, real, *, seed=None, scale=0.5, reduce=global_mean):
     """DRAGAN's gradient penalty (Kodali et al. 2017, "On Convergence and
-    Stability of GANs", eq. 4; the authors' code): the WGAN-GP penalty taken
+    Stability of GANs"; the authors' code): the WGAN-GP penalty taken
     around the *real* data only, between x and a noisy copy of it,
 
         x_p = x + scale * std(x) * u,   u ~ U[0, 1) per pixel,
@@ -163,7 +163,7 @@ def dragan_penalty(critic, real, *, seed=None, scale=0.5, reduce=global_mean):
 
 
 def orthogonal_regularization(kernels, *, beta=1e-4):
-    """BigGAN's orthogonal regularisation (Brock et al. 2019, eq. 3):
+    """BigGAN's orthogonal regularisation (Brock et al. 2019, §3.1):
 
         R_beta(W) = beta * || W^T W (.) (1 - I) ||_F^2
 
@@ -187,7 +187,7 @@ def orthogonal_regularization(kernels, *, beta=1e-4):
 
 def style_ambiguity_loss(style_logits, *, reduce=global_mean):
     """CAN's style ambiguity as the paper writes it (Elgammal et al. 2017,
-    eq. 3): K binary cross-entropies between the style posterior
+    §3): K binary cross-entropies between the style posterior
     D_c(c_k | G(z)) (the softmax of D's K style logits) and 1/K,
 
         L = -sum_k [ 1/K log D_c(c_k|x) + (1 - 1/K) log(1 - D_c(c_k|x)) ],

@@ -77,7 +77,7 @@ def conditional_batch_norm(x, condition, spectral_norm=False):
     gamma(c)) + beta(c). With a one-hot class as c this is the class-
     conditional batch norm of Miyato & Koyama 2018 (gamma, beta one row per
     class); with a shared class embedding joined to a chunk of z it is
-    BigGAN's (Brock et al. 2019, §3 and appendix B).
+    BigGAN's (Brock et al. 2019, appendix B).
 
     Without `spectral_norm`, gamma starts at zero so a new layer begins as a
     plain batch norm. BigGAN's gains and biases are spectrally normalised
@@ -99,8 +99,8 @@ class SpectralNorm(layers.SpectralNormalization):
     """Spectral normalization as Miyato et al. 2018 define it: the wrapped
     Dense, Conv or Embedding computes with W / sigma(W), sigma the largest
     singular value of W reshaped to [fan_in, out], estimated by one power
-    iteration per training call on a persistent vector u (Algorithm 1).
-    Gradients flow through sigma (§2.2, eq. 12), as in the authors' Chainer
+    iteration per training call on a persistent vector u (their Algorithm 1).
+    Gradients flow through sigma (§2.2), as in the authors' Chainer
     code and BigGAN's. Keras's own `SpectralNormalization`, which this
     extends, instead overwrites the kernel with W / sigma at every training
     call, so its gradient ignores sigma and its kernel drifts from W / sigma

@@ -1,5 +1,5 @@
 """Networks of Jin et al. 2017's tag-conditional face generator ("Towards
-the Automatic Anime Characters Creation with GANs", §4, Fig. 2 and 3), as
+the Automatic Anime Characters Creation with GANs", §4), as
 bhpfelix/PyTorch-Face-Generator-SRResNet-based-ACGAN-DRAGAN builds them.
 
 Generator (SRResNet-like): [z, tags] -> dense to a base x base x ngf map,

@@ -72,3 +72,13 @@ def test_sample_refuses_a_bad_truncation():
     model = sngan()
     with pytest.raises(UserError, match="truncation must be a number > 0"):
         model.sample(2, truncation=0.0)
+
+
+def test_int8_calibration_sees_the_range_of_truncations():
+    """Sample grids fix psi; int8 calibration must see small and large psi,
+    or the LiteRT model saturates the input at the grids' value."""
+    from tfgan_zoo.export import tflite
+    model = sngan(truncation=1.5)
+    assert set(model.example_inputs(8)["truncation"]) == {1.5}
+    inputs, _ = tflite.representative_inputs(model, 50)
+    assert inputs["truncation"].min() < 1.0 and inputs["truncation"].max() > 4.0

@@ -5,7 +5,7 @@ Style Norms".
 The discriminator has two heads on one body: D_r, real or fake, and D_c, a
 K-way classifier of the style of real images. The generator is rewarded
 for images D_r takes as real and D_c cannot place in any one style
-(§3.3, eq. 3):
+(§3):
 
     min_D  -log D_r(x) - log(1 - D_r(G(z))) - log D_c(c = c_x | x)
     min_G  -log D_r(G(z)) + lambda * StyleAmbiguity(D_c(. | G(z)))

@@ -3,22 +3,22 @@ Normalization for GANs"; Miyato & Koyama 2018, "cGANs with Projection
 Discriminator"), with BigGAN's additions (Brock et al. 2019, "Large Scale
 GAN Training for High Fidelity Natural Image Synthesis").
 
-Algorithm 1 with the hinge loss (Miyato & Koyama eq. 19-20):
+Algorithm 1 with the hinge loss (Lim & Ye 2017, as both papers train):
 
     for n_critic steps: fresh real (x, y); z ~ N(0, I)
         min_D  E relu(1 - D(x, y)) + E relu(1 + D(G(z, y), y))
     min_G  -E D(G(z, y), y)  [+ beta R_ortho(G)]
 
 D is a spectrally normalised ResNet whose class enters by projection,
-D(x, y) = psi(phi(x)) + embed(y)^T phi(x) (eq. 3); G is a ResNet with
-class-conditional batch norm. Fakes are drawn for the labels of the real
-batch, so both sides of D's loss see the same labels (the pitfall of
-crcrpar/pytorch.sngan_projection#23 is pseudo-labels on the fake side).
+D(x, y) = psi(phi(x)) + embed(y)^T phi(x) (Miyato & Koyama, eq. 3); G is a
+ResNet with class-conditional batch norm. Fakes are drawn for the labels of
+the real batch, so both sides of D's loss see the same labels (the pitfall
+of crcrpar/pytorch.sngan_projection#23 is pseudo-labels on the fake side).
 
 BigGAN's extras, each a flag: a shared class embedding feeding every
 conditional batch norm, hierarchical z (one chunk per block), spectral
-norm in G too, orthogonal regularisation (beta = 1e-4, eq. 3), optional
-self-attention, an EMA of G (the core's --ema-decay; BigGAN 0.9999), and
+norm in G too, orthogonal regularisation (beta = 1e-4, BigGAN §3.1),
+optional self-attention, an EMA of G (the core's --ema-decay; BigGAN 0.9999), and
 the truncation trick at sampling: `truncation` is an input of the served
 generator (`tfgan_zoo.latent.truncate`, in the graph). BigGAN takes 2 D
 steps per G step and SNGAN 5; `--n-critic` sets it.
