@@ -23,6 +23,9 @@ Metrics (names as printed and stored in the JSON):
                       averaged over the classes (intra-class FD)
   entropy[CLASSIFIER] mean normalised entropy H(p(y|x)) / ln K of the
                       classifier's reading, and the fraction with max p < 0.5
+  tags                tag-conditional generators (tag_gan): per tag group, the
+                      fraction of faces the cartoon-faces tag classifier reads
+                      as the tags asked for (tags drawn from the dataset's rows)
 fid, kid, pr and dc use the FID Inception's pool3 features. Real-side
 features are cached under $TFGAN_ZOO_CACHE/fid_stats (default
 ~/.cache/tfgan_zoo), keyed by a hash of the protocol.
@@ -125,7 +128,8 @@ def _run(args):
         jit_compile={"auto": None, "on": True, "off": False}[args.jit],
         batch_size=args.batch_size,
         use_cache=not args.no_cache, kid_subsets=args.kid_subsets,
-        kid_subset_size=args.kid_subset_size, fake_labels=labels)
+        kid_subset_size=args.kid_subset_size,
+        fake_labels=rows.get("tags", labels))
     result["protocol"].update({"generator": str(export), "seed": args.seed,
                                "inputs": {**generator.constants,
                                           **{k: f"label rows of {dataset}" for k in rows}},

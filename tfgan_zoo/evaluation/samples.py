@@ -19,11 +19,12 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
 from tfgan_zoo.evaluation.inception import get_fid_inception
+from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
 from tfgan_zoo.files import write_npz_atomic
 from tfgan_zoo.latent import NO_TRUNCATION
 
 
-_METRIC = re.compile(r"^(fid|kid|pr|dc)$|^(score|fd|pr|acc|ifd|entropy)\[([a-z0-9-]+)\]$")
+_METRIC = re.compile(r"^(fid|kid|pr|dc|tags)$|^(score|fd|pr|acc|ifd|entropy)\[([a-z0-9-]+)\]$")
 # Metrics of a classifier C that need the labels the fakes were drawn for.
 LABELLED = ("acc[", "ifd[")
 
@@ -34,7 +35,7 @@ def parse_metrics(text):
     for name in names:
         match = _METRIC.match(name)
         if not match or (match.group(3) and match.group(3) not in CLASSIFIERS):
-            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, "
+            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, tags, "
                             f"score[C], fd[C], pr[C], acc[C], ifd[C], entropy[C] with C in "
                             f"{', '.join(sorted(CLASSIFIERS))}")
     if not names:
@@ -213,6 +214,14 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         if "dc" in metrics:
             values["density"], values["coverage"] = M.density_coverage(real_f, fake_f, 5)
             protocol["dc"] = {"k": 5, "features": "inception pool3"}
+    if "tags" in metrics:
+        if fake_labels is None or np.ndim(fake_labels) != 2:
+            raise UserError("tags needs the tag vectors the fakes were drawn for "
+                            "(a tag-conditional generator, e.g. tag_gan)")
+        classifier = cached_tag_classifier(size)
+        for group, value in tag_accuracy(read_tags(classifier, fake), fake_labels).items():
+            values[f"tags[{group}]"] = value
+        protocol["tags"] = {"classifier": "cartoon-tags-cnn", "real_faces": classifier.accuracy}
     for name in metrics:
         if "[" not in name:
             continue
