@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.errors import UserError
@@ -20,7 +21,7 @@ from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
 from tfgan_zoo.evaluation.inception import get_fid_inception
 from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
-from tfgan_zoo.files import write_npz_atomic
+from tfgan_zoo.files import read_json, write_npz_atomic
 from tfgan_zoo.latent import NO_TRUNCATION
 
 
@@ -52,14 +53,15 @@ class SavedModelGenerator:
     passed to `generate` instead."""
 
     def __init__(self, path, inputs=None):
-        import tensorflow as tf
         self.path = Path(path)
         try:
             self.loaded = tf.saved_model.load(str(self.path))
             self.signature = self.loaded.signatures["serving_default"]
-        except (OSError, KeyError, ValueError) as e:
-            raise UserError(f"{self.path}: cannot load a SavedModel with a "
-                            f"serving_default signature ({type(e).__name__})") from None
+        except Exception as e:  # OSError, KeyError, a damaged graph or variables
+            reason = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+            raise UserError(f"{self.path}: cannot load a SavedModel with a serving_default "
+                            f"signature ({type(e).__name__}: {reason}): export the run "
+                            "again (python -m tfgan_zoo.export)") from None
         _, specs = self.signature.structured_input_signature
         if "z" not in specs:
             raise UserError(f"{self.path}: serving_default has no `z` input "
@@ -80,7 +82,6 @@ class SavedModelGenerator:
     def generate(self, z, labels=None, batch_size=100, rows=None):
         """Images for z (and labels); `rows` {name: [N, ...]} feeds inputs
         that take one value per image (e.g. tags)."""
-        import tensorflow as tf
         rows = dict(rows or {})
         missing = [k for k in self.rows if k not in rows]
         if missing:
@@ -109,10 +110,13 @@ def resolve_target(path):
     dir, config dict, default output folder)."""
     path = Path(path)
     if (path / "config.json").is_file() and (path / "export").is_dir():
-        return path / "export", json.loads((path / "config.json").read_text()), path
+        return path / "export", read_json(path / "config.json", "run settings",
+                                          "restore it, or pass --dataset and evaluate "
+                                          "RUN/export directly"), path
     if (path / "saved_model.pb").is_file():
-        extra = path / "assets.extra" / "config.json"  # written by export_generator
-        config = json.loads(extra.read_text()) if extra.is_file() else {}
+        extra = path / "assets.extra" / "config.json"  # written by export_saved_model
+        config = read_json(extra, "export's training config", "delete it and pass "
+                           "--dataset") if extra.is_file() else {}
         return path, config, path.parent
     raise UserError(f"{path} is neither a run directory (config.json + export/) "
                     "nor a SavedModel directory")
@@ -136,11 +140,15 @@ def reference_features(extractor, protocol, images_fn, use_cache=True):
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(protocol.get("dataset", "data")))[-40:]
     path = cache_root() / "fid_stats" / f"{name}-{key}.npz"
     if use_cache and path.is_file():
-        with np.load(path) as cached:
-            return cached["features"]
+        try:
+            with np.load(path) as cached:
+                return cached["features"]
+        except (OSError, ValueError, KeyError, EOFError) as e:
+            raise UserError(f"cached features {path} do not read ({type(e).__name__}): "
+                            "delete the file (it is recomputed) or pass --no-cache") from None
     features = extractor(images_fn())
     if use_cache:
-        write_npz_atomic(path, features=features, mean=features.mean(axis=0),
+        write_npz_atomic(path, "cached features", features=features, mean=features.mean(axis=0),
                           cov=np.cov(features, rowvar=False) if len(features) > 1 else 0,
                           protocol=np.array(text))
     return features
