@@ -36,6 +36,7 @@ import functools
 import os
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from tfgan_zoo.data.base import Source
 from tfgan_zoo.errors import UserError
@@ -167,7 +168,6 @@ def tag_vectors(faces):
 
 
 def _draw(args):
-    from PIL import Image, ImageDraw
     face, size = args
     k = 4 * size / 64.0                       # drawing units: a 64-px face, drawn at 4x
     canvas = 4 * size

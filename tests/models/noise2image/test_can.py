@@ -61,7 +61,7 @@ def test_discriminator_classifies_styles_and_the_generator_is_scored_on_ambiguit
 @pytest.mark.parametrize("kwargs, message", [
     ({"ambiguity": "entropy"}, "unknown ambiguity 'entropy'"),
     ({"num_classes": None}, "CAN needs a labelled dataset"),
-    ({"style_weight": -1.0}, "style_weight must be 0 or more"),
+    ({"style_weight": -1.0}, "--style-weight must be a finite loss weight >= 0"),
 ])
 def test_bad_settings(kwargs, message):
     with pytest.raises(UserError, match=message):

@@ -60,7 +60,7 @@ def test_truncation_is_a_generator_input():
     ({"truncation": 0}, "truncation must be a number > 0"),
     ({"truncation": -1.5}, "truncation must be a number > 0"),
     ({"conditioning": "film"}, "unknown conditioning 'film'"),
-    ({"ortho_weight": -1}, "ortho_weight must be 0 or more"),
+    ({"ortho_weight": -1.0}, "--ortho-weight must be a finite loss weight >= 0"),
 ])
 def test_bad_settings_are_one_line_errors(kwargs, message):
     with pytest.raises(UserError, match=message) as error:

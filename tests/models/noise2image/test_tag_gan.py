@@ -60,7 +60,7 @@ def test_sample_by_tag_names():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"num_classes": 10}, "needs a tagged dataset whose labels have 14 entries"),
-    ({"gp_weight": -1.0}, "gp_weight must be 0 or more"),
+    ({"gp_weight": -1.0}, "--gp-weight must be a finite loss weight >= 0"),
     ({"tag_groups": (3, 0)}, "tag_groups must be sizes >= 1"),
     ({"image_shape": (28, 28, 1)}, "multiple of 16"),
 ])

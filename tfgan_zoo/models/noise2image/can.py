@@ -56,8 +56,6 @@ class CAN(DCGAN):
         if not num_classes or num_classes < 2:
             raise UserError("CAN needs a labelled dataset whose classes are the styles "
                             f"(e.g. mnist5k or fashion_mnist_local), got num_classes={num_classes}")
-        if style_weight < 0:
-            raise UserError(f"style_weight must be 0 or more, got {style_weight}")
         super().__init__(num_classes=num_classes, **kwargs)
         self.style_weight, self.ambiguity = float(style_weight), ambiguity
 

@@ -76,8 +76,6 @@ class SNGAN(ConditionalModel, NoiseToImageGAN):
                  hierarchical_z=True, g_spectral_norm=True, ortho_weight=1e-4,
                  attention=0, truncation=None, latent_dim=120, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
-        if ortho_weight < 0:
-            raise UserError(f"ortho_weight must be 0 or more, got {ortho_weight}")
         self.truncation = None if truncation is None else float(check_truncation(truncation))
         self.ngf, self.ndf, self.conditioning = ngf, ndf, conditioning
         self.ortho_weight = float(ortho_weight)

@@ -62,8 +62,6 @@ class TagGAN(NoiseToImageGAN):
             raise UserError(f"the tag GAN needs a tagged dataset whose labels have "
                             f"{sum(groups)} entries (e.g. cartoon_faces); this one has "
                             f"{num_classes} classes")
-        if gp_weight < 0:
-            raise UserError(f"gp_weight must be 0 or more, got {gp_weight}")
         super().__init__(latent_dim=latent_dim, num_classes=sum(groups), **kwargs)
         self.tag_groups, self.num_tags = groups, sum(groups)
         self.adversarial_weight = float(adversarial_weight or self.num_tags)
