@@ -2,6 +2,7 @@
 one subprocess per run, its wall and CPU time and the machine's load
 recorded beside it (RUN/timing.json), and a finished run reused."""
 
+import argparse
 import json
 import os
 import resource
@@ -9,6 +10,22 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+
+def arguments(doc, out, num):
+    """The benchmarks' common flags: --out (runs folder), --steps (of every
+    run; default the recipe's) and --num (samples per measurement). Add a
+    script's own flags to the parser returned."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", default=out)
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps of every run (default: the recipe's)")
+    parser.add_argument("--num", type=int, default=num, help="samples per measurement")
+    return parser
+
+
+def step_flags(args):
+    return [] if args.steps is None else ["--steps", args.steps]
 
 
 def train_recipe(recipe, out, *flags):

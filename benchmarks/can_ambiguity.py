@@ -1,12 +1,12 @@
 """CAN's style ambiguity against its lambda = 0 baseline, as a markdown table.
 
     python benchmarks/can_ambiguity.py --out runs/bench-can [--steps 2000]
-        [--dataset fashion_mnist_local --classifier ...]
+        [--softmax] [--weight 0.5 ...]
 
 Trains the `can` recipe (lambda = 1, the paper's K binary cross-entropies)
 and the same with `--style-weight 0` (a DCGAN whose discriminator also
 classifies the styles), or reuses finished runs in OUT; optionally
-(`--softmax`) the softmax variant too. For each: 1,000 samples read by the
+(`--softmax`) the softmax variant and (`--weight`) other lambdas. For each: 1,000 samples read by the
 held-out-trained `mnist-cnn`: mean normalised entropy H / ln K of its
 posterior and the fraction of samples whose top class has p < 0.5 (style
 ambiguity, measured by a network that is not the discriminator); the
@@ -15,31 +15,30 @@ Fréchet distance on its features against the 4,500 digits of mnist5k:train
 digit in those features (novelty).
 """
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
 
-from _runs import train_recipe
+from _runs import arguments, step_flags, train_recipe
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="runs/bench-can")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps of every run (default: the recipe's)")
+    parser = arguments(__doc__, "runs/bench-can", 1000)
     parser.add_argument("--softmax", action="store_true",
                         help="also train the softmax variant of the ambiguity")
-    parser.add_argument("--num", type=int, default=1000)
+    parser.add_argument("--weight", type=float, action="append", default=[],
+                        help="also train with this lambda (repeatable)")
     args = parser.parse_args()
 
     out = Path(args.out)
-    steps = [] if args.steps is None else ["--steps", args.steps]
+    steps = step_flags(args)
     runs = {"lambda = 1 (binary, the paper's)": ("binary", []),
             "lambda = 0 (baseline)": ("baseline", ["--style-weight", 0])}
     if args.softmax:
         runs["lambda = 1 (softmax variant)"] = ("softmax", ["--ambiguity", "softmax"])
+    for weight in args.weight:
+        runs[f"lambda = {weight:g} (binary)"] = (f"lambda{weight:g}", ["--style-weight", weight])
     timings = {title: train_recipe("can", out / folder, *steps, *flags)
                for title, (folder, flags) in runs.items()}
 

@@ -14,27 +14,21 @@ projection run, z fixed and the truncation psi swept: precision and recall
 class accuracy. psi = 8 is no truncation.
 """
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
 
-from _runs import train_recipe
+from _runs import arguments, step_flags, train_recipe
 
 TRUNCATIONS = (0.25, 0.5, 1.0, 1.5, 2.0, 8.0)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="runs/bench-sngan")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps of both runs (default: the recipe's)")
-    parser.add_argument("--num", type=int, default=1000, help="samples per measurement")
-    args = parser.parse_args()
+    args = arguments(__doc__, "runs/bench-sngan", 1000).parse_args()
 
     out = Path(args.out)
-    steps = [] if args.steps is None else ["--steps", args.steps]
+    steps = step_flags(args)
     timings = {"projection": train_recipe("sngan", out / "projection", *steps),
                "concat": train_recipe("sngan", out / "concat", *steps,
                                       "--conditioning", "concat")}

@@ -15,25 +15,20 @@ the generated faces and the real faces whose tags they were given
 (fd[tags]).
 """
 
-import argparse
 import json
 from pathlib import Path
 
-from _runs import train_recipe
+from _runs import arguments, step_flags, train_recipe
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="runs/bench-tag-gan")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="training steps of every run (default: the recipe's)")
+    parser = arguments(__doc__, "runs/bench-tag-gan", 500)
     parser.add_argument("--no-gp", action="store_true",
                         help="also train without DRAGAN's penalty (--gp-weight 0)")
-    parser.add_argument("--num", type=int, default=500)
     args = parser.parse_args()
 
     out = Path(args.out)
-    steps = [] if args.steps is None else ["--steps", args.steps]
+    steps = step_flags(args)
     runs = {"DRAGAN (lambda_gp = 0.5)": ("dragan", [])}
     if args.no_gp:
         runs["no gradient penalty"] = ("no_gp", ["--gp-weight", 0])

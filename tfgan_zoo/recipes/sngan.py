@@ -13,7 +13,7 @@ RECIPE = Config(recipe="sngan", model="sngan", dataset="mnist5k:train", steps=20
                 batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.0, beta_2=0.9,
                 num_samples=100,
                 model_args={"ngf": 32, "ndf": 32, "shared_dim": 32, "latent_dim": 60,
-                            "n_critic": 1, "ema_decay": 0.999})
+                            "n_critic": 1, "ema_decay": 0.99})
 
 
 # After training: a grid of samples at decreasing truncation psi.

@@ -105,9 +105,10 @@ class SNGAN(ConditionalModel, NoiseToImageGAN):
         # int8 calibration sees the whole served range, not the grids' psi.
         calibration = lambda n, seed: np.random.default_rng(seed).uniform(  # noqa: E731
             0.1, NO_TRUNCATION, n).astype("float32")
+        # A served psi <= 0 is refused in the graph (truncate floors psi at 1e-3).
         return {**super().generator_inputs(),
                 "truncation": Input((), example=lambda n, seed: np.full(n, psi, "float32"),
-                                    calibration=calibration)}
+                                    calibration=calibration, minimum=1e-3)}
 
     def generate_from(self, inputs, training=False):
         z = inputs["z"]
