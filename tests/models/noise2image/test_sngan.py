@@ -9,6 +9,7 @@ from scipy.stats import norm
 
 from tfgan_zoo import losses, registry
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.export.graph import request_checks
 from tfgan_zoo.latent import NO_TRUNCATION, truncate
 
 SMALL = dict(image_shape=(16, 16, 1), num_classes=4, latent_dim=12, ngf=8, ndf=8,
@@ -54,6 +55,16 @@ def test_truncation_is_a_generator_input():
     by_hand = model.generate(truncate(z, 0.2), labels).numpy()
     np.testing.assert_allclose(tight, by_hand, atol=1e-6)
     assert not np.allclose(tight, model.sample(4, z=z, labels=labels))
+
+
+def test_a_served_truncation_at_or_below_zero_is_refused():
+    model = sngan()
+    model.build_networks()
+    specs = model.generator_input_spec()
+    request = {"z": tf.zeros((2, 12)), "label": tf.constant([0, 1], tf.int32)}
+    request_checks(model, {**request, "truncation": tf.constant([0.5, 8.0])}, specs)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="truncation must be at least"):
+        request_checks(model, {**request, "truncation": tf.constant([0.5, 0.0])}, specs)
 
 
 @pytest.mark.parametrize("kwargs, message", [
