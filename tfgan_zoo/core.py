@@ -42,7 +42,9 @@ class Input:
     sample grids, tests and warmup requests. `lite` is the input as a LiteRT
     model takes it where that differs: a static shape, or another input
     altogether, named `lite_name`, computed from this one by `to_lite`
-    (a caption's embedding instead of its string).
+    (a caption's embedding instead of its string). `calibration(n, seed)`
+    gives the values int8 calibration sees where served values range wider
+    than the examples (a truncation that sample grids fix at one value).
 
     What a valid value is, which every exported signature asserts in its
     graph (`tfgan_zoo.export.graph`) so a malformed request fails rather
@@ -57,6 +59,7 @@ class Input:
     lite: "Input | None" = None
     lite_name: str | None = None
     to_lite: Callable | None = None
+    calibration: Callable | None = None
     minimum: float | None = None
     maximum: float | None = None
     max_words: int | None = None

@@ -16,6 +16,16 @@ Metrics (names as printed and stored in the JSON):
   dc                  density / coverage, k=5 (Naeem et al. 2020)
   score[CLASSIFIER]   exp(E KL(p(y|x) || p(y))) on a project classifier
   fd[CLASSIFIER]      Fréchet distance on that classifier's features
+  pr[CLASSIFIER]      precision / recall (k=3) on that classifier's features
+  acc[CLASSIFIER]     conditional generators: the fraction of images the
+                      classifier reads as the class asked for
+  ifd[CLASSIFIER]     conditional generators: the Fréchet distance per class,
+                      averaged over the classes (intra-class FD)
+  entropy[CLASSIFIER] mean normalised entropy H(p(y|x)) / ln K of the
+                      classifier's reading, and the fraction with max p < 0.5
+  tags                tag-conditional generators (tag_gan): per tag group, the
+                      fraction of faces the cartoon-faces tag classifier reads
+                      as the tags asked for (tags drawn from the dataset's rows)
 fid, kid, pr and dc use the FID Inception's pool3 features. Real-side
 features are cached under $TFGAN_ZOO_CACHE/fid_stats (default
 ~/.cache/tfgan_zoo), keyed by a hash of the protocol.
@@ -29,8 +39,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from tfgan_zoo.cli import ArgumentParser
-from tfgan_zoo.data import load_dataset
+from tfgan_zoo.data import load_dataset, sample_real_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation.samples import (SavedModelGenerator, evaluate_images, format_table,
                                           parse_metrics, resolve_target, sample_latents)
@@ -59,6 +71,10 @@ def main(argv=None):
                         help="seed of the real sample (default: 0)")
     parser.add_argument("--num-classes", type=int, default=None,
                         help="label range for conditional models (default: from the data)")
+    parser.add_argument("--input", action="append", default=[], metavar="NAME=VALUE",
+                        help="a value for another generator input, the same for every "
+                        "image, e.g. --input truncation=0.5 (default: no truncation); "
+                        "inputs such as tags are drawn from the dataset's label rows")
     parser.add_argument("--fid-weights", default=None, help="FID Inception weights file")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="Inception batch (default: 16 on CPU, 64 on GPU)")
@@ -87,12 +103,13 @@ def _run(args):
     metrics = parse_metrics(args.metrics)
     if args.num_samples < 2:
         raise UserError(f"--num-samples must be at least 2, got {args.num_samples}")
+    constants = _constant_inputs(args.input)
     export, config, out_dir = resolve_target(args.target)
     dataset = args.dataset or config.get("dataset")
     if not dataset:
         raise UserError(f"{args.target} names no dataset; pass --dataset NAME")
     data_dir = args.data_dir or config.get("data_dir")
-    generator = SavedModelGenerator(export)
+    generator = SavedModelGenerator(export, constants)
     num_classes = None
     if generator.conditional:
         num_classes = args.num_classes or config.get("num_classes")
@@ -103,15 +120,19 @@ def _run(args):
             if not num_classes:
                 raise UserError(f"{dataset} has no labels; pass --num-classes")
     z, labels = sample_latents(generator.latent_dim, args.num_samples, args.seed, num_classes)
-    fake = generator.generate(z, labels)
+    rows = _label_rows(generator, dataset, args, data_dir)
+    fake = generator.generate(z, labels, rows=rows)
     result = evaluate_images(
         fake, metrics, dataset=dataset, num_real=args.num_real, split=args.split,
         data_dir=data_dir, real_seed=args.real_seed, fid_weights=args.fid_weights,
         jit_compile={"auto": None, "on": True, "off": False}[args.jit],
         batch_size=args.batch_size,
         use_cache=not args.no_cache, kid_subsets=args.kid_subsets,
-        kid_subset_size=args.kid_subset_size)
+        kid_subset_size=args.kid_subset_size,
+        fake_labels=rows.get("tags", labels))
     result["protocol"].update({"generator": str(export), "seed": args.seed,
+                               "inputs": {**generator.constants,
+                                          **{k: f"label rows of {dataset}" for k in rows}},
                                "latent": f"z ~ N(0,1), {generator.latent_dim}-d",
                                "labels": (f"uniform over {num_classes} classes"
                                           if num_classes else None)})
@@ -121,6 +142,39 @@ def _run(args):
                   f"{name}-n{args.num_samples}-seed{args.seed}.json")
     write_json_atomic(output, result)
     return result, output
+
+
+def _constant_inputs(items):
+    """['truncation=0.5', ...] -> {'truncation': 0.5}."""
+    values = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        try:
+            values[name.strip()] = float(text)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise UserError(f"--input takes NAME=NUMBER (e.g. truncation=0.5), got {item!r}")
+    if values.get("truncation", 1.0) <= 0:
+        raise UserError(f"truncation must be > 0, got {values['truncation']:g}")
+    return values
+
+
+def _label_rows(generator, dataset, args, data_dir):
+    """Per-image values of inputs such as `tags`: label rows of the real
+    dataset, drawn with --seed."""
+    if not generator.rows:
+        return {}
+    _, labels = sample_real_images(dataset, args.num_samples, split=args.split,
+                                   data_dir=data_dir, seed=args.seed)
+    rows = {}
+    for name in generator.rows:
+        shape = tuple(generator.specs[name].shape[1:])
+        if labels is None or labels.ndim != 2 or labels.shape[1:] != shape:
+            raise UserError(f"the generator's input {name!r} {list(shape)} has no match in "
+                            f"{dataset}'s labels: pass --input {name}=VALUE")
+        rows[name] = np.resize(labels, (args.num_samples,) + shape)
+    return rows
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ precision the inputs may arrive as float16.
 
 - adversarial: minimax, non-saturating, Wasserstein, least squares, hinge,
   and `adversarial_loss(name)` to pick a pair by name;
-- critic constraints: `gradient_penalty`;
+- critic constraints: `gradient_penalty`, `dragan_penalty`;
+- weight regularisers: `orthogonal_regularization`;
+- auxiliary heads: `style_ambiguity_loss` (CAN), `style_ambiguity_softmax_loss`,
+  `multilabel_loss` (tags);
 - reconstruction: `l1_loss`, `squared_error_loss`, `masked_mse`,
   `total_variation`;
 - latent: `gaussian_kl`;
@@ -137,6 +140,91 @@ def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, r
     # The epsilon keeps the sqrt differentiable where the gradient is exactly zero.
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=tf.range(1, rank)) + 1e-12)
     return reduce(tf.square(norms - target))
+
+
+def dragan_penalty(critic, real, *, seed=None, scale=0.5, reduce=global_mean):
+    """DRAGAN's gradient penalty (Kodali et al. 2017, "On Convergence and
+    Stability of GANs"; the authors' code): the WGAN-GP penalty taken
+    around the *real* data only, between x and a noisy copy of it,
+
+        x_p = x + scale * std(x) * u,   u ~ U[0, 1) per pixel,
+        GP  = (||grad D(a x + (1 - a) x_p)|| - 1)^2,   a ~ U[0, 1] per example,
+
+    std(x) the standard deviation of the whole batch, as in the authors'
+    `x + 0.5 * x.std() * np.random.random(x.shape)`. `seed` (shape [2])
+    draws u and a statelessly. Returns the reduced penalty; the caller
+    multiplies by lambda (10 in DRAGAN, 0.5 in Jin et al.'s anime model)."""
+    real = tf.cast(real, tf.float32)
+    if seed is None:
+        noise = tf.random.uniform(tf.shape(real))
+        seed_alpha = None
+    else:
+        noise = tf.random.stateless_uniform(tf.shape(real), seed=seed)
+        seed_alpha = tf.random.experimental.stateless_fold_in(seed, 1)
+    perturbed = real + scale * tf.math.reduce_std(real) * noise
+    return gradient_penalty(critic, real, perturbed, seed=seed_alpha, reduce=reduce)
+
+
+def orthogonal_regularization(kernels, *, beta=1e-4):
+    """BigGAN's orthogonal regularisation (Brock et al. 2019, §3.1):
+
+        R_beta(W) = beta * || W^T W (.) (1 - I) ||_F^2
+
+    summed over `kernels`, each reshaped to [fan_in, out] so the Gram matrix
+    is over output filters; only off-diagonal entries are penalised, which
+    leaves the filters' norms free (the paper's relaxation of plain
+    orthogonality). A function of weights, not of examples: under
+    tf.distribute every replica computes all of it, so the value is divided
+    by the replica count and the summed gradients are the penalty's own."""
+    total = 0.0
+    for kernel in kernels:
+        w = tf.reshape(tf.cast(kernel, tf.float32), [-1, kernel.shape[-1]])
+        gram = tf.matmul(w, w, transpose_a=True)
+        off_diagonal = gram * (1.0 - tf.eye(tf.shape(gram)[0]))
+        total += tf.reduce_sum(tf.square(off_diagonal))
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
+        replicas = 1
+    return beta * total / replicas
+
+
+def style_ambiguity_loss(style_logits, *, reduce=global_mean):
+    """CAN's style ambiguity as the paper writes it (Elgammal et al. 2017,
+    §3): K binary cross-entropies between the style posterior
+    D_c(c_k | G(z)) (the softmax of D's K style logits) and 1/K,
+
+        L = -sum_k [ 1/K log D_c(c_k|x) + (1 - 1/K) log(1 - D_c(c_k|x)) ],
+
+    least when every style is equally likely. log(1 - p_k) is computed as
+    logsumexp over the other logits minus logsumexp over all of them, which
+    stays finite when p_k is 1 in float32."""
+    logits = tf.cast(style_logits, tf.float32)
+    k = logits.shape[-1]
+    log_p = tf.nn.log_softmax(logits, axis=-1)
+    others = tf.where(tf.eye(k, dtype=tf.bool)[None], -1e30, logits[:, None, :])
+    log_not_p = tf.reduce_logsumexp(others, -1) - tf.reduce_logsumexp(logits, -1, keepdims=True)
+    return reduce(-tf.reduce_sum(log_p / k + (1.0 - 1.0 / k) * log_not_p, -1))
+
+
+def style_ambiguity_softmax_loss(style_logits, *, reduce=global_mean):
+    """The variant the mlberkeley CAN code implements (losses.py, CAN_loss):
+    the softmax cross-entropy of the style logits against the uniform
+    distribution, L = -1/K sum_k log D_c(c_k|x). Same minimum as
+    `style_ambiguity_loss`; named apart because it is not the paper's."""
+    logits = tf.cast(style_logits, tf.float32)
+    return reduce(-tf.reduce_mean(tf.nn.log_softmax(logits, axis=-1), -1))
+
+
+def multilabel_loss(logits, targets, *, reduce=global_mean):
+    """Sigmoid cross-entropy per tag, summed over the tags (the multi-label
+    classifier of Jin et al. 2017 and bhpfelix's port: one sigmoid per
+    tag, one-of-k groups such as hair colour included):
+
+        L = -sum_t [ y_t log s(l_t) + (1 - y_t) log(1 - s(l_t)) ]"""
+    logits = tf.cast(logits, tf.float32)
+    targets = tf.cast(targets, tf.float32)
+    return reduce(tf.reduce_sum(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits), -1))
 
 
 def least_squares_discriminator_loss(real_logits, fake_logits, *, a=0.0, b=1.0, reduce=global_mean):

@@ -11,6 +11,9 @@ source into a batched `Data`.
     mnist5k:train:normal=0-8   a one-class split: only those digits (anomaly detection)
     digits                     scikit-learn's 1,797 8x8 digits
     fashion_mnist_local        Fashion-MNIST idx files from the Debian package
+    cartoon_faces[:part][:N]   procedural cartoon faces with exact tags (hair and
+                               eye colour, hair length, blush, glasses); parts
+                               train, test, heldout (`cartoon_faces`)
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -36,8 +39,8 @@ from __future__ import annotations
 
 import os
 
-from tfgan_zoo.data import (captions, digit_domains, digits, figures, folder, persons, photos,
-                            shapes, tfds)
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
+                            persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -52,6 +55,8 @@ DATASETS = {
     "mnist5k:": digits.load_mnist5k,
     "digits": digits.load_digits,
     "fashion_mnist_local": digits.load_fashion_mnist_local,
+    "cartoon_faces": cartoon_faces.load_source,
+    "cartoon_faces:": cartoon_faces.load_source,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs

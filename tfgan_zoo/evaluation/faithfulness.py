@@ -34,17 +34,24 @@ NAME = "shapes-attribute-cnn"
 MAX_SIZE = 32
 
 
-def attribute_classifier(size, width=32):
-    """Image [size, size, 3] in [-1, 1] -> one logit vector per attribute."""
-    image = keras.Input((size, size, 3), name="image")
+def conv_features(image, width=32, units=256):
+    """The body of the project's small judges: a 3x3 convolution, then
+    stride-2 pairs of 3x3 convolutions down to 4x4 (width doubling up to 4x),
+    and a dense ReLU layer of `units`."""
     x = layers.Conv2D(width, 3, padding="same", activation="relu")(image)
-    s, w = size, width
+    s, w = image.shape[1], width
     while s > 4:
         w = min(2 * w, 4 * width)
         x = layers.Conv2D(w, 3, strides=2, padding="same", activation="relu")(x)
         x = layers.Conv2D(w, 3, padding="same", activation="relu")(x)
         s //= 2
-    x = layers.Dense(256, activation="relu")(layers.Flatten()(x))
+    return layers.Dense(units, activation="relu")(layers.Flatten()(x))
+
+
+def attribute_classifier(size, width=32):
+    """Image [size, size, 3] in [-1, 1] -> one logit vector per attribute."""
+    image = keras.Input((size, size, 3), name="image")
+    x = conv_features(image, width, 256)
     outputs = [layers.Dense(n, name=name)(x) for name, n in zip(HEADS, shapes.ATTRIBUTE_CLASSES)]
     return keras.Model(image, outputs, name=f"{NAME}-{size}")
 

@@ -185,6 +185,51 @@ def classifier_score(logits, splits=1):
     return float(np.mean(scores)), float(np.std(scores))
 
 
+def _log_softmax(logits):
+    logits = _features(logits, "logits")
+    log_p = logits - logits.max(axis=1, keepdims=True)
+    return log_p - np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+
+
+def class_entropy(logits):
+    """Mean normalised entropy H(p(y|x)) / ln K of a classifier's posterior
+    over K classes: 0 when every image is read as one class with certainty,
+    1 when every class is equally likely (CAN's style ambiguity, measured
+    by a classifier that is not the discriminator). Returns (mean, the
+    fraction of images whose top class has p < 0.5)."""
+    log_p = _log_softmax(logits)
+    p = np.exp(log_p)
+    entropy = -(p * log_p).sum(axis=1) / np.log(log_p.shape[1])
+    return float(entropy.mean()), float((p.max(axis=1) < 0.5).mean())
+
+
+def class_accuracy(logits, labels):
+    """Fraction of images a classifier reads as the class they were
+    generated for (a conditional generator's class accuracy)."""
+    logits = _features(logits, "logits")
+    labels = np.asarray(labels).reshape(-1)
+    if len(labels) != len(logits):
+        raise UserError(f"{len(logits)} images but {len(labels)} labels")
+    return float((logits.argmax(axis=1) == labels).mean())
+
+
+def intra_class_fd(real, real_labels, fake, fake_labels, min_rows=2):
+    """Fréchet distance between the real and fake features of each class,
+    averaged over the classes both sides hold at least `min_rows` of
+    (Miyato & Koyama 2018, §5.1, "intra-class FID"). Returns (mean,
+    {class: distance})."""
+    real, fake = _pair(real, fake)
+    real_labels, fake_labels = np.asarray(real_labels), np.asarray(fake_labels)
+    per_class = {}
+    for c in np.unique(fake_labels):
+        r, f = real[real_labels == c], fake[fake_labels == c]
+        if len(r) >= min_rows and len(f) >= min_rows:
+            per_class[int(c)] = fid_from_features(r, f)
+    if not per_class:
+        raise UserError("no class has at least 2 real and 2 fake images")
+    return float(np.mean(list(per_class.values()))), per_class
+
+
 # ------------------------------------------------------------ image-to-image
 
 def _image_pair(pred, target):

@@ -20,10 +20,14 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
 from tfgan_zoo.evaluation.inception import get_fid_inception
+from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
 from tfgan_zoo.files import read_json, write_npz_atomic
+from tfgan_zoo.latent import NO_TRUNCATION
 
 
-_METRIC = re.compile(r"^(fid|kid|pr|dc)$|^(score|fd)\[([a-z0-9-]+)\]$")
+_METRIC = re.compile(r"^(fid|kid|pr|dc|tags)$|^(score|fd|pr|acc|ifd|entropy)\[([a-z0-9-]+)\]$")
+# Metrics of a classifier C that need the labels the fakes were drawn for.
+LABELLED = ("acc[", "ifd[")
 
 
 def parse_metrics(text):
@@ -32,17 +36,23 @@ def parse_metrics(text):
     for name in names:
         match = _METRIC.match(name)
         if not match or (match.group(3) and match.group(3) not in CLASSIFIERS):
-            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, "
-                            f"score[C], fd[C] with C in {', '.join(sorted(CLASSIFIERS))}")
+            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, tags, "
+                            f"score[C], fd[C], pr[C], acc[C], ifd[C], entropy[C] with C in "
+                            f"{', '.join(sorted(CLASSIFIERS))}")
     if not names:
         raise UserError("no metrics given; e.g. --metrics fid,kid,pr")
     return names
 
 
 class SavedModelGenerator:
-    """A generator exported by tfgan_zoo (see export/saved_model.py)."""
+    """A generator exported by tfgan_zoo (see export/saved_model.py).
 
-    def __init__(self, path):
+    `inputs` gives a value for each served input other than `z` and `label`
+    (e.g. {"truncation": 0.5}), the same for every image; `truncation`
+    defaults to none. Rows of a multi-column input such as `tags` can be
+    passed to `generate` instead."""
+
+    def __init__(self, path, inputs=None):
         self.path = Path(path)
         try:
             self.loaded = tf.saved_model.load(str(self.path))
@@ -52,19 +62,45 @@ class SavedModelGenerator:
             raise UserError(f"{self.path}: cannot load a SavedModel with a serving_default "
                             f"signature ({type(e).__name__}: {reason}): export the run "
                             "again (python -m tfgan_zoo.export)") from None
-        _, inputs = self.signature.structured_input_signature
-        if "z" not in inputs:
+        _, specs = self.signature.structured_input_signature
+        if "z" not in specs:
             raise UserError(f"{self.path}: serving_default has no `z` input "
-                            f"(inputs: {sorted(inputs)})")
-        self.latent_dim = int(inputs["z"].shape[-1])
-        self.conditional = "label" in inputs
+                            f"(inputs: {sorted(specs)})")
+        self.latent_dim = int(specs["z"].shape[-1])
+        self.conditional = "label" in specs
+        self.specs = specs
+        given = dict(inputs or {})
+        unknown = set(given) - set(specs)
+        if unknown:
+            raise UserError(f"{self.path}: serving_default has no input "
+                            f"{', '.join(sorted(unknown))} (inputs: {', '.join(sorted(specs))})")
+        self.constants = {k: v for k, v in {"truncation": NO_TRUNCATION, **given}.items()
+                          if k in specs}
+        # Inputs that need one value per image (e.g. tags), given to generate.
+        self.rows = sorted(k for k in specs if k not in ("z", "label", *self.constants))
 
-    def generate(self, z, labels=None, batch_size=100):
+    def generate(self, z, labels=None, batch_size=100, rows=None):
+        """Images for z (and labels); `rows` {name: [N, ...]} feeds inputs
+        that take one value per image (e.g. tags)."""
+        rows = dict(rows or {})
+        missing = [k for k in self.rows if k not in rows]
+        if missing:
+            raise UserError(f"{self.path}: no value for the generator input "
+                            f"{', '.join(missing)}: pass --input NAME=VALUE")
         out = []
         for i in range(0, len(z), batch_size):
-            feed = {"z": tf.constant(z[i:i + batch_size])}
+            part = slice(i, i + batch_size)
+            feed = {"z": tf.constant(z[part])}
             if self.conditional:
-                feed["label"] = tf.constant(labels[i:i + batch_size], tf.int32)
+                feed["label"] = tf.constant(labels[part], tf.int32)
+            n = len(z[part])
+            for name, value in self.constants.items():
+                spec = self.specs[name]
+                feed[name] = tf.constant(np.broadcast_to(
+                    np.asarray(value, spec.dtype.as_numpy_dtype), (n,) + tuple(spec.shape[1:])))
+            for name, value in rows.items():
+                feed[name] = tf.constant(np.asarray(value[part],
+                                                    self.specs[name].dtype.as_numpy_dtype))
             out.append(self.signature(**feed)["images_float"].numpy())
         return np.concatenate(out)
 
@@ -133,12 +169,13 @@ def _classifier(name):
 def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real=None,
                     split="train", data_dir=None, real_seed=0, fid_weights=None,
                     jit_compile=None, batch_size=None, use_cache=True,
-                    kid_subsets=100, kid_subset_size=1000) -> dict:
+                    kid_subsets=100, kid_subset_size=1000, fake_labels=None) -> dict:
     """Compute `metrics` of fake images (float NHWC in [-1, 1]) against the
     real side: `real` = (images, labels) given directly, or `dataset` sampled
     with `tfgan_zoo.data.sample_real_images` (`num_real` images, default as
     many as fake, at the fakes' size and channels; features cached).
-    Returns {"metrics": {...}, "protocol": {...}}."""
+    `fake_labels` are the classes the fakes were drawn for, which acc[C]
+    and ifd[C] need. Returns {"metrics": {...}, "protocol": {...}}."""
     fake = np.asarray(fake, np.float32)
     if fake.ndim != 4:
         raise UserError(f"fake images must be NHWC, got shape {fake.shape}")
@@ -185,18 +222,46 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         if "dc" in metrics:
             values["density"], values["coverage"] = M.density_coverage(real_f, fake_f, 5)
             protocol["dc"] = {"k": 5, "features": "inception pool3"}
+    if "tags" in metrics:
+        if fake_labels is None or np.ndim(fake_labels) != 2:
+            raise UserError("tags needs the tag vectors the fakes were drawn for "
+                            "(a tag-conditional generator, e.g. tag_gan)")
+        classifier = cached_tag_classifier(size)
+        for group, value in tag_accuracy(read_tags(classifier, fake), fake_labels).items():
+            values[f"tags[{group}]"] = value
+        protocol["tags"] = {"classifier": "cartoon-tags-cnn", "real_faces": classifier.accuracy}
     for name in metrics:
-        if name.startswith(("score[", "fd[")):
-            clf = _classifier(name[name.index("[") + 1:-1])
-            protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
-            if name.startswith("score["):
-                values[name] = M.classifier_score(clf.predict_logits(fake))[0]
-                values[name + "_real"] = M.classifier_score(
-                    clf.predict_logits(real_images()[0]))[0]
-                protocol["num_real"] = len(real_images()[0])
-            else:
-                values[name] = M.fid_from_features(
-                    real_features(clf, clf.features), clf.features(fake))
+        if "[" not in name:
+            continue
+        clf = _classifier(name[name.index("[") + 1:-1])
+        protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
+        if name.startswith(LABELLED) and fake_labels is None:
+            raise UserError(f"{name} needs the labels the fakes were drawn for "
+                            "(a conditional generator)")
+        if name.startswith("score["):
+            values[name] = M.classifier_score(clf.predict_logits(fake))[0]
+            values[name + "_real"] = M.classifier_score(
+                clf.predict_logits(real_images()[0]))[0]
+            protocol["num_real"] = len(real_images()[0])
+        elif name.startswith("fd["):
+            values[name] = M.fid_from_features(
+                real_features(clf, clf.features), clf.features(fake))
+        elif name.startswith("pr["):
+            values[f"precision[{clf.classifier_name}]"], values[f"recall[{clf.classifier_name}]"] = \
+                M.precision_recall(real_features(clf, clf.features), clf.features(fake), 3)
+            protocol[name] = {"k": 3, "features": f"{clf.classifier_name} penultimate"}
+        elif name.startswith("acc["):
+            values[name] = M.class_accuracy(clf.predict_logits(fake), fake_labels)
+        elif name.startswith("entropy["):
+            values[name], values[name + "_below_half"] = M.class_entropy(
+                clf.predict_logits(fake))
+            values[name + "_real"] = M.class_entropy(clf.predict_logits(real_images()[0]))[0]
+        else:  # ifd[C]: the real side's labels come with its images
+            real_x, real_y = real_images()
+            if real_y is None:
+                raise UserError(f"{name} needs a labelled real dataset")
+            values[name] = M.intra_class_fd(clf.features(real_x), real_y,
+                                            clf.features(fake), fake_labels)[0]
     return {"metrics": values, "protocol": protocol}
 
 

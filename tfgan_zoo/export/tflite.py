@@ -67,12 +67,16 @@ def _load_batch(config, num, seed):
 def representative_inputs(model, num, config=None, seed=0):
     """`num` generator inputs for int8 calibration, and where they came from.
 
-    Noise comes from the model's own prior (`example_inputs`); inputs the
+    Noise comes from the model's own prior (`example_inputs`, or an input's
+    `calibration` values where it declares them); inputs the
     dataset holds (`label`, `image`: element 1 and 0 of its batches) come
     from the recipe's dataset where their shapes fit, so calibration sees
     its label distribution and real images."""
     config = config if config is None or isinstance(config, dict) else config.to_dict()
     inputs = model.example_inputs(num, seed=seed)
+    for key, inp in model.generator_inputs().items():
+        if inp.calibration is not None and key in inputs:
+            inputs[key] = inp.calibration(num, seed)
     specs = model.generator_input_spec()
     wanted = [k for k in inputs if k in DATA_INPUTS]
     prior = [k for k in inputs if k not in wanted]

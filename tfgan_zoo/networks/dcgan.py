@@ -14,7 +14,7 @@ import keras
 from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.layers import batch_norm, label_input, normalization
+from tfgan_zoo.networks.layers import batch_norm, class_head, label_input, normalization
 
 # Radford et al. 2015, §4: weights from N(0, 0.02).
 DCGAN_INIT = keras.initializers.RandomNormal(0.0, 0.02)
@@ -100,10 +100,12 @@ def dcgan_generator(latent_dim, image_shape, ngf=64, synchronized_bn=False,
 
 
 def dcgan_discriminator(image_shape, ndf=64, norm="batch", synchronized_bn=False,
-                        name="discriminator", num_classes=None):
+                        classes=(), name="discriminator", num_classes=None):
     """Radford et al. 2015: strided convolutions with LeakyReLU(0.2), batch
     norm on every layer but the first, and a single logit. `norm` swaps batch
     norm for layer norm or none (WGAN-GP's critic must not use batch norm).
+    `classes` (head sizes) adds a second output, linear class logits on the
+    same features (AC-GAN's auxiliary classifier; CAN's style head).
     With `num_classes`, the one-hot label is tiled over the first
     convolution's output map and joined to its channels: the placement
     IcGAN found best (Perarnau et al. 2016, §4.2, Fig. 5)."""
@@ -127,4 +129,5 @@ def dcgan_discriminator(image_shape, ndf=64, norm="batch", synchronized_bn=False
     x = layers.Flatten()(x)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=DCGAN_INIT,
                          name="logit")(x)
-    return keras.Model(inputs if num_classes else image, logit, name=name)
+    outputs = [logit, class_head(x, classes)] if classes else logit
+    return keras.Model(inputs if num_classes else image, outputs, name=name)

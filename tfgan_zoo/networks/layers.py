@@ -1,7 +1,9 @@
 """Layers the networks of every family share: batch norm on TF's fused
 kernel, instance, layer and adaptive instance norm, normalization by name,
-reflection padding, sub-pixel upsampling, the Context Encoder's
-channel-wise dense layer, and a label input.
+conditional batch norm, spectral normalization, reflection padding,
+sub-pixel upsampling, the Context Encoder's channel-wise dense layer, a
+label input, and the conditioning heads of discriminators (projection and
+an auxiliary classifier).
 
 Normalisations other than batch norm are written with `squared_difference`
 and `rsqrt`, not Keras's GroupNormalization, so a full-int8 TFLite model
@@ -67,6 +69,106 @@ def batch_norm(synchronized=False, name=None, center=True, scale=True):
     return FusedBatchNormalization(
         momentum=0.9, epsilon=1e-5, synchronized=synchronized, center=center, scale=scale,
         gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name)
+
+
+def conditional_batch_norm(x, condition, spectral_norm=False):
+    """Batch norm whose per-channel scale and shift come from a condition
+    vector (de Vries et al. 2017; FiLM, Perez et al. 2018): x_hat * (1 +
+    gamma(c)) + beta(c). With a one-hot class as c this is the class-
+    conditional batch norm of Miyato & Koyama 2018 (gamma, beta one row per
+    class); with a shared class embedding joined to a chunk of z it is
+    BigGAN's (Brock et al. 2019, appendix B).
+
+    Without `spectral_norm`, gamma starts at zero so a new layer begins as a
+    plain batch norm. BigGAN's gains and biases are spectrally normalised
+    linear maps without bias; a zero kernel has no spectral norm, so those
+    start at the default initialisation."""
+    width = x.shape[-1]
+    x = batch_norm(center=False, scale=False)(x)
+    if spectral_norm:
+        gamma = SpectralNorm(layers.Dense(width, use_bias=False))(condition)
+        beta = SpectralNorm(layers.Dense(width, use_bias=False))(condition)
+    else:
+        gamma = layers.Dense(width, kernel_initializer="zeros")(condition)
+        beta = layers.Dense(width)(condition)
+    return x * (1.0 + layers.Reshape((1, 1, width))(gamma)) + layers.Reshape((1, 1, width))(beta)
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class SpectralNorm(layers.SpectralNormalization):
+    """Spectral normalization as Miyato et al. 2018 define it: the wrapped
+    Dense, Conv or Embedding computes with W / sigma(W), sigma the largest
+    singular value of W reshaped to [fan_in, out], estimated by one power
+    iteration per training call on a persistent vector u (their Algorithm 1).
+    Gradients flow through sigma (§2.2), as in the authors' Chainer
+    code and BigGAN's. Keras's own `SpectralNormalization`, which this
+    extends, instead overwrites the kernel with W / sigma at every training
+    call, so its gradient ignores sigma and its kernel drifts from W / sigma
+    between calls.
+
+    These layers are linear in their kernel, so the wrapped layer runs
+    unchanged and its output, bias aside, is divided by sigma. Outside
+    training u stays as it is: sigma is then a function of the weights
+    alone, and an exported graph folds it into a constant. `epsilon`
+    guards the normalisations (BigGAN's 1e-6)."""
+
+    def __init__(self, layer, power_iterations=1, epsilon=1e-6, **kwargs):
+        super().__init__(layer, power_iterations=power_iterations, **kwargs)
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if getattr(self.layer, "activation", None) not in (None, keras.activations.linear):
+            raise ValueError("SpectralNorm wraps layers without an activation")
+
+    def sigma(self, training=False):
+        """The spectral-norm estimate (float32 scalar), updating u when training."""
+        w = ops.reshape(ops.cast(self.kernel, "float32"), [-1, self.kernel_shape[-1]])
+        u = ops.cast(self.vector_u, "float32")
+        for _ in range(self.power_iterations):
+            v = _unit(ops.matmul(u, ops.transpose(w)), self.epsilon)
+            u = _unit(ops.matmul(v, w), self.epsilon)
+        u, v = ops.stop_gradient(u), ops.stop_gradient(v)
+        if training:
+            self.vector_u.assign(ops.cast(u, self.vector_u.dtype))
+        return ops.sum(ops.matmul(v, w) * u)
+
+    def call(self, inputs, training=False):
+        outputs = self.layer(inputs)
+        sigma = ops.cast(self.sigma(training), outputs.dtype)
+        bias = getattr(self.layer, "bias", None)
+        if bias is None:
+            return outputs / sigma
+        bias = ops.cast(bias, outputs.dtype)
+        return (outputs - bias) / sigma + bias
+
+    def get_config(self):
+        return {**super().get_config(), "epsilon": self.epsilon}
+
+
+def _unit(x, epsilon):
+    return x * ops.rsqrt(ops.sum(ops.square(x)) + epsilon)
+
+
+def projection_logit(features, condition, wrap=None):
+    """logit = psi(h) + (V c)^T h, the projection discriminator's output
+    (Miyato & Koyama 2018, eq. 3): h [B, D] the image features, c [B, E] the
+    condition (a one-hot class, for which V c is the class's embedding row,
+    or a text embedding). `wrap` wraps both linear maps (e.g. in
+    `SpectralNorm`, as the authors' SNResNet does). float32 out."""
+    wrap = wrap or (lambda layer: layer)
+    embedded = wrap(layers.Dense(features.shape[-1], use_bias=False, name="projection"))(
+        condition)
+    logit = wrap(layers.Dense(1, dtype="float32", name="linear"))(features)
+    logit = logit + ops.sum(ops.cast(embedded * features, "float32"), axis=-1, keepdims=True)
+    return layers.Activation("linear", dtype="float32", name="logit")(logit)
+
+
+def class_head(features, classes):
+    """AC-GAN's auxiliary classifier (Odena et al. 2017): linear heads of
+    sizes `classes` on [B, D] features, side by side, [B, sum(classes)],
+    float32."""
+    return layers.Dense(sum(classes), dtype="float32", name="class_logits")(features)
 
 
 def label_input(num_classes, name="label"):

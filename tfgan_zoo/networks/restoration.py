@@ -36,6 +36,15 @@ def _bn():
     return layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
 
 
+def residual_block(x, filters, activation=_prelu):
+    """SRResNet's residual block (Ledig et al. 2017, Fig. 4): 3x3 conv, BN,
+    activation (PReLU), 3x3 conv, BN, and the skip."""
+    y = layers.Conv2D(filters, 3, padding="same")(x)
+    y = activation()(_bn()(y))
+    y = _bn()(layers.Conv2D(filters, 3, padding="same")(y))
+    return layers.Add()([x, y])
+
+
 def srresnet_generator(channels=3, scale=4, filters=64, num_blocks=16,
                        name="generator"):
     """SRResNet (Ledig et al. 2017, Fig. 4, top): 9x9 conv + PReLU; B residual
@@ -50,10 +59,7 @@ def srresnet_generator(channels=3, scale=4, filters=64, num_blocks=16,
     x = layers.Conv2D(filters, 9, padding="same")(low_res)
     x = skip = _prelu()(x)
     for _ in range(num_blocks):
-        y = layers.Conv2D(filters, 3, padding="same")(x)
-        y = _prelu()(_bn()(y))
-        y = _bn()(layers.Conv2D(filters, 3, padding="same")(y))
-        x = layers.Add()([x, y])
+        x = residual_block(x, filters)
     x = _bn()(layers.Conv2D(filters, 3, padding="same")(x))
     x = layers.Add()([x, skip])
     for _ in range(steps):

@@ -10,7 +10,7 @@ import keras
 from keras import layers, ops
 
 from tfgan_zoo.networks.dcgan import dcgan_generator
-from tfgan_zoo.networks.layers import batch_norm
+from tfgan_zoo.networks.layers import batch_norm, class_head, conditional_batch_norm, projection_logit
 
 
 class BoxMask(layers.Layer):
@@ -101,12 +101,6 @@ def matching_discriminator(image_shape, embedding_dim, condition_dim, ndf, joint
     return keras.Model([image, embedding], outputs if len(outputs) > 1 else logit, name=name)
 
 
-def class_head(features, classes):
-    """AC-GAN's auxiliary classifier: linear heads of sizes `classes` on
-    [B, D] image features, side by side, [B, sum(classes)]."""
-    return layers.Dense(sum(classes), dtype="float32", name="class_logits")(features)
-
-
 def projection_discriminator(image_shape, embedding_dim, ndf, classes=(),
                              name="discriminator"):
     """[image, phi_t] -> logit = w^T h + b + (V phi_t)^T h: a projection
@@ -119,10 +113,7 @@ def projection_discriminator(image_shape, embedding_dim, ndf, classes=(),
     image = keras.Input(image_shape, name="image")
     embedding = keras.Input((embedding_dim,), name="embedding")
     h = layers.GlobalAveragePooling2D(name="pooled_features")(image_features(image, ndf))
-    text = layers.Dense(h.shape[-1], use_bias=False, name="projection")(embedding)
-    logit = layers.Dense(1, dtype="float32", name="linear")(h)
-    logit = logit + ops.sum(ops.cast(text * h, "float32"), axis=-1, keepdims=True)
-    logit = layers.Activation("linear", dtype="float32", name="logit")(logit)
+    logit = projection_logit(h, embedding)
     outputs = [logit, class_head(h, classes)] if classes else logit
     return keras.Model([image, embedding], outputs, name=name)
 
@@ -252,11 +243,7 @@ def up_block(x, width, condition=None):
     x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
     if condition is None:
         return layers.ReLU()(batch_norm()(x))
-    x = batch_norm(center=False, scale=False)(x)
-    gamma = layers.Dense(width, kernel_initializer="zeros")(condition)
-    beta = layers.Dense(width)(condition)
-    x = x * (1.0 + layers.Reshape((1, 1, width))(gamma)) + layers.Reshape((1, 1, width))(beta)
-    return layers.ReLU()(x)
+    return layers.ReLU()(conditional_batch_norm(x, condition))
 
 
 def residual_block(x, width):

@@ -1,6 +1,7 @@
-"""DCGAN's latent-space report (Radford et al. 2015, §6): interpolation,
-class-mean and arithmetic grids under `RUN/latent/`, and
-`RUN/latent/report.json`."""
+"""Latent-space reports: DCGAN's (Radford et al. 2015, §6) interpolation,
+class-mean and arithmetic grids under `RUN/latent/`, with
+`RUN/latent/report.json`; and the truncation trick's grid of a
+class-conditional generator (`write_truncation_grid`)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,22 @@ def write_latent_report(model, config, classify=None, equations=((9, 4, 1), (8, 
     write_atomic(out / "report.json", json.dumps(report, indent=2).encode())
     print(f"Latent-space grids written to {out}")
     return report
+
+
+TRUNCATION_ROWS = (0.25, 0.5, 1.0, 1.5, 2.0, None)
+
+
+def write_truncation_grid(model, config, rows=TRUNCATION_ROWS):
+    """RUN/latent/truncation.png: one z per class (columns), each row at a
+    truncation psi from `rows` (None: none), so the grid shows samples
+    growing more typical and alike as psi shrinks (Brock et al. 2019, Fig. 2)."""
+    classes = model.num_classes
+    z = np.random.default_rng(config.seed).standard_normal(
+        (classes, model.latent_dim)).astype("float32")
+    labels = np.arange(classes, dtype="int32")
+    images = [model.sample(classes, z=z, labels=labels,
+                           **({} if psi is None else {"truncation": psi})) for psi in rows]
+    path = Path(config.out) / "latent" / "truncation.png"
+    save_grid(path, np.concatenate(images), rows=len(rows), scale=2)
+    print(f"Truncation grid (rows: psi = {', '.join(str(r) for r in rows)}) written to {path}")
+    return path

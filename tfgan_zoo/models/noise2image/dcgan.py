@@ -32,4 +32,9 @@ class DCGAN(NoiseToImageGAN):
         self.generator = dcgan_generator(
             self.latent_dim, self.image_shape, ngf, synchronized_bn)
         self.discriminator = dcgan_discriminator(
-            self.image_shape, ndf, d_norm, synchronized_bn)
+            self.image_shape, ndf, d_norm, synchronized_bn, classes=self.discriminator_heads())
+
+    def discriminator_heads(self):
+        """Sizes of class heads beside D's real/fake logit (none here; CAN
+        adds a style classifier)."""
+        return ()

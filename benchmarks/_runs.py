@@ -1,0 +1,59 @@
+"""Training recipes as a user runs them, for the comparison benchmarks:
+one subprocess per run, its wall and CPU time and the machine's load
+recorded beside it (RUN/timing.json), and a finished run reused."""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def arguments(doc, out, num):
+    """The benchmarks' common flags: --out (runs folder), --steps (of every
+    run; default the recipe's) and --num (samples per measurement). Add a
+    script's own flags to the parser returned."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--out", default=out)
+    parser.add_argument("--steps", type=int, default=None,
+                        help="training steps of every run (default: the recipe's)")
+    parser.add_argument("--num", type=int, default=num, help="samples per measurement")
+    return parser
+
+
+def step_flags(args):
+    return [] if args.steps is None else ["--steps", args.steps]
+
+
+def train_recipe(recipe, out, *flags):
+    """Run `python -m tfgan_zoo.recipes.<recipe> --out OUT FLAGS` unless OUT
+    already holds its export. Returns {"wall_s", "cpu_s", "load"}: the
+    child's user+system CPU seconds and the 1-minute load average before
+    and after (a shared machine inflates wall time, not CPU time)."""
+    out = Path(out)
+    timing = out / "timing.json"
+    if (out / "export").is_dir() and timing.is_file():
+        return json.loads(timing.read_text())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load, start = os.getloadavg()[0], time.time()
+    command = [sys.executable, "-m", f"tfgan_zoo.recipes.{recipe}", "--out", str(out),
+               *map(str, flags)]
+    print("$", " ".join(command[1:]), flush=True)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {"command": " ".join(["python"] + command[1:]),
+              "wall_s": round(time.time() - start, 1),
+              "cpu_s": round(after.ru_utime + after.ru_stime
+                             - before.ru_utime - before.ru_stime, 1),
+              "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
+    timing.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def softmax(logits):
+    import numpy as np
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)

@@ -1,0 +1,75 @@
+"""The tag GAN: DRAGAN's penalty and the multi-label tag loss by hand,
+sampling by tag names, and one-line errors for data without tags."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_zoo import losses, registry
+from tfgan_zoo.data import cartoon_faces as faces
+from tfgan_zoo.errors import UserError
+
+SMALL = dict(image_shape=(16, 16, 3), latent_dim=8, ngf=8, ndf=8, residual_blocks=1,
+             seed=0)
+
+
+def test_dragan_penalty_of_a_linear_critic_by_hand():
+    """D(x) = <w, x>: the gradient is w wherever the penalty looks, so the
+    penalty is (||w|| - 1)^2 whatever the perturbation."""
+    w = tf.constant(np.random.default_rng(0).normal(size=(1, 4, 4, 3)), tf.float32)
+    critic = lambda x: tf.reduce_sum(x * w, axis=[1, 2, 3])  # noqa: E731
+    real = tf.random.stateless_uniform((5, 4, 4, 3), [1, 2], -1, 1)
+    penalty = losses.dragan_penalty(critic, real, seed=tf.constant([3, 4]))
+    assert float(penalty) == pytest.approx((np.linalg.norm(w) - 1) ** 2, rel=1e-5)
+
+
+def test_dragan_perturbs_real_data_by_half_its_std():
+    """x_hat lies between x and x + 0.5 std(x) u: a critic that records its
+    input sees nothing outside that box."""
+    seen = []
+
+    def critic(x):
+        seen.append(x)
+        return tf.reduce_sum(x, axis=[1, 2, 3])
+    real = tf.random.stateless_normal((6, 4, 4, 1), [5, 6])
+    losses.dragan_penalty(critic, real, seed=tf.constant([7, 8]))
+    offset = seen[0].numpy() - real.numpy()
+    assert offset.min() >= 0 and offset.max() <= 0.5 * float(tf.math.reduce_std(real)) + 1e-6
+    assert offset.max() > 0
+
+
+def test_multilabel_loss_by_hand():
+    logits = np.array([[2.0, -1.0, 0.0], [0.5, 0.5, -3.0]], "float32")
+    targets = np.array([[1, 0, 1], [0, 1, 0]], "float32")
+    p = 1 / (1 + np.exp(-logits.astype(np.float64)))
+    expected = -(targets * np.log(p) + (1 - targets) * np.log(1 - p)).sum(1).mean()
+    assert float(losses.multilabel_loss(logits, targets)) == pytest.approx(expected, rel=1e-6)
+
+
+def test_sample_by_tag_names():
+    model = registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS))
+    model.build_networks()
+    assert model.generator_input_spec()["tags"].shape[1:] == [len(faces.TAGS)]
+    images = model.sample(3, tags=["blue hair", "red eyes"])
+    assert images.shape == (3, 16, 16, 3)
+    vector = faces.encode_tags(["blue hair", "red eyes"], seed=0)
+    np.testing.assert_allclose(images[:1], model.sample(1, tags=vector[None]), atol=1e-6)
+    with pytest.raises(UserError, match="unknown tag 'silver hair'"):
+        model.sample(2, tags=["silver hair"])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_classes": 10}, "needs a tagged dataset whose labels have 14 entries"),
+    ({"gp_weight": -1.0}, "--gp-weight must be a finite loss weight >= 0"),
+    ({"tag_groups": (3, 0)}, "tag_groups must be sizes >= 1"),
+    ({"image_shape": (28, 28, 1)}, "multiple of 16"),
+])
+def test_bad_settings(kwargs, message):
+    with pytest.raises(UserError, match=message):
+        registry.build_model("tag_gan", **{**SMALL, **kwargs})
+
+
+def test_class_labels_are_refused():
+    model = registry.build_model("tag_gan", **SMALL)
+    with pytest.raises(UserError, match="e.g. --dataset cartoon_faces"):
+        model.unpack((tf.zeros((2, 16, 16, 3)), tf.constant([1, 2])))

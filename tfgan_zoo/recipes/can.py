@@ -1,0 +1,15 @@
+"""Elgammal et al. 2017: CAN on DCGAN players, with the ten MNIST digits of
+mnist5k:train as the "styles" (as mlberkeley's MNIST run; WikiArt is not
+available offline), lambda = 1, at 28 px. `--style-weight 0` trains the
+baseline: the same model without the style-ambiguity term."""
+
+from tfgan_zoo.config import Config
+from tfgan_zoo.training.trainer import main
+
+RECIPE = Config(recipe="can", model="can", dataset="mnist5k:train", steps=2000,
+                batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
+                model_args={"ngf": 32, "ndf": 32, "style_weight": 1.0})
+
+
+if __name__ == "__main__":
+    main(RECIPE)
