@@ -14,15 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_zoo.core import draw_prior
 from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
+from tfgan_zoo.evaluation.clustering import cluster_accuracy
 from tfgan_zoo.evaluation.inception import get_fid_inception
+from tfgan_zoo.evaluation.swd import sliced_wasserstein
 from tfgan_zoo.files import write_npz_atomic
 
 
-_METRIC = re.compile(r"^(fid|kid|pr|dc)$|^(score|fd)\[([a-z0-9-]+)\]$")
+_METRIC = re.compile(r"^(fid|kid|pr|dc|swd)$|^(score|fd|cluster)\[([a-z0-9-]+)\]$")
 
 
 def parse_metrics(text):
@@ -31,8 +34,9 @@ def parse_metrics(text):
     for name in names:
         match = _METRIC.match(name)
         if not match or (match.group(3) and match.group(3) not in CLASSIFIERS):
-            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, "
-                            f"score[C], fd[C] with C in {', '.join(sorted(CLASSIFIERS))}")
+            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, swd, "
+                            f"score[C], fd[C], cluster[C] with C in "
+                            f"{', '.join(sorted(CLASSIFIERS))}")
     if not names:
         raise UserError("no metrics given; e.g. --metrics fid,kid,pr")
     return names
@@ -56,14 +60,48 @@ class SavedModelGenerator:
                             f"(inputs: {sorted(inputs)})")
         self.latent_dim = int(inputs["z"].shape[-1])
         self.conditional = "label" in inputs
+        self.specs = inputs
+        card = self.path / "model_card.json"
+        described = (json.loads(card.read_text()).get("generator_inputs") or {}
+                     if card.is_file() else {})
+        # Inputs beyond z and label (InfoGAN's codes) are drawn from the
+        # priors the model card names.
+        self.priors = {k: (described.get(k) or {}).get("prior") for k in inputs
+                       if k not in ("z", "label")}
 
-    def generate(self, z, labels=None, batch_size=100):
+    def categorical_input(self):
+        """The input a cluster accuracy scores images against: `label`, else
+        the one input with a categorical prior, else None."""
+        if self.conditional:
+            return "label"
+        found = [k for k, p in self.priors.items() if (p or "").startswith("categorical")]
+        return found[0] if len(found) == 1 else None
+
+    def draw_inputs(self, n, seed, num_classes=None):
+        """Every input for n images: z ~ N(0, 1) and uniform labels as
+        `sample_latents` draws them, then each other input from its prior."""
+        z, labels = sample_latents(self.latent_dim, n, seed,
+                                   num_classes if self.conditional else None)
+        inputs = {"z": z} if labels is None else {"z": z, "label": labels}
+        rng = np.random.default_rng([seed, 1])
+        for name in sorted(self.priors):
+            shape = [int(d) for d in self.specs[name].shape[1:]]
+            inputs[name] = draw_prior(self.priors[name], (n, *shape), rng)
+        return inputs
+
+    def generate(self, z, labels=None, batch_size=100, **inputs):
         import tensorflow as tf
+        missing = sorted(set(self.priors) - set(inputs))
+        if missing:
+            raise UserError(f"{self.path}: serving_default also takes {', '.join(missing)}; "
+                            "draw them with draw_inputs")
         out = []
         for i in range(0, len(z), batch_size):
             feed = {"z": tf.constant(z[i:i + batch_size])}
             if self.conditional:
                 feed["label"] = tf.constant(labels[i:i + batch_size], tf.int32)
+            for name, value in inputs.items():
+                feed[name] = tf.constant(value[i:i + batch_size], self.specs[name].dtype)
             out.append(self.signature(**feed)["images_float"].numpy())
         return np.concatenate(out)
 
@@ -125,11 +163,14 @@ def _classifier(name):
 def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real=None,
                     split="train", data_dir=None, real_seed=0, fid_weights=None,
                     jit_compile=None, batch_size=None, use_cache=True,
-                    kid_subsets=100, kid_subset_size=1000) -> dict:
+                    kid_subsets=100, kid_subset_size=1000, categories=None) -> dict:
     """Compute `metrics` of fake images (float NHWC in [-1, 1]) against the
     real side: `real` = (images, labels) given directly, or `dataset` sampled
     with `tfgan_zoo.data.sample_real_images` (`num_real` images, default as
     many as fake, at the fakes' size and channels; features cached).
+    `categories` [N] is the categorical generator input of each fake (a
+    label, InfoGAN's code), which `cluster[C]` scores: the Hungarian-matched
+    agreement of C's reading with it (`clustering.cluster_accuracy`).
     Returns {"metrics": {...}, "protocol": {...}}."""
     fake = np.asarray(fake, np.float32)
     if fake.ndim != 4:
@@ -177,8 +218,23 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         if "dc" in metrics:
             values["density"], values["coverage"] = M.density_coverage(real_f, fake_f, 5)
             protocol["dc"] = {"k": 5, "features": "inception pool3"}
+    if "swd" in metrics:
+        real_side = real_images()[0]
+        values.update(sliced_wasserstein(real_side, fake[:len(real_side)]))
+        protocol["swd"] = {"images": min(len(real_side), len(fake)), "patch": 7,
+                           "per_image": 128, "directions": "4 x 128", "scale": "x 1e3"}
     for name in metrics:
-        if name.startswith(("score[", "fd[")):
+        if name.startswith("cluster["):
+            if categories is None:
+                raise UserError(f"{name} needs the generator's categorical input (a label "
+                                "or InfoGAN's code); this generator has none")
+            clf = _classifier(name[name.index("[") + 1:-1])
+            protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
+            read = clf.predict_logits(fake).argmax(axis=1)
+            values[name], mapping = cluster_accuracy(categories, read)
+            protocol[name] = {"matching": "Hungarian (scipy linear_sum_assignment)",
+                              "input_to_class": mapping}
+        elif name.startswith(("score[", "fd[")):
             clf = _classifier(name[name.index("[") + 1:-1])
             protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
             if name.startswith("score["):
@@ -218,6 +274,6 @@ def format_table(result) -> str:
             lines.append(f"  {key}  trained on {value['trained_on']}, held-out "
                          f"accuracy {value['heldout_accuracy']:.3f}, weights sha256 "
                          f"{value['weights_sha256']}")
-        elif key in ("kid", "pr", "dc"):
+        elif key in ("kid", "pr", "dc", "swd"):
             lines.append(f"  {key:<10} " + ", ".join(f"{k} {v}" for k, v in value.items()))
     return "\n".join(lines)
