@@ -1,0 +1,15 @@
+"""Karras et al. 2018: Progressive GAN on mnist5k's 4,500 training digits,
+grown 4 -> 8 -> 16 -> 32 (WGAN-GP + drift, Adam 1e-3 with betas (0, 0.99),
+EMA of G with decay 0.999), small feature maps for a CPU."""
+
+from tfgan_zoo.config import Config
+from tfgan_zoo.training.trainer import main
+
+RECIPE = Config(recipe="progan", model="progan", dataset="mnist5k:train", image_size=32,
+                steps=4000, batch_size=32, g_lr=1e-3, d_lr=1e-3, beta_1=0.0, beta_2=0.99,
+                model_args={"fmap_base": 512, "fmap_max": 64, "stabilize_steps": 500,
+                            "fade_steps": 500, "ema_decay": 0.999})
+
+
+if __name__ == "__main__":
+    main(RECIPE)
