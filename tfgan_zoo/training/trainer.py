@@ -93,8 +93,10 @@ def build(config: Config, strategy, data):
     return model
 
 
-def train(config: Config, verbose=1):
-    """Train (or resume) the run described by `config`; returns the run dir."""
+def train(config: Config, verbose=1, callbacks=()):
+    """Train (or resume) the run described by `config`; returns the model.
+    `callbacks` are extra Keras callbacks (e.g. a benchmark's time budget,
+    which may stop training before --steps)."""
     validate(config)
     if config.mixed_precision != "none":
         keras.mixed_precision.set_global_policy(f"mixed_{config.mixed_precision}")
@@ -128,7 +130,7 @@ def train(config: Config, verbose=1):
         # The data order is seeded: skipping the batches already trained on
         # makes a resumed run see what an uninterrupted one would have.
         state = fit(model, dataset.skip(start), config, start, checkpoints, out, chief,
-                    verbose)
+                    verbose, callbacks)
         if state.diverged:
             step, name, value = state.diverged
             raise UserError(f"training diverged at step {step} ({name} = {value}); "
@@ -153,9 +155,9 @@ def batches_per_step(dataset, n):
             .prefetch(tf.data.AUTOTUNE))
 
 
-def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
+def fit(model, dataset, config, start, checkpoints, out, chief, verbose, extra=()):
     state = cb.RunState(start, config.steps, config.epoch_steps)
-    callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
+    callbacks = [cb.StepCounter(state), cb.NaNGuard(state), *extra,
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
         writer = tf.summary.create_file_writer(str(out / "logs"))
