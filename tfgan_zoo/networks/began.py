@@ -9,8 +9,10 @@ its decoder.
 
 as carpedm20/BEGAN-tensorflow's models.py builds them (its downsampling is
 a stride-2 convolution; the paper says "sub-sampling with stride 2"). The
-output is tanh, so images and reconstructions stay in [-1, 1] (the reference
-leaves it linear and clips when saving).
+last convolution is linear, as in the paper and the reference: a tanh there
+saturates on MNIST's all-black background, and G then stalled at grey
+images with k_t stuck at 0 (a first try here). Served images are clipped to
+[-1, 1] by the model.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _conv(x, filters, strides=1):
 
 
 def decoder(h, image_shape, filters):
-    """h -> image in [-1, 1] (float32)."""
+    """h -> image (float32, linear)."""
     base, scales = began_scales(image_shape[0])
     x = layers.Dense(base * base * filters)(h)
     x = layers.Reshape((base, base, filters))(x)
@@ -45,7 +47,7 @@ def decoder(h, image_shape, filters):
         if scale < scales - 1:
             x = layers.UpSampling2D(2, interpolation="nearest")(x)
     x = layers.Conv2D(image_shape[-1], 3, padding="same")(x)
-    return layers.Activation("tanh", dtype="float32")(x)
+    return layers.Activation("linear", dtype="float32")(x)
 
 
 # 2 Phi(z) - 1 ~ U(-1, 1) for z ~ N(0, 1); with Phi's logistic approximation

@@ -43,6 +43,7 @@ class BEGAN(NoiseToImageGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "real_loss", "k", "m_global")
+    clip_output = True  # a linear last layer, as in the paper
     test_config = {"filters": 4, "hidden_dim": 8}
 
     def __init__(self, *, gamma=0.5, lambda_k=0.001, filters=64, hidden_dim=64,

@@ -56,6 +56,7 @@ class ProGAN(NoiseToImageGAN):
 
     loss_names = ("d_loss", "g_loss", "gradient_penalty", "drift", "wasserstein_estimate",
                   "lod", "alpha")
+    clip_output = True  # a linear last layer, as in the paper
     test_config = {"fmap_base": 64, "fmap_max": 8, "stabilize_steps": 1, "fade_steps": 1,
                    "mbstd_group_size": 2}
 
@@ -125,9 +126,3 @@ class ProGAN(NoiseToImageGAN):
     def generator_loss(self, fake_scores):
         """min_G -D(G(z))"""
         return losses.wasserstein_generator_loss(fake_scores)
-
-    def generate(self, z, labels=None, training=False):
-        # The output layer is linear (as in the paper); served images are
-        # clipped to the data range, training sees the raw output.
-        images = super().generate(z, labels, training=training)
-        return images if training else tf.clip_by_value(images, -1.0, 1.0)
