@@ -7,8 +7,8 @@ from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="progan", model="progan", dataset="mnist5k:train", image_size=32,
                 steps=4000, batch_size=32, g_lr=1e-3, d_lr=1e-3, beta_1=0.0, beta_2=0.99,
-                model_args={"fmap_base": 256, "fmap_max": 64, "stabilize_steps": 500,
-                            "fade_steps": 500, "ema_decay": 0.999})
+                model_args={"fmap_base": 256, "fmap_max": 64, "stabilize_steps": 400,
+                            "fade_steps": 400, "ema_decay": 0.999})
 
 
 if __name__ == "__main__":
