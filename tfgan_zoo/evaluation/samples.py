@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo.core import draw_prior
 from tfgan_zoo.data import sample_real_images
@@ -46,7 +47,6 @@ class SavedModelGenerator:
     """A generator exported by tfgan_zoo (see export/saved_model.py)."""
 
     def __init__(self, path):
-        import tensorflow as tf
         self.path = Path(path)
         try:
             self.loaded = tf.saved_model.load(str(self.path))
@@ -90,7 +90,6 @@ class SavedModelGenerator:
         return inputs
 
     def generate(self, z, labels=None, batch_size=100, **inputs):
-        import tensorflow as tf
         missing = sorted(set(self.priors) - set(inputs))
         if missing:
             raise UserError(f"{self.path}: serving_default also takes {', '.join(missing)}; "
@@ -113,7 +112,7 @@ def resolve_target(path):
     if (path / "config.json").is_file() and (path / "export").is_dir():
         return path / "export", json.loads((path / "config.json").read_text()), path
     if (path / "saved_model.pb").is_file():
-        extra = path / "assets.extra" / "config.json"  # written by export_generator
+        extra = path / "assets.extra" / "config.json"  # written by export_saved_model
         config = json.loads(extra.read_text()) if extra.is_file() else {}
         return path, config, path.parent
     raise UserError(f"{path} is neither a run directory (config.json + export/) "
