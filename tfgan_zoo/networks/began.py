@@ -33,21 +33,14 @@ def began_scales(image_size):
                     f"64, 28), got {image_size}: pass --image-size 32")
 
 
-# He initialisation keeps the activations' scale through the ELU stacks: with
-# Glorot's (the reference's) G's output starts almost independent of z, and on
-# MNIST it stayed collapsed to one image while k_t sat at 0 (tries here).
-INIT = "he_normal"
-
-
 def _conv(x, filters, strides=1):
-    return layers.Conv2D(filters, 3, strides=strides, padding="same", activation="elu",
-                         kernel_initializer=INIT)(x)
+    return layers.Conv2D(filters, 3, strides=strides, padding="same", activation="elu")(x)
 
 
 def decoder(h, image_shape, filters):
     """h -> image (float32, linear)."""
     base, scales = began_scales(image_shape[0])
-    x = layers.Dense(base * base * filters, kernel_initializer=INIT)(h)
+    x = layers.Dense(base * base * filters)(h)
     x = layers.Reshape((base, base, filters))(x)
     for scale in range(scales):
         x = _conv(_conv(x, filters), filters)

@@ -326,7 +326,7 @@ def progan_discriminator(image_shape, fmap_base=1024, fmap_max=128, mbstd_group_
     per resolution, faded by `lod`; per resolution two 3x3 convs then a 2x2
     box downsample; at 4x4 the minibatch stddev feature, a 3x3 conv, a
     dense layer and one linear score."""
-    size, channels = image_shape[0], image_shape[-1]
+    size = image_shape[0]
     full, _ = resolution_levels(size)
     image = keras.Input(image_shape, name="image")
     lod = LevelOfDetail(initial_lod, name="level_of_detail")(image)
