@@ -65,6 +65,7 @@ class TextConditionalModel(AdversarialModel):
             so D need not look at shape, nor G draw it.
     """
 
+    path_hyperparameters = ("text_encoder", "sentence_encoder")
     # Share of the batch whose wrong text is a contrast caption (mismatch="contrast").
     CONTRAST_FRACTION = 0.5
 
@@ -214,7 +215,7 @@ class TextConditionalModel(AdversarialModel):
         text = Input((), "string", example=lambda n, seed: np.array(
             [captions[i % len(captions)] for i in range(n)]),
             lite=Input((self.embedding_dim,)), lite_name="embedding",
-            to_lite=lambda text: self.embed(text).numpy())
+            to_lite=lambda text: self.embed(text).numpy(), max_words=self.max_length)
         return {"text": text, **super().generator_inputs()}
 
     def generate_from(self, inputs, training=False):
@@ -294,7 +295,7 @@ class TextConditionalModel(AdversarialModel):
             raise UserError(f"the text encoder in {self.text_encoder_path} has a different "
                             f"{', '.join(changed)} than this model: pass the encoder's "
                             "settings (tfgan_zoo.text.encoder.model_args) or retrain it")
-        self.text_encoder.load_weights(str(Path(self.text_encoder_path) / encoder.WEIGHTS_FILE))
+        encoder.load_encoder_weights(self.text_encoder, self.text_encoder_path)
 
     def text_networks(self):
         return [self.vectorizer, self.text_encoder]

@@ -93,6 +93,7 @@ class StackGAN(TextConditionalModel):
     loss_names = ("d_loss", "g_loss", "kl")
     # One discriminator step per generator step, as in the paper.
     unused_hyperparameters = ("n_critic",)
+    path_hyperparameters = TextConditionalModel.path_hyperparameters + ("stage1_run",)
     # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
     # the recipe's Stage-II networks (FiLM, projection discriminator) over
     # the original Stage-I ones (GAN-INT-CLS covers the matching-aware D).
