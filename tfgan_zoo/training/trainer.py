@@ -169,10 +169,10 @@ def train(config: Config, verbose=1, callbacks=()):
     config = dataclasses.replace(config, model_args=resolve_paths(
         config.model_args, path_names(config.model), os.getcwd()))
     with RunLock(out) if chief else contextlib.nullcontext():
-        return _train(config, strategy, chief, out, verbose)
+        return _train(config, strategy, chief, out, verbose, callbacks)
 
 
-def _train(config, strategy, chief, out, verbose):
+def _train(config, strategy, chief, out, verbose, callbacks=()):
     if chief:  # the lock holder: whatever a killed writer left is garbage
         for name in ("config.json", "model.json", "export"):
             remove_leftovers(out / name)
