@@ -92,9 +92,23 @@ def test_without_growth_the_full_resolution_trains_from_the_start():
     assert [float(w) for w in lod_weights(model.generator)] == [0.0]
 
 
+def test_penalty_asks_a_unit_norm_at_the_resolution_the_critic_sees():
+    # D sees the image box-downsampled 2^lod times, which divides its
+    # gradient norm w.r.t. the full-size input by 2^lod.
+    model = ProGAN(image_shape=(16, 16, 1), latent_dim=4, fmap_base=32, fmap_max=4)
+    full = ProGAN(image_shape=(16, 16, 1), latent_dim=4, fmap_base=32, fmap_max=4,
+                  penalty_resolution="full")
+    for lod, target in ((2.0, 0.25), (1.5, 2 ** -1.5), (0.0, 1.0)):
+        model.set_level_of_detail(lod)
+        full.set_level_of_detail(lod)
+        assert float(model.penalty_target()) == pytest.approx(target)
+        assert float(full.penalty_target()) == 1.0
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"growth": "sideways"}, "unknown growth schedule 'sideways'"),
-    ({"fade_steps": -1}, "--fade-steps N"),
+    ({"fade_steps": -1}, "--fade-steps"),
+    ({"penalty_resolution": "half"}, "unknown penalty resolution 'half'"),
     ({"stabilize_steps": 0, "fade_steps": 0}, "--stabilize-steps or --fade-steps"),
     ({"start_resolution": 5}, "--start-resolution 4"),
     ({"image_shape": (28, 28, 1)}, "--image-size 32"),

@@ -20,7 +20,10 @@ count (the optimizer's, so checkpoints and resumed runs carry it):
         update D on D(G(z)) - D(x) + lambda GP + eps D(x)^2
         update G on -D(G(z)); update the EMA of G
 
-Not built: the official code resets Adam's moments when a new resolution
+One departure, on by default (`--penalty-resolution current`): the penalty
+asks for a unit gradient norm at the resolution the critic sees, 2^-lod
+w.r.t. its full-size input, where the official code asks 1 at full size
+(see `penalty_target`). Not built: the official code resets Adam's moments when a new resolution
 arrives (`reset_opt_for_new_lod`) and grows the minibatch per resolution.
 """
 
@@ -35,6 +38,7 @@ from tfgan_zoo.networks.progan import (fade_alpha, fade_images, level_of_detail,
                                        resolution_levels)
 
 GROWTH = ("progressive", "none")
+PENALTY_RESOLUTIONS = ("current", "full")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -52,6 +56,10 @@ class ProGAN(NoiseToImageGAN):
         mbstd_group_size: images per minibatch-stddev group (0: off).
         gp_weight: weight of the gradient penalty (lambda).
         drift_weight: weight of the drift term (epsilon_drift).
+        penalty_resolution: "current" asks the critic for a unit gradient
+            norm at the resolution it sees (2^-lod w.r.t. its full-size
+            input); "full" asks it of the full-size input, as the official
+            code does.
     """
 
     loss_names = ("d_loss", "g_loss", "gradient_penalty", "drift", "wasserstein_estimate",
@@ -62,7 +70,8 @@ class ProGAN(NoiseToImageGAN):
 
     def __init__(self, *, growth="progressive", start_resolution=4, stabilize_steps=600,
                  fade_steps=600, fmap_base=1024, fmap_max=128, mbstd_group_size=4,
-                 gp_weight=10.0, drift_weight=0.001, latent_dim=128, **kwargs):
+                 gp_weight=10.0, drift_weight=0.001, penalty_resolution="current",
+                 latent_dim=128, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if growth not in GROWTH:
             raise UserError(f"unknown growth schedule '{growth}': choose "
@@ -73,6 +82,10 @@ class ProGAN(NoiseToImageGAN):
                                 f"pass --{name.replace('_', '-')} N")
         if growth == "progressive" and stabilize_steps + fade_steps == 0:
             raise UserError("progressive growth needs --stabilize-steps or --fade-steps > 0")
+        if penalty_resolution not in PENALTY_RESOLUTIONS:
+            raise UserError(f"unknown penalty resolution '{penalty_resolution}': choose "
+                            f"{' or '.join(PENALTY_RESOLUTIONS)}")
+        self.penalty_resolution = penalty_resolution
         if gp_weight < 0 or drift_weight < 0:
             raise UserError("--gp-weight and --drift-weight must be >= 0")
         self.full_log2, max_lod = resolution_levels(self.image_shape[0], start_resolution)
@@ -110,14 +123,26 @@ class ProGAN(NoiseToImageGAN):
         logs = super().train_step(fade_images(real, lod, self.max_lod))
         return {**logs, **self.track(**self.shares(lod=lod, alpha=fade_alpha(lod)))}
 
+    def penalty_target(self):
+        """The gradient norm the penalty asks of D w.r.t. its full-size input.
+        At lod l, D sees the image box-downsampled by 2^l, which divides the
+        norm by 2^l: "current" asks 2^-l, a unit norm at the resolution D
+        sees. With the official target 1, D must steepen 2^l-fold; its long
+        phases (37k steps at batch 16) allow that, but in a CPU recipe's few
+        hundred steps D stayed at a penalty of 0.65 and lost to G at 8 px
+        (benchmarks/RESULTS.md, Image GANs II)."""
+        if self.penalty_resolution == "full":
+            return 1.0
+        return tf.pow(2.0, -self.level_of_detail())
+
     def critic_loss(self, real, fake, labels=None):
-        """D(G(z)) - D(x) + lambda (||grad D(x_hat)|| - 1)^2 + eps D(x)^2"""
+        """D(G(z)) - D(x) + lambda (||grad D(x_hat)|| - 2^-lod)^2 + eps D(x)^2"""
         real_scores = self.discriminator(real, training=True)
         fake_scores = self.discriminator(fake, training=True)
         critic = losses.wasserstein_discriminator_loss(real_scores, fake_scores)
         penalty = losses.gradient_penalty(
             lambda x: self.discriminator(x, training=True), real, fake,
-            seed=self.next_seed())
+            seed=self.next_seed(), target=self.penalty_target())
         drift = losses.drift_penalty(real_scores)
         loss = critic + self.gp_weight * penalty + self.drift_weight * drift
         return loss, {"gradient_penalty": penalty, "drift": drift,
