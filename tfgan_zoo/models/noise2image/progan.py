@@ -23,8 +23,9 @@ count (the optimizer's, so checkpoints and resumed runs carry it):
 One departure, on by default (`--penalty-resolution current`): the penalty
 asks for a unit gradient norm at the resolution the critic sees, 2^-lod
 w.r.t. its full-size input, where the official code asks 1 at full size
-(see `penalty_target`). Not built: the official code resets Adam's moments when a new resolution
-arrives (`reset_opt_for_new_lod`) and grows the minibatch per resolution.
+(see `penalty_target`). Not built: the official code resets Adam's
+moments when a new resolution arrives (`reset_opt_for_new_lod`) and grows
+the minibatch per resolution.
 """
 
 import keras
