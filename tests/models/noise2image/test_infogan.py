@@ -70,8 +70,8 @@ def test_categorical_code_changes_the_image():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"num_categories": 1}, "--num-categories 10"),
-    ({"continuous_codes": -1}, "--continuous-codes 2"),
-    ({"info_weight": -1.0}, "must be >= 0"),
+    ({"continuous_codes": -1}, "--continuous-codes must be a finite integer >= 0"),
+    ({"info_weight": -1.0}, "--info-weight must be a finite loss weight >= 0"),
     ({"image_shape": (18, 18, 1)}, "--image-size 28"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):

@@ -52,7 +52,7 @@ def test_training_targets_are_the_real_pyramid():
 @pytest.mark.parametrize("kwargs, message", [
     ({"levels": 1}, "--levels 3"),
     ({"levels": 6}, "divisible by 32"),
-    ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
+    ({"dropout": 1.0}, r"--dropout must be a finite rate in \[0, 1\)"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):

@@ -59,11 +59,8 @@ class InfoGAN(NoiseToImageGAN):
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
                             " pass --num-categories 10")
-        if not isinstance(continuous_codes, int) or continuous_codes < 0:
-            raise UserError(f"continuous_codes must be an integer >= 0, got "
-                            f"{continuous_codes!r}: pass --continuous-codes 2")
-        if info_weight < 0 or continuous_weight < 0:
-            raise UserError("--info-weight and --continuous-weight must be >= 0")
+        # continuous_codes (an integer >= 0) and the weights (>= 0) are
+        # range-checked by name (tfgan_zoo.checks).
         self.num_categories, self.continuous_codes = num_categories, continuous_codes
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
         self.ngf, self.ndf = ngf, ndf

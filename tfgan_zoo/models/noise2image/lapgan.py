@@ -54,8 +54,7 @@ class LAPGAN(ConditionalModel, NoiseToImageGAN):
         if not isinstance(levels, int) or levels < 2:
             raise UserError(f"LAPGAN needs at least 2 pyramid levels, got {levels!r}: "
                             "pass --levels 3")
-        if not 0 <= dropout < 1:
-            raise UserError(f"dropout must be in [0, 1), got {dropout}")
+        # dropout in [0, 1) is range-checked by name (tfgan_zoo.checks).
         height, width, channels = self.image_shape
         if height != width:
             raise UserError(f"LAPGAN's pyramid needs square images, got {height}x{width}")
