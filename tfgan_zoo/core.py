@@ -22,6 +22,7 @@ machinery every GAN needs lives here, once:
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Callable
 
 import numpy as np
@@ -60,6 +61,10 @@ class Input:
     lite_name: str | None = None
     to_lite: Callable | None = None
     calibration: Callable | None = None
+    # The distribution a sampler draws this input from, in words a reader of
+    # the model card can parse: "normal", "uniform(-1, 1)", "categorical(10)";
+    # None for data (an image, a caption), which only a dataset supplies.
+    prior: str | None = None
     minimum: float | None = None
     maximum: float | None = None
     max_words: int | None = None
@@ -73,14 +78,27 @@ class Input:
         seed + `seed_offset`."""
         dim = int(dim)
         return cls((dim,), example=lambda n, seed: np.random.default_rng(
-            seed + seed_offset).standard_normal((n, dim)).astype("float32"))
+            seed + seed_offset).standard_normal((n, dim)).astype("float32"),
+            prior="normal")
 
     @classmethod
     def label(cls, num_classes):
         """An int32 class label in [0, num_classes); examples cycle through
         the classes in order, so a grid shows every class."""
         return cls((), "int32", example=lambda n, seed: (np.arange(n) % num_classes)
-                   .astype("int32"), minimum=0, maximum=num_classes - 1)
+                   .astype("int32"), prior=f"categorical({int(num_classes)})",
+                   minimum=0, maximum=num_classes - 1)
+
+    @classmethod
+    def uniform(cls, dim, low=-1.0, high=1.0, seed_offset=0):
+        """A code c ~ U(low, high) of size `dim` (e.g. InfoGAN's continuous
+        codes); examples from numpy's generator at seed + `seed_offset`.
+        Unbounded when served: the paper sweeps such codes beyond the
+        training range (InfoGAN's Fig. 2 goes to +-2)."""
+        dim = int(dim)
+        return cls((dim,), example=lambda n, seed: np.random.default_rng(
+            seed + seed_offset).uniform(low, high, (n, dim)).astype("float32"),
+            prior=f"uniform({low:g}, {high:g})")
 
     @classmethod
     def image(cls, shape, seed_offset=0, lite_shape=None):
@@ -93,6 +111,34 @@ class Input:
             seed + seed_offset).uniform(-1, 1, (n, *example_shape)).astype("float32"),
             lite=None if lite_shape is None else cls(tuple(lite_shape)),
             minimum=-1.0, maximum=1.0)
+
+
+def draw_prior(prior, shape, rng):
+    """n values of an input from its `Input.prior` description, with a numpy
+    generator: `shape` is (n, *per-example shape). UserError for a prior
+    that is not a distribution ("data")."""
+    match = re.fullmatch(r"\s*(\w+)\s*(?:\(([^)]*)\))?\s*", prior or "")
+    name, args = (match.group(1), match.group(2)) if match else (None, None)
+    values = [float(a) for a in args.split(",")] if args else []
+    if name == "normal" and not values:
+        return rng.standard_normal(shape).astype("float32")
+    if name == "uniform" and len(values) == 2:
+        return rng.uniform(values[0], values[1], shape).astype("float32")
+    if name == "categorical" and len(values) == 1:
+        return rng.integers(0, int(values[0]), shape).astype("int32")
+    raise UserError(f"cannot draw an input with prior {prior!r}: only normal, "
+                    "uniform(a, b) and categorical(k) inputs are sampled; pass "
+                    "the others (images, captions) from a dataset")
+
+
+def cross_replica_sum(share):
+    """The global value of a per-replica share (a loss from `losses`, whose
+    shares sum to the global-batch mean), the same on every replica; the
+    value itself outside a strategy or on one replica."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return share
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, share)
 
 
 def replica_seed(seed_generator):
@@ -386,6 +432,12 @@ class AdversarialModel(keras.Model):
             self.trackers[name].update_state(tf.cast(value, tf.float32) * replicas)
         return {name: tf.reshape(t.result(), [1])
                 for name, t in self.trackers.items()}
+
+    def shares(self, **values):
+        """Values every replica holds in full (a balance term, a schedule's
+        level of detail) as the per-replica shares `track` expects."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return {name: tf.cast(value, tf.float32) / replicas for name, value in values.items()}
 
     @property
     def metrics(self):

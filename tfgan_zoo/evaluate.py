@@ -6,7 +6,8 @@
 RUN_DIR holds config.json and export/ (a SavedModel whose serving_default
 takes `z` [N, latent_dim] and, if conditional, `label` [N], and returns
 `images_float` in [-1, 1]). z ~ N(0, 1) from a numpy RNG seeded by --seed;
-labels uniform over the dataset's classes.
+labels uniform over the dataset's classes; any other input (InfoGAN's codes)
+from the prior its model card names.
 
 Metrics (names as printed and stored in the JSON):
   fid                 Fréchet Inception Distance (Heusel et al. 2017)
@@ -26,6 +27,11 @@ Metrics (names as printed and stored in the JSON):
   tags                tag-conditional generators (tag_gan): per tag group, the
                       fraction of faces the cartoon-faces tag classifier reads
                       as the tags asked for (tags drawn from the dataset's rows)
+  cluster[CLASSIFIER] agreement of that classifier's reading with the
+                      generator's categorical input (label, or InfoGAN's
+                      code) under the best one-to-one (Hungarian) matching
+  swd                 sliced Wasserstein distance x 1e3 per Laplacian level
+                      down to 16 px, and their mean (Karras et al. 2018)
 fid, kid, pr and dc use the FID Inception's pool3 features. Real-side
 features are cached under $TFGAN_ZOO_CACHE/fid_stats (default
 ~/.cache/tfgan_zoo), keyed by a hash of the protocol.
@@ -45,7 +51,7 @@ from tfgan_zoo.cli import ArgumentParser
 from tfgan_zoo.data import load_dataset, sample_real_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation.samples import (SavedModelGenerator, evaluate_images, format_table,
-                                          parse_metrics, resolve_target, sample_latents)
+                                          parse_metrics, resolve_target)
 from tfgan_zoo.files import write_json_atomic
 
 
@@ -119,9 +125,12 @@ def _run(args):
                                        drop_remainder=False).num_classes
             if not num_classes:
                 raise UserError(f"{dataset} has no labels; pass --num-classes")
-    z, labels = sample_latents(generator.latent_dim, args.num_samples, args.seed, num_classes)
+    inputs = generator.draw_inputs(args.num_samples, args.seed, num_classes)
     rows = _label_rows(generator, dataset, args, data_dir)
-    fake = generator.generate(z, labels, rows=rows)
+    labels = inputs.get("label")
+    fake = generator.generate(inputs["z"], labels, rows=rows,
+                              **{k: v for k, v in inputs.items() if k not in ("z", "label")})
+    category = generator.categorical_input()
     result = evaluate_images(
         fake, metrics, dataset=dataset, num_real=args.num_real, split=args.split,
         data_dir=data_dir, real_seed=args.real_seed, fid_weights=args.fid_weights,
@@ -129,13 +138,16 @@ def _run(args):
         batch_size=args.batch_size,
         use_cache=not args.no_cache, kid_subsets=args.kid_subsets,
         kid_subset_size=args.kid_subset_size,
-        fake_labels=rows.get("tags", labels))
+        fake_labels=rows.get("tags", labels),
+        categories=None if category is None else inputs[category])
     result["protocol"].update({"generator": str(export), "seed": args.seed,
                                "inputs": {**generator.constants,
                                           **{k: f"label rows of {dataset}" for k in rows}},
                                "latent": f"z ~ N(0,1), {generator.latent_dim}-d",
                                "labels": (f"uniform over {num_classes} classes"
-                                          if num_classes else None)})
+                                          if num_classes else None),
+                               **({"other_inputs": generator.priors}
+                                  if generator.priors else {})})
     result["seconds"] = round(time.time() - started, 1)
     name = "-".join(re.sub(r"[\[\]]", "", m) for m in metrics)
     output = Path(args.output or out_dir / "eval" /

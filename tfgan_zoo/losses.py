@@ -13,10 +13,12 @@ precision the inputs may arrive as float16.
 
 - adversarial: minimax, non-saturating, Wasserstein, least squares, hinge,
   and `adversarial_loss(name)` to pick a pair by name;
-- critic constraints: `gradient_penalty`, `dragan_penalty`;
+- critic constraints: `gradient_penalty`, `dragan_penalty`, `drift_penalty`;
 - weight regularisers: `orthogonal_regularization`;
 - auxiliary heads: `style_ambiguity_loss` (CAN), `style_ambiguity_softmax_loss`,
   `multilabel_loss` (tags);
+- BEGAN's equilibrium: `began_k_update`, `began_convergence`;
+- InfoGAN's mutual information: `categorical_code_loss`, `gaussian_code_loss`;
 - reconstruction: `l1_loss`, `squared_error_loss`, `masked_mse`,
   `total_variation`;
 - latent: `gaussian_kl`;
@@ -225,6 +227,68 @@ def multilabel_loss(logits, targets, *, reduce=global_mean):
     targets = tf.cast(targets, tf.float32)
     return reduce(tf.reduce_sum(
         tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits), -1))
+
+
+def drift_penalty(real_scores, *, reduce=global_mean):
+    """Progressive GAN's drift term (Karras et al. 2018, §A.1, "epsilon_drift"):
+
+        drift = D(x)^2
+
+    on real scores; weighted by epsilon = 0.001 it keeps the critic's output from drifting far from zero,
+    which the Wasserstein loss alone does not prevent.
+    """
+    return reduce(tf.square(_per_example(real_scores)))
+
+
+def began_k_update(k, real_loss, fake_loss, gamma, lambda_k):
+    """BEGAN's proportional control of the equilibrium (Berthelot et al. 2017, eq. 4):
+
+        k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)
+
+    `real_loss` = L(x) and `fake_loss` = L(G(z)) are the auto-encoder losses of the whole step's batch (not a
+    replica's share). k weighs how hard D pushes fakes away; it rises while the fakes reconstruct better than
+    gamma times the reals.
+    """
+    balance = gamma * tf.cast(real_loss, tf.float32) - tf.cast(fake_loss, tf.float32)
+    return tf.clip_by_value(tf.cast(k, tf.float32) + lambda_k * balance, 0.0, 1.0)
+
+
+def began_convergence(real_loss, fake_loss, gamma):
+    """BEGAN's global convergence measure (Berthelot et al. 2017, §3.4.1):
+
+        M_global = L(x) + |gamma L(x) - L(G(z))|
+
+    Low when D reconstructs reals well and the equilibrium holds; it falls as the samples improve.
+    """
+    real_loss = tf.cast(real_loss, tf.float32)
+    return real_loss + tf.abs(gamma * real_loss - tf.cast(fake_loss, tf.float32))
+
+
+def categorical_code_loss(logits, codes, *, reduce=global_mean):
+    """InfoGAN's mutual-information term for a categorical code (Chen et al. 2016, eq. 5 and §5):
+
+        L = -log Q(c | G(z, c)),   L_I = H(c) - L  <=  I(c; G(z, c))
+
+    the cross-entropy of Q's logits [B, K] against the code c [B] that drew each fake. Minimising it
+    maximises the lower bound L_I; with c uniform, H(c) = log K.
+    """
+    return reduce(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(codes, tf.int32), logits=tf.cast(logits, tf.float32)))
+
+
+def gaussian_code_loss(means, codes, *, std=1.0, reduce=global_mean):
+    """InfoGAN's term for continuous codes, with Q a factored Gaussian of fixed deviation (the reference's
+    `fix_std=True`):
+
+        L = -log N(c; mu, std^2) = sum_j (c_j - mu_j)^2 / (2 std^2) + log(std sqrt(2 pi))
+
+    summed over the code's dimensions; `means` and `codes` are [B, D].
+    """
+    means, codes = tf.cast(means, tf.float32), tf.cast(codes, tf.float32)
+    dims = tf.cast(tf.shape(codes)[-1], tf.float32)
+    nll = (tf.reduce_sum(tf.square(codes - means), axis=-1) / (2.0 * std ** 2)
+           + dims * tf.math.log(std * tf.sqrt(2.0 * 3.141592653589793)))
+    return reduce(nll)
 
 
 def least_squares_discriminator_loss(real_logits, fake_logits, *, a=0.0, b=1.0, reduce=global_mean):

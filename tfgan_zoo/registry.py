@@ -20,6 +20,11 @@ MODELS = {
     "sngan": "tfgan_zoo.models.noise2image.sngan:SNGAN",
     "can": "tfgan_zoo.models.noise2image.can:CAN",
     "tag_gan": "tfgan_zoo.models.noise2image.tag_gan:TagGAN",
+
+    "began": "tfgan_zoo.models.noise2image.began:BEGAN",
+    "infogan": "tfgan_zoo.models.noise2image.infogan:InfoGAN",
+    "lapgan": "tfgan_zoo.models.noise2image.lapgan:LAPGAN",
+    "progan": "tfgan_zoo.models.noise2image.progan:ProGAN",
     "stackgan": "tfgan_zoo.models.text2image.stackgan:StackGAN",
     "gan_int_cls": "tfgan_zoo.models.text2image.gan_int_cls:GANINTCLS",
     "gawwn": "tfgan_zoo.models.text2image.gawwn:GAWWN",

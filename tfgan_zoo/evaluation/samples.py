@@ -15,17 +15,21 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.core import draw_prior
 from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
+from tfgan_zoo.evaluation.clustering import cluster_accuracy
 from tfgan_zoo.evaluation.inception import get_fid_inception
+from tfgan_zoo.evaluation.swd import sliced_wasserstein
 from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
 from tfgan_zoo.files import read_json, write_npz_atomic
 from tfgan_zoo.latent import NO_TRUNCATION
 
 
-_METRIC = re.compile(r"^(fid|kid|pr|dc|tags)$|^(score|fd|pr|acc|ifd|entropy)\[([a-z0-9-]+)\]$")
+_METRIC = re.compile(r"^(fid|kid|pr|dc|swd|tags)$"
+                     r"|^(score|fd|pr|acc|ifd|entropy|cluster)\[([a-z0-9-]+)\]$")
 # Metrics of a classifier C that need the labels the fakes were drawn for.
 LABELLED = ("acc[", "ifd[")
 
@@ -36,8 +40,9 @@ def parse_metrics(text):
     for name in names:
         match = _METRIC.match(name)
         if not match or (match.group(3) and match.group(3) not in CLASSIFIERS):
-            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, tags, "
-                            f"score[C], fd[C], pr[C], acc[C], ifd[C], entropy[C] with C in "
+            raise UserError(f"unknown metric {name!r}; choose from fid, kid, pr, dc, swd, tags, "
+                            f"score[C], fd[C], pr[C], acc[C], ifd[C], entropy[C], cluster[C] "
+                            f"with C in "
                             f"{', '.join(sorted(CLASSIFIERS))}")
     if not names:
         raise UserError("no metrics given; e.g. --metrics fid,kid,pr")
@@ -76,17 +81,50 @@ class SavedModelGenerator:
                             f"{', '.join(sorted(unknown))} (inputs: {', '.join(sorted(specs))})")
         self.constants = {k: v for k, v in {"truncation": NO_TRUNCATION, **given}.items()
                           if k in specs}
-        # Inputs that need one value per image (e.g. tags), given to generate.
-        self.rows = sorted(k for k in specs if k not in ("z", "label", *self.constants))
+        card = self.path / "model_card.json"
+        described = (json.loads(card.read_text()).get("generator_inputs") or {}
+                     if card.is_file() else {})
+        others = [k for k in specs if k not in ("z", "label", *self.constants)]
+        # Inputs the model card gives a prior (InfoGAN's codes) are drawn
+        # from it; the rest need one value per image (e.g. tags), given to
+        # `generate` as rows.
+        self.priors = {k: (described.get(k) or {}).get("prior") for k in others
+                       if (described.get(k) or {}).get("prior")}
+        self.rows = sorted(k for k in others if k not in self.priors)
 
-    def generate(self, z, labels=None, batch_size=100, rows=None):
+    def categorical_input(self):
+        """The input a cluster accuracy scores images against: `label`, else
+        the one input with a categorical prior, else None."""
+        if self.conditional:
+            return "label"
+        found = [k for k, p in self.priors.items() if p.startswith("categorical")]
+        return found[0] if len(found) == 1 else None
+
+    def draw_inputs(self, n, seed, num_classes=None):
+        """z ~ N(0, 1) and uniform labels as `sample_latents` draws them,
+        then each input with a prior from it: {name: [n, ...]}."""
+        z, labels = sample_latents(self.latent_dim, n, seed,
+                                   num_classes if self.conditional else None)
+        inputs = {"z": z} if labels is None else {"z": z, "label": labels}
+        rng = np.random.default_rng([seed, 1])
+        for name in sorted(self.priors):
+            shape = [int(d) for d in self.specs[name].shape[1:]]
+            inputs[name] = draw_prior(self.priors[name], (n, *shape), rng)
+        return inputs
+
+    def generate(self, z, labels=None, batch_size=100, rows=None, **inputs):
         """Images for z (and labels); `rows` {name: [N, ...]} feeds inputs
-        that take one value per image (e.g. tags)."""
-        rows = dict(rows or {})
+        that take one value per image (e.g. tags), `inputs` those with a
+        prior (draw them with `draw_inputs`)."""
+        rows = {**(rows or {}), **inputs}
         missing = [k for k in self.rows if k not in rows]
         if missing:
             raise UserError(f"{self.path}: no value for the generator input "
                             f"{', '.join(missing)}: pass --input NAME=VALUE")
+        missing = sorted(set(self.priors) - set(rows))
+        if missing:
+            raise UserError(f"{self.path}: serving_default also takes {', '.join(missing)}; "
+                            "draw them with draw_inputs")
         out = []
         for i in range(0, len(z), batch_size):
             part = slice(i, i + batch_size)
@@ -169,13 +207,17 @@ def _classifier(name):
 def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real=None,
                     split="train", data_dir=None, real_seed=0, fid_weights=None,
                     jit_compile=None, batch_size=None, use_cache=True,
-                    kid_subsets=100, kid_subset_size=1000, fake_labels=None) -> dict:
+                    kid_subsets=100, kid_subset_size=1000, fake_labels=None,
+                    categories=None) -> dict:
     """Compute `metrics` of fake images (float NHWC in [-1, 1]) against the
     real side: `real` = (images, labels) given directly, or `dataset` sampled
     with `tfgan_zoo.data.sample_real_images` (`num_real` images, default as
     many as fake, at the fakes' size and channels; features cached).
     `fake_labels` are the classes the fakes were drawn for, which acc[C]
-    and ifd[C] need. Returns {"metrics": {...}, "protocol": {...}}."""
+    and ifd[C] need. `categories` [N] is the categorical generator input of
+    each fake (a label, InfoGAN's code), which `cluster[C]` scores: the
+    Hungarian-matched agreement of C's reading with it
+    (`clustering.cluster_accuracy`). Returns {"metrics": {...}, "protocol": {...}}."""
     fake = np.asarray(fake, np.float32)
     if fake.ndim != 4:
         raise UserError(f"fake images must be NHWC, got shape {fake.shape}")
@@ -230,15 +272,28 @@ def evaluate_images(fake, metrics=("fid",), *, dataset=None, real=None, num_real
         for group, value in tag_accuracy(read_tags(classifier, fake), fake_labels).items():
             values[f"tags[{group}]"] = value
         protocol["tags"] = {"classifier": "cartoon-tags-cnn", "real_faces": classifier.accuracy}
+    if "swd" in metrics:
+        real_side = real_images()[0]
+        values.update(sliced_wasserstein(real_side, fake[:len(real_side)]))
+        protocol["swd"] = {"images": min(len(real_side), len(fake)), "patch": 7,
+                           "per_image": 128, "directions": "4 x 128", "scale": "x 1e3"}
     for name in metrics:
         if "[" not in name:
             continue
-        clf = _classifier(name[name.index("[") + 1:-1])
-        protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
         if name.startswith(LABELLED) and fake_labels is None:
             raise UserError(f"{name} needs the labels the fakes were drawn for "
                             "(a conditional generator)")
-        if name.startswith("score["):
+        if name.startswith("cluster[") and categories is None:
+            raise UserError(f"{name} needs the generator's categorical input (a label "
+                            "or InfoGAN's code); this generator has none")
+        clf = _classifier(name[name.index("[") + 1:-1])
+        protocol[f"classifier[{clf.classifier_name}]"] = clf.protocol()
+        if name.startswith("cluster["):
+            read = clf.predict_logits(fake).argmax(axis=1)
+            values[name], mapping = cluster_accuracy(categories, read)
+            protocol[name] = {"matching": "Hungarian (scipy linear_sum_assignment)",
+                              "input_to_class": mapping}
+        elif name.startswith("score["):
             values[name] = M.classifier_score(clf.predict_logits(fake))[0]
             values[name + "_real"] = M.classifier_score(
                 clf.predict_logits(real_images()[0]))[0]
@@ -291,6 +346,6 @@ def format_table(result) -> str:
             lines.append(f"  {key}  trained on {value['trained_on']}, held-out "
                          f"accuracy {value['heldout_accuracy']:.3f}, weights sha256 "
                          f"{value['weights_sha256']}")
-        elif key in ("kid", "pr", "dc"):
+        elif key in ("kid", "pr", "dc", "swd"):
             lines.append(f"  {key:<10} " + ", ".join(f"{k} {v}" for k, v in value.items()))
     return "\n".join(lines)

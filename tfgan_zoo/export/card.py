@@ -157,6 +157,11 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
             "num_classes": model.num_classes,
             "training_step": getattr(model, "step", None),
         },
+        # What a sampler feeds serving_default: each input's shape and the
+        # distribution it is drawn from (`python -m tfgan_zoo.evaluate` reads it).
+        "generator_inputs": {
+            name: {"dtype": spec.dtype, "shape": list(spec.shape), "prior": spec.prior}
+            for name, spec in model.generator_inputs().items()},
         "dataset": config.get("dataset"),
         "dataset_description": describe_dataset(config.get("dataset")),
         "training_config": config or None,

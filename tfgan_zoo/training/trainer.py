@@ -171,8 +171,10 @@ def build(config: Config, strategy, data):
     return model
 
 
-def train(config: Config, verbose=1):
+def train(config: Config, verbose=1, callbacks=()):
     """Train (or resume) the run described by `config`; returns the model.
+    `callbacks` are extra Keras callbacks (e.g. a benchmark's time budget,
+    which may stop training before --steps).
 
     The chief holds the run directory's lock (`RunLock`) throughout, resumes
     from the newest checkpoint that reads, and on SIGTERM saves a checkpoint
@@ -191,10 +193,10 @@ def train(config: Config, verbose=1):
     config = dataclasses.replace(config, model_args=resolve_paths(
         config.model_args, path_names(config.model), os.getcwd()))
     with RunLock(out) if chief else contextlib.nullcontext():
-        return _train(config, strategy, chief, out, verbose)
+        return _train(config, strategy, chief, out, verbose, callbacks)
 
 
-def _train(config, strategy, chief, out, verbose):
+def _train(config, strategy, chief, out, verbose, callbacks=()):
     if chief:  # the lock holder: whatever a killed writer left is garbage
         for name in ("config.json", "model.json", "export"):
             remove_leftovers(out / name)
@@ -221,7 +223,7 @@ def _train(config, strategy, chief, out, verbose):
         # The data order is seeded: skipping the batches already trained on
         # makes a resumed run see what an uninterrupted one would have.
         state = fit(model, dataset.skip(start), config, start, checkpoints, out, chief,
-                    verbose)
+                    verbose, callbacks)
         if state.diverged:
             step, name, value = state.diverged
             raise UserError(f"training diverged at step {step} ({name} = {value}); "
@@ -254,13 +256,13 @@ def batches_per_step(dataset, n):
             .prefetch(tf.data.AUTOTUNE))
 
 
-def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
+def fit(model, dataset, config, start, checkpoints, out, chief, verbose, extra=()):
     state = cb.RunState(start, config.steps, config.epoch_steps)
     # Under MultiWorker a signal reaches one worker's process, and stopping
     # it alone would strand the others in a collective: there the periodic
     # checkpoints are what a restarted cluster resumes from.
     handle_signals = config.strategy != "multiworker"
-    callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
+    callbacks = [cb.StepCounter(state), cb.NaNGuard(state), *extra,
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
         writer = tf.summary.create_file_writer(str(out / "logs"))

@@ -41,6 +41,16 @@ class NoiseToImageGAN(AdversarialModel):
     """
 
     supports_ema = True
+    # Generators whose last layer is linear in the paper (BEGAN, Progressive
+    # GAN) train on their raw output; sampled and served images are clipped
+    # to the data range [-1, 1].
+    clip_output = False
+
+    def generate(self, z, labels=None, training=False):
+        images = super().generate(z, labels, training=training)
+        if self.clip_output and not training:
+            images = tf.clip_by_value(images, -1.0, 1.0)
+        return images
 
     def __init__(self, *, reuse_fake=False, **kwargs):
         super().__init__(**kwargs)

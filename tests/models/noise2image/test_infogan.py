@@ -1,0 +1,79 @@
+"""InfoGAN: the information terms by hand, the codes as named generator
+inputs, and the mutual-information term reaching G, D's body and Q."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.noise2image.infogan import InfoGAN
+
+
+def small(**kwargs):
+    model = InfoGAN(image_shape=(16, 16, 1), latent_dim=4, ngf=4, ndf=4, seed=0, **kwargs)
+    model.build_networks()
+    return model
+
+
+def test_information_losses_by_hand():
+    logits = tf.constant([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    expected = [-(2 - math.log(math.exp(2) + 2)), -(1 - math.log(math.e + 2))]
+    assert float(losses.categorical_code_loss(logits, [0, 1])) == pytest.approx(
+        np.mean(expected), rel=1e-6)
+    means, codes = tf.constant([[0.5, 0.0]]), tf.constant([[1.0, -1.0]])
+    nll = (0.25 + 1.0) / 2 + 2 * math.log(math.sqrt(2 * math.pi))
+    assert float(losses.gaussian_code_loss(means, codes)) == pytest.approx(nll, rel=1e-6)
+
+
+def test_codes_are_named_inputs_with_their_priors():
+    model = small()
+    inputs = model.generator_inputs()
+    assert list(inputs) == ["z", "code_cat", "code_cont"]
+    assert inputs["code_cat"].prior == "categorical(10)"
+    assert inputs["code_cont"].prior == "uniform(-1, 1)"
+    spec = model.generator_input_spec()
+    assert spec["code_cat"].dtype == tf.int32 and spec["code_cont"].shape.as_list() == [None, 2]
+    example = model.example_inputs(12, seed=1)
+    assert example["code_cat"].tolist() == list(range(10)) + [0, 1]
+    assert np.abs(example["code_cont"]).max() <= 1
+    without = small(continuous_codes=0)
+    assert list(without.generator_inputs()) == ["z", "code_cat"]
+    without.sample(2)
+
+
+def test_mutual_information_term_reaches_generator_body_and_q():
+    model = small()
+    codes = model.sample_codes(4)
+    with tf.GradientTape(persistent=True) as tape:
+        fake = model.generate_from(codes, training=True)
+        info, _ = model.information_loss(codes, fake)
+    names = {"generator": model.generator.trainable_variables,
+             "body": [v for v in model.discriminator.trainable_variables
+                      if "conv2d" in v.path],
+             "q": [v for v in model.discriminator.trainable_variables if "q_" in v.path]}
+    for part, variables in names.items():
+        grads = tape.gradient(info, variables)
+        assert any(g is not None and float(tf.reduce_max(tf.abs(g))) > 0 for g in grads), part
+
+
+def test_categorical_code_changes_the_image():
+    model = small()
+    inputs = model.example_inputs(2, seed=0)
+    inputs["z"] = np.repeat(inputs["z"][:1], 2, 0)
+    inputs["code_cont"] = np.zeros((2, 2), np.float32)
+    images = model.generate_from({k: tf.constant(v) for k, v in inputs.items()}).numpy()
+    assert not np.allclose(images[0], images[1])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_categories": 1}, "--num-categories 10"),
+    ({"continuous_codes": -1}, "--continuous-codes must be a finite integer >= 0"),
+    ({"info_weight": -1.0}, "--info-weight must be a finite loss weight >= 0"),
+    ({"image_shape": (18, 18, 1)}, "--image-size 28"),
+])
+def test_bad_flags_name_the_fix(kwargs, message):
+    with pytest.raises(UserError, match=message):
+        InfoGAN(**{"image_shape": (16, 16, 1), **kwargs})

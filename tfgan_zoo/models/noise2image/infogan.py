@@ -1,0 +1,136 @@
+"""InfoGAN: Chen, Duan, Houthooft, Schulman, Sutskever & Abbeel 2016,
+"InfoGAN: Interpretable Representation Learning by Information Maximizing
+Generative Adversarial Nets".
+
+The generator takes noise z and latent codes c: one categorical code of K
+values (`code_cat`) and continuous codes U(-1, 1) (`code_cont`). A head Q
+on the discriminator's body (`tfgan_zoo.networks.infogan`) predicts c from
+G(z, c), and the variational lower bound of the mutual information
+I(c; G(z, c)) (eq. 5),
+
+    L_I = H(c) - [CE(c_cat, Q_cat(G(z, c))) + NLL(c_cont; Q_mean(G(z, c)), 1)],
+
+is maximised by both players, so G learns to make its codes legible and
+the codes take the data's main factors (on MNIST the digit, its slant and
+its width). Each step is Algorithm 1 with the information term added
+(eq. 6, min_{G,Q} max_D V(D, G) - lambda L_I):
+
+    sample x, z, c;  update D and Q on  GAN_D + lambda info(c, Q(G(z, c)))
+    sample z, c;     update G on        GAN_G + lambda info(c, Q(G(z, c)))
+
+with info = -(L_I - H(c)) the codes' negative log-likelihood. lambda = 1
+(`info_weight`) for the categorical code; the continuous codes' Gaussian
+NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run).
+Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
+launcher). The codes are named inputs of the generator, so the exported
+model takes `z`, `code_cat` and `code_cont`.
+"""
+
+import math
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.core import Input, cross_replica_sum
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
+from tfgan_zoo.networks.infogan import infogan_discriminator, infogan_generator
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class InfoGAN(NoiseToImageGAN):
+    """Information-maximising GAN with a categorical and continuous codes.
+
+    Args:
+        num_categories: values of the categorical code (10 for digits).
+        continuous_codes: number of continuous codes, each U(-1, 1).
+        info_weight: lambda, the weight of the categorical code's term.
+        continuous_weight: weight of the continuous codes' Gaussian NLL.
+        ngf, ndf: widths (64 gives the paper's 1024 / 128 / 64 units).
+    """
+
+    loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
+    test_config = {"ngf": 4, "ndf": 4}
+
+    def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
+                 continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, **kwargs):
+        super().__init__(latent_dim=latent_dim, **kwargs)
+        if not isinstance(num_categories, int) or num_categories < 2:
+            raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
+                            " pass --num-categories 10")
+        # continuous_codes (an integer >= 0) and the weights (>= 0) are
+        # range-checked by name (tfgan_zoo.checks).
+        self.num_categories, self.continuous_codes = num_categories, continuous_codes
+        self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
+        self.ngf, self.ndf = ngf, ndf
+        self.generator = infogan_generator(self.latent_dim, self.image_shape, num_categories,
+                                           continuous_codes, ngf)
+        self.discriminator = infogan_discriminator(self.image_shape, num_categories,
+                                                   continuous_codes, ndf)
+
+    # ----------------------------------------------------- generator inputs
+    def generator_inputs(self):
+        inputs = {**super().generator_inputs(),
+                  "code_cat": Input.label(self.num_categories)}
+        if self.continuous_codes:
+            inputs["code_cont"] = Input.uniform(self.continuous_codes, seed_offset=1)
+        return inputs
+
+    def generate_from(self, inputs, training=False):
+        codes = [tf.cast(inputs["code_cat"], tf.int32)]
+        if self.continuous_codes:
+            codes.append(inputs["code_cont"])
+        generator = self.inference_generator(training)
+        return tf.cast(generator([inputs["z"], *codes], training=training), tf.float32)
+
+    def sample_codes(self, batch_size):
+        """z ~ N(0, I), c_cat uniform over K, c_cont ~ U(-1, 1), per replica."""
+        inputs = {"z": self.sample_noise(batch_size),
+                  "code_cat": tf.random.stateless_uniform(
+                      [batch_size], self.next_seed(), 0, self.num_categories, tf.int32)}
+        if self.continuous_codes:
+            inputs["code_cont"] = tf.random.stateless_uniform(
+                [batch_size, self.continuous_codes], self.next_seed(), -1.0, 1.0)
+        return inputs
+
+    def discriminate(self, images, inputs=None, training=False):
+        return self.discriminator(images, training=training)[0]
+
+    # ------------------------------------------------------------ the step
+    def information_loss(self, codes, images):
+        """-log Q(c | images) for the codes that drew them (lambda-weighted),
+        and the categorical code's cross-entropy alone: minimising the first
+        maximises the lower bound L_I."""
+        _, cat_logits, means = self.discriminator(images, training=True)
+        categorical = losses.categorical_code_loss(cat_logits, codes["code_cat"])
+        loss = self.info_weight * categorical
+        if self.continuous_codes:
+            loss += self.continuous_weight * losses.gaussian_code_loss(
+                means, codes["code_cont"])
+        return loss, categorical
+
+    def train_step(self, data):
+        real, _ = self.unpack(data)
+        batch = keras.ops.shape(real)[0]
+        # D and Q: tell reals from fakes, and read the fakes' codes
+        codes = self.sample_codes(batch)
+        fake = self.generate_from(codes, training=True)
+        with tf.GradientTape() as tape:
+            gan_loss = losses.minimax_discriminator_loss(
+                self.discriminate(real, training=True), self.discriminate(fake, training=True))
+            info_loss, categorical = self.information_loss(codes, fake)
+            d_loss = gan_loss + info_loss
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        # G: fool D, and draw codes Q can read
+        codes = self.sample_codes(batch)
+        with tf.GradientTape() as tape:
+            fake = self.generate_from(codes, training=True)
+            g_info, _ = self.information_loss(codes, fake)
+            g_loss = losses.non_saturating_generator_loss(
+                self.discriminate(fake, training=True)) + g_info
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        # The categorical part of the bound, H(c) - CE <= log K (c uniform).
+        mi = math.log(self.num_categories) - cross_replica_sum(categorical)
+        return self.track(d_loss=d_loss, g_loss=g_loss, info_loss=info_loss,
+                          **self.shares(mi_categorical=mi))
