@@ -29,6 +29,9 @@ MODELS = {
     "bicyclegan": "tfgan_zoo.models.image2image.bicyclegan:BicycleGAN",
     "srgan": "tfgan_zoo.models.image2image.srgan:SRGAN",
     "context_encoder": "tfgan_zoo.models.image2image.context_encoder:ContextEncoder",
+    "dagan": "tfgan_zoo.models.image2image.dagan:DAGAN",
+    "idcgan": "tfgan_zoo.models.image2image.idcgan:IDCGAN",
+    "reflection": "tfgan_zoo.models.image2image.reflection:ReflectionSeparation",
 }
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from tfgan_zoo.data import dataset_notice
 from tfgan_zoo.registry import MODELS
 from tfgan_zoo.version import __version__
 
@@ -65,6 +66,7 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
         },
         "dataset": config.get("dataset"),
         "training_config": config or None,
+        "notes": model.card_notes() if hasattr(model, "card_notes") else {},
         "metrics": metrics or {},
         "outputs": {"images": "uint8 NHWC in [0, 255], round((x + 1) * 127.5)",
                     "images_float": "float32 NHWC in [-1, 1]"},
@@ -73,6 +75,9 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
         "software": {"tfgan_zoo": __version__, "tensorflow": tf.__version__,
                      "keras": keras.__version__},
     }
+    notice = dataset_notice(config.get("dataset")) if config.get("dataset") else None
+    if notice:
+        card["dataset_notice"] = notice
     return card
 
 

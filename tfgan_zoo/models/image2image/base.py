@@ -172,6 +172,18 @@ class ImageToImageModel(AdversarialModel):
                          "as serving_default, with image as uint8 pixels in 0..255")]
 
     # ----------------------------------------------------------- training
+    @staticmethod
+    def complete_images(data):
+        """The complete images of a batch, for models that make their own
+        inputs from them (the Context Encoder's holes, DAGAN's undersampling):
+        the targets of (source, target) pairs, or the images of an image
+        dataset (with or without labels)."""
+        if isinstance(data, (tuple, list)):
+            if len(data) == 2 and data[1].shape.rank == 4:
+                return data[1]
+            return data[0]
+        return data
+
     def unpack(self, data):
         """Split a batch into (source, target) images."""
         if (not isinstance(data, (tuple, list)) or len(data) != 2
