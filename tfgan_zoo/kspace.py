@@ -19,7 +19,8 @@ one asked for (N = lines for gaussian1d, points for the 2-D kinds):
                 centre
     gaussian2d  single points: a quarter the central disc, the rest drawn
                 with 2-D Gaussian weights (sigma = side/5)
-    poisson2d   variable-density Poisson-disc points: candidates in a
+    poisson2d   a quarter of the points the central disc, the rest
+                variable-density Poisson-disc points: candidates in a
                 Gaussian-weighted random order, each kept when no kept point
                 lies within r(k) = s (0.5 + |k| / |k|_max) of it (denser in
                 the centre); s is the largest spacing that still keeps
@@ -106,9 +107,11 @@ def _poisson_disc(height, width, count, rng):
     sigma = SIGMA_FRACTION * math.sqrt(height * width)
     order = np.argsort(-(np.log(rng.uniform(size=radius.size))
                          / np.exp(-radius.ravel() ** 2 / (2 * sigma ** 2))))
-    # The zero frequency (the image's mean) is always sampled first.
-    centre = (height // 2) * width + width // 2
-    order = np.concatenate([[centre], order[order != centre]])
+    # A fully sampled centre (the lowest frequencies, as the other kinds),
+    # then the Poisson-disc process on the rest.
+    forced = np.argsort(radius.ravel(), kind="stable")[:max(1, int(round(CENTRE_FRACTION
+                                                                        * count)))]
+    order = np.concatenate([forced, order[~np.isin(order, forced)]])
     relative = 0.5 + radius.ravel() / max(radius.max(), 1.0)
     pad = int(math.ceil(1.5 * max(height, width))) + 1
     stride = width + 2 * pad
@@ -131,8 +134,9 @@ def _poisson_disc(height, width, count, rng):
     def kept(spacing):
         grid = bytearray((height + 2 * pad) * stride)
         found = []
-        for index, base in zip(order, starts):
-            if any(grid[base + o] for o in within(spacing * relative[index])):
+        for n, (index, base) in enumerate(zip(order, starts)):
+            if n >= len(forced) and any(grid[base + o]
+                                        for o in within(spacing * relative[index])):
                 continue
             grid[base] = 1
             found.append(index)
