@@ -146,7 +146,7 @@ class VGGContent:
         return tf.cast(self.network(bgr, training=False), tf.float32)
 
 
-def encoder_depth(image_shape):
+def encoder_depth(image_shape, what="the Context Encoder"):
     """Stride-2 stages: halve both sides while they stay whole and >= 4
     (128 -> 4x4 in 5 stages, as in the paper's 128-pixel network)."""
     h, w = image_shape[:2]
@@ -154,7 +154,7 @@ def encoder_depth(image_shape):
     while h % 2 == 0 and w % 2 == 0 and min(h, w) // 2 >= 4:
         h, w, depth = h // 2, w // 2, depth + 1
     if depth < 1:
-        raise UserError(f"the Context Encoder needs even image sides of at least 8, "
+        raise UserError(f"{what} needs even image sides of at least 8, "
                         f"got {image_shape[0]}x{image_shape[1]}: pass --image-size "
                         "32, 64 or 128")
     return depth
@@ -239,13 +239,7 @@ def dagan_discriminator(image_shape, ndf=64, name="discriminator"):
     2048), two 1x1 convolutions halving the width twice, a residual block
     (1x1, 3x3, 3x3) added to them, LeakyReLU, and a dense layer to one logit
     (float32; the sigmoid is in the loss)."""
-    h, w = image_shape[:2]
-    stages = 0
-    while h % 2 == 0 and w % 2 == 0 and min(h, w) // 2 >= 4:
-        h, w, stages = h // 2, w // 2, stages + 1
-    if stages < 1:
-        raise UserError(f"the DAGAN discriminator needs even image sides of at least 8, "
-                        f"got {image_shape[0]}x{image_shape[1]}: pass --image-size 64 or 128")
+    stages = encoder_depth(image_shape, "the DAGAN discriminator")
     image = keras.Input(image_shape, name="image")
     x = _lrelu(layers.Conv2D(ndf, 4, 2, padding="same", kernel_initializer=INIT)(image))
     width = ndf

@@ -216,12 +216,7 @@ class DAGAN(ImageToImageModel):
         # D: maximise log D(x) + log(1 - D(x_hat)), when there is a D term.
         d_loss = tf.constant(0.0)
         if self.adversarial_weight:
-            fake = self.reconstruct(zero_filled, training=True)
-            with tf.GradientTape() as tape:
-                d_loss = losses.minimax_discriminator_loss(
-                    self.discriminator(real, training=True),
-                    self.discriminator(fake, training=True))
-            self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+            d_loss = self.discriminator_step(real, self.reconstruct(zero_filled, training=True))
         # G: -log D(x_hat) + alpha NMSE + beta L_freq (+ gamma L_VGG), eq. 10.
         with tf.GradientTape() as tape:
             fake = self.reconstruct(zero_filled, training=True)

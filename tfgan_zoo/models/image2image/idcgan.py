@@ -32,7 +32,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.models.image2image.base import ImageToImageModel
+from tfgan_zoo.models.image2image.base import ConditionalDiscriminator, ImageToImageModel
 from tfgan_zoo.networks.image2image import patch_discriminator
 from tfgan_zoo.networks.restoration import VGGContent, dense_encoder_decoder
 
@@ -41,7 +41,7 @@ VGG_LAYER = "block2_conv2"
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class IDCGAN(ImageToImageModel):
+class IDCGAN(ConditionalDiscriminator, ImageToImageModel):
     """Image de-raining / denoising conditional GAN.
 
     Args:
@@ -84,23 +84,13 @@ class IDCGAN(ImageToImageModel):
                                  "PATH turns it on); the loss is per-pixel MSE + "
                                  f"{self.adversarial_weight:g} x adversarial")}
 
-    def discriminate(self, images, inputs=None, training=False):
-        """D(x, y): PatchGAN logits on the degraded image and a clean one."""
-        source = inputs["image"] if isinstance(inputs, dict) else inputs
-        return self.discriminator(tf.concat([tf.cast(source, images.dtype), images], -1),
-                                  training=training)
-
     def train_step(self, data):
         source, target = self.unpack(data)
         # D: maximise log D(x, y) + log(1 - D(x, G(x))), halved as in the code.
         d_loss = tf.constant(0.0)
         if self.adversarial_weight:
-            fake = self.translate(source, training=True)
-            with tf.GradientTape() as tape:
-                d_loss = 0.5 * losses.minimax_discriminator_loss(
-                    self.discriminate(target, source, training=True),
-                    self.discriminate(fake, source, training=True))
-            self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+            d_loss = self.discriminator_step(target, self.translate(source, training=True),
+                                             source, scale=0.5)
         # G: L_E + lambda_a L_A (+ lambda_p L_P), eq. 4.
         with tf.GradientTape() as tape:
             fake = self.translate(source, training=True)

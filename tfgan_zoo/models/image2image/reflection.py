@@ -45,7 +45,7 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.image2image.base import ImageToImageModel
+from tfgan_zoo.models.image2image.base import ConditionalDiscriminator, ImageToImageModel
 from tfgan_zoo.networks.image2image import patch_discriminator
 from tfgan_zoo.networks.restoration import context_aggregation_network, feature_autoencoder
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
@@ -55,7 +55,7 @@ LOSS_SCALE = 100.0
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class ReflectionSeparation(ImageToImageModel):
+class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     """Single-image reflection separation with exclusion and feature losses.
 
     Args:
@@ -158,12 +158,6 @@ class ReflectionSeparation(ImageToImageModel):
         source, target = super().unpack(data)
         return source, target, None
 
-    def discriminate(self, images, inputs=None, training=False):
-        """D(I, T): PatchGAN logits on the blend and a transmission layer."""
-        source = inputs["image"] if isinstance(inputs, dict) else inputs
-        return self.discriminator(tf.concat([tf.cast(source, images.dtype), images], -1),
-                                  training=training)
-
     def features(self, images, targets):
         """The feature loss's layers for predictions and targets in [-1, 1]:
         the pixels in 0..255 units, then each auto-encoder stage divided by
@@ -189,12 +183,8 @@ class ReflectionSeparation(ImageToImageModel):
         self.minimize(self.player_optimizers["features"], tape, autoencoder_l1,
                       self.feature_net)
         # D: log D(I, T) + log(1 - D(I, T_hat)), halved.
-        t_hat, _ = self.separate(blend, training=True)
-        with tf.GradientTape() as tape:
-            d_loss = 0.5 * losses.minimax_discriminator_loss(
-                self.discriminate(transmission, blend, training=True),
-                self.discriminate(t_hat, blend, training=True))
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.discriminator_step(
+            transmission, self.separate(blend, training=True)[0], blend, scale=0.5)
         # G: L_adv + 100 (L1_R + 0.2 L_feat + L_excl).
         zero = tf.constant(0.0)
         with tf.GradientTape() as tape:
