@@ -236,8 +236,10 @@ def _as_batch_mask(mask):
 def undersample(images, mask):
     """The zero-filled reconstruction of images in [-1, 1] sampled with the
     centred k-space `mask`: x_u = |IFFT(M . FFT(x01))|, x01 = (x + 1) / 2,
-    returned in [-1, 1] scaling (2 x_u - 1), as DAGAN's `to_bad_img`. An
+    returned in [-1, 1] scaling (2 x_u - 1), as DAGAN's `to_bad_img`,
+    clipped to [-1, 1]: ringing can lift x_u a little above 1, and the
+    served models (which take x_u) accept images in [-1, 1] only. An
     all-ones mask returns the images unchanged (up to float error)."""
     x01 = (tf.cast(images, tf.float32) + 1.0) / 2.0
     zero_filled = tf.abs(ifft2(fft2(x01) * _as_batch_mask(mask)))
-    return zero_filled * 2.0 - 1.0
+    return tf.clip_by_value(zero_filled * 2.0 - 1.0, -1.0, 1.0)

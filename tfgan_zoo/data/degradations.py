@@ -8,7 +8,10 @@ machine. `tfgan_zoo.data.photos` cuts the photo patches and calls these.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy import ndimage
 
 from tfgan_zoo.errors import UserError
 
@@ -69,15 +72,14 @@ def rain_streaks(height, width, rng):
     """One rain layer [H, W] in [0, 1]: sparse random drops motion-blurred
     along one direction per image (within 25 degrees of the vertical), with
     a streak length of 1/8 to 1/4 of the side, at a random density."""
-    from scipy.ndimage import convolve, gaussian_filter
     density = rng.uniform(0.005, 0.02)
     drops = (rng.uniform(size=(height, width)) < density).astype(np.float64)
     drops *= rng.uniform(0.6, 1.0, size=drops.shape)
-    drops = gaussian_filter(drops, 0.5)
+    drops = ndimage.gaussian_filter(drops, 0.5)
     side = min(height, width)
     length = rng.uniform(side / 8, side / 4)
     angle = np.deg2rad(rng.uniform(-25, 25))
-    streaks = convolve(drops, _line_kernel(length, angle), mode="wrap")
+    streaks = ndimage.convolve(drops, _line_kernel(length, angle), mode="wrap")
     return np.clip(streaks / max(streaks.max(), 1e-8), 0, 1)
 
 
@@ -96,11 +98,10 @@ def add_rain(images, rng):
 def _vignette_kernel(size):
     """The reference's gkern(560, 3), scaled from its ~256-px photos to
     patches of `size` px: a 2-D Gaussian bump, peak 1."""
-    from scipy.stats import norm
     side = max(size + 12, int(round(VIGNETTE_SIDE * size / VIGNETTE_PHOTO)))
     interval = (2 * VIGNETTE_NSIG + 1.0) / side
     x = np.linspace(-VIGNETTE_NSIG - interval / 2, VIGNETTE_NSIG + interval / 2, side + 1)
-    k = np.diff(norm.cdf(x))
+    k = np.diff([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x])
     kernel = np.sqrt(np.outer(k, k))
     return kernel / kernel.max()
 
@@ -115,7 +116,6 @@ def synthesize_reflection(transmission, reflection, rng):
     by 1 - U(0, 0.2); add; back to gamma and clip.
 
     Returns uint8 (blend, transmission, reflection layer as blended)."""
-    from scipy.ndimage import gaussian_filter
     t = _unit(transmission) ** GAMMA
     r = _unit(reflection) ** GAMMA
     n, h, w, c = t.shape
@@ -124,7 +124,7 @@ def synthesize_reflection(transmission, reflection, rng):
     for i in range(n):
         sigma = rng.choice(REFLECTION_SIGMAS)
         # cv2.GaussianBlur with ksize 2 ceil(2 sigma) + 1: truncated at 2 sigma.
-        r_blur = gaussian_filter(r[i], (sigma, sigma, 0), truncate=2.0)
+        r_blur = ndimage.gaussian_filter(r[i], (sigma, sigma, 0), truncate=2.0)
         blend = r_blur + t[i]
         att = 1.08 + rng.uniform() / 10.0
         for ch in range(c):
