@@ -38,7 +38,7 @@ def test_mask_endpoints_undersample_in_the_graph():
     endpoints = {e.name: e for e in model.export_endpoints()}
     expected = model.reconstruct(model.undersample(IMAGES)).numpy()
     out = endpoints["reconstruct_with_mask"].function(
-        {"image": tf.constant(IMAGES), "mask": model.kspace_mask})
+        {"image": tf.constant(IMAGES), "mask": tf.stack([model.kspace_mask] * len(IMAGES))})
     np.testing.assert_allclose(out["images_float"], expected, atol=1e-6)
     out = endpoints["reconstruct_with_preset"].function(
         {"image": tf.constant(IMAGES), "mask_preset": tf.constant("gaussian1d_30")})

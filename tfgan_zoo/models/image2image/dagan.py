@@ -35,7 +35,7 @@ split by slab). Generator input, as sampled, served and exported: `image`,
 the zero-filled (aliased) image in [-1, 1]; that is also what the LiteRT
 model takes, because LiteRT's built-in ops have RFFT2D but no inverse or
 complex FFT. The SavedModel adds `reconstruct_with_mask` (a fully sampled
-image and a centred k-space mask [H, W]: undersampled in the graph, then
+image and a centred k-space mask per image [N, H, W]: undersampled, then
 reconstructed) and `reconstruct_with_preset` (the same with a named mask
 such as `gaussian1d_30`); both also return the zero-filled image.
 """
@@ -164,10 +164,12 @@ class DAGAN(ImageToImageModel):
 
         found.append(Endpoint(
             "reconstruct_with_mask", lambda x: served(x["image"], x["mask"]),
-            {"image": image, "mask": tf.TensorSpec([h, w], tf.float32, name="mask")},
-            outputs, {**example, "mask": np.asarray(self.kspace_mask)},
-            "image (fully sampled, [-1, 1]) and mask ([H, W] k-space sampling mask, "
-            "zero frequency at the centre, 1 = sampled) -> the reconstruction of its "
+            {"image": image,
+             "mask": tf.TensorSpec([batch_size, h, w], tf.float32, name="mask")},
+            outputs, {**example, "mask": np.stack([np.asarray(self.kspace_mask)] * 2)},
+            "image (fully sampled, [-1, 1]) and mask ([N, H, W]: one k-space sampling "
+            "mask per image, zero frequency at the centre, 1 = sampled) -> the "
+            "reconstruction of its "
             "zero-filled undersampling (images, images_float) and zero_filled"))
         found.append(Endpoint(
             "reconstruct_with_preset", with_preset,
