@@ -359,6 +359,11 @@ class AdversarialModel(keras.Model):
         interpolate (a list of `tfgan_zoo.export.saved_model.Endpoint`)."""
         return []
 
+    def card_notes(self):
+        """{topic: sentence} that the model card should say about this model
+        (what a term defaults to, what the phone model takes, ...)."""
+        return {}
+
     def lite_networks(self):
         """The networks a LiteRT model needs (a text model leaves its string
         tokenizer and text encoder to the server)."""

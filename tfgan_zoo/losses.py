@@ -21,7 +21,9 @@ precision the inputs may arrive as float16.
 - InfoGAN's mutual information: `categorical_code_loss`, `gaussian_code_loss`;
 - reconstruction: `l1_loss`, `squared_error_loss`, `masked_mse`,
   `total_variation`;
-- latent: `gaussian_kl`;
+- restoration: `nmse_loss`, `frequency_loss` (DAGAN), `exclusion_loss`,
+  `feature_loss` (reflection separation);
+- latent: `gaussian_kl`, `izif_loss` (f-AnoGAN);
 - text: `matching_aware_discriminator_loss`,
   `semantic_synthesis_discriminator_loss`, `auxiliary_classifier_loss`,
   `joint_embedding_loss`, `contrast_loss`;
@@ -33,6 +35,7 @@ precision the inputs may arrive as float16.
 import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.kspace import fft2
 
 
 def global_mean(per_example):
@@ -609,3 +612,90 @@ def izif_loss(images, reconstructions, image_features, reconstruction_features, 
     feature = _per_example(tf.square(tf.cast(image_features, tf.float32)
                                      - tf.cast(reconstruction_features, tf.float32)))
     return reduce(pixel + feature_weight * feature)
+
+
+def nmse_loss(prediction, target, *, epsilon=1e-12, reduce=global_mean):
+    """Normalised mean squared error of DAGAN (Yang et al. 2018, "DAGAN:
+    Deep De-Aliasing Generative Adversarial Networks for Fast Compressed
+    Sensing MRI Reconstruction", eq. 7; `g_nmse` of the reference train.py):
+
+        NMSE = ||x_hat - x||_2 / ||x||_2     per example, norms over all pixels
+
+    `epsilon` under both roots keeps the gradient finite at x_hat = x."""
+    prediction = tf.cast(prediction, tf.float32)
+    target = tf.cast(target, tf.float32)
+    axes = tf.range(1, tf.rank(target))
+    error = tf.sqrt(tf.reduce_sum(tf.square(prediction - target), axes) + epsilon)
+    norm = tf.sqrt(tf.reduce_sum(tf.square(target), axes) + epsilon)
+    return reduce(error / norm)
+
+
+def frequency_loss(prediction, target, *, reduce=global_mean):
+    """DAGAN's frequency-domain loss (Yang et al. 2018, eq. 8) as the
+    reference code computes it (`fft_abs_for_map_fn` in utils.py):
+
+        L_freq = mean_{u,v,c} (|F(x_hat)|_{u,v,c} - |F(x)|_{u,v,c})^2
+
+    with F the unnormalised 2-D DFT over height and width, so the value
+    grows with H x W. The paper writes the squared distance of the complex
+    spectra, which by Parseval is the pixel MSE times H x W; the code
+    compares magnitudes, which ignores phase, and that is what is used. The
+    reference applies it to images scaled to [0, 1]; the caller scales."""
+    spectra = tf.abs(fft2(prediction)) - tf.abs(fft2(target))
+    return reduce(_per_example(tf.square(spectra)))
+
+
+def _gradients(images):
+    """Forward differences along height and width, as the reflection
+    reference's `compute_gradient`."""
+    return images[:, 1:, :, :] - images[:, :-1, :, :], images[:, :, 1:, :] - images[:, :, :-1, :]
+
+
+def exclusion_loss(transmission, reflection, *, levels=3, epsilon=1e-12,
+                   reduce=global_mean):
+    """The gradient exclusion loss of reflection separation (Zhang, Ng &
+    Chen 2018, "Single Image Reflection Separation with Perceptual Losses",
+    eqs. 5-6; `compute_exclusion_loss` of the reference main.py): edges of
+    the transmission and the reflection layer should not coincide.
+
+        Psi(T, R) = (mean tanh(grad T / 2)^2 * tanh(lambda grad R / 2)^2)^(1/4)
+        lambda    = 2 mean|grad T| / mean|grad R|
+        L_excl    = 1/2 sum_{d in x, y} 1/levels sum_{n < levels} Psi_d(T down n, R down n)
+
+    where tanh(g / 2) = 2 sigmoid(g) - 1 is the reference's squashing and
+    each level halves the images by 2x2 average pooling. lambda balances
+    the two layers' gradient magnitudes; the reference takes it over its
+    batch (of one image), here per example. `epsilon` keeps the root and
+    the ratio finite on flat images."""
+    t = tf.cast(transmission, tf.float32)
+    r = tf.cast(reflection, tf.float32)
+    total = 0.0
+    for level in range(levels):
+        for grad_t, grad_r in zip(_gradients(t), _gradients(r)):
+            scale = 2.0 * _per_example(tf.abs(grad_t)) / (_per_example(tf.abs(grad_r)) + epsilon)
+            squashed_t = tf.tanh(grad_t / 2.0)
+            squashed_r = tf.tanh(scale[:, None, None, None] * grad_r / 2.0)
+            product = _per_example(tf.square(squashed_t) * tf.square(squashed_r))
+            total += (product + epsilon) ** 0.25
+        if level + 1 < levels:
+            t = tf.nn.avg_pool2d(t, 2, 2, "SAME")
+            r = tf.nn.avg_pool2d(r, 2, 2, "SAME")
+    return reduce(total / (2.0 * levels))
+
+
+def feature_loss(features, target_features, weights, *, reduce=global_mean):
+    """The feature (perceptual) loss of reflection separation (Zhang et al.
+    2018, eq. 3):
+
+        L_feat = sum_l w_l mean |Phi_l(x_hat) - Phi_l(x)|
+
+    over the layers l of a feature network, given as two lists of feature
+    maps [B, ...] and one weight per layer (the reference weighs the image
+    and VGG19 conv1_2 ... conv5_2 by 1, 1/2.6, 1/4.8, 1/3.7, 1/5.6, 10/1.5)."""
+    if not len(features) == len(target_features) == len(weights):
+        raise UserError(f"feature_loss needs one weight per layer: got {len(features)} "
+                        f"and {len(target_features)} feature maps, {len(weights)} weights")
+    total = 0.0
+    for weight, a, b in zip(weights, features, target_features):
+        total += weight * _per_example(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
+    return reduce(total)

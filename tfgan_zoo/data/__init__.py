@@ -17,6 +17,7 @@ source into a batched `Data`.
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
+    denoise[:sigma], derain, reflection,
     paired:<dir>, unpaired:<dir>, cycle_gan:<name>, div2k:<config>
                                image-to-image pairs (`tfgan_zoo.data.photos`)
     shapes_captions[:N], captions:<dir>
@@ -30,6 +31,7 @@ source into a batched `Data`.
                                products, a LookBook stand-in (`figures`)
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
+    mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -37,15 +39,16 @@ A key ending in ":" is a prefix whose loader gets the text after it as
 
 from __future__ import annotations
 
+import inspect
 import os
 
-from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, mri,
                             persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
 
-__all__ = ["DATASETS", "Data", "Source", "describe_dataset", "load_dataset",
+__all__ = ["DATASETS", "Data", "Source", "dataset_notice", "describe_dataset", "load_dataset",
            "sample_real_images"]
 
 
@@ -67,6 +70,10 @@ DATASETS = {
     "sr:": photos.load_sr,
     "inpaint": photos.load_inpaint,
     "inpaint:": photos.load_inpaint,
+    "denoise": photos.load_denoise,
+    "denoise:": photos.load_denoise,
+    "derain": photos.load_derain,
+    "reflection": photos.load_reflection,
     "paired:": photos.load_paired_folder,
     "unpaired:": photos.load_unpaired_folder,
     "cycle_gan:": photos.load_cycle_gan,
@@ -83,6 +90,9 @@ DATASETS = {
     # cross-domain generation
     "lookbook": figures.load_lookbook,
     "poses": persons.load_poses,
+    # medical images
+    "mri_slices": mri.load_mri_slices,
+    "mri_slices:": mri.load_mri_slices,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 
@@ -157,3 +167,14 @@ def sample_real_images(name, n, image_size=None, channels=None, data_dir=None,
     if data.num_classes is None:
         return batch.numpy(), None
     return batch[0].numpy(), batch[1].numpy()
+
+
+def dataset_notice(name):
+    """The licence notice that images of dataset `name` carry (the `NOTICE`
+    of its loader's module, e.g. the ICBM notice of `mri_slices`), for model
+    cards; None when there is none or the name is unknown."""
+    try:
+        loader, _ = _find_loader(str(name))
+    except UserError:
+        return None
+    return getattr(inspect.getmodule(loader), "NOTICE", None)

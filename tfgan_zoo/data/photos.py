@@ -15,6 +15,16 @@ recipe's `--dataset` accept them:
     inpaint[:center|:random] photo patches with a hole filled with 0 (mid grey)
                             -> the full patch; the centre hole is Pathak et
                             al.'s central region, half the side (Context Encoder)
+    denoise[:SIGMA]         photo patches with Gaussian noise of standard
+                            deviation SIGMA (0..255 units; 15, 25 (default)
+                            or 50 in the literature) -> the clean patch
+    derain                  photo patches with procedural rain streaks -> the
+                            clean patch (ID-CGAN)
+    reflection              synthetic reflections (Zhang, Ng & Chen 2018): a
+                            blend of a transmission patch and a blurred,
+                            vignetted reflection patch -> the transmission;
+                            batches also carry the reflection layer (a third
+                            element)
     paired:PATH             A|B images side by side (pix2pix datasets), or
                             A/ and B/ folders with matching file names
     unpaired:PATH           trainA/ and trainB/ (testA/, testB/ for split test)
@@ -53,6 +63,7 @@ import numpy as np
 import tensorflow as tf
 from PIL import Image
 
+from tfgan_zoo.data import degradations
 from tfgan_zoo.data.base import (Data, decode_image, is_image_name, resize, round_to_uint8,
                                  visible_files)
 from tfgan_zoo.data.tfds import load_tfds
@@ -89,6 +100,9 @@ class PairSource:
     num_examples: int = 0
     # Streams whose map draws fresh random crops must not be cached.
     cacheable: bool = True
+    # A second target per pair ([N, H, W, C] uint8, paired arrays only), e.g.
+    # the reflection layer: batches are then (source, target, extra).
+    extra: np.ndarray | None = None
 
     def __post_init__(self):
         if self.source is not None:
@@ -117,7 +131,9 @@ class PairSource:
             options.experimental_distribute.auto_shard_policy = (
                 tf.data.experimental.AutoShardPolicy.DATA)
             if self.paired:
-                a, b = tf.data.Dataset.from_tensor_slices((self.source, self.target)), None
+                arrays = (self.source, self.target) + (
+                    () if self.extra is None else (self.extra,))
+                a, b = tf.data.Dataset.from_tensor_slices(arrays), None
             else:
                 a = tf.data.Dataset.from_tensor_slices(self.source)
                 b = tf.data.Dataset.from_tensor_slices(self.target)
@@ -133,7 +149,7 @@ class PairSource:
         else:  # unpaired: each side in its own order
             ds = tf.data.Dataset.zip((prepare(a, 0), prepare(b, 7919)))
         ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-        ds = ds.map(lambda x, y: (convert(_to_float(x)), convert(_to_float(y))),
+        ds = ds.map(lambda *images: tuple(convert(_to_float(x)) for x in images),
                     num_parallel_calls=tf.data.AUTOTUNE)
         ds = ds.prefetch(tf.data.AUTOTUNE)
         return Data(dataset=ds.with_options(options), image_shape=shapes[1],
@@ -332,6 +348,48 @@ def load_inpaint(arg, *, split, data_dir, image_size):
     return PairSource(f"inpaint:{kind}", True, masked.astype(np.float32), full)
 
 
+def _clean_patches(split, image_size, count=None, seed_offset=0):
+    """Fixed uint8 patches of a split's photos (short side 256 px)."""
+    size = _patch_size(image_size)
+    shots = [image for _, image in photos(split)]
+    boxes = crop_boxes([s.shape[:2] for s in shots], size, count or _count(split),
+                       SPLIT_SEEDS[split] + seed_offset)
+    return _cut(shots, boxes, size)
+
+
+def load_denoise(arg, *, split, data_dir, image_size):
+    """Noisy -> clean photo patches: Gaussian noise of sigma `arg` (default
+    25), drawn once per patch with the split's seed."""
+    sigma = degradations.check_sigma(25 if arg is None else arg)
+    clean = _clean_patches(split, image_size)
+    rng = np.random.default_rng(SPLIT_SEEDS[split] + 300)
+    return PairSource(f"denoise:{sigma:g}", True,
+                      degradations.gaussian_noise(clean, sigma, rng), clean)
+
+
+def load_derain(arg, *, split, data_dir, image_size):
+    """Rainy -> clean photo patches (procedural rain, seeded per split)."""
+    if arg:
+        raise UserError(f"derain takes no option, got ':{arg}'")
+    clean = _clean_patches(split, image_size)
+    rng = np.random.default_rng(SPLIT_SEEDS[split] + 400)
+    return PairSource("derain", True, degradations.add_rain(clean, rng), clean)
+
+
+def load_reflection(arg, *, split, data_dir, image_size):
+    """Synthetic reflection blends -> transmission, with the reflection layer
+    as a third element. Transmission and reflection patches are cut from the
+    same split's photos at independent places."""
+    if arg:
+        raise UserError(f"reflection takes no option, got ':{arg}'")
+    transmission = _clean_patches(split, image_size)
+    reflection = _clean_patches(split, image_size, seed_offset=500)
+    rng = np.random.default_rng(SPLIT_SEEDS[split] + 600)
+    blend, transmission, layer = degradations.synthesize_reflection(
+        transmission, reflection, rng)
+    return PairSource("reflection", True, blend, transmission, extra=layer)
+
+
 # ------------------------------------------------------------------ folders
 def _read_all(files, what):
     images = []
@@ -515,6 +573,10 @@ LOADERS = {
     "sr:": load_sr,
     "inpaint": load_inpaint,
     "inpaint:": load_inpaint,
+    "denoise": load_denoise,
+    "denoise:": load_denoise,
+    "derain": load_derain,
+    "reflection": load_reflection,
     "paired:": load_paired_folder,
     "unpaired:": load_unpaired_folder,
     "cycle_gan:": load_cycle_gan,

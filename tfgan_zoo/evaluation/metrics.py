@@ -330,3 +330,57 @@ def image_metrics(pred, target, y_channel=False, crop_border=0) -> dict:
     pred, target = _crop(pred, crop_border), _crop(target, crop_border)
     return {"psnr": psnr(pred, target, data_range),
             "ssim": ssim(pred, target, data_range), "mae": mae(pred, target)}
+
+
+# ------------------------------------------------------------ restoration
+
+def nmse(pred, target):
+    """Mean over images of ||pred - target||_2 / ||target||_2, DAGAN's NMSE
+    (Yang et al. 2018, eq. 7); its reference evaluates it on images scaled
+    to [0, 1], which the caller does."""
+    pred, target = _image_pair(pred, target)
+    error = np.sqrt(((pred - target) ** 2).reshape(len(pred), -1).sum(1))
+    norm = np.sqrt((target ** 2).reshape(len(target), -1).sum(1))
+    return float(np.mean(error / np.maximum(norm, 1e-12)))
+
+
+def _high_pass(images, sigma):
+    """images minus their Gaussian blur (separable, reflected borders)."""
+    radius = max(1, int(np.ceil(3 * sigma)))
+    offsets = np.arange(-radius, radius + 1)
+    window = np.exp(-offsets ** 2 / (2 * sigma ** 2))
+    window /= window.sum()
+    padded = np.pad(images, ((0, 0), (radius, radius), (radius, radius), (0, 0)),
+                    mode="reflect")
+    blurred = _gaussian_filter_valid(padded, window)
+    return images - blurred
+
+
+def high_frequency_error(pred, target, sigma=1.0):
+    """How well fine detail is restored: the mean absolute difference of
+    the high-pass components (image minus its Gaussian blur of `sigma`
+    pixels), `hf_error`, and the ratio of their mean magnitudes, `hf_ratio`
+    (below 1: smoother than the target, i.e. blurred; above 1: more
+    high-frequency content, e.g. noise or artefacts)."""
+    pred, target = _image_pair(pred, target)
+    hp_pred, hp_target = _high_pass(pred, sigma), _high_pass(target, sigma)
+    return {"hf_error": float(np.abs(hp_pred - hp_target).mean()),
+            "hf_ratio": float(np.abs(hp_pred).mean() / max(np.abs(hp_target).mean(), 1e-12))}
+
+
+def gradient_correlation(images, reference):
+    """Mean over images of the Pearson correlation between the gradients
+    (forward differences along height and width, channels included) of
+    `images` and of `reference`: e.g. how much of the true reflection
+    layer's edges leak into an estimated transmission layer (0: none)."""
+    images, reference = _image_pair(images, reference)
+
+    def gradients(x):
+        return np.concatenate([np.diff(x, axis=1)[:, :, :-1].reshape(len(x), -1),
+                               np.diff(x, axis=2)[:, :-1].reshape(len(x), -1)], axis=1)
+
+    a, b = gradients(images), gradients(reference)
+    a = a - a.mean(1, keepdims=True)
+    b = b - b.mean(1, keepdims=True)
+    denominator = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+    return float(np.mean((a * b).sum(1) / np.maximum(denominator, 1e-12)))

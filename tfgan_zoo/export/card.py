@@ -27,7 +27,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from tfgan_zoo.data import describe_dataset
+from tfgan_zoo.data import dataset_notice, describe_dataset
 from tfgan_zoo.errors import DamagedFile
 from tfgan_zoo.files import read_json
 from tfgan_zoo.registry import MODELS
@@ -165,6 +165,7 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
         "dataset": config.get("dataset"),
         "dataset_description": describe_dataset(config.get("dataset")),
         "training_config": config or None,
+        "notes": model.card_notes() if hasattr(model, "card_notes") else {},
         "metrics": metrics or {},
         "outputs": dict(model.output_docs),
         "signatures": signatures or {},
@@ -172,6 +173,9 @@ def model_card(model, *, config=None, name=None, version=None, signatures=None,
         "software": {"tfgan_zoo": __version__, "tensorflow": tf.__version__,
                      "keras": keras.__version__},
     }
+    notice = dataset_notice(config.get("dataset")) if config.get("dataset") else None
+    if notice:
+        card["dataset_notice"] = notice
     return portable(card, run_dir)
 
 

@@ -1,9 +1,12 @@
 """Networks of the restoration GANs: SRGAN's SRResNet generator and
-discriminator (Ledig et al. 2017, Fig. 4), the VGG19 feature map of its
-content loss (read from a local weights file), and the Context Encoder's
-encoder-decoder with a channel-wise bottleneck (Pathak et al. 2016, §3.1).
-Every builder returns a functional `keras.Model` whose output activation is
-float32."""
+discriminator (Ledig et al. 2017, Fig. 4), the VGG feature maps of
+perceptual losses (read from a local weights file), the Context Encoder's
+encoder-decoder with a channel-wise bottleneck (Pathak et al. 2016, §3.1),
+DAGAN's refinement U-Net and discriminator (Yang et al. 2018), ID-CGAN's
+densely connected encoder-decoder (Zhang, Sindagi & Patel 2017), and the
+reflection-separation context-aggregation network with its project-trained
+feature network (Zhang, Ng & Chen 2018). Every builder returns a
+functional `keras.Model` whose output activation is float32."""
 
 from __future__ import annotations
 
@@ -17,8 +20,8 @@ import tensorflow as tf
 from keras import layers
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.image2image import INIT
-from tfgan_zoo.networks.layers import ChannelwiseDense, PixelShuffle
+from tfgan_zoo.networks.image2image import INIT, unet_generator
+from tfgan_zoo.networks.layers import ChannelwiseDense, PixelShuffle, batch_norm
 
 # The Context Encoder's bottlenecks: channel-wise fully connected (§3.1), or
 # a plain convolution.
@@ -92,27 +95,35 @@ def srgan_discriminator(image_shape, ndf=64, dense_units=1024, name="discriminat
 _VGG_MEAN_BGR = (103.939, 116.779, 123.68)
 
 
+VGG_ARCHITECTURES = {"vgg16": keras.applications.VGG16, "vgg19": keras.applications.VGG19}
+
+
 class VGGContent:
-    """SRGAN's VGG feature map φ_i,j (Ledig et al. 2017, eq. 5): the
-    activations of VGG19's `layer` (default φ5,4 = block5_conv4, after its
-    ReLU) on ImageNet-preprocessed input. The paper's rescaling of the VGG
-    loss (×1/12.75, §3.3.2) is the model's job (`SRGAN.vgg_loss_scale`).
+    """A frozen VGG feature map for perceptual losses: the activations of
+    `layer` (after its ReLU) of VGG19 (default; SRGAN's φ5,4 =
+    block5_conv4, Ledig et al. 2017, eq. 5) or VGG16 (`architecture`;
+    DAGAN's conv4 = block4_pool, ID-CGAN's relu2_2 = block2_conv2) on
+    ImageNet-preprocessed input. Grey images are repeated to RGB and, with
+    `size`, resized first (DAGAN compares 244-px tiles). Loss weights and
+    rescalings are the model's job.
 
     Weights come from `weights_path`, a Keras `.weights.h5` file of
-    `keras.applications.VGG19(include_top=False)` (e.g. written once on a
-    machine with internet by `VGG19(include_top=False,
+    `keras.applications.VGG19(include_top=False)` (or VGG16; e.g. written
+    once on a machine with internet by `VGG19(include_top=False,
     weights="imagenet").save_weights(path)`). The network is frozen and
     deliberately not a tracked attribute of the GAN, so checkpoints and
-    exports never carry its 20M weights."""
+    exports never carry its weights."""
 
-    def __init__(self, weights_path, layer="block5_conv4"):
+    def __init__(self, weights_path, layer="block5_conv4", architecture="vgg19",
+                 size=None):
+        builder = VGG_ARCHITECTURES[architecture]
+        expected = (f"a Keras .weights.h5 of keras.applications.{builder.__name__}"
+                    "(include_top=False)")
         path = os.path.expanduser(str(weights_path))
         if not os.path.isfile(path):
-            raise UserError(f"VGG19 weights file not found: {weights_path} (pass "
-                            "--vgg-weights PATH to a Keras .weights.h5 of "
-                            "keras.applications.VGG19(include_top=False))")
-        vgg = keras.applications.VGG19(include_top=False, weights=None,
-                                       input_shape=(None, None, 3))
+            raise UserError(f"{builder.__name__} weights file not found: {weights_path} "
+                            f"(pass the path to {expected})")
+        vgg = builder(include_top=False, weights=None, input_shape=(None, None, 3))
         try:
             with warnings.catch_warnings():  # Keras warns per skipped layer first
                 warnings.simplefilter("ignore")
@@ -122,22 +133,26 @@ class VGGContent:
             shapes = re.search(r"variable\.shape=\(.*?\), Received: value\.shape=\(.*?\)",
                                text)
             reason = shapes.group(0) if shapes else (text or type(e).__name__)[:160]
-            raise UserError(f"{weights_path} does not hold VGG19 weights of the "
-                            f"expected shapes ({reason}): pass the .weights.h5 of "
-                            "keras.applications.VGG19(include_top=False)") from None
+            raise UserError(f"{weights_path} does not hold {builder.__name__} weights of "
+                            f"the expected shapes ({reason}): pass {expected}") from None
         vgg.trainable = False
-        self.layer = layer
+        self.layer, self.size = layer, size
         self.network = keras.Model(vgg.input, vgg.get_layer(layer).output,
-                                   name=f"vgg19_{layer}")
+                                   name=f"{architecture}_{layer}")
 
     def __call__(self, images):
-        """Features of RGB images in [-1, 1] ([B, H, W, 3])."""
-        rgb = (tf.cast(images, tf.float32) + 1.0) * 127.5
+        """Features of images in [-1, 1] ([B, H, W, 1 or 3])."""
+        images = tf.cast(images, tf.float32)
+        if self.size:
+            images = tf.image.resize(images, (self.size, self.size))
+        if images.shape[-1] == 1:
+            images = tf.repeat(images, 3, axis=-1)
+        rgb = (images + 1.0) * 127.5
         bgr = rgb[..., ::-1] - tf.constant(_VGG_MEAN_BGR)
         return tf.cast(self.network(bgr, training=False), tf.float32)
 
 
-def encoder_depth(image_shape):
+def encoder_depth(image_shape, what="the Context Encoder"):
     """Stride-2 stages: halve both sides while they stay whole and >= 4
     (128 -> 4x4 in 5 stages, as in the paper's 128-pixel network)."""
     h, w = image_shape[:2]
@@ -145,7 +160,7 @@ def encoder_depth(image_shape):
     while h % 2 == 0 and w % 2 == 0 and min(h, w) // 2 >= 4:
         h, w, depth = h // 2, w // 2, depth + 1
     if depth < 1:
-        raise UserError(f"the Context Encoder needs even image sides of at least 8, "
+        raise UserError(f"{what} needs even image sides of at least 8, "
                         f"got {image_shape[0]}x{image_shape[1]}: pass --image-size "
                         "32, 64 or 128")
     return depth
@@ -187,3 +202,223 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
                                kernel_initializer=INIT)(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(masked, image, name=name)
+
+
+# ------------------------------------------------------------------ DAGAN
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class RefineAdd(layers.Layer):
+    """[correction, image] -> clip(correction + image, -1, 1): DAGAN's
+    refinement (Yang et al. 2018, sec. III-B; `is_refine` in the reference
+    `u_net_bn`, whose `ramp` clips to [-1, 1]), in float32."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+
+    def call(self, inputs):
+        correction, image = (tf.cast(x, tf.float32) for x in inputs)
+        return tf.clip_by_value(correction + image, -1.0, 1.0)
+
+
+def refinement_unet(input_shape, ngf=64, depth=None, norm="batch", refine=True,
+                    name="generator"):
+    """DAGAN's generator: a U-Net (4x4 stride-2 convolutions, batch norm,
+    LeakyReLU 0.2 down, ReLU up, skips by concatenation, tanh; the pix2pix
+    U-Net without dropout, as `u_net_bn` has none) whose output is added to
+    its input, x_hat = G(x_u) + x_u, clipped to [-1, 1] (`refine`): the
+    network learns the aliasing to remove rather than the image."""
+    image = keras.Input(input_shape, name="image")
+    unet = unet_generator(input_shape, input_shape[-1], ngf, depth, norm, dropout=0.0,
+                          name=f"{name}_unet")
+    out = RefineAdd(name="refine")([unet(image), image]) if refine else unet(image)
+    return keras.Model(image, out, name=name)
+
+
+def _lrelu(x):
+    return layers.LeakyReLU(0.2)(x)
+
+
+def dagan_discriminator(image_shape, ndf=64, name="discriminator"):
+    """DAGAN's discriminator (`discriminator` of the reference model.py):
+    4x4 stride-2 convolutions with batch norm and LeakyReLU 0.2 (none on the
+    first) doubling from `ndf` until the map is 4x4 (six at 256 px: 64 ->
+    2048), two 1x1 convolutions halving the width twice, a residual block
+    (1x1, 3x3, 3x3) added to them, LeakyReLU, and a dense layer to one logit
+    (float32; the sigmoid is in the loss)."""
+    stages = encoder_depth(image_shape, "the DAGAN discriminator")
+    image = keras.Input(image_shape, name="image")
+    x = _lrelu(layers.Conv2D(ndf, 4, 2, padding="same", kernel_initializer=INIT)(image))
+    width = ndf
+    for _ in range(1, stages):
+        width *= 2
+        x = layers.Conv2D(width, 4, 2, padding="same", use_bias=False,
+                          kernel_initializer=INIT)(x)
+        x = _lrelu(batch_norm()(x))
+    x = _lrelu(batch_norm()(layers.Conv2D(width // 2, 1, use_bias=False,
+                                          kernel_initializer=INIT)(x)))
+    x = batch_norm()(layers.Conv2D(max(width // 4, 1), 1, use_bias=False,
+                                   kernel_initializer=INIT)(x))
+    y = _lrelu(batch_norm()(layers.Conv2D(ndf * 2, 1, use_bias=False,
+                                          kernel_initializer=INIT)(x)))
+    y = _lrelu(batch_norm()(layers.Conv2D(ndf * 2, 3, padding="same", use_bias=False,
+                                          kernel_initializer=INIT)(y)))
+    y = batch_norm()(layers.Conv2D(max(width // 4, 1), 3, padding="same", use_bias=False,
+                                   kernel_initializer=INIT)(y))
+    x = _lrelu(layers.Add()([x, y]))
+    logit = layers.Dense(1, kernel_initializer=INIT, dtype="float32",
+                         name="logit")(layers.Flatten()(x))
+    return keras.Model(image, logit, name=name)
+
+
+# ---------------------------------------------------------------- ID-CGAN
+def _dense_block(x, num_layers, growth):
+    """DenseNet block (Huang et al. 2017): each layer BN-ReLU-3x3 conv adds
+    `growth` channels, seeing every earlier output (concatenated)."""
+    for _ in range(num_layers):
+        y = layers.ReLU()(batch_norm()(x))
+        y = layers.Conv2D(growth, 3, padding="same", use_bias=False,
+                          kernel_initializer=INIT)(y)
+        x = layers.Concatenate()([x, y])
+    return x
+
+
+def _transition(x, width, resample=None):
+    """BN-ReLU-1x1 conv to `width` channels, then 2x2 average pooling
+    ("down"), a 4x4 stride-2 transposed convolution ("up") or nothing."""
+    x = layers.ReLU()(batch_norm()(x))
+    if resample == "up":
+        return layers.Conv2DTranspose(width, 4, 2, padding="same", use_bias=False,
+                                      kernel_initializer=INIT)(x)
+    x = layers.Conv2D(width, 1, use_bias=False, kernel_initializer=INIT)(x)
+    return layers.AveragePooling2D(2)(x) if resample == "down" else x
+
+
+def dense_encoder_decoder(input_shape, output_channels, ngf=64, growth=16,
+                          block_layers=4, depth=2, name="generator"):
+    """ID-CGAN's generator (Zhang, Sindagi & Patel 2017, sec. III-B): a
+    symmetric encoder-decoder of densely connected blocks. A 3x3 conv-BN-
+    LeakyReLU stem; `depth` times a dense block and a down-sampling
+    transition (1x1 conv, average pooling); a dense block at the bottom;
+    `depth` times an up-sampling transition (transposed conv), the encoder
+    features of that size concatenated (the symmetric skips) and a dense
+    block; a 3x3 convolution to the image and tanh. Widths double per
+    level from `ngf`; each dense block adds `block_layers` x `growth`."""
+    h, w = input_shape[:2]
+    if h % 2 ** depth or w % 2 ** depth:
+        raise UserError(f"the ID-CGAN generator needs image sides divisible by "
+                        f"{2 ** depth}, got {h}x{w}: pass --image-size 64 or a smaller "
+                        "--depth")
+    image = keras.Input(input_shape, name="image")
+    x = layers.Conv2D(ngf, 3, padding="same", kernel_initializer=INIT)(image)
+    x = _lrelu(batch_norm()(x))
+    skips = []
+    for level in range(depth):
+        x = _dense_block(x, block_layers, growth)
+        skips.append(x)
+        x = _transition(x, ngf * 2 ** (level + 1), "down")
+    x = _transition(_dense_block(x, block_layers, growth), ngf * 2 ** depth)
+    for level in reversed(range(depth)):
+        x = _transition(x, ngf * 2 ** level, "up")
+        x = _dense_block(layers.Concatenate()([x, skips[level]]), block_layers, growth)
+    x = layers.ReLU()(batch_norm()(x))
+    x = layers.Conv2D(output_channels, 3, padding="same", kernel_initializer=INIT)(x)
+    return keras.Model(image, layers.Activation("tanh", dtype="float32")(x), name=name)
+
+
+# ---------------------------------------------------- reflection separation
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class IdentityInitializer(keras.initializers.Initializer):
+    """A convolution kernel that passes channel i to channel i through its
+    centre tap (the reference's `identity_initializer`; Chen, Xu & Koltun
+    2017 initialise context-aggregation networks so)."""
+
+    def __call__(self, shape, dtype=None):
+        kernel = np.zeros(shape, np.float32)
+        for i in range(min(shape[2], shape[3])):
+            kernel[shape[0] // 2, shape[1] // 2, i, i] = 1.0
+        return tf.constant(kernel, dtype=dtype or "float32")
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class AdaptiveBatchNorm(layers.Layer):
+    """w0 x + w1 BN(x), with scalars w0 = 1 and w1 = 0 to start (`nm` of the
+    reflection reference; Chen, Xu & Koltun 2017): the network can learn
+    how much normalization it wants."""
+
+    def build(self, input_shape):
+        self.w0 = self.add_weight(shape=(), initializer="ones", name="w0")
+        self.w1 = self.add_weight(shape=(), initializer="zeros", name="w1")
+        self.norm = batch_norm()
+        self.norm.build(input_shape)
+
+    def call(self, x, training=None):
+        return (tf.cast(self.w0, x.dtype) * x
+                + tf.cast(self.w1, x.dtype) * self.norm(x, training=training))
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class UnitRange(layers.Layer):
+    """[-1, 1] <-> [0, 1] (`inverse`): the context-aggregation network works
+    on [0, 1] images, as the reference does, so that its identity-initialised
+    LeakyReLU layers pass the (non-negative) image through unchanged."""
+
+    def __init__(self, inverse=False, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.inverse = inverse
+
+    def call(self, x):
+        x = tf.cast(x, tf.float32)
+        return x * 2.0 - 1.0 if self.inverse else (x + 1.0) / 2.0
+
+    def get_config(self):
+        return {**super().get_config(), "inverse": self.inverse}
+
+
+def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32, 64, 1),
+                                name="generator"):
+    """The reflection-separation generator (Zhang, Ng & Chen 2018, sec. 3;
+    `build` of the reference main.py) without hypercolumns: a 1x1
+    convolution, 3x3 convolutions dilated by `rates` (1, 2, 4, ..., 64, 1),
+    each with adaptive batch norm and LeakyReLU 0.2 and identity-initialised,
+    and a 1x1 convolution to 2C channels: the transmission layer T and the
+    reflection layer R, side by side, unbounded, in [-1, 1] scaling. With
+    hypercolumns off the reference concatenates zeros in place of the VGG19
+    features, which a 1x1 convolution ignores, so they are left out here."""
+    image = keras.Input(input_shape, name="image")
+    x = UnitRange()(image)
+    for i, rate in enumerate((0,) + tuple(rates)):
+        x = layers.Conv2D(width, 1 if i == 0 else 3, padding="same", dilation_rate=max(rate, 1),
+                          kernel_initializer=IdentityInitializer())(x)
+        x = _lrelu(AdaptiveBatchNorm()(x))
+    x = layers.Conv2D(2 * input_shape[-1], 1, kernel_initializer="glorot_uniform")(x)
+    return keras.Model(image, UnitRange(inverse=True)(x), name=name)
+
+
+def feature_autoencoder(image_shape, widths=(16, 32, 64), name="features"):
+    """The feature network of the reflection model's feature loss, trained
+    by the project (no ImageNet weights are available offline): a small
+    convolutional auto-encoder of clean photos. The encoder has one stage
+    per width (two 3x3 convolutions with ReLU, the first of every stage but
+    the first with stride 2, like VGG's conv_i_1, conv_i_2 and pooling);
+    the decoder mirrors it with transposed convolutions and a tanh.
+
+    Returns (encoder, autoencoder): the encoder maps images in [-1, 1] to
+    the list of its stages' outputs (the loss's feature maps); the
+    auto-encoder maps images to their reconstruction."""
+    image = keras.Input(image_shape, name="image")
+    x, features = image, []
+    for i, width in enumerate(widths):
+        x = layers.Conv2D(width, 3, strides=1 if i == 0 else 2, padding="same",
+                          activation="relu")(x)
+        x = layers.Conv2D(width, 3, padding="same", activation="relu")(x)
+        features.append(x)
+    encoder = keras.Model(image, features, name=f"{name}_encoder")
+    code = keras.Input(features[-1].shape[1:])
+    y = code
+    for width in reversed(widths[:-1]):
+        y = layers.Conv2DTranspose(width, 4, 2, padding="same", activation="relu")(y)
+    y = layers.Conv2D(image_shape[-1], 3, padding="same")(y)
+    decoder = keras.Model(code, layers.Activation("tanh", dtype="float32")(y),
+                          name=f"{name}_decoder")
+    return encoder, keras.Model(image, decoder(encoder(image)[-1]), name=name)

@@ -46,7 +46,7 @@ import keras
 
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.losses import l1_loss
+from tfgan_zoo.losses import l1_loss, minimax_discriminator_loss
 from tfgan_zoo.optimizers import LinearDecay, with_learning_rate
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
@@ -172,6 +172,30 @@ class ImageToImageModel(AdversarialModel):
                          "as serving_default, with image as uint8 pixels in 0..255")]
 
     # ----------------------------------------------------------- training
+    def discriminator_step(self, real, fake, condition=None, scale=1.0):
+        """One update of D on the minimax loss, scaled (pix2pix halves it):
+        scale * -[log D(real) + log(1 - D(fake))], each judged with
+        `condition` (e.g. the source image of a conditional D). Returns the
+        loss."""
+        with tf.GradientTape() as tape:
+            d_loss = scale * minimax_discriminator_loss(
+                self.discriminate(real, condition, training=True),
+                self.discriminate(fake, condition, training=True))
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        return d_loss
+
+    @staticmethod
+    def complete_images(data):
+        """The complete images of a batch, for models that make their own
+        inputs from them (the Context Encoder's holes, DAGAN's undersampling):
+        the targets of (source, target) pairs, or the images of an image
+        dataset (with or without labels)."""
+        if isinstance(data, (tuple, list)):
+            if len(data) == 2 and data[1].shape.rank == 4:
+                return data[1]
+            return data[0]
+        return data
+
     def unpack(self, data):
         """Split a batch into (source, target) images."""
         if (not isinstance(data, (tuple, list)) or len(data) != 2
@@ -180,6 +204,18 @@ class ImageToImageModel(AdversarialModel):
                             "pairs: use an image-to-image dataset (edges2photo, "
                             "photo2recolor, paired:DIR, unpaired:DIR, cycle_gan/NAME)")
         return data[0], data[1]
+
+
+class ConditionalDiscriminator:
+    """Mixin for models whose discriminator judges (source, target) pairs,
+    the conditional D of pix2pix (Isola et al. 2017, sec. 3.2.2)."""
+
+    def discriminate(self, images, inputs=None, training=False):
+        """D(x, y): logits on the source image x and a target-side image y,
+        stacked along the channels."""
+        source = inputs["image"] if isinstance(inputs, dict) else inputs
+        pair = tf.concat([tf.cast(source, images.dtype), images], axis=-1)
+        return self.discriminator(pair, training=training)
 
 
 class UnpairedImageToImageModel(ImageToImageModel):

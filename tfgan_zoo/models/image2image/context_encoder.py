@@ -129,11 +129,7 @@ class ContextEncoder(ImageToImageModel):
     def unpack(self, data):
         """(None, complete images): targets of pairs, or plain images (with or
         without labels)."""
-        if isinstance(data, (tuple, list)):
-            if len(data) == 2 and data[1].shape.rank == 4:
-                return None, data[1]
-            return None, data[0]
-        return None, data
+        return None, self.complete_images(data)
 
     def train_step(self, data):
         _, real = self.unpack(data)

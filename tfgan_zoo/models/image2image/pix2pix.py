@@ -18,12 +18,12 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.losses import l1_loss
-from tfgan_zoo.models.image2image.base import ImageToImageModel
+from tfgan_zoo.models.image2image.base import ConditionalDiscriminator, ImageToImageModel
 from tfgan_zoo.networks import image2image as nets
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class Pix2Pix(ImageToImageModel):
+class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
     """Paired image-to-image translation with a conditional PatchGAN.
 
     Args:
@@ -48,12 +48,6 @@ class Pix2Pix(ImageToImageModel):
             self.input_shape, self.image_shape[-1], ngf, depth, norm, dropout)
         pair_shape = self.image_shape[:2] + (self.input_shape[-1] + self.image_shape[-1],)
         self.discriminator = nets.patch_discriminator(pair_shape, ndf, d_layers, norm)
-
-    def discriminate(self, images, inputs=None, training=False):
-        """D(x, y): PatchGAN logits on the source and a target, stacked."""
-        source = inputs["image"] if isinstance(inputs, dict) else inputs
-        pair = tf.concat([tf.cast(source, images.dtype), images], axis=-1)
-        return self.discriminator(pair, training=training)
 
     def train_step(self, data):
         source, target = self.unpack(data)

@@ -1,0 +1,40 @@
+"""Restoration building blocks: DAGAN's refinement, the identity-initialised
+context-aggregation layers, and size errors."""
+
+import numpy as np
+import pytest
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.networks import restoration as nets
+
+X = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
+
+
+def test_refinement_adds_the_input_and_clips():
+    np.testing.assert_array_equal(nets.RefineAdd()([X, X]), np.clip(2 * X, -1, 1))
+    model = nets.refinement_unet((16, 16, 3), ngf=4)
+    unet = model.get_layer("generator_unet")
+    np.testing.assert_allclose(model(X), np.clip(unet(X) + X, -1, 1), atol=1e-6)
+
+
+def test_context_aggregation_layers_start_as_identities():
+    kernel = nets.IdentityInitializer()((3, 3, 4, 6))
+    assert float(kernel[1, 1, 2, 2]) == 1.0 and float(np.abs(kernel).sum()) == 4.0
+    norm = nets.AdaptiveBatchNorm()
+    np.testing.assert_allclose(norm(X, training=True), X)  # w0 = 1, w1 = 0
+    # With identity kernels the image passes the LeakyReLU layers unchanged
+    # on [0, 1]: only the last 1x1 convolution mixes it.
+    model = nets.context_aggregation_network((16, 16, 3), width=8, rates=(1, 2))
+    assert model(X).shape == (2, 16, 16, 6)
+    hidden = model.layers[-3].output  # the last LeakyReLU
+    probe = type(model)(model.input, hidden)
+    np.testing.assert_allclose(probe(X)[..., :3], (X + 1) / 2, atol=1e-6)
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: nets.dense_encoder_decoder((18, 18, 3), 3, depth=2), "divisible by 4"),
+    (lambda: nets.dagan_discriminator((6, 6, 1)), "at least 8"),
+])
+def test_sizes_the_networks_cannot_take(build, message):
+    with pytest.raises(UserError, match=message):
+        build()
