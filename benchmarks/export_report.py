@@ -12,8 +12,9 @@ against the Keras generator on held-out inputs. int8 is calibrated on the
 recipe's own noise and data, as `python -m tfgan_zoo.export` does.
 
 `--registry` measures every registered model at 16x16x1 with latent_dim 8
-(and its `test_config`), with weights at fan-in scale as in tests/test_export.py (at DCGAN's
-N(0, 0.02) init the images are ~0 and every check passes trivially).
+(and its `test_config`), with weights at fan-in scale as in
+tests/support/models.py's build_for_export (at DCGAN's N(0, 0.02) init the
+images are ~0 and every check passes trivially).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from tfgan_zoo import registry  # noqa: E402
-from tfgan_zoo.export import saved_model as sm  # noqa: E402
+from tfgan_zoo.export.saved_model import export_saved_model  # noqa: E402
 from tfgan_zoo.export import tflite  # noqa: E402
 
 
@@ -47,7 +48,7 @@ def saved_model_parity(model, inputs, runs=50):
     """(max abs diff vs Keras, (median, best) ms of one batch-1 call) of
     the exported SavedModel's serving_default."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = sm.export_generator(model, os.path.join(tmp, "export"), warmup=False)
+        path = export_saved_model(model, os.path.join(tmp, "export"), warmup=False)
         signature = tf.saved_model.load(str(path)).signatures["serving_default"]
         out = signature(**{k: tf.constant(v) for k, v in inputs.items()})
         diff = float(np.abs(out["images_float"].numpy() - keras_images(model, inputs)).max())
@@ -137,7 +138,7 @@ def main(argv=None):
         for name in registry.model_names():
             cls = registry.get_model_class(name)
             settings = dict(image_shape=(16, 16, 1), num_classes=10, latent_dim=8, seed=1)
-            settings.update(getattr(cls, "test_config", {}))  # as tests/test_models.py
+            settings.update(getattr(cls, "test_config", {}))  # as tests/support/models.py
             model = cls(**settings)
             model.build_networks()
             spread_weights(model)

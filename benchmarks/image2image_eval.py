@@ -3,7 +3,7 @@
     python benchmarks/image2image_eval.py runs/pix2pix runs/cyclegan ... [--fid]
 
 For each run directory (a recipe's --out): the trained model from its newest
-checkpoint (`tfgan_zoo.trainer.load_run`), translated over every held-out
+checkpoint (`tfgan_zoo.training.run.load_run`), translated over every held-out
 pair of its dataset's test split, then
 
 - PSNR / SSIM / MAE against the targets (`tfgan_zoo.evaluation.image_metrics`,

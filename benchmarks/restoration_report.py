@@ -23,7 +23,7 @@ def main():
                         help="checkpoint step (default: the newest)")
     args = parser.parse_args()
 
-    from tfgan_zoo.recipes import _restoration_reports as reports
+    from tfgan_zoo.reports import image2image as reports
     from tfgan_zoo.training.run import load_run
 
     model, config = load_run(args.run, step=args.step)

@@ -5,11 +5,11 @@
 For each colour and shape, the attribute classifier of --classifier
 (default runs/stackgan/classifier) reads the shape of 32 draws of
 "a large <colour> <shape>" from noise seed 3
-(`tfgan_zoo.text.faithfulness.shape_table`), and one line per colour prints
+(`tfgan_zoo.evaluation.faithfulness.shape_table`), and one line per colour prints
 what it read, e.g. `squ->cstc:0/32/0/0` (32 of the draws for "square" read
 as squares). The held-out pairs (green square, yellow circle, purple
 triangle, white cross) were never in training. OUT.png is
-`tfgan_zoo.text.grid.shape_grid`: a row per size and colour, a column
+`tfgan_zoo.reports.text2image.shape_grid`: a row per size and colour, a column
 pair per shape (circle, square, triangle, cross); the recipe's report
 writes the same grid as report/shapes.png.
 """

@@ -5,7 +5,7 @@
 For a StackGAN recipe directory (OUT/stage2) it scores Stage-I and Stage-II;
 for the other text recipes (OUT/gan) the GAN, and for semantic synthesis
 also its source images before editing (the baseline an edit must beat).
-Each row: how often the attribute classifier (tfgan_zoo.text.faithfulness) reads every attribute
+Each row: how often the attribute classifier (tfgan_zoo.evaluation.faithfulness) reads every attribute
 of the caption in the image (`all`) and per attribute kind, for generated
 images, real images of the same captions, and the generated images scored
 against shuffled captions; on seen (test) and held-out (zero-shot) captions;

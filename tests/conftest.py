@@ -1,5 +1,6 @@
 """Test set-up: two logical CPU devices, so multi-replica code runs without
-GPUs. This must happen before TensorFlow initialises its devices."""
+GPUs (this must happen before TensorFlow initialises its devices), and the
+shared fixtures of tests/support."""
 
 import os
 
@@ -13,3 +14,5 @@ try:
         _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2)
 except RuntimeError:  # already initialised by an earlier import
     pass
+
+from tests.support.models import mirrored  # noqa: E402,F401  (a session fixture)

@@ -20,5 +20,5 @@ from tfgan_zoo.training.trainer import train  # noqa: E402
 from tfgan_zoo.version import __version__  # noqa: E402
 
 
-__all__ = ["AdversarialModel", "ConditionalModel", "Config", "Input", "MODELS", "UserError",
+__all__ = ["__version__", "AdversarialModel", "ConditionalModel", "Config", "Input", "MODELS", "UserError",
            "build_model", "get_model_class", "load_dataset", "model_names", "train"]

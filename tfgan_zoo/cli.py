@@ -27,11 +27,17 @@ def positive_int(text):
     return value
 
 
+def fail(error: UserError):
+    """Print a `UserError` as one line on stderr and exit with its status
+    (2; 128 + the signal for a run stopped by one)."""
+    print(f"error: {error}", file=sys.stderr)
+    sys.exit(error.exit_code)
+
+
 def run(main, *args, **kwargs):
-    """Call `main`; a `UserError` becomes one line on stderr and exit status
-    2. Returns what `main` returns."""
+    """Call `main`; a `UserError` becomes one line on stderr and its exit
+    status (see `fail`). Returns what `main` returns."""
     try:
         return main(*args, **kwargs)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(e)

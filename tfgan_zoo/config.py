@@ -13,9 +13,11 @@ import argparse
 import ast
 import dataclasses
 import inspect
+import os
 import sys
 from dataclasses import dataclass, field
 
+from tfgan_zoo.checks import check_value, check_values, constructor_defaults
 from tfgan_zoo.cli import ArgumentParser, positive_int
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.registry import get_model_class
@@ -121,14 +123,8 @@ def model_hyperparameters(model_name):
     """The model's constructor keyword arguments and their defaults, walking
     up the class hierarchy. Shape and classes come from the data, the seed
     from --seed."""
-    params = {}
     model_class = get_model_class(model_name)
-    for cls in reversed(model_class.__mro__):
-        if "__init__" not in vars(cls) or not cls.__module__.startswith("tfgan_zoo"):
-            continue
-        for p in inspect.signature(cls.__init__).parameters.values():
-            if p.kind == p.KEYWORD_ONLY:
-                params[p.name] = p.default
+    params = constructor_defaults(model_class)
     hidden = () if model_class.supports_ema else ("ema_decay",)
     for derived in ("image_shape", "num_classes", "seed", "name", *hidden,
                     *model_class.unused_hyperparameters):
@@ -200,7 +196,15 @@ def parse_args(recipe: Config, argv=None) -> Config:
 
 
 def validate(config: Config):
-    """Checks that argparse cannot do for a Config built in Python."""
+    """Checks that argparse cannot do, for the command line and for a Config
+    built in Python: types, ranges and finiteness of every number
+    (`tfgan_zoo.checks`), choices, the model's hyperparameters, and an --out
+    that can be a directory. Nothing is written before these pass."""
+    defaults = {f.name: f.default for f in dataclasses.fields(Config)
+                if f.default is not dataclasses.MISSING}
+    for name, value in config.to_dict().items():
+        if name not in POSITIVE and name not in CHOICES and name in defaults:
+            check_value(name, value, defaults[name])
     for name in POSITIVE:
         value = getattr(config, name)
         if value is not None and (not isinstance(value, int) or value <= 0):
@@ -211,7 +215,25 @@ def validate(config: Config):
         if value is not None and value not in choices:
             raise UserError(f"unknown {name.replace('_', ' ')} '{value}': choose "
                             f"{', '.join(map(str, choices))}")
-    unknown = set(config.model_args) - set(model_hyperparameters(config.model))
+    hyperparameters = model_hyperparameters(config.model)
+    unknown = set(config.model_args) - set(hyperparameters)
     if unknown:
         raise UserError(f"model '{config.model}' has no hyperparameter "
                         f"{', '.join(sorted(unknown))}: see --help")
+    check_values(config.model_args, hyperparameters)
+    check_out(config.out)
+
+
+def check_out(out):
+    """--out must name a directory (existing or to be made), not a file."""
+    if not isinstance(out, str) or not out.strip():
+        raise UserError(f"--out must name a run directory, got {out!r}")
+    path = os.path.expanduser(out)
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UserError(f"--out {out} is a file, not a run directory: pass a "
+                        "directory (new or a run to resume)")
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise UserError(f"--out {out} lies under the file {parent}: pass a directory")

@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
 
 
@@ -40,7 +41,14 @@ class Input:
     sample grids, tests and warmup requests. `lite` is the input as a LiteRT
     model takes it where that differs: a static shape, or another input
     altogether, named `lite_name`, computed from this one by `to_lite`
-    (a caption's embedding instead of its string)."""
+    (a caption's embedding instead of its string).
+
+    What a valid value is, which every exported signature asserts in its
+    graph (`tfgan_zoo.export.graph`) so a malformed request fails rather
+    than drawing a garbage image: `minimum` and `maximum` bound a number
+    (a label's class range, an image's [-1, 1]); `max_words` bounds a
+    string's words (a caption longer than the text encoder reads is
+    refused, not cut). Floats must also be finite and strings non-empty."""
 
     shape: tuple
     dtype: str = "float32"
@@ -48,6 +56,9 @@ class Input:
     lite: "Input | None" = None
     lite_name: str | None = None
     to_lite: Callable | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    max_words: int | None = None
 
     def spec(self, name, batch_size=None):
         return tf.TensorSpec([batch_size, *self.shape], self.dtype, name=name)
@@ -62,10 +73,10 @@ class Input:
 
     @classmethod
     def label(cls, num_classes):
-        """An int32 class label; examples cycle through the classes in order,
-        so a grid shows every class."""
+        """An int32 class label in [0, num_classes); examples cycle through
+        the classes in order, so a grid shows every class."""
         return cls((), "int32", example=lambda n, seed: (np.arange(n) % num_classes)
-                   .astype("int32"))
+                   .astype("int32"), minimum=0, maximum=num_classes - 1)
 
     @classmethod
     def image(cls, shape, seed_offset=0, lite_shape=None):
@@ -76,7 +87,8 @@ class Input:
         example_shape = tuple(lite_shape or shape)
         return cls(shape, example=lambda n, seed: np.random.default_rng(
             seed + seed_offset).uniform(-1, 1, (n, *example_shape)).astype("float32"),
-            lite=None if lite_shape is None else cls(tuple(lite_shape)))
+            lite=None if lite_shape is None else cls(tuple(lite_shape)),
+            minimum=-1.0, maximum=1.0)
 
 
 def replica_seed(seed_generator):
@@ -120,8 +132,15 @@ class AdversarialModel(keras.Model):
     # Whether sampling goes through `inference_generator`, so that an EMA of
     # the generator can stand in for it.
     supports_ema = False
+    # Constructor arguments that are paths (a trained text encoder, another
+    # run): a run directory stores them relative to itself (training.run).
+    path_hyperparameters: tuple[str, ...] = ()
 
     def __new__(cls, *args, **kwargs):
+        # Every number a constructor takes is checked here, before any
+        # __init__ uses it: learning rates, loss weights, clip values, ...
+        # by name (`tfgan_zoo.checks`), whatever the model.
+        check_values(kwargs, constructor_defaults(cls))
         instance = super().__new__(cls, *args, **kwargs)
         # GAN constructors are keyword-only, so the keywords are the config.
         object.__setattr__(instance, "_hyperparameters", dict(kwargs))

@@ -1,6 +1,22 @@
+"""What TF Serving would answer, emulated from a loaded SavedModel: its REST
+`:predict` (row and columnar formats) and gRPC `Predict` with an output
+filter. Test support, not a server: the real server cannot be installed
+here (docs/SERVING.md), so tests check requests against the signatures."""
+
+import base64
+import json
+
+import numpy as np
+import tensorflow as tf
+from tensorflow_serving.apis import predict_pb2
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.signatures import DEFAULT_SIGNATURE
+
+
 # --------------------------------------------- TF Serving's predict APIs
 def _signature(loaded, signature_name):
-    signature_name = signature_name or sm.DEFAULT_SIGNATURE
+    signature_name = signature_name or DEFAULT_SIGNATURE
     if signature_name not in loaded.signatures:
         raise UserError(f"no signature '{signature_name}': choose one of "
                         f"{', '.join(loaded.signatures)}")
@@ -96,14 +112,12 @@ def grpc_predict(loaded, request, version=None):
     """Answer a `PredictRequest` from a loaded SavedModel with the
     `PredictResponse` TF Serving's PredictionService would send (the server
     also names the `version` that answered)."""
-    from tensorflow_serving.apis import predict_pb2
-
     signature = _signature(loaded, request.model_spec.signature_name)
     outputs = _run(signature, {k: tf.make_ndarray(v) for k, v in request.inputs.items()})
     response = predict_pb2.PredictResponse()
     response.model_spec.CopyFrom(request.model_spec)
     response.model_spec.signature_name = (request.model_spec.signature_name
-                                          or sm.DEFAULT_SIGNATURE)
+                                          or DEFAULT_SIGNATURE)
     if version is not None:
         response.model_spec.version.value = int(version)
     wanted = list(request.output_filter) or list(outputs)

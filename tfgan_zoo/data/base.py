@@ -17,6 +17,7 @@ import socket
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
 from tfgan_zoo.errors import UserError
 
@@ -94,7 +95,6 @@ def is_image_name(path):
 def decode_image(path):
     """The first frame as uint8 HxWx1 or HxWx3 (alpha dropped), or None when
     PIL cannot decode the whole file."""
-    from PIL import Image
     try:
         with Image.open(path) as im:
             im.load()  # decodes everything, so truncated files fail here

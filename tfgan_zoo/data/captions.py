@@ -35,6 +35,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo.data.base import Source, one_line, online
 from tfgan_zoo.text.tokenizer import tokenize
@@ -155,7 +156,6 @@ def _features(rows, captions, classes, vocab):
 
 def _square(image, size):
     """Centre crop to a square, resize to size x size (uint8)."""
-    import tensorflow as tf
     shape = tf.shape(image)
     side = tf.minimum(shape[0], shape[1])
     image = tf.image.crop_to_bounding_box(image, (shape[0] - side) // 2,
@@ -166,8 +166,6 @@ def _square(image, size):
 
 def load_source(arg, *, split, data_dir, image_size):
     """The `captions:<dir>` loader of `tfgan_zoo.data` (see module doc)."""
-    import tensorflow as tf
-
     if not arg:
         raise UserError("captions: needs the caption folder, e.g. captions:/data/cub_icml")
     root = str(Path(arg).expanduser())
@@ -211,7 +209,6 @@ def _tfds_name(captions):
 
 def _tfds_stream(root, captions, stems, classes, vocab, data_dir, size):
     """Images from TFDS, joined to the captions by file name."""
-    import tensorflow as tf
     import tensorflow_datasets as tfds
 
     name = _tfds_name(captions)

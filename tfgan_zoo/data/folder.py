@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data.base import Source, decode_image, is_image_name, only_train, resize, round_to_uint8, visible_files
+from tfgan_zoo.data.base import (Source, decode_image, is_image_name, only_train, resize,
+                                 round_to_uint8, visible_files)
 from tfgan_zoo.errors import UserError
 
 

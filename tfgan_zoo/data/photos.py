@@ -21,7 +21,7 @@ recipe's `--dataset` accept them:
     cycle_gan:NAME          TFDS cycle_gan/NAME (e.g. horse2zebra), unpaired
     div2k:CONFIG            TFDS div2k/CONFIG (e.g. bicubic_x4): LR -> HR crops
 
-Contract with the models (`tfgan_zoo.image2image`): each element is a pair
+Contract with the models (`tfgan_zoo.models.image2image`): each element is a pair
 `(source, target)` of float32 NHWC batches in [-1, 1]; unpaired sources
 shuffle the two sides independently. `Data.image_shape` is the target shape
 and `Data.model_args = {"input_shape": source shape, "paired": bool}`.
@@ -51,8 +51,10 @@ import os
 
 import numpy as np
 import tensorflow as tf
+from PIL import Image
 
-from tfgan_zoo.data.base import Data, decode_image, is_image_name, resize, round_to_uint8, visible_files
+from tfgan_zoo.data.base import (Data, decode_image, is_image_name, resize, round_to_uint8,
+                                 visible_files)
 from tfgan_zoo.data.tfds import load_tfds
 from tfgan_zoo.masks import center_mask, random_masks
 from tfgan_zoo.errors import UserError
@@ -176,7 +178,6 @@ def _photo(name):
 
 def _resize_uint8(image, height, width):
     """Bicubic resize (PIL, antialiased when shrinking) of uint8 HxWxC."""
-    from PIL import Image
     squeeze = image.shape[-1] == 1
     pil = Image.fromarray(image[..., 0] if squeeze else image)
     out = np.asarray(pil.resize((width, height), Image.BICUBIC))

@@ -52,6 +52,8 @@ import itertools
 import os
 
 import numpy as np
+import tensorflow as tf
+from PIL import Image, ImageDraw
 
 from tfgan_zoo.data.base import Source
 from tfgan_zoo.text.tokenizer import tokenize
@@ -262,7 +264,6 @@ def make_scenes(n, seed=None, split="train"):
 
 
 def _draw(args):
-    from PIL import Image, ImageDraw
     attributes, bbox, size, factor = args
     canvas = size * factor
     image = Image.new("RGB", (canvas, canvas), BACKGROUND)
@@ -337,8 +338,6 @@ def boxes_for(captions):
 
 def load_source(arg, *, split, data_dir, image_size):
     """The `shapes_captions` loader of `tfgan_zoo.data` (see module doc)."""
-    import tensorflow as tf
-
     _check_split(split)
     size = image_size or DEFAULT_SIZE
     try:

@@ -10,8 +10,15 @@ x255 = clip(round((x + 1) * 127.5), 0, 255), then x255 / 128 - 1 after TF's
 legacy bilinear resize to 299x299.
 """
 
-from tfgan_zoo.evaluation.metrics import classifier_score, density_coverage, feature_statistics, fid_from_features, frechet_distance, image_metrics, kernel_inception_distance, mae, precision_recall, psnr, rgb_to_y, ssim
-from tfgan_zoo.evaluation.inception import FIDInception, build_fid_inception, find_fid_weights, get_fid_inception, load_fid_params, read_torch_file, to_uint8_range
+from tfgan_zoo.evaluation.metrics import (classifier_score, density_coverage,
+                                          feature_statistics, fid_from_features,
+                                          frechet_distance, image_metrics,
+                                          kernel_inception_distance, mae, precision_recall,
+                                          psnr, rgb_to_y, ssim)
+from tfgan_zoo.evaluation.inception import (FIDInception, build_fid_inception,
+                                            find_fid_weights, get_fid_inception,
+                                            load_fid_params, read_torch_file,
+                                            to_uint8_range)
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
 from tfgan_zoo.evaluation.callback import MetricCallback
 

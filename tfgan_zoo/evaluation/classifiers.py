@@ -18,7 +18,6 @@ holding the held-out accuracy and the weights' SHA-256.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from keras import layers
 
 from tfgan_zoo.data import digits
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
 
 CACHE_ENV = "TFGAN_ZOO_CACHE"
@@ -37,8 +37,13 @@ _VERSION = 1  # bump when an architecture or training schedule changes
 
 
 def cache_root() -> Path:
-    """`$TFGAN_ZOO_CACHE`, or ~/.cache/tfgan_zoo."""
-    return Path(os.environ.get(CACHE_ENV) or "~/.cache/tfgan_zoo").expanduser()
+    """`$TFGAN_ZOO_CACHE`, or ~/.cache/tfgan_zoo; one that is a file is
+    refused with the fix."""
+    root = Path(os.environ.get(CACHE_ENV) or "~/.cache/tfgan_zoo").expanduser()
+    if root.exists() and not root.is_dir():
+        raise UserError(f"${CACHE_ENV} = {root} is a file, not a folder: point "
+                        f"${CACHE_ENV} at a folder (it is created if missing)")
+    return root
 
 
 def _mnist5k():
@@ -152,18 +157,27 @@ def load_classifier(name, retrain=False) -> ProjectClassifier:
     folder = cache_root() / "classifiers"
     weights, meta = folder / f"{name}-v{_VERSION}.weights.h5", folder / f"{name}-v{_VERSION}.json"
     if weights.is_file() and meta.is_file() and not retrain:
-        model.load_weights(weights)
-        model.accuracy = json.loads(meta.read_text())["heldout_accuracy"]
+        fix = "delete it (the classifier is retrained on next use)"
+        try:
+            model.load_weights(weights)
+        except (OSError, ValueError, KeyError) as e:
+            raise UserError(f"cached classifier {weights} does not read "
+                            f"({type(e).__name__}): {fix}") from None
+        accuracy = read_json(meta, "cached classifier description", fix).get(
+            "heldout_accuracy")
+        if not isinstance(accuracy, (int, float)):
+            raise UserError(f"cached classifier description {meta} is damaged (no "
+                            f"heldout_accuracy): {fix}")
+        model.accuracy = accuracy
     else:
         model.accuracy = _train(model, spec)
-        folder.mkdir(parents=True, exist_ok=True)
         # Atomic: a crash or a concurrent run never leaves a half file.
         tmp = folder / f".{os.getpid()}-{name}.weights.h5"
-        model.save_weights(tmp)
-        os.replace(tmp, weights)
-        tmp_meta = folder / f".{os.getpid()}-{name}.json"
-        tmp_meta.write_text(json.dumps({"heldout_accuracy": model.accuracy,
-                                        "dataset": spec.dataset}))
-        os.replace(tmp_meta, meta)
+        with writing(weights, "the cached classifier"):
+            folder.mkdir(parents=True, exist_ok=True)
+            model.save_weights(tmp)
+            os.replace(tmp, weights)
+        write_json_atomic(meta, {"heldout_accuracy": model.accuracy, "dataset": spec.dataset},
+                          "the cached classifier description")
     model.sha256 = file_sha256(weights)
     return model

@@ -2,7 +2,7 @@
 embedded shapes dataset with an attribute classifier trained here.
 
 The classifier reads an image and predicts the scene's attributes (layout,
-then colour, shape and size of each object; see `tfgan_zoo.text.shapes`).
+then colour, shape and size of each object; see `tfgan_zoo.data.shapes`).
 A generated image matches its caption on an attribute when the classifier's
 reading equals the caption's; attributes of a second object are scored only
 for captions that have one. Three numbers put a score in context:

@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import metrics as M
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, cache_root, load_classifier
 from tfgan_zoo.evaluation.inception import get_fid_inception
-from tfgan_zoo.files import write_npz_atomic
+from tfgan_zoo.files import read_json, write_npz_atomic
 
 
 _METRIC = re.compile(r"^(fid|kid|pr|dc)$|^(score|fd)\[([a-z0-9-]+)\]$")
@@ -42,14 +43,15 @@ class SavedModelGenerator:
     """A generator exported by tfgan_zoo (see export/saved_model.py)."""
 
     def __init__(self, path):
-        import tensorflow as tf
         self.path = Path(path)
         try:
             self.loaded = tf.saved_model.load(str(self.path))
             self.signature = self.loaded.signatures["serving_default"]
-        except (OSError, KeyError, ValueError) as e:
-            raise UserError(f"{self.path}: cannot load a SavedModel with a "
-                            f"serving_default signature ({type(e).__name__})") from None
+        except Exception as e:  # OSError, KeyError, a damaged graph or variables
+            reason = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+            raise UserError(f"{self.path}: cannot load a SavedModel with a serving_default "
+                            f"signature ({type(e).__name__}: {reason}): export the run "
+                            "again (python -m tfgan_zoo.export)") from None
         _, inputs = self.signature.structured_input_signature
         if "z" not in inputs:
             raise UserError(f"{self.path}: serving_default has no `z` input "
@@ -58,7 +60,6 @@ class SavedModelGenerator:
         self.conditional = "label" in inputs
 
     def generate(self, z, labels=None, batch_size=100):
-        import tensorflow as tf
         out = []
         for i in range(0, len(z), batch_size):
             feed = {"z": tf.constant(z[i:i + batch_size])}
@@ -73,10 +74,13 @@ def resolve_target(path):
     dir, config dict, default output folder)."""
     path = Path(path)
     if (path / "config.json").is_file() and (path / "export").is_dir():
-        return path / "export", json.loads((path / "config.json").read_text()), path
+        return path / "export", read_json(path / "config.json", "run settings",
+                                          "restore it, or pass --dataset and evaluate "
+                                          "RUN/export directly"), path
     if (path / "saved_model.pb").is_file():
-        extra = path / "assets.extra" / "config.json"  # written by export_generator
-        config = json.loads(extra.read_text()) if extra.is_file() else {}
+        extra = path / "assets.extra" / "config.json"  # written by export_saved_model
+        config = read_json(extra, "export's training config", "delete it and pass "
+                           "--dataset") if extra.is_file() else {}
         return path, config, path.parent
     raise UserError(f"{path} is neither a run directory (config.json + export/) "
                     "nor a SavedModel directory")
@@ -100,11 +104,15 @@ def reference_features(extractor, protocol, images_fn, use_cache=True):
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(protocol.get("dataset", "data")))[-40:]
     path = cache_root() / "fid_stats" / f"{name}-{key}.npz"
     if use_cache and path.is_file():
-        with np.load(path) as cached:
-            return cached["features"]
+        try:
+            with np.load(path) as cached:
+                return cached["features"]
+        except (OSError, ValueError, KeyError, EOFError) as e:
+            raise UserError(f"cached features {path} do not read ({type(e).__name__}): "
+                            "delete the file (it is recomputed) or pass --no-cache") from None
     features = extractor(images_fn())
     if use_cache:
-        write_npz_atomic(path, features=features, mean=features.mean(axis=0),
+        write_npz_atomic(path, "cached features", features=features, mean=features.mean(axis=0),
                           cov=np.cov(features, rowvar=False) if len(features) > 1 else 0,
                           protocol=np.array(text))
     return features

@@ -15,7 +15,8 @@ version under an export root. See docs/SERVING.md for serving the result.
 
 from tfgan_zoo.export.graph import endpoints
 from tfgan_zoo.export.saved_model import export_saved_model
-from tfgan_zoo.export.serving import ExportResult, export_model, export_run, write_models_config
+from tfgan_zoo.export.serving import (ExportResult, export_model, export_run,
+                                      write_models_config)
 from tfgan_zoo.export.tflite import QUANTIZATIONS, LiteView
 from tfgan_zoo.export.tflite import convert as convert_tflite
 from tfgan_zoo.export.tflite import run as run_tflite

@@ -1,6 +1,7 @@
 """`python -m tfgan_zoo.export RUN_DIR --to EXPORT_ROOT`: export a trained
-run's generator for TF Serving and for phones (see tfgan_zoo.export.serving
-for the layout and docs/SERVING.md for serving it)."""
+run's generator for TF Serving, for phones and as a web page (see
+tfgan_zoo.export.serving for the layout, docs/SERVING.md for serving it and
+tfgan_zoo.export.web for the page)."""
 
 from __future__ import annotations
 
@@ -17,17 +18,24 @@ def build_parser():
         prog="python -m tfgan_zoo.export",
         description="Export a training run's generator: a versioned SavedModel "
                     "for TF Serving (EXPORT_ROOT/NAME/VERSION, plus models.config) "
-                    "and LiteRT models for phones (EXPORT_ROOT/tflite/NAME/VERSION).",
+                    "LiteRT models for phones (EXPORT_ROOT/tflite/NAME/VERSION) and "
+                    "a web page that runs it with LiteRT.js (EXPORT_ROOT/web/NAME/VERSION).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("run_dir", metavar="RUN_DIR",
                         help="the --out directory of a training run")
     parser.add_argument("--to", dest="export_root", required=True,
                         metavar="EXPORT_ROOT", help="export root (created if missing)")
     parser.add_argument("--format", default="saved_model,tflite",
-                        help="comma-separated: saved_model, tflite")
+                        help="comma-separated: saved_model, tflite, web")
     parser.add_argument("--quantize", default=None,
                         help="TFLite variants, comma-separated: none (float32), "
-                             "float16, dynamic, int8 (default: all four)")
+                             "float16, dynamic, int8 (default: all four); the web "
+                             "page picks from none and dynamic")
+    parser.add_argument("--web-runtime", default=None, metavar="DIR",
+                        help="copy the LiteRT.js runtime into the page from DIR, a "
+                             "local node_modules/@litertjs/core (npm install "
+                             "@litertjs/core), so it works offline (default: the page "
+                             "loads the published runtime)")
     parser.add_argument("--version", type=positive_int, default=None,
                         help="version number (default: the next free one); an "
                              "existing version is never overwritten")
@@ -48,13 +56,14 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         formats = parse_list(args.format, FORMATS, "format")
-        if args.quantize is not None and "tflite" not in formats:
-            raise UserError("--quantize applies to TFLite: add tflite to --format "
-                            "or drop --quantize")
+        if args.quantize is not None and not {"tflite", "web"} & set(formats):
+            raise UserError("--quantize applies to TFLite: add tflite or web to "
+                            "--format or drop --quantize")
         result = export_run(args.run_dir, args.export_root, step=args.step,
                             name=args.name, version=args.version, formats=formats,
                             quantize=args.quantize, base_path=args.base_path,
-                            calibration_samples=args.calibration_samples)
+                            calibration_samples=args.calibration_samples,
+                            web_runtime=args.web_runtime)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -14,9 +14,22 @@ Every model gets the same endpoints, built from its `generator_inputs`:
 Only the generator's variables and stock TensorFlow ops are saved, so the
 directory loads with plain `tf.saved_model.load`, and in TF Serving, without
 tfgan_zoo (or any Python) installed.
+
+Every signature refuses a malformed request with an error (TF Serving
+answers 400 with the message), never a garbage image. The signature itself
+refuses a wrong dtype or shape; asserts in the graph (`request_checks`),
+built from the model's `Input` table, refuse the rest: a non-finite float,
+a value outside its input's range (a label outside the classes, an image
+outside [-1, 1]), an empty caption or one longer than the text encoder
+reads, an image of no pixels or over `MAX_SIDE` on a side, and more than
+`MAX_IMAGES` images in one request (`num_images` and `steps` must be 1 to
+`MAX_IMAGES`, and so must the images an `interpolate` returns). The LiteRT
+graph (batch 1) carries no asserts: the phone app owns its inputs.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import keras
 import numpy as np
@@ -26,6 +39,16 @@ from tfgan_zoo import latent
 from tfgan_zoo.signatures import (DEFAULT_SIGNATURE, SERVING_METHOD, Endpoint, image_outputs,
                                   serving_outputs)
 
+
+# The most images one request may ask for (batch, num_images, steps, or
+# batch x steps), and the longest side of a free-size image input.
+MAX_IMAGES = 256
+MAX_SIDE = 4096
+MAX_TEXT_BYTES = 2000
+# Inputs that count images.
+COUNTS = ("num_images", "steps")
+# TextVectorization's "lower_and_strip_punctuation", to count a caption's words.
+PUNCTUATION = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
 
 SAMPLE_DOC = ("seed and num_images (scalars or one-element lists){extra} -> num_images "
               "images from z = tf.random.stateless_normal([num_images, latent_dim], "
@@ -51,12 +74,129 @@ def _broadcast_batch(x, n):
     return tf.broadcast_to(x, tf.concat([[n], tf.shape(x)[1:]], 0))
 
 
-def endpoints(model, batch_size=None, names=None):
+# --------------------------------------------------------- request checks
+def table_input(table, name):
+    """The `Input` that endpoint input `name` is a form of: the same name,
+    or a `_start` / `_end` of one (`z_start`, `text_end`)."""
+    for suffix in ("", "_start", "_end"):
+        if name.endswith(suffix) and name[:len(name) - len(suffix)] in table:
+            return table[name[:len(name) - len(suffix)]]
+    return None
+
+
+def _value_checks(name, value, inp):
+    checks = []
+    if value.dtype.is_floating:
+        checks.append(tf.debugging.assert_all_finite(
+            value, f"{name} must be finite (no NaN or Inf)"))
+    if inp is None:
+        return checks
+    # The range is the table's dtype's: another form of the input (an
+    # image as uint8 pixels, `serving_uint8`) has its own.
+    ranged = value.dtype == tf.as_dtype(inp.dtype)
+    if ranged and inp.minimum is not None:
+        checks.append(tf.debugging.assert_greater_equal(
+            value, tf.cast(inp.minimum, value.dtype),
+            message=f"{name} must be at least {inp.minimum:g}"))
+    if ranged and inp.maximum is not None:
+        checks.append(tf.debugging.assert_less_equal(
+            value, tf.cast(inp.maximum, value.dtype),
+            message=f"{name} must be at most {inp.maximum:g}"))
+    if value.dtype == tf.string:
+        text = tf.reshape(value, [-1])
+        checks.append(tf.debugging.assert_positive(
+            tf.strings.length(tf.strings.strip(text)),
+            message=f"{name} must not be empty: send a caption in words"))
+        checks.append(tf.debugging.assert_less_equal(
+            tf.strings.length(text), MAX_TEXT_BYTES,
+            message=f"{name} must be at most {MAX_TEXT_BYTES} bytes"))
+        if inp.max_words is not None:
+            words = tf.strings.split(tf.strings.regex_replace(
+                tf.strings.lower(text), PUNCTUATION, "")).row_lengths()
+            checks.append(tf.debugging.assert_less_equal(
+                words, tf.cast(inp.max_words, words.dtype),
+                message=f"{name} must be at most {inp.max_words} words (the text encoder "
+                        "reads no more): shorten the caption"))
+    free = [i + 1 for i, d in enumerate(inp.shape) if d is None]
+    for axis in free:  # a size the generator takes at any value (SRGAN's tiles)
+        side = tf.shape(value)[axis]
+        checks.append(tf.debugging.assert_positive(
+            side, message=f"{name} must have at least one pixel on each side"))
+        checks.append(tf.debugging.assert_less_equal(
+            side, MAX_SIDE, message=f"{name} must be at most {MAX_SIDE} pixels a side"))
+    return checks
+
+
+def _shape_checks(name, value, spec):
+    """A served tensor's sizes are not checked against its signature at run
+    time (a loaded signature, TF Serving): assert each fixed size. (A wrong
+    rank cannot be asserted, the graph folds it to the signature's; it
+    fails in the generator's first op instead.)"""
+    if spec.shape.rank is None:
+        return []
+    shape = tf.shape(value)
+    want = "[" + ", ".join("B" if i == 0 and d is None else "any" if d is None else str(d)
+                           for i, d in enumerate(spec.shape.as_list())) + "]"
+    return [tf.debugging.assert_equal(shape[axis], size,
+                                      message=f"{name} must have shape {want}")
+            for axis, size in enumerate(spec.shape.as_list()) if size is not None]
+
+
+def request_checks(model, inputs, specs):
+    """Assert ops that refuse a malformed request to an endpoint: every
+    input checked by its `Input` (see the module doc), counts in 1 to
+    MAX_IMAGES, batches of one size and of at most MAX_IMAGES images."""
+    table = model.generator_inputs()
+    checks, batches = [], []
+    for name, value in inputs.items():
+        if name in COUNTS:
+            count = tf.reshape(value, [])
+            checks += [tf.debugging.assert_positive(
+                count, message=f"{name} must be at least 1"),
+                tf.debugging.assert_less_equal(
+                count, tf.cast(MAX_IMAGES, count.dtype),
+                message=f"{name} must be at most {MAX_IMAGES} per request")]
+        checks += _shape_checks(name, value, specs[name])
+        checks += _value_checks(name, value, table_input(table, name))
+        if specs[name].shape.rank and name not in COUNTS:
+            batches.append((name, tf.shape(value, out_type=tf.int64)[0]))
+    for name, batch in batches:
+        checks.append(tf.debugging.assert_less_equal(
+            batch, tf.constant(MAX_IMAGES, tf.int64),
+            message=f"{name}: at most {MAX_IMAGES} rows per request"))
+    if "num_images" not in inputs:  # else a batch of 1 is broadcast
+        for name, batch in batches[1:]:
+            checks.append(tf.debugging.assert_equal(
+                batch, batches[0][1], message=f"{name} must have as many rows as "
+                                              f"{batches[0][0]}"))
+    if "steps" in inputs and batches:
+        total = batches[0][1] * tf.cast(tf.reshape(inputs["steps"], []), tf.int64)
+        checks.append(tf.debugging.assert_less_equal(
+            total, tf.constant(MAX_IMAGES, tf.int64),
+            message=f"rows x steps must be at most {MAX_IMAGES} images per request"))
+    return checks
+
+
+def checked(model, endpoint):
+    """`endpoint` whose function first asserts `request_checks`."""
+    function, specs = endpoint.function, endpoint.inputs
+
+    def run(inputs):
+        with tf.control_dependencies(request_checks(model, inputs, specs)):
+            inputs = {k: tf.identity(v) for k, v in inputs.items()}
+        return function(inputs)
+
+    return dataclasses.replace(endpoint, function=run)
+
+
+# -------------------------------------------------------------- endpoints
+def endpoints(model, batch_size=None, names=None, checks=True):
     """The endpoints exported for `model`, `serving_default` first.
 
     `batch_size` fixes the batch dimension (TFLite needs 1); `names`
-    selects endpoints. `sample` and `interpolate` exist only for models
-    whose generator takes noise `z`."""
+    selects endpoints; `checks` adds the request checks (the LiteRT graph
+    goes without). `sample` and `interpolate` exist only for models whose
+    generator takes noise `z`."""
     spec = model.generator_input_spec()
     example = model.example_inputs(2, seed=0)
     conditioning = {k: v for k, v in spec.items() if k != "z"}
@@ -116,13 +256,13 @@ def endpoints(model, batch_size=None, names=None):
     found += getattr(model, "export_endpoints", lambda batch_size: [])(batch_size)
     if names is not None:
         found = [e for e in found if e.name in set(names)]
-    return found
+    return [checked(model, e) for e in found] if checks else found
 
 
-def build_archive(model, batch_size=None, names=None):
+def build_archive(model, batch_size=None, names=None, checks=True):
     """A `keras.export.ExportArchive` holding the generator's networks and
     the chosen endpoints. Returns (archive, endpoints)."""
-    chosen = endpoints(model, batch_size=batch_size, names=names)
+    chosen = endpoints(model, batch_size=batch_size, names=names, checks=checks)
     archive = keras.export.ExportArchive()
     for network in model.export_networks():
         # Weights are tracked through the endpoints that read them; tracking a
@@ -137,10 +277,11 @@ def build_archive(model, batch_size=None, names=None):
     return archive, chosen
 
 
-def write_graph(model, directory, batch_size=None, names=None):
+def write_graph(model, directory, batch_size=None, names=None, checks=True):
     """Write the SavedModel (no extras) into `directory`, which must not
     exist or be empty. Returns the endpoints written."""
-    archive, chosen = build_archive(model, batch_size=batch_size, names=names)
+    archive, chosen = build_archive(model, batch_size=batch_size, names=names,
+                                    checks=checks)
     archive.write_out(str(directory), verbose=False)
     return chosen
 

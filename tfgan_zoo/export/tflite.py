@@ -23,6 +23,7 @@ import tempfile
 import time
 import warnings
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -142,7 +143,9 @@ def lite_model(model):
 def batch_one_saved_model(model, directory):
     """Write the `serving_default` endpoint at a fixed batch of 1, the
     converter's input."""
-    write_graph(model, directory, batch_size=1, names=[DEFAULT_SIGNATURE])
+    # No request asserts: the converter would drop them anyway, and a phone
+    # app validates its own inputs.
+    write_graph(model, directory, batch_size=1, names=[DEFAULT_SIGNATURE], checks=False)
     return directory
 
 
@@ -160,6 +163,31 @@ def convert(model, quantize="none", representative=None, integer_only=True,
         with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
             return convert(model, quantize, representative, integer_only,
                            batch_one_saved_model(model, tmp))
+    if quantize == "int8" and representative is None:
+        raise UserError("int8 quantization needs representative inputs")
+    return _convert_saved_model(saved_model_dir, quantize, representative, integer_only,
+                                f"{type(model).__name__}'s generator")
+
+
+def convert_network(network, input_name, output_name):
+    """A one-input Keras network as a float32 .tflite flatbuffer at batch 1,
+    built-in ops only: `input_name` in, `output_name` out. This is how a
+    client that runs two LiteRT models (the web page) gets the piece a
+    `LiteView` leaves to the server, e.g. a text encoder from token ids
+    to the caption embedding the generator takes (its GRU converts only
+    at a static batch)."""
+    spec = tf.TensorSpec([1, *network.input_shape[1:]], network.inputs[0].dtype,
+                         name=input_name)
+    archive = keras.export.ExportArchive()
+    archive.add_endpoint(DEFAULT_SIGNATURE, lambda inputs: {
+        output_name: tf.cast(network(inputs[input_name], training=False), tf.float32)},
+        input_signature=[{input_name: spec}])
+    with tempfile.TemporaryDirectory(prefix="tfgan_zoo-tflite-") as tmp:
+        archive.write_out(tmp, verbose=False)
+        return _convert_saved_model(tmp, "none", None, True, f"network '{network.name}'")
+
+
+def _convert_saved_model(saved_model_dir, quantize, representative, integer_only, what):
     converter = tf.lite.TFLiteConverter.from_saved_model(
         str(saved_model_dir), signature_keys=[DEFAULT_SIGNATURE])
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
@@ -168,8 +196,6 @@ def convert(model, quantize="none", representative=None, integer_only=True,
     if quantize == "float16":
         converter.target_spec.supported_types = [tf.float16]
     if quantize == "int8":
-        if representative is None:
-            raise UserError("int8 quantization needs representative inputs")
         n = len(next(iter(representative.values())))
         converter.representative_dataset = lambda: (
             _rows(representative, i) for i in range(n))
@@ -182,9 +208,8 @@ def convert(model, quantize="none", representative=None, integer_only=True,
             return converter.convert()
     except Exception as e:  # ConverterError and friends
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise UserError(f"TFLite conversion ({VARIANTS[quantize]}) of "
-                        f"{type(model).__name__}'s generator failed: {first}; "
-                        "it needs ops outside the TFLite built-ins: export "
+        raise UserError(f"TFLite conversion ({VARIANTS[quantize]}) of {what} failed: "
+                        f"{first}; it needs ops outside the TFLite built-ins: export "
                         "--format saved_model") from None
 
 
@@ -202,10 +227,11 @@ def interpreter(model_content, num_threads=1, delegates=True):
     return Interpreter(model_path=str(model_content), **kwargs)
 
 
-def run(model_content, inputs, num_threads=1):
+def run(model_content, inputs, num_threads=1, delegates=True):
     """Outputs for a batch of numpy inputs, one image at a time (the model
-    has a fixed batch of 1). Returns {output name: stacked numpy}."""
-    runner = interpreter(model_content, num_threads).get_signature_runner(
+    has a fixed batch of 1). Returns {output name: stacked numpy}.
+    `delegates=False` runs LiteRT's reference kernels instead of XNNPack."""
+    runner = interpreter(model_content, num_threads, delegates).get_signature_runner(
         DEFAULT_SIGNATURE)
     details = runner.get_input_details()
     n = len(next(iter(inputs.values())))

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.errors import DamagedFile, UserError
+
 WARMUP_FILE = "tf_serving_warmup_requests"
 
 
@@ -51,5 +53,12 @@ def read_warmup(saved_model_dir):
     from tensorflow_serving.apis import prediction_log_pb2
 
     path = Path(saved_model_dir) / "assets.extra" / WARMUP_FILE
-    return [prediction_log_pb2.PredictionLog.FromString(record.numpy())
-            for record in tf.data.TFRecordDataset(str(path))]
+    if not path.is_file():
+        raise UserError(f"{saved_model_dir} has no warmup records ({path} is missing): "
+                        "export it again")
+    try:
+        return [prediction_log_pb2.PredictionLog.FromString(record.numpy())
+                for record in tf.data.TFRecordDataset(str(path))]
+    except Exception as e:  # DataLossError (a truncated record), DecodeError
+        raise DamagedFile(f"warmup records {path} are damaged ({type(e).__name__}): "
+                          "export the model again", path) from None

@@ -11,7 +11,8 @@ import numpy as np
 from keras import layers
 
 from tfgan_zoo.networks.image2image import INIT
-from tfgan_zoo.networks.layers import AdaptiveInstanceNorm, InstanceNormalization, LayerNorm2D, ReflectionPadding2D
+from tfgan_zoo.networks.layers import (AdaptiveInstanceNorm, InstanceNormalization,
+                                       LayerNorm2D, ReflectionPadding2D)
 
 
 def style_mlp(style_dim, num_params, units=256, num_layers=3, name="style_mlp"):

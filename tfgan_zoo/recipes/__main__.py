@@ -17,8 +17,11 @@ def main(argv):
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if hasattr(module, "main"):  # a recipe of several phases runs itself
-        module.main(argv[1:])
+    # A recipe of several phases defines its own main(argv); a one-phase
+    # recipe imports the trainer's main(recipe, argv) for its __main__ block.
+    own_main = getattr(module, "main", train_main)
+    if own_main is not train_main:
+        own_main(argv[1:])
         return 0
     train_main(module.RECIPE, argv[1:], after=getattr(module, "after", None))
     return 0

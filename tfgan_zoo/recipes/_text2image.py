@@ -22,12 +22,15 @@ import sys
 import time
 from pathlib import Path
 
-from tfgan_zoo.cli import positive_int
+from tfgan_zoo.checks import check_values
+from tfgan_zoo.cli import fail, positive_int
 from tfgan_zoo.config import build_parser as config_parser
+from tfgan_zoo.config import check_out
 from tfgan_zoo.data import captions, shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.reports.text2image import report
 from tfgan_zoo.text import encoder, sentence
+from tfgan_zoo.training.run import RunLock
 from tfgan_zoo.training.text_encoder import train_text_encoder
 from tfgan_zoo.training.trainer import train
 
@@ -87,6 +90,7 @@ def parse(parser, recipe, argv=None):
     model_args = {k[6:]: v for k, v in args.items()
                   if k.startswith("model.") and k[6:] not in INTERNAL}
     phases = {k: v for k, v in args.items() if not k.startswith("model.") and k not in fields}
+    check_values(phases, {k: parser.get_default(k) for k in phases})
     phases["text_encoder"] = model_args.pop("text_encoder", None)
     config = dataclasses.replace(recipe, model_args=model_args,
                                  **{k: v for k, v in args.items() if k in fields})
@@ -107,7 +111,7 @@ def dataset_vocabulary(config):
 def text_setup(config, phases):
     """(model arguments every phase shares, the trained encoder's directory
     or None with a pretrained sentence model, the encoder's own arguments)."""
-    out = Path(config.out).resolve()
+    out = Path(config.out)
     vocabulary, examples = dataset_vocabulary(config)
     max_length = 16 if config.dataset.startswith("shapes_captions") else 24
     text_args = {"vocabulary": list(vocabulary), "max_length": max_length,
@@ -147,7 +151,7 @@ def train_encoder(config, phases, encoder_dir, text_args):
 def gan_phase(title):
     """The `phases` of a recipe with one GAN phase, trained in OUT/gan."""
     def phases(config, settings, shared):
-        gan = dataclasses.replace(config, out=str(Path(config.out).resolve() / "gan"),
+        gan = dataclasses.replace(config, out=str(Path(config.out) / "gan"),
                                   model_args=shared)
         return [(f"{title} at {gan.image_size}px", gan)]
     return phases
@@ -178,26 +182,34 @@ def run(parser, recipe, phases_fn, argv=None, name=None, before=None):
 
     try:
         config, phases = parse(parser, recipe, argv)
-        shared, encoder_dir, text_args = text_setup(config, phases)
-        gan_phases = phases_fn(config, phases, shared)
-        total = len(gan_phases) + 1
-        if encoder_dir is None:
-            print(f"[1/{total}] Text encoder: the pretrained sentence model "
-                  f"{shared['sentence_encoder']} (frozen, not trained)", flush=True)
-        else:
-            print(f"[1/{total}] Text encoder (BiGRU, DS-SJE) -> {encoder_dir}", flush=True)
-        train_encoder(config, phases, encoder_dir, text_args)
-        model = None
-        for i, (title, phase) in enumerate(gan_phases, start=2):
-            print(f"[{i}/{total}] {title} -> {phase.out} ({elapsed()})", flush=True)
-            model = train(phase)
-        if config.report:
-            print(f"Report ({elapsed()}):")
-            draw = before(model) if before else None
-            report(model, config, phases, Path(config.out), name or config.recipe,
-                   before=draw[0] if draw else None, before_title=draw[1] if draw else None)
+        check_out(config.out)
+        with RunLock(config.out):
+            model = run_phases(config, phases, phases_fn, name, before, elapsed)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(e)
     print(f"Done in {elapsed()}: {config.out}")
+    return model
+
+
+def run_phases(config, phases, phases_fn, name, before, elapsed):
+    """Train the encoder and each GAN phase, then report; returns the last
+    phase's model."""
+    shared, encoder_dir, text_args = text_setup(config, phases)
+    gan_phases = phases_fn(config, phases, shared)
+    total = len(gan_phases) + 1
+    if encoder_dir is None:
+        print(f"[1/{total}] Text encoder: the pretrained sentence model "
+              f"{shared['sentence_encoder']} (frozen, not trained)", flush=True)
+    else:
+        print(f"[1/{total}] Text encoder (BiGRU, DS-SJE) -> {encoder_dir}", flush=True)
+    train_encoder(config, phases, encoder_dir, text_args)
+    model = None
+    for i, (title, phase) in enumerate(gan_phases, start=2):
+        print(f"[{i}/{total}] {title} -> {phase.out} ({elapsed()})", flush=True)
+        model = train(phase)
+    if config.report:
+        print(f"Report ({elapsed()}):")
+        draw = before(model) if before else None
+        report(model, config, phases, Path(config.out), name or config.recipe,
+               before=draw[0] if draw else None, before_title=draw[1] if draw else None)
     return model

@@ -2,7 +2,7 @@
 shapes, offline: the text encoder (BiGRU, DS-SJE), then the GAN at 32 px
 with the matching-aware discriminator and interpolated captions.
 
-    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.text.recipe)
+    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.recipes._text2image)
 
 --interpolation False trains GAN-CLS alone; --image-size 64 is the paper's.
 """

@@ -3,7 +3,7 @@ draw, on the embedded captioned shapes, offline: the text encoder, then the
 GAN at 32 px. Each shapes scene has one box per object; the report draws
 the captions in their scenes' boxes.
 
-    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.text.recipe)
+    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.recipes._text2image)
 
 --image-size 64 is the paper's (16x16 local grid).
 """

@@ -2,7 +2,7 @@
 sentence, on the embedded captioned shapes, offline: the text encoder, then
 the GAN at 32 px. The report shows test images edited to other captions.
 
-    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.text.recipe)
+    OUT/encoder/  OUT/gan/  OUT/report/  OUT/models/   (see tfgan_zoo.recipes._text2image)
 
 The exported model takes `image` (float32 [B, 32, 32, 3] in [-1, 1]) and
 `text`; an image of another size is refused.
@@ -13,7 +13,8 @@ from __future__ import annotations
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes import _text2image as recipe
 
-RECIPE = Config(recipe="semantic_synthesis", model="semantic_synthesis", image_size=32, **recipe.SHAPES,
+RECIPE = Config(recipe="semantic_synthesis", model="semantic_synthesis", image_size=32,
+                **recipe.SHAPES,
                 model_args={"condition_dim": 32, "embedding_dim": 64, "word_dim": 32,
                             "text_hidden": 64, "ngf": 32, "ndf": 32, "residual_blocks": 2})
 
@@ -25,7 +26,8 @@ def source_column(model):
     return draw, "source"
 
 
-build_parser, main = recipe.one_gan_recipe(RECIPE, "semantic image synthesis", grids="edit grids", before=source_column)
+build_parser, main = recipe.one_gan_recipe(RECIPE, "semantic image synthesis",
+                                           grids="edit grids", before=source_column)
 
 
 if __name__ == "__main__":

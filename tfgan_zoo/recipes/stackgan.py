@@ -83,7 +83,7 @@ def phases(config, settings, shared):
     """[(title, Config)] of Stage-I and Stage-II."""
     if settings.get("stage1_size"):
         config = dataclasses.replace(config, image_size=settings["stage1_size"])
-    out = Path(config.out).resolve()
+    out = Path(config.out)
     auxiliary = settings["stage2_auxiliary_weight"]
     if auxiliary is None:  # only the embedded shapes carry attribute labels
         auxiliary = 1.0 if config.dataset.startswith("shapes_captions") else 0.0

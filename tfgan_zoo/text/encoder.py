@@ -25,7 +25,6 @@ A trained encoder is a directory: `encoder.json` (vocabulary and sizes),
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import tensorflow as tf
@@ -34,6 +33,7 @@ from keras import layers
 
 from tfgan_zoo.core import replica_seed
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import read_json
 from tfgan_zoo.losses import contrast_loss, joint_embedding_loss
 from tfgan_zoo.text.tokenizer import make_vectorizer
 
@@ -160,7 +160,27 @@ def encoder_config(path):
         raise UserError(f"{path} is not a trained text encoder (no {CONFIG_FILE} and "
                         f"{WEIGHTS_FILE}): pass the encoder directory of a text-to-image "
                         "run, e.g. runs/stackgan/encoder")
-    return json.loads((path / CONFIG_FILE).read_text())
+    config = read_json(path / CONFIG_FILE, "text encoder description",
+                       "re-run the recipe with the same --out to rewrite it, or pass "
+                       "another encoder")
+    missing = [k for k in ENCODER_ARGS if k not in config]
+    if missing:
+        raise UserError(f"text encoder description {path / CONFIG_FILE} is damaged (no "
+                        f"{', '.join(missing)}): re-run the recipe with the same --out to "
+                        "rewrite it, or pass another encoder")
+    return config
+
+
+def load_encoder_weights(network, path):
+    """Load a trained encoder directory's weights into `network`; a damaged
+    weights file is named, with the fix."""
+    weights = Path(path) / WEIGHTS_FILE
+    try:
+        network.load_weights(str(weights))
+    except (OSError, ValueError, KeyError) as e:
+        raise UserError(f"text encoder weights {weights} do not read ({str(e)[:120]}): "
+                        "delete them and re-run the recipe with the same --out to rewrite "
+                        "them, or pass another encoder") from None
 
 
 def model_args(path):
@@ -176,7 +196,7 @@ def load_text_encoder(path):
     network = text_encoder(len(config["vocabulary"]) + 2, config["max_length"],
                            config["word_dim"], config["text_hidden"],
                            config["embedding_dim"])
-    network.load_weights(str(Path(path) / WEIGHTS_FILE))
+    load_encoder_weights(network, path)
     return make_vectorizer(config["vocabulary"], config["max_length"]), network, config
 
 

@@ -28,7 +28,6 @@ dataset's vocabulary is unknown to the GAN, as with the trained encoder.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import keras
@@ -41,6 +40,7 @@ import tokenizers
 from keras import layers
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import read_json
 
 WEIGHTS_FILE = "model.safetensors"
 _POOLING = ("cls_token", "mean_tokens", "max_tokens")
@@ -62,7 +62,10 @@ def read_safetensors(path):
 
 
 def _json(path, default=None):
-    return json.loads(path.read_text()) if path.is_file() else default
+    if not path.is_file():
+        return default
+    return read_json(path, "sentence model file", "replace the model folder with a "
+                     "complete copy (e.g. all-MiniLM-L6-v2 as saved by sentence-transformers)")
 
 
 def read_vocabulary(folder):

@@ -3,13 +3,17 @@ sample grids and TensorBoard.
 
 They share one `RunState`, which turns Keras's per-epoch batch index into the
 run's global step (a resumed run starts in the middle) and remembers whether
-training diverged, so a checkpoint is never written from a bad state.
+training diverged, so a checkpoint is never written from a bad state, or was
+interrupted by a signal (`save_on_signal`), so one is written at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import signal
 import sys
+import threading
 
 import numpy as np
 import tensorflow as tf
@@ -31,12 +35,37 @@ class RunState:
         self.initial_epoch = start_step // epoch_steps
         self.epoch_base = start_step
         self.diverged = None  # (step, name, value) once non-finite
+        self.interrupted = None  # the signal number once one arrived
         self.logs = {}
 
     def crossed(self, every):
         """True when the last batch (or execution) passed a multiple of
         `every`; with steps_per_execution > 1 the step jumps."""
         return self.step // every > self.prev_step // every
+
+
+@contextlib.contextmanager
+def save_on_signal(state: RunState, signals=(signal.SIGTERM,)):
+    """While training, a SIGTERM (a scheduler's pre-emption notice) only
+    marks `state`; the `Checkpointer` then saves at the current step and
+    stops training, as tf.distribute's PreemptionCheckpointHandler does for
+    TF's own loops. The previous handlers come back afterwards. Outside the
+    main thread (signals cannot be caught there) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def mark(number, frame):
+        state.interrupted = number
+        print(f"\nReceived {signal.Signals(number).name}: saving a checkpoint at the "
+              "current step, then stopping.", file=sys.stderr, flush=True)
+
+    previous = {s: signal.signal(s, mark) for s in signals}
+    try:
+        yield state
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class StepCounter(keras.callbacks.Callback):
@@ -83,6 +112,8 @@ class Checkpointer(keras.callbacks.Callback):
     """Writes a checkpoint every `every` steps and when training ends."""
 
     def __init__(self, state: RunState, checkpoints, every):
+        """A checkpoint every `every` steps, at the end, and at once when a
+        signal interrupted training (`save_on_signal`)."""
         super().__init__()
         self.state, self.checkpoints, self.every = state, checkpoints, every
         self.saved_step = state.start_step
@@ -94,8 +125,10 @@ class Checkpointer(keras.callbacks.Callback):
         self.saved_step = self.state.step
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.state.crossed(self.every):
+        if self.state.crossed(self.every) or self.state.interrupted:
             self.save()
+        if self.state.interrupted:
+            self.model.stop_training = True
 
     def on_train_end(self, logs=None):
         self.save()

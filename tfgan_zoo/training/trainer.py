@@ -2,35 +2,83 @@
 and exported run directory.
 
     RUN/config.json           the full configuration
+    RUN/model.json            the model's name and constructor config
+    RUN/lock.json             pid and host of the one process writing the run
     RUN/checkpoints/ckpt-N/   atomic checkpoints, the last K kept
     RUN/samples/step-N.png    grids from fixed noise
     RUN/logs/                 TensorBoard scalars and image grids
     RUN/export/               the generator as a SavedModel (when training ends)
 
-Re-running with the same directory resumes from the newest checkpoint.
+Re-running with the same directory resumes from the newest checkpoint that
+reads. SIGTERM (a scheduler's pre-emption) saves a checkpoint at the current
+step before the process exits; SIGKILL at any moment leaves a run that
+resumes from its last checkpoint.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import math
 import os
-import sys
+import signal
 from pathlib import Path
 
 import tensorflow as tf
 import keras
 
 from tfgan_zoo import optimizers
+from tfgan_zoo.cli import fail
 from tfgan_zoo.config import Config, parse_args, validate
 from tfgan_zoo.data import load_dataset
-from tfgan_zoo.errors import UserError
+from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.export.saved_model import export_saved_model
-from tfgan_zoo.files import write_atomic
+from tfgan_zoo.files import remove_leftovers
 from tfgan_zoo.registry import build_model, get_model_class
 from tfgan_zoo.training import callbacks as cb
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import prepare_run_dir
+from tfgan_zoo.training.checkpoint import CheckpointDir, first_line
+from tfgan_zoo.training.run import (RunLock, path_names, prepare_run_dir, resolve_paths,
+                                    write_model_description)
+
+
+TF_CONFIG_EXAMPLE = ('{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+                     '"task": {"type": "worker", "index": 0}}')
+
+
+def check_tf_config(text):
+    """The cluster of a TF_CONFIG value, checked: a JSON object whose
+    `cluster` maps task types to "host:port" lists and whose `task` names
+    one of them by type and index. Raises a one-line UserError."""
+    fix = f"set TF_CONFIG to JSON like {TF_CONFIG_EXAMPLE} (see README)"
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        raise UserError(f"TF_CONFIG is not valid JSON ({e.msg} at character {e.pos}): "
+                        f"{fix}") from None
+    cluster = value.get("cluster") if isinstance(value, dict) else None
+    if not isinstance(cluster, dict) or not cluster:
+        raise UserError(f"TF_CONFIG has no \"cluster\" object: {fix}")
+    for kind, addresses in cluster.items():
+        addresses = list(addresses.values()) if isinstance(addresses, dict) else addresses
+        if not isinstance(addresses, list) or not addresses:
+            raise UserError(f"TF_CONFIG's cluster \"{kind}\" must list \"host:port\" "
+                            f"addresses: {fix}")
+        for address in addresses:
+            host, _, port = str(address).rpartition(":")
+            if not isinstance(address, str) or not host or not port.isdigit() \
+                    or not 0 < int(port) < 65536:
+                raise UserError(f"TF_CONFIG's cluster \"{kind}\" has the address "
+                                f"{address!r}, not \"host:port\": {fix}")
+    task = value.get("task")
+    if not isinstance(task, dict) or task.get("type") not in cluster:
+        raise UserError(f"TF_CONFIG's \"task\" must name a task type of the cluster "
+                        f"({', '.join(cluster)}) and an index: {fix}")
+    index, size = task.get("index", 0), len(cluster[task["type"]])
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < size:
+        raise UserError(f"TF_CONFIG's task index {index!r} is outside its cluster's "
+                        f"{size} \"{task['type']}\" address(es): pass 0 to {size - 1}")
+    return cluster
 
 
 def resolve_strategy(name):
@@ -43,20 +91,28 @@ def resolve_strategy(name):
         devices = [d.name for d in gpus or tf.config.list_logical_devices("CPU")]
         return tf.distribute.MirroredStrategy(devices)
     if name == "multiworker":
-        if "TF_CONFIG" not in os.environ:
+        if not os.environ.get("TF_CONFIG", "").strip():
             raise UserError("--strategy multiworker needs the TF_CONFIG environment "
-                            "variable describing the cluster (see README)")
-        return tf.distribute.MultiWorkerMirroredStrategy()
+                            f"variable describing the cluster, e.g. {TF_CONFIG_EXAMPLE} "
+                            "(see README)")
+        check_tf_config(os.environ["TF_CONFIG"])
+        try:
+            return tf.distribute.MultiWorkerMirroredStrategy()
+        except (ValueError, RuntimeError, tf.errors.OpError) as e:
+            raise UserError(f"cannot start the MultiWorker cluster of TF_CONFIG "
+                            f"({first_line(e)}): check its addresses and ports") from None
     if name == "tpu":
         try:
             resolver = tf.distribute.cluster_resolver.TPUClusterResolver(
                 tpu=os.environ.get("TPU_NAME", ""))
             tf.config.experimental_connect_to_cluster(resolver)
             tf.tpu.experimental.initialize_tpu_system(resolver)
-        except (ValueError, tf.errors.OpError) as e:
-            raise UserError(f"no TPU found ({str(e).splitlines()[0]}): run on a "
-                            "TPU VM or set TPU_NAME") from None
-        return tf.distribute.TPUStrategy(resolver)
+            return tf.distribute.TPUStrategy(resolver)
+        # ValueError, OpError, or URLError from the cloud metadata server a
+        # TPU name is looked up in: whatever it is, there is no TPU here.
+        except Exception as e:
+            raise UserError(f"no TPU found ({first_line(e)}): run on a TPU VM or set "
+                            "TPU_NAME to the TPU's name or grpc:// address") from None
     raise UserError(f"unknown strategy '{name}': choose default, mirrored, "
                     "multiworker or tpu")
 
@@ -94,7 +150,11 @@ def build(config: Config, strategy, data):
 
 
 def train(config: Config, verbose=1):
-    """Train (or resume) the run described by `config`; returns the run dir."""
+    """Train (or resume) the run described by `config`; returns the model.
+
+    The chief holds the run directory's lock (`RunLock`) throughout, resumes
+    from the newest checkpoint that reads, and on SIGTERM saves a checkpoint
+    at the current step and raises `Interrupted`."""
     validate(config)
     if config.mixed_precision != "none":
         keras.mixed_precision.set_global_policy(f"mixed_{config.mixed_precision}")
@@ -102,23 +162,32 @@ def train(config: Config, verbose=1):
     strategy = resolve_strategy(config.strategy)
     chief = is_chief(strategy)
     out = Path(config.out)
-    prepare_run_dir(config, out, chief)
+    # Model paths typed relative to here are made absolute, then stored
+    # relative to the run directory (training.run: relocatable runs).
+    config = dataclasses.replace(config, model_args=resolve_paths(
+        config.model_args, path_names(config.model), os.getcwd()))
+    with RunLock(out) if chief else contextlib.nullcontext():
+        return _train(config, strategy, chief, out, verbose)
 
+
+def _train(config, strategy, chief, out, verbose):
+    if chief:  # the lock holder: whatever a killed writer left is garbage
+        for name in ("config.json", "model.json", "export"):
+            remove_leftovers(out / name)
+    prepare_run_dir(config, out, chief)
     data = load_dataset(config.dataset, batch_size=config.batch_size,
                         image_size=config.image_size, channels=config.channels,
                         data_dir=config.data_dir, seed=config.seed)
     model = build(config, strategy, data)
     if chief:
-        write_atomic(out / "model.json", json.dumps(
-            {"model": config.model, "config": model.get_config()}, indent=2).encode())
+        write_model_description(out, config.model, model)
     dataset = batches_per_step(data.dataset, model.n_critic)
 
     checkpoints = CheckpointDir(out / "checkpoints", model,
                                 keep=config.keep_checkpoints, is_chief=chief)
-    start = checkpoints.latest() or 0
+    with strategy.scope():
+        start = checkpoints.restore_latest(set_aside=chief) or 0
     if start:
-        with strategy.scope():
-            checkpoints.restore(start)
         print(f"Resumed from checkpoint at step {start} "
               f"({checkpoints.path(start)}); training to step {config.steps}.")
     if start >= config.steps:
@@ -134,10 +203,17 @@ def train(config: Config, verbose=1):
             raise UserError(f"training diverged at step {step} ({name} = {value}); "
                             f"the last good checkpoint in {out / 'checkpoints'} is "
                             "kept: lower the learning rates and re-run to resume")
+        if state.interrupted:
+            raise Interrupted(f"training stopped by {signal.Signals(state.interrupted).name} "
+                              f"at step {state.step}, after saving "
+                              f"{checkpoints.path(checkpoints.latest() or 0)}: re-run the "
+                              "same command to resume", state.interrupted)
     if config.export and chief:
+        # The end-of-run export's version is its training step: a later,
+        # longer run exports a higher version (see export.card).
         model.step = checkpoints.latest() or 0
         path = export_saved_model(model, out / "export", config=config.to_dict(),
-                                  overwrite=True)
+                                  version=model.step or None, run_dir=out, overwrite=True)
         print(f"Exported the generator to {path}")
     return model
 
@@ -155,6 +231,10 @@ def batches_per_step(dataset, n):
 
 def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
     state = cb.RunState(start, config.steps, config.epoch_steps)
+    # Under MultiWorker a signal reaches one worker's process, and stopping
+    # it alone would strand the others in a collective: there the periodic
+    # checkpoints are what a restarted cluster resumes from.
+    handle_signals = config.strategy != "multiworker"
     callbacks = [cb.StepCounter(state), cb.NaNGuard(state),
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
@@ -164,10 +244,11 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose):
                           model.example_inputs(config.num_samples, seed=config.seed),
                           config.sample_every, writer),
             cb.ScalarLogger(state, writer, config.log_every)]
-    model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
-              initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
-              callbacks=callbacks, verbose=verbose if chief else 0,
-              shuffle=False)  # the dataset shuffles itself
+    with cb.save_on_signal(state) if handle_signals else contextlib.nullcontext():
+        model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
+                  initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
+                  callbacks=callbacks, verbose=verbose if chief else 0,
+                  shuffle=False)  # the dataset shuffles itself
     return state
 
 
@@ -180,7 +261,6 @@ def main(recipe: Config, argv=None, after=None):
         if after is not None and config.report and is_chief(model.distribute_strategy):
             after(model, config)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+        fail(e)
     print(f"Done: {config.out}")
     return model

@@ -31,7 +31,8 @@ from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss
 from tfgan_zoo.models.image2image.base import ImageToImageModel
-from tfgan_zoo.networks.image2image import latent_encoder, latent_generator, patch_discriminator
+from tfgan_zoo.networks.image2image import (latent_encoder, latent_generator,
+                                            patch_discriminator)
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")

@@ -101,7 +101,7 @@ class ContextEncoder(ImageToImageModel):
     # ------------------------------------------------------ generator inputs
     def generator_inputs(self):
         mask = Input((*self.image_shape[:2], 1), example=lambda n, seed: self.masks(
-            n, tf.constant([seed, 1])).numpy())
+            n, tf.constant([seed, 1])).numpy(), minimum=0.0, maximum=1.0)
         return {**super().generator_inputs(), "mask": mask}
 
     def generate_from(self, inputs, training=False):

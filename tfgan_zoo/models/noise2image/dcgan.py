@@ -3,7 +3,8 @@ with Deep Convolutional Generative Adversarial Networks".
 
 All-convolutional players with batch norm and no pooling (see
 `tfgan_zoo.networks.dcgan`), trained with Algorithm 1 (one D step per G
-step) and the non-saturating GAN loss, Adam(2e-4, beta_1=0.5). 28, 32 and 64 px (and 128, ...) share one builder.
+step) and the non-saturating GAN loss, Adam(2e-4, beta_1=0.5). 28, 32 and
+64 px (and 128, ...) share one builder.
 The latent-space tools of §6 are in `tfgan_zoo.latent`.
 """
 

@@ -34,7 +34,7 @@ from tfgan_zoo.text import encoder, sentence, tokenizer
 # One step's conditioning: the chosen captions' embeddings, the embeddings
 # of mismatched captions (another example's, see `mismatch`), and 1 where
 # the mismatched caption really describes another kind of scene; `labels`
-# are the scene's attribute labels when the model has an auxiliary classifier.
+# are the scene's attribute labels, for a model that reads them.
 Captions = collections.namedtuple("Captions", "right wrong mismatch tokens labels",
                                   defaults=(None,))
 
@@ -65,15 +65,9 @@ class TextConditionalModel(AdversarialModel):
             so D need not look at shape, nor G draw it.
     """
 
+    path_hyperparameters = ("text_encoder", "sentence_encoder")
     # Share of the batch whose wrong text is a contrast caption (mismatch="contrast").
     CONTRAST_FRACTION = 0.5
-    # Weight of the unconditional terms of a two-headed discriminator
-    # (StackGAN-v2; a model that builds one sets it).
-    unconditional_weight = 0.0
-    # Weight and head sizes of the discriminator's auxiliary classifier
-    # (AC-GAN / TAC-GAN; a model that builds one sets them).
-    auxiliary_weight = 0.0
-    auxiliary_classes = ()
 
     def __init__(self, *, vocabulary=None, max_length=shapes.MAX_LENGTH, word_dim=64,
                  text_hidden=128, embedding_dim=128, text_encoder=None,
@@ -165,14 +159,7 @@ class TextConditionalModel(AdversarialModel):
                 self.CONTRAST_FRACTION
             wrong = tf.where(use[:, None], contrast, wrong)
             mismatch = tf.where(use, 1.0, mismatch)  # another scene by construction
-        labels = None
-        if self.auxiliary_weight:
-            if "attributes" not in features:
-                raise UserError("an auxiliary classifier needs a dataset with attribute "
-                                "labels (shapes_captions): pass --auxiliary-weight 0 "
-                                "(--stage2-auxiliary-weight 0 for StackGAN's Stage-II)")
-            labels = features["attributes"]
-        return Captions(right, wrong, mismatch, tokens, labels)
+        return Captions(right, wrong, mismatch, tokens)
 
     def discriminate(self, images, inputs=None, training=False):
         """D's logits for images with their caption (`text`, or a precomputed
@@ -180,8 +167,8 @@ class TextConditionalModel(AdversarialModel):
         embedding = inputs.get("embedding")
         if embedding is None:
             embedding = self.embed(inputs["text"])
-        return self.logits(self.discriminator(
-            [images, embedding, *self.discriminator_extras(inputs)], training=training))[0]
+        return self.discriminator(
+            [images, embedding, *self.discriminator_extras(inputs)], training=training)
 
     def discriminator_extras(self, inputs):
         """D inputs after the image and the caption (GAWWN: the boxes)."""
@@ -191,52 +178,26 @@ class TextConditionalModel(AdversarialModel):
         """One update of the matching-aware discriminator (GAN-CLS, Reed et
         al. 2016, Algorithm 1; StackGAN's too): s_r = D(real, right text) is
         real, s_w = D(real, wrong text) and s_f = D(fake, right text) are
-        fake. `extra` inputs (GAWWN's boxes) go with every pair. A
-        two-headed D (StackGAN-v2) adds its unconditional terms: real images
-        are real, fakes fake, whatever the text. An auxiliary classifier
-        (AC-GAN) learns the real images' labels. Returns D's loss."""
+        fake. `extra` inputs (GAWWN's boxes) go with every pair. Returns
+        D's loss."""
         with tf.GradientTape() as tape:
-            real_right, real_image, real_classes = self.logits(
-                self.discriminator([real, text.right, *extra], training=True))
-            fake_right, fake_image, _ = self.logits(self.discriminator(
-                [tf.stop_gradient(fake), text.right, *extra], training=True))
-            d_loss = losses.matching_aware_discriminator_loss(
-                real_right,
-                self.logits(self.discriminator([real, text.wrong, *extra], training=True))[0],
-                fake_right, mismatch=text.mismatch)
-            if real_image is not None:
-                d_loss += self.unconditional_weight * losses.minimax_discriminator_loss(
-                    real_image, fake_image)
-            if real_classes is not None:
-                d_loss += self.auxiliary_weight * losses.auxiliary_classifier_loss(
-                    real_classes, text.labels, self.auxiliary_classes)
+            real_right = self.discriminator([real, text.right, *extra], training=True)
+            fake_right = self.discriminator(
+                [tf.stop_gradient(fake), text.right, *extra], training=True)
+            real_wrong = self.discriminator([real, text.wrong, *extra], training=True)
+            d_loss = self.discriminator_loss(real_right, real_wrong, fake_right, text)
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         return d_loss
 
+    def discriminator_loss(self, real_right, real_wrong, fake_right, text):
+        """The matching-aware loss on D's outputs for the three pairs."""
+        return losses.matching_aware_discriminator_loss(real_right, real_wrong, fake_right,
+                                                        mismatch=text.mismatch)
+
     def generator_adversarial_loss(self, outputs, text=None):
         """G's non-saturating loss on D's outputs for its images with the
-        right `text`, plus the weighted unconditional term of a two-headed D
-        and the auxiliary classifier's loss against the caption's labels."""
-        conditional, image, classes = self.logits(outputs)
-        loss = losses.non_saturating_generator_loss(conditional)
-        if image is not None:
-            loss += self.unconditional_weight * losses.non_saturating_generator_loss(
-                image)
-        if classes is not None:
-            loss += self.auxiliary_weight * losses.auxiliary_classifier_loss(
-                classes, text.labels, self.auxiliary_classes)
-        return loss
-
-    def logits(self, outputs):
-        """(conditional logits, unconditional logits or None, auxiliary class
-        logits or None) of D's outputs."""
-        if not isinstance(outputs, (list, tuple)):
-            return outputs, None, None
-        outputs = list(outputs)
-        conditional = outputs.pop(0)
-        image = outputs.pop(0) if self.unconditional_weight > 0 else None
-        classes = outputs.pop(0) if self.auxiliary_weight > 0 else None
-        return conditional, image, classes
+        right `text`."""
+        return losses.non_saturating_generator_loss(outputs)
 
     def unpack(self, data):
         if (not isinstance(data, (tuple, list)) or len(data) != 2
@@ -254,7 +215,7 @@ class TextConditionalModel(AdversarialModel):
         text = Input((), "string", example=lambda n, seed: np.array(
             [captions[i % len(captions)] for i in range(n)]),
             lite=Input((self.embedding_dim,)), lite_name="embedding",
-            to_lite=lambda text: self.embed(text).numpy())
+            to_lite=lambda text: self.embed(text).numpy(), max_words=self.max_length)
         return {"text": text, **super().generator_inputs()}
 
     def generate_from(self, inputs, training=False):
@@ -334,7 +295,7 @@ class TextConditionalModel(AdversarialModel):
             raise UserError(f"the text encoder in {self.text_encoder_path} has a different "
                             f"{', '.join(changed)} than this model: pass the encoder's "
                             "settings (tfgan_zoo.text.encoder.model_args) or retrain it")
-        self.text_encoder.load_weights(str(Path(self.text_encoder_path) / encoder.WEIGHTS_FILE))
+        encoder.load_encoder_weights(self.text_encoder, self.text_encoder_path)
 
     def text_networks(self):
         return [self.vectorizer, self.text_encoder]

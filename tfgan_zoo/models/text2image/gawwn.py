@@ -66,7 +66,7 @@ class GAWWN(TextConditionalModel):
     def generator_inputs(self):
         # Example boxes are those of the example captions (same cycling).
         bbox = Input((self.num_boxes, 4), example=lambda n, seed: self.boxes_for(
-            self._cycle(self.sample_captions, n)))
+            self._cycle(self.sample_captions, n)), minimum=0.0, maximum=1.0)
         return {**super().generator_inputs(), "bbox": bbox}
 
     def boxes_for(self, captions):

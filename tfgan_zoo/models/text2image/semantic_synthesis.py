@@ -70,7 +70,8 @@ class SemanticSynthesis(TextConditionalModel):
         text = dataclasses.replace(super().generator_inputs()["text"], example=lambda n, seed:
                                    np.array([captions[(i + 1) % len(captions)]
                                              for i in range(n)]))
-        return {"image": Input(self.image_shape, example=self.source_images), "text": text}
+        return {"image": Input(self.image_shape, example=self.source_images,
+                                minimum=-1.0, maximum=1.0), "text": text}
 
     def source_images(self, n, seed=0):
         """n source images: test scenes of the shapes (RGB models on their

@@ -93,6 +93,7 @@ class StackGAN(TextConditionalModel):
     loss_names = ("d_loss", "g_loss", "kl")
     # One discriminator step per generator step, as in the paper.
     unused_hyperparameters = ("n_critic",)
+    path_hyperparameters = TextConditionalModel.path_hyperparameters + ("stage1_run",)
     # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
     # the recipe's Stage-II networks (FiLM, projection discriminator) over
     # the original Stage-I ones (GAN-INT-CLS covers the matching-aware D).
@@ -117,8 +118,7 @@ class StackGAN(TextConditionalModel):
         if auxiliary_weight < 0:
             raise UserError(f"auxiliary_weight must be 0 or more, got {auxiliary_weight}")
         self.auxiliary_weight = float(auxiliary_weight)
-        if self.auxiliary_weight:
-            self.auxiliary_classes = shapes.ATTRIBUTE_CLASSES
+        self.auxiliary_classes = shapes.ATTRIBUTE_CLASSES if self.auxiliary_weight else ()
         if discriminator not in DISCRIMINATORS:
             raise UserError(f"StackGAN discriminator must be one of "
                             f"{', '.join(DISCRIMINATORS)}, got {discriminator!r}")
@@ -216,6 +216,62 @@ class StackGAN(TextConditionalModel):
                 + self.kl_weight * kl
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, kl=kl)
+
+    # ------------------------------------------- the discriminator's extra heads
+    def heads(self, outputs):
+        """(text-conditional logits, text-blind logits or None, auxiliary
+        class logits or None) of D's outputs: the extra heads are there
+        when their weight is set."""
+        if not isinstance(outputs, (list, tuple)):
+            return outputs, None, None
+        outputs = list(outputs)
+        conditional = outputs.pop(0)
+        image = outputs.pop(0) if self.unconditional_weight > 0 else None
+        classes = outputs.pop(0) if self.auxiliary_weight > 0 else None
+        return conditional, image, classes
+
+    def discriminate(self, images, inputs=None, training=False):
+        return self.heads(super().discriminate(images, inputs, training))[0]
+
+    def captions(self, features):
+        """The step's captions, with the scene's attribute labels for the
+        auxiliary classifier."""
+        text = super().captions(features)
+        if not self.auxiliary_weight:
+            return text
+        if "attributes" not in features:
+            raise UserError("an auxiliary classifier needs a dataset with attribute "
+                            "labels (shapes_captions): pass --auxiliary-weight 0 "
+                            "(--stage2-auxiliary-weight 0 for StackGAN's Stage-II)")
+        return text._replace(labels=features["attributes"])
+
+    def discriminator_loss(self, real_right, real_wrong, fake_right, text):
+        """The matching-aware loss, plus StackGAN-v2's text-blind terms (real
+        images are real, fakes fake, whatever the text) and the auxiliary
+        classifier's loss on the real images' labels."""
+        real_right, real_image, real_classes = self.heads(real_right)
+        fake_right, fake_image, _ = self.heads(fake_right)
+        loss = super().discriminator_loss(real_right, self.heads(real_wrong)[0], fake_right,
+                                          text)
+        if real_image is not None:
+            loss += self.unconditional_weight * losses.minimax_discriminator_loss(
+                real_image, fake_image)
+        if real_classes is not None:
+            loss += self.auxiliary_weight * losses.auxiliary_classifier_loss(
+                real_classes, text.labels, self.auxiliary_classes)
+        return loss
+
+    def generator_adversarial_loss(self, outputs, text=None):
+        """G's non-saturating loss, plus the text-blind head's and the
+        auxiliary classifier's loss against the caption's labels."""
+        conditional, image, classes = self.heads(outputs)
+        loss = super().generator_adversarial_loss(conditional, text)
+        if image is not None:
+            loss += self.unconditional_weight * losses.non_saturating_generator_loss(image)
+        if classes is not None:
+            loss += self.auxiliary_weight * losses.auxiliary_classifier_loss(
+                classes, text.labels, self.auxiliary_classes)
+        return loss
 
     def load_pretrained(self):
         """Stage-I: the trained text encoder. Stage-II: also the trained

@@ -1,0 +1,85 @@
+"""The text-to-image recipes (`tfgan_zoo.recipes._text2image` and the
+recipes over it): the phases a command line becomes, StackGAN's Stage-II
+networks and wrong-text default, and a sentence model in place of the
+text-encoder phase. Nothing is trained here."""
+
+import pytest
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.recipes import _text2image as recipe
+from tfgan_zoo.recipes import gan_int_cls, stackgan
+from tests.support.bert import make_model_folder
+
+
+def _phases(module, argv, phases=None):
+    """The Configs of the GAN phases (a one-GAN recipe's phase is
+    `recipe.gan_phase`) and the text encoder's directory."""
+    config, settings = recipe.parse(module.build_parser(), module.RECIPE, argv)
+    shared, encoder_dir, _ = recipe.text_setup(config, settings)
+    phases = phases or module.phases
+    return [c for _, c in phases(config, settings, shared)], encoder_dir
+
+
+def test_recipe_phases():
+    (stage1, stage2), encoder_dir = _phases(
+        stackgan, ["--out", "/tmp/x", "--steps", "7", "--stage2-steps", "9"])
+    assert (stage1.image_size, stage2.image_size) == (16, 64)
+    assert (stage1.steps, stage2.steps) == (7, 9)
+    assert stage1.model_args["stage"] == 1 and stage2.model_args["stage"] == 2
+    assert stage2.model_args["stage1_run"].endswith("/x/stage1")
+    assert stage1.model_args["text_encoder"] == str(encoder_dir)
+    (stage1, stage2), _ = _phases(stackgan, ["--stage1-size", "64"])  # the paper's sizes
+    assert (stage1.image_size, stage2.image_size) == (64, 256)
+    (gan,), _ = _phases(gan_int_cls, ["--interpolation", "False", "--ngf", "16"],
+                        recipe.gan_phase("GAN-INT-CLS"))
+    assert gan.model_args["interpolation"] is False and gan.model_args["ngf"] == 16
+
+
+def test_recipe_stage2_networks():
+    """Stage-I is the paper's; Stage-II defaults to FiLM, the projection
+    discriminator and the auxiliary classifier, which only the shapes'
+    labels allow; each has a flag back to the paper's Stage-II."""
+
+    def stages(argv):
+        config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
+        return [c.model_args for _, c in stackgan.phases(config, settings,
+                                                         dict(config.model_args))]
+
+    def networks(argv):
+        keys = ("film", "discriminator", "auxiliary_weight")
+        return [tuple(args.get(k) for k in keys) for args in stages(argv)]
+
+    paper = (False, "matching", 0.0)
+    assert networks([]) == [paper, (True, "projection", 1.0)]
+    assert networks(["--dataset", "captions:/birds"]) == [paper, (True, "projection", 0.0)]
+    assert networks(["--no-stage2-film", "--stage2-discriminator", "matching",
+                     "--stage2-auxiliary-weight", "0"]) == [paper, paper]
+    stage1, stage2 = stages(["--film", "True"])  # Stage-II loads a FiLM Stage-I
+    assert stage1["film"] and stage2["stage1_film"]
+
+
+def test_recipe_wrong_text_default_follows_the_dataset():
+    """StackGAN's recipe gives D contrast captions on the shapes, which have
+    them; on other captioned data it falls back to random wrong text unless
+    --mismatch is given."""
+    parser = stackgan.build_parser()
+    config, _ = recipe.parse(parser, stackgan.RECIPE, [])
+    assert config.model_args["mismatch"] == "contrast"
+    config, _ = recipe.parse(parser, stackgan.RECIPE, ["--dataset", "captions:/birds"])
+    assert config.model_args["mismatch"] == "random"
+    config, _ = recipe.parse(parser, stackgan.RECIPE, ["--dataset", "captions:/birds",
+                                                       "--mismatch", "hardest"])
+    assert config.model_args["mismatch"] == "hardest"
+
+
+def test_recipe_uses_the_sentence_model_instead_of_phase_1(tmp_path):
+    path, _ = make_model_folder(tmp_path / "bert")
+    parser = stackgan.build_parser()
+    config, settings = recipe.parse(parser, stackgan.RECIPE, ["--sentence-encoder", str(path)])
+    shared, encoder_dir, _ = recipe.text_setup(config, settings)
+    assert encoder_dir is None and shared["text_encoder"] is None
+    assert shared["embedding_dim"] == 8 and shared["sentence_encoder"] == str(path.resolve())
+    config, settings = recipe.parse(parser, stackgan.RECIPE, [
+        "--sentence-encoder", str(path), "--text-encoder", "runs/stackgan/encoder"])
+    with pytest.raises(UserError, match="pass one of them"):
+        recipe.text_setup(config, settings)
