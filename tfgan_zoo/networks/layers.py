@@ -171,17 +171,33 @@ def class_head(features, classes):
     return layers.Dense(sum(classes), dtype="float32", name="class_logits")(features)
 
 
-def label_input(num_classes, name="label"):
-    """An int label input and its one-hot encoding.
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class OneHot(layers.Layer):
+    """Int labels -> one-hot rows, gathered from an identity matrix rather
+    than built by ONE_HOT: TFLite's int8 ONE_HOT kernel quantizes its on/off
+    values badly (CGAN's int8 generator fell to 21.5 dB), a GATHER of a
+    constant quantizes exactly. A layer, not a Lambda, so the network
+    clones and deserializes in Keras' safe mode (the EMA generator is a
+    clone)."""
 
-    The one-hot rows are gathered from an identity matrix rather than built
-    by ONE_HOT: TFLite's int8 ONE_HOT kernel quantizes its on/off values
-    badly (CGAN's int8 generator fell to 21.5 dB), a GATHER of a constant
-    quantizes exactly."""
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+
+    def call(self, labels):
+        return ops.take(ops.eye(self.num_classes), labels, axis=0)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, self.num_classes)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+
+def label_input(num_classes, name="label"):
+    """An int label input and its one-hot encoding (`OneHot`)."""
     label = keras.Input((), dtype="int32", name=name)
-    return label, layers.Lambda(lambda y: ops.take(ops.eye(num_classes), y, axis=0),
-                                output_shape=(num_classes,),
-                                name=f"{name}_one_hot")(label)
+    return label, OneHot(num_classes, name=f"{name}_one_hot")(label)
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")

@@ -4,7 +4,7 @@
 from tfgan_zoo.config import Config
 from tfgan_zoo.training.trainer import main
 
-RECIPE = Config(recipe="wgan", model="wgan", dataset="mnist5k", image_size=32,
+RECIPE = Config(recipe="wgan", model="wgan", dataset="mnist5k:train", image_size=32,
                 steps=2000, batch_size=64, optimizer="rmsprop", g_lr=5e-5,
                 d_lr=5e-5, model_args={"ngf": 32, "ndf": 32})
 

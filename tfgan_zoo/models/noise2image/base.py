@@ -20,12 +20,17 @@ their two losses (`critic_loss` / `discriminator_loss`, `generator_loss`)
 and the critic constraint. Conditional models (CGAN) feed the real batch's
 labels to both players through `generate` and `discriminate`, so both sides
 of D's loss see the same label distribution.
+
+`--diff-augment color,translation,cutout` shows D only augmented images,
+T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
+`tfgan_zoo.augment`); off by default, so Algorithm 1 is the paper's.
 """
 
 import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.augment import diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
 
@@ -38,6 +43,8 @@ class NoiseToImageGAN(AdversarialModel):
     Args:
         reuse_fake: one generator forward pass serves D's and G's update (needs n_critic 1).
             pytorch/examples' DCGAN does this; Algorithm 1 draws new noise for G.
+        diff_augment: DiffAugment policy for everything D sees, e.g.
+            "color,translation,cutout" (comma-separated); None for none.
     """
 
     supports_ema = True
@@ -52,12 +59,20 @@ class NoiseToImageGAN(AdversarialModel):
             images = tf.clip_by_value(images, -1.0, 1.0)
         return images
 
-    def __init__(self, *, reuse_fake=False, **kwargs):
+    def __init__(self, *, reuse_fake=False, diff_augment=None, **kwargs):
         super().__init__(**kwargs)
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")
         self.reuse_fake = bool(reuse_fake)
+        parse_policy(diff_augment)
+        self.diff_augment = diff_augment or None
+
+    def augment(self, images):
+        """T(images): the DiffAugment policy, or the images unchanged."""
+        if not self.diff_augment:
+            return images
+        return diff_augment(images, self.diff_augment, self.next_seed())
 
     def train_step(self, data):
         if self.reuse_fake:
@@ -68,7 +83,8 @@ class NoiseToImageGAN(AdversarialModel):
             z = self.sample_noise(keras.ops.shape(real_batch)[0])
             fake = self.generate(z, label_batch, training=True)
             with tf.GradientTape() as tape:
-                d_loss, logs = self.critic_loss(real_batch, fake, label_batch)
+                d_loss, logs = self.critic_loss(
+                    self.augment(real_batch), self.augment(fake), label_batch)
             self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
             self.constrain_critic()
         # update the generator
@@ -76,7 +92,7 @@ class NoiseToImageGAN(AdversarialModel):
         with tf.GradientTape() as tape:
             fake = self.generate(z, label_batch, training=True)
             g_loss = self.generator_loss(
-                self.discriminate(fake, label_batch, training=True))
+                self.discriminate(self.augment(fake), label_batch, training=True))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
 
@@ -90,10 +106,12 @@ class NoiseToImageGAN(AdversarialModel):
             fake = self.generate(z, labels, training=True)
             with g_tape.stop_recording():
                 with tf.GradientTape() as d_tape:
-                    d_loss, logs = self.critic_loss(real, tf.stop_gradient(fake), labels)
+                    d_loss, logs = self.critic_loss(
+                        self.augment(real), self.augment(tf.stop_gradient(fake)), labels)
                 self.minimize(self.d_optimizer, d_tape, d_loss, self.discriminator)
                 self.constrain_critic()
-            g_loss = self.generator_loss(self.discriminate(fake, labels, training=True))
+            g_loss = self.generator_loss(
+                self.discriminate(self.augment(fake), labels, training=True))
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
 

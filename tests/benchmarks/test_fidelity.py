@@ -1,0 +1,46 @@
+"""benchmarks/fidelity.py's CIFAR-10 anchor end to end on TFDS mock data:
+both recipes train on tfds:cifar10 at 32 px, export, and are evaluated with
+the peers' protocol (samples against the train split), offline."""
+
+import importlib.util
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+tfds = pytest.importorskip("tensorflow_datasets")
+
+from tfgan_zoo.data import tfds as tfds_source  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_benchmark():
+    spec = importlib.util.spec_from_file_location("fidelity", ROOT / "benchmarks" / "fidelity.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cifar10_anchor_on_mock_data(tmp_path, monkeypatch):
+    fidelity = load_benchmark()
+    # mock_data makes download_and_prepare a no-op; the probe is the only network use.
+    monkeypatch.setattr(tfds_source, "online", lambda: True)
+    monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))
+    with tfds.testing.mock_data(num_examples=16):
+        results = fidelity.main(
+            ["--cifar10", "--in-process", "--out", str(tmp_path), "--num-samples", "8",
+             "--data-dir", str(tmp_path / "tfds"), "--flags", "--steps", "2",
+             "--batch-size", "4", "--ngf", "4", "--ndf", "4"])
+    assert set(results) == {"dcgan", "wgan_gp"}
+    for recipe, r in results.items():
+        assert r["training"]["steps"] == 2 and math.isfinite(r["fid"])
+        p = r["protocol"]
+        assert (p["dataset"], p["split"], p["num_fake"], p["num_real"]) == (
+            "tfds:cifar10", "train", 8, 8)
+        assert (p["image_size"], p["channels"]) == (32, 3)
+        config = json.loads((tmp_path / f"cifar10_{recipe}" / "config.json").read_text())
+        assert config["dataset"] == "tfds:cifar10" and config["batch_size"] == 4
+    assert results["dcgan"]["peer"]["fid"] == 42.72
+    assert json.loads((tmp_path / "cifar10.json").read_text()).keys() == results.keys()

@@ -1,0 +1,67 @@
+"""DiffAugment (tfgan_zoo.augment): each transformation does exactly what
+Zhao et al.'s reference code does, is seeded, and passes gradients."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_zoo import augment
+from tfgan_zoo.errors import UserError
+
+SEED = tf.constant([3, 7], tf.int32)
+
+
+def test_shift_moves_rows_and_fills_with_zero():
+    x = tf.reshape(tf.range(1.0, 17.0), [1, 4, 4, 1])
+    down = augment._shift_axis(x, tf.constant([[1]]))[0, ..., 0].numpy()
+    np.testing.assert_array_equal(down[:3], x[0, 1:, :, 0].numpy())
+    np.testing.assert_array_equal(down[3], 0.0)
+    up = augment._shift_axis(x, tf.constant([[-2]]))[0, ..., 0].numpy()
+    np.testing.assert_array_equal(up[:2], 0.0)
+    np.testing.assert_array_equal(up[2:], x[0, :2, :, 0].numpy())
+
+
+def test_translation_moves_one_pixel_within_an_eighth():
+    x = np.zeros([64, 16, 16, 1], np.float32)
+    x[:, 8, 8] = 1.0
+    out = augment.translation(tf.constant(x), SEED).numpy()[..., 0]
+    assert np.all(out.sum(axis=(1, 2)) == 1.0)  # 16 px: shift <= 2, stays inside
+    rows, cols = np.nonzero(out.reshape(64, -1))[1] // 16, np.nonzero(out.reshape(64, -1))[1] % 16
+    assert set(rows - 8) == set(cols - 8) == {-2, -1, 0, 1, 2}
+
+
+def test_cutout_zeroes_one_half_size_square():
+    out = augment.cutout(tf.ones([64, 16, 16, 1]), SEED).numpy()[..., 0]
+    zeros = (out == 0).sum(axis=(1, 2))
+    assert zeros.max() == 64 and zeros.min() > 0  # 8x8 inside, clipped at edges
+    for image in out:
+        rows, cols = np.nonzero(image == 0)
+        assert len(rows) == (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1)
+
+
+def test_color_is_an_affine_map_per_grey_image():
+    # Saturation is a no-op on one channel: brightness then contrast leave
+    # out = a x + b with a in [0.5, 1.5] for each image.
+    x = tf.random.stateless_uniform([8, 6, 6, 1], [1, 2], -1, 1)
+    out = augment.color(x, SEED).numpy().reshape(8, -1)
+    for xi, yi in zip(x.numpy().reshape(8, -1), out):
+        a, b = np.polyfit(xi, yi, 1)
+        np.testing.assert_allclose(yi, a * xi + b, atol=1e-5)
+        assert 0.5 <= a <= 1.5
+
+
+def test_seeded_differentiable_and_identity_without_policy():
+    x = tf.Variable(tf.random.stateless_normal([4, 8, 8, 3], [0, 1]))
+    policy = "color,translation,cutout"
+    first = augment.diff_augment(x, policy, SEED)
+    np.testing.assert_array_equal(first, augment.diff_augment(x, policy, SEED))
+    assert not np.allclose(first, augment.diff_augment(x, policy, SEED + 1))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(augment.diff_augment(x, policy, SEED) ** 2)
+    assert np.abs(tape.gradient(loss, x).numpy()).sum() > 0
+    assert augment.diff_augment(x, None, SEED) is x
+
+
+def test_unknown_policy_names_the_choices():
+    with pytest.raises(UserError, match="choose a comma-separated list of color"):
+        augment.parse_policy("color,flip")
