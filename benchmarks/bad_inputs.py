@@ -239,7 +239,8 @@ def last_line(text):
 def run_case(name, command, extra_env, prepare, expected, work, base, timeout):
     scratch = Path(tempfile.mkdtemp(prefix="case-", dir=work))
     held = prepare(scratch, base)
-    fill = lambda s: s.format(scratch=scratch, run=scratch / "run")
+    # str.replace, not format: the TF_CONFIG cases hold JSON braces
+    fill = lambda s: s.replace("{scratch}", str(scratch)).replace("{run}", str(scratch / "run"))
     env = environment(**{k: fill(v) for k, v in extra_env.items()})
     started = time.time()
     try:
