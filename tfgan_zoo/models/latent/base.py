@@ -33,6 +33,10 @@ class LatentModel(AdversarialModel):
         super().build_networks()
         self.encoder(tf.zeros([2, *self.image_shape]))
 
+    def export_networks(self):
+        """The generator and the encoder: every latent endpoint runs E."""
+        return [*super().export_networks(), self.encoder]
+
     def image_input(self):
         """The `Input` every endpoint's `image` is checked against."""
         return Input.image(self.image_shape)

@@ -59,6 +59,9 @@ class IcGAN(ConditionalModel, LatentModel):
         super().build_networks()
         self.label_encoder(tf.zeros([2, *self.image_shape]))
 
+    def export_networks(self):
+        return [*super().export_networks(), self.label_encoder]
+
     def train_step(self, data):
         real, labels = self.unpack(data)
         n = keras.ops.shape(real)[0]
