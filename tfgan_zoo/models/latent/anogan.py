@@ -130,6 +130,9 @@ class AnoGAN(LatentModel):
         return {"score": score, "residual": tf.abs(images - reconstruction), "z": z}
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        return [*super().export_networks(), self.features]
+
     def latent_endpoints(self, batch_size=None):
         found = super().latent_endpoints(batch_size)
         encode = found[0]
