@@ -60,10 +60,6 @@ class AnoGAN(InvertedDCGAN):
         self.search_steps, self.search_lr = int(search_steps), search_lr
         self.feature_weight = feature_weight
 
-    def export_networks(self):
-        """G, E and D: the search and both scores use D's features."""
-        return [*super().export_networks(), self.discriminator]
-
     def search(self, images, steps=None, seed=0):
         """AnoGAN's Gamma-step z search from a seeded random z (eq. 5)."""
         return self._search(tf.convert_to_tensor(images, tf.float32),
@@ -97,6 +93,9 @@ class AnoGAN(InvertedDCGAN):
         return {"score": score, "residual": tf.abs(images - reconstruction), "z": z}
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        return [*super().export_networks(), self.features]
+
     def latent_endpoints(self, batch_size=None):
         found = super().latent_endpoints(batch_size)
         encode = found[0]

@@ -59,9 +59,6 @@ class IcGAN(ConditionalModel, LatentModel):
         super().build_networks()
         self.label_encoder(tf.zeros([2, *self.image_shape]))
 
-    def export_networks(self):
-        return [*super().export_networks(), self.label_encoder]
-
     def train_step(self, data):
         real, labels = self.unpack(data)
         n = keras.ops.shape(real)[0]
@@ -115,6 +112,9 @@ class IcGAN(ConditionalModel, LatentModel):
         return labels
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        return [*super().export_networks(), self.label_encoder]
+
     def latent_endpoints(self, batch_size=None):
         encode = super().latent_endpoints(batch_size)[0]
         b = batch_size

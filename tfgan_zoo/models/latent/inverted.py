@@ -41,12 +41,8 @@ class InvertedDCGAN(LatentModel):
         real, _ = self.unpack(data)
         n = keras.ops.shape(real)[0]
         # Algorithm 1 of Goodfellow et al. ...
-        fake = self.generate(self.sample_noise(n), training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.minimax_discriminator_loss(
-                self.discriminator(real, training=True),
-                self.discriminator(fake, training=True))
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.minimax_discriminator_step(
+            real, self.generate(self.sample_noise(n), training=True))
         with tf.GradientTape() as tape:
             fake = self.generate(self.sample_noise(n), training=True)
             g_loss = losses.non_saturating_generator_loss(
