@@ -58,7 +58,9 @@ def copy(scratch, base):
 def damage(relative, data):
     def prepare(scratch, base):
         copy(scratch, base)
-        (scratch / "run" / relative).write_bytes(data)
+        target = scratch / "run" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)  # e.g. eval/ of a never-evaluated run
+        target.write_bytes(data)
         return {}
     return prepare
 

@@ -32,7 +32,7 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.signatures import image_outputs, serving_outputs
+from tfgan_zoo.samples import sample_kind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -183,17 +183,27 @@ class AdversarialModel(keras.Model):
     # Whether sampling goes through `inference_generator`, so that an EMA of
     # the generator can stand in for it.
     supports_ema = False
-    # What `generate_from` returns and how it is served: images (uint8
-    # `images` and float `images_float`) for every generator. A model that
-    # serves something else (a domain-adapted classifier's class
-    # probabilities) overrides `sample_shape`, `output_spec`,
-    # `serving_outputs`, `output_docs`, `float_output` (the float output that
-    # export parity is measured on) and sets `draws_images = False` (no
-    # sample grids while training).
+    # What `generate_from` returns and how it is served and previewed:
+    # `sample_kind` names one of `tfgan_zoo.samples.KINDS` (images, tokens,
+    # series, pianoroll, video, voxels), whose served outputs, output specs,
+    # parity output and preview every model of that kind shares; a model
+    # only says its `sample_shape` when it is not `image_shape`. A model
+    # that serves something else altogether (a domain-adapted classifier's
+    # class probabilities) overrides `sample_shape`, `output_spec`,
+    # `serving_outputs`, `output_docs`, `float_output` (the float output
+    # that export parity is measured on) and sets `draws_images = False`
+    # (no previews while training).
+    sample_kind = "images"
     draws_images = True
-    float_output = "images_float"
-    output_docs = {"images": "uint8 NHWC in [0, 255], round((x + 1) * 127.5)",
-                   "images_float": "float32 NHWC in [-1, 1]"}
+
+    @property
+    def float_output(self):
+        return sample_kind(self.sample_kind).float_output
+
+    @property
+    def output_docs(self):
+        return sample_kind(self.sample_kind).output_docs
+
     # Constructor arguments that are paths (a trained text encoder, another
     # run): a run directory stores them relative to itself (training.run).
     path_hyperparameters: tuple[str, ...] = ()
@@ -343,13 +353,24 @@ class AdversarialModel(keras.Model):
         """Per-example shape of what `generate_from` returns."""
         return self.image_shape
 
+    @property
+    def draws_previews(self):
+        """Whether the trainer writes previews of samples: every generator
+        (an image grid, a text, plots, a GIF, ...), not a classifier."""
+        return self.draws_images or self.sample_kind != "images"
+
+    def preview_info(self):
+        """What this model's preview needs beyond the samples (a token
+        model's vocabulary, a piano-roll's lowest pitch)."""
+        return {}
+
     def output_spec(self, batch_size=None):
         """Named `tf.TensorSpec`s of every served function's outputs."""
-        return image_outputs(self.image_shape, batch_size)
+        return sample_kind(self.sample_kind).output_spec(self.sample_shape, batch_size)
 
     def serving_outputs(self, result):
         """The served outputs (`output_spec`) of a `generate_from` result."""
-        return serving_outputs(result)
+        return sample_kind(self.sample_kind).outputs(result)
 
     def export_networks(self):
         """The networks an exported generator needs (not the discriminator)."""

@@ -14,10 +14,11 @@ import keras
 from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.layers import batch_norm, class_head, label_input, normalization
+from tfgan_zoo.networks.layers import (NORMAL_002, batch_norm, class_head, label_input,
+                                       normalization)
 
 # Radford et al. 2015, §4: weights from N(0, 0.02).
-DCGAN_INIT = keras.initializers.RandomNormal(0.0, 0.02)
+DCGAN_INIT = NORMAL_002
 
 
 def _with_label(inputs, x, num_classes):

@@ -28,10 +28,11 @@ import tensorflow as tf
 from keras import layers
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.layers import InstanceNormalization, ReflectionPadding2D, normalization
+from tfgan_zoo.networks.layers import (NORMAL_002, InstanceNormalization, ReflectionPadding2D,
+                                       normalization)
 
 # pix2pix / CycleGAN reference code: init_type "normal", gain 0.02.
-INIT = keras.initializers.RandomNormal(0.0, 0.02)
+INIT = NORMAL_002
 
 
 def _norm(x, kind):

@@ -62,6 +62,14 @@ class FusedBatchNormalization(layers.BatchNormalization):
         return tf.cast(y, self.compute_dtype)
 
 
+# N(0, 0.02) weights (Radford et al. 2015, §4; the pix2pix / CycleGAN
+# reference's init_type "normal", gain 0.02), as a config: Keras builds a new
+# initializer from it for each layer, drawing that layer's seed from the
+# seeded Python RNG. A shared RandomNormal instance would draw one seed when
+# its module is imported, before any seed is set: every process would start
+# from other weights, and layers of the same shape from the same ones.
+NORMAL_002 = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}}
+
 def batch_norm(synchronized=False, name=None, center=True, scale=True):
     # PyTorch's BatchNorm2d defaults (momentum 0.1 == Keras momentum 0.9,
     # eps 1e-5); synchronized=True averages statistics across replicas.

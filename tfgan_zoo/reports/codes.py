@@ -10,9 +10,11 @@
 
 Cluster accuracy: 1,000 images per categorical value, read by the mnist-cnn
 classifier (which never saw mnist5k's held-out 500), matched one-to-one to
-digits by the Hungarian method. Continuous codes: 2,000 images with every
-input random; Spearman's rho between each code and each image moment
-(slant, width, ink, height; `tfgan_zoo.evaluation.moments`).
+digits by the Hungarian method; `digits_per_code` lists each value's three
+most frequent readings with their shares (which digits a value merges).
+Continuous codes: 2,000 images with every input random; Spearman's rho
+between each code and each image moment (slant, width, ink, height;
+`tfgan_zoo.evaluation.moments`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo.evaluation.classifiers import load_classifier
-from tfgan_zoo.evaluation.clustering import cluster_accuracy
+from tfgan_zoo.evaluation.clustering import cluster_accuracy, confusion_matrix
 from tfgan_zoo.evaluation.moments import code_moment_correlations
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import save_grid
@@ -55,10 +57,15 @@ def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=N
     z = rng.standard_normal((len(categories), model.latent_dim))
     cont = rng.uniform(-1, 1, (len(categories), model.continuous_codes))
     images = _generate(model, _inputs(model, z, categories, cont))
-    read = classifier.predict_logits(images).argmax(axis=1)
+    logits = classifier.predict_logits(images)
+    read = logits.argmax(axis=1)
     accuracy, mapping = cluster_accuracy(categories, read, num_clusters=k)
+    shares = confusion_matrix(categories, read, k, logits.shape[1]) / per_category
     figures = {"cluster_accuracy": accuracy, "mapping": mapping,
-               "images_per_category": per_category}
+               "images_per_category": per_category,
+               "digits_per_code": {int(c): [[int(d), round(float(shares[c, d]), 3)]
+                                            for d in np.argsort(-shares[c])[:3]]
+                                   for c in range(k)}}
     if model.continuous_codes:
         z = rng.standard_normal((num_random, model.latent_dim))
         cont = rng.uniform(-1, 1, (num_random, model.continuous_codes))

@@ -19,7 +19,8 @@ import numpy as np
 import tensorflow as tf
 import keras
 
-from tfgan_zoo.images import save_grid
+from tfgan_zoo.images import make_grid
+from tfgan_zoo.samples import write_preview
 
 
 def to_float(value):
@@ -135,8 +136,10 @@ class Checkpointer(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Writes `samples/step-XXXXXXXX.png` from fixed generator inputs every
-    `every` steps (and at the end), plus the grid to TensorBoard."""
+    """Writes `samples/step-XXXXXXXX.<suffix>` from fixed generator inputs
+    every `every` steps (and at the end): the preview of the model's
+    `sample_kind` (tfgan_zoo.samples: a PNG grid for images, a text for
+    tokens, plots, a GIF, ...), plus image grids to TensorBoard."""
 
     def __init__(self, state: RunState, directory, inputs, every, writer=None):
         super().__init__()
@@ -149,13 +152,11 @@ class SampleGrid(keras.callbacks.Callback):
         step = self.state.step
         if step == self.last_step or self.state.diverged:
             return
-        images = self.model.generate_from(self.inputs).numpy()
-        scale = max(1, 128 // images.shape[1])
-        grid = save_grid(self.directory / f"step-{step:08d}.png", images,
-                         scale=scale)
-        if self.writer is not None:
+        samples = self.model.generate_from(self.inputs).numpy()
+        write_preview(self.model, self.directory / f"step-{step:08d}", samples)
+        if self.writer is not None and self.model.sample_kind == "images":
             with self.writer.as_default():
-                tf.summary.image("samples", grid[None], step=step)
+                tf.summary.image("samples", make_grid(samples)[None], step=step)
         self.last_step = step
 
     def on_train_begin(self, logs=None):

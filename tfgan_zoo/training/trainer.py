@@ -266,7 +266,7 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose, extra=(
                  cb.Checkpointer(state, checkpoints, config.checkpoint_every)]
     if chief:
         writer = tf.summary.create_file_writer(str(out / "logs"))
-        if model.draws_images:  # a classifier has no grid to draw
+        if model.draws_previews:  # a classifier has nothing to draw
             callbacks.append(cb.SampleGrid(
                 state, out / "samples",
                 model.example_inputs(config.num_samples, seed=config.seed),
