@@ -10,7 +10,7 @@ from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="drgan", model="drgan", dataset="heads", image_size=32,
                 steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
-                model_args={"latent_dim": 64, "noise_dim": 16,
+                model_args={"latent_dim": 64,
                             "ngf": 32, "ndf": 32, "nef": 32})
 
 after = write_rotation_report

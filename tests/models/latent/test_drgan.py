@@ -10,7 +10,7 @@ from tfgan_zoo.reports.rotation import verification_eer
 
 def model():
     m = DRGAN(image_shape=(16, 16, 3), num_classes=6, num_poses=3, latent_dim=4,
-              noise_dim=2, ngf=4, ndf=4, nef=4, seed=1)
+              ngf=4, ndf=4, nef=4, seed=1)
     m.build_networks()
     return m
 

@@ -15,7 +15,9 @@ label = identity * num_poses + pose (the `heads` dataset's layout). The
 served `edit` turns a face to a pose (z = 0); `encode` returns f(x), the
 pose-invariant feature that identity verification compares by cosine.
 
-Deviations, named: DCGAN-sized players (the paper uses CASIA-Net, 96x96);
+Deviations, named: the noise z has the feature's size, latent_dim (the
+paper: Nf = 320, Nz = 50), so every served code is latent_dim wide;
+DCGAN-sized players (the paper uses CASIA-Net, 96x96);
 D's "fake" logit is the DCGAN discriminator's realness logit, placed as
 the (Nd+1)-th class.
 """
@@ -42,22 +44,22 @@ class DRGAN(LatentModel):
 
     Args:
         num_poses: pose bins Np; labels are identity * num_poses + pose.
-        noise_dim: size of the decoder's noise z (the paper's Nz = 50).
         ngf, ndf, nef: widths of the decoder, discriminator and encoder.
     """
 
     loss_names = ("d_loss", "g_loss", "d_pose_acc", "g_pose_acc")
     players = ("generator", "discriminator")
-    test_config = {"num_poses": 2, "noise_dim": 4, "ngf": 4, "ndf": 4, "nef": 4}
+    test_config = {"num_poses": 2, "ngf": 4, "ndf": 4, "nef": 4}
 
-    def __init__(self, *, num_poses=13, noise_dim=50, ngf=64, ndf=64, nef=64, **kwargs):
+    def __init__(self, *, num_poses=13, ngf=64, ndf=64, nef=64, **kwargs):
         super().__init__(**kwargs)
         if not self.num_classes or self.num_classes % num_poses or \
                 self.num_classes < 2 * num_poses:
             raise UserError(f"DRGAN needs labels identity * {num_poses} + pose, i.e. "
                             f"num_classes a multiple (>= 2) of num_poses={num_poses}; got "
                             f"num_classes={self.num_classes} (use the heads dataset)")
-        self.num_poses, self.noise_dim = int(num_poses), int(noise_dim)
+        self.num_poses = int(num_poses)
+        self.noise_dim = self.latent_dim
         self.ngf, self.ndf, self.nef = ngf, ndf, nef
         self.num_identities = self.num_classes // self.num_poses
         self.encoder = conv_encoder(self.image_shape, self.latent_dim, nef)
@@ -99,7 +101,7 @@ class DRGAN(LatentModel):
         n = tf.shape(real)[0]
         target = tf.random.stateless_uniform([n], self.next_seed(), 0, self.num_poses,
                                              tf.int32)
-        z = tf.random.stateless_uniform([n, self.noise_dim], self.next_seed(), -1.0, 1.0)
+        z = self.sample_noise(n)
         fake_class = tf.fill([n], self.num_identities)
         with tf.GradientTape() as tape:
             fake = self.generate_from({"image": real, "pose": target, "z": z}, True)
