@@ -33,7 +33,7 @@ import functools
 
 import numpy as np
 
-from tfgan_zoo.data.base import Source
+from tfgan_zoo.data.base import Source, part_and_count
 from tfgan_zoo.errors import UserError
 
 YAWS = tuple(range(-60, 61, 10))
@@ -181,19 +181,7 @@ def generate(identities, size=DEFAULT_SIZE, part="train"):
 def load_source(arg, *, split, data_dir, image_size):
     """The `heads` loader of `tfgan_zoo.data` (see the module doc): `arg`
     is a part (train, test), a number of identities, or part:number."""
-    part, count = split, None
-    for item in (arg or "").split(":"):
-        if not item:
-            continue
-        if item in PARTS:
-            part = item
-        elif item.isdigit() and int(item) > 0:
-            count = int(item)
-        else:
-            raise UserError(f"heads takes a part ({', '.join(PARTS)}) and/or a number of "
-                            f"identities, e.g. heads:test:20; got '{arg}'")
-    if part not in PARTS:
-        raise UserError(f"heads has parts {', '.join(PARTS)}, got '{part}'")
+    part, count = part_and_count("heads", arg, split, PARTS, "identities", "heads:test:20")
     size = image_size or DEFAULT_SIZE
     images, labels = generate(count or DEFAULT_IDENTITIES[part], size, part)
     name = "heads" + ("" if part == "train" else f":{part}")
