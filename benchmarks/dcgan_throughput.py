@@ -70,6 +70,18 @@ REFERENCE_LINE = re.compile(r"^\[(\d+)/(\d+)\]\[(\d+)/(\d+)\] Loss_D: ")
 FAKE_IMAGES = 1000
 
 
+
+def shown_command(argv=None):
+    """This command as a record shows it: paths outside the working
+    directory (the reference's copy, the torch venv, temporary files) as
+    their last component, so records carry no machine paths."""
+    shown = []
+    for arg in [os.path.relpath(sys.argv[0])] + list(argv or sys.argv[1:]):
+        if os.path.isabs(arg) and not arg.startswith(os.getcwd()):
+            arg = ".../" + os.path.basename(arg)
+        shown.append(arg)
+    return "python " + " ".join(shown)
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -289,7 +301,7 @@ def run_ours(args, argv):
     device = devices.local_devices()
     record = {
         "benchmark": "dcgan_throughput",
-        "command": "python " + " ".join([os.path.relpath(sys.argv[0])] + (argv or sys.argv[1:])),
+        "command": shown_command(argv),
         "date": datetime.date.today().isoformat(),
         "device": device.name if device.kind == "cpu" else f"{device.count} x {device.name}",
         "device_line": device_line,
@@ -530,8 +542,7 @@ def run_pairs(args, argv):
         print(f"warning: pairs {loaded} started with the 1-minute load average at or above "
               f"{args.quiet_load}: the machine was busy, do not record these figures")
     record = {"benchmark": "dcgan_throughput --reference",
-              "command": "python " + " ".join([os.path.relpath(sys.argv[0])]
-                                              + (argv or sys.argv[1:])),
+              "command": shown_command(argv),
               "date": datetime.date.today().isoformat(), "cpu": model, "isa_flags": flags,
               "onednn_max_cpu_isa": cap, "aten_cpu_capability": env.get("ATEN_CPU_CAPABILITY"),
               "torch": torch_version, "torchvision": vision_version, "onednn_check": check,

@@ -56,10 +56,10 @@ def test_hard_max_picks_the_worst_class_loss_and_the_closest_domain():
     assert float(loss) == pytest.approx(0.9 + 0.5 * 0.1)
 
 
-def test_combination_weights_agree_across_replicas():
+def test_combination_weights_agree_across_replicas(mirrored):
     """Each replica holds its share of the global batch's losses; the
     weights come from their sum, so both replicas weight alike."""
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = mirrored
 
     def step():
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group

@@ -29,6 +29,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.signatures import image_outputs, serving_outputs
@@ -407,6 +408,16 @@ class AdversarialModel(keras.Model):
         """z ~ N(0, I), seeded, and different on every replica."""
         return tf.random.stateless_normal([batch_size, self.latent_dim],
                                           self.next_seed())
+
+    def minimax_discriminator_step(self, real, fake):
+        """One update of D: maximise log D(x) + log(1 - D(G(.))) on a real
+        and a fake batch (Goodfellow et al. 2014, eq. 1). Returns D's loss."""
+        with tf.GradientTape() as tape:
+            d_loss = losses.minimax_discriminator_loss(
+                self.discriminator(real, training=True),
+                self.discriminator(fake, training=True))
+        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        return d_loss
 
     def minimize(self, optimizer, tape, loss, networks):
         """One optimizer step on `loss` for the weights of `networks`.

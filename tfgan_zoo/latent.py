@@ -222,18 +222,35 @@ def project(generate, x, *, latent_dim, steps=100, lr=0.1, loss="both",
         z0 = tf.cast(encoder(x), tf.float32)
     else:
         z0 = tf.random.stateless_normal([batch, latent_dim], [seed, 0])
-    # w = atanh(z / bound), clipped so a code at the bound stays finite.
-    w0 = tf.atanh(tf.clip_by_value(z0 / bound, -0.999, 0.999))
+    w0 = unbounded(z0, bound)
 
     def step_loss(w):
         z = bound * tf.tanh(w)
         return projection_loss(x, generate(z), features, loss, feature_weight,
                                distance, x_features)
 
+    w = adam_search(step_loss, w0, steps, lr)
+    z = bound * tf.tanh(w)
+    images = tf.cast(generate(z), tf.float32)
+    return {"z": z, "images": images,
+            "loss": projection_loss(x, images, features, loss, feature_weight,
+                                    distance, x_features)}
+
+
+def unbounded(z, bound=Z_BOUND):
+    """w with z = bound * tanh(w), clipped so a code at the bound stays finite."""
+    return tf.atanh(tf.clip_by_value(tf.cast(z, tf.float32) / bound, -0.999, 0.999))
+
+
+def adam_search(loss, w0, steps, lr):
+    """`steps` Adam steps (Kingma & Ba, beta 0.9 / 0.999) on w from w0,
+    minimising sum(loss(w)) (loss: w -> [B], one term per example, so each
+    row's search is independent of the batch) in one `tf.while_loop`: a
+    SavedModel signature with a fixed step count. Returns the final w."""
     def body(t, w, m, v):
         with tf.GradientTape() as tape:
             tape.watch(w)
-            total = tf.reduce_sum(step_loss(w))
+            total = tf.reduce_sum(loss(w))
         g = tape.gradient(total, w)
         t = t + 1.0
         m = 0.9 * m + 0.1 * g
@@ -244,8 +261,63 @@ def project(generate, x, *, latent_dim, steps=100, lr=0.1, loss="both",
     zeros = tf.zeros_like(w0)
     _, w, _, _ = tf.while_loop(lambda t, *_: t < float(steps), body,
                                (tf.constant(0.0), w0, zeros, zeros))
-    z = bound * tf.tanh(w)
+    return w
+
+
+# ------------------------------------------------------------ latent editing
+def edge_map(images):
+    """Edge strength in [0, 1): tanh of the Sobel gradient magnitude of the
+    grey image, [B, H, W, C] in [-1, 1] -> [B, H, W]. The sketch
+    constraint of iGAN compares it with the user's strokes (1 = an edge);
+    the paper compares HOG features (lib/HOGNet.py), whose cell histograms
+    are pooled Sobel responses of the same kind."""
+    grey = tf.reduce_mean(tf.cast(images, tf.float32), axis=-1, keepdims=True)
+    sobel = tf.image.sobel_edges(grey)[..., 0, :]                        # [B, H, W, 2]
+    return tf.tanh(tf.sqrt(tf.reduce_sum(tf.square(sobel), -1) + 1e-8))
+
+
+def masked_mse(values, targets, mask):
+    """Per-example mean of (values - targets)^2 over the pixels where
+    mask [B, H, W] is 1 (0 where the mask is empty): [B]."""
+    values, targets = tf.cast(values, tf.float32), tf.cast(targets, tf.float32)
+    mask = tf.cast(mask, tf.float32)
+    if values.shape.rank == 4:
+        mask = mask[..., None] * tf.ones_like(values[:1])
+    axes = tf.range(1, tf.rank(values))
+    return tf.reduce_sum(mask * tf.square(values - targets), axes) / tf.maximum(
+        tf.reduce_sum(mask, axes), 1.0)
+
+
+def constraint_loss(images, constraints, edge_weight=0.2):
+    """iGAN's user constraints on images G(z), per example [B] (Zhu et al.
+    2016 eq. 5's sum over constraints g of ||f_g(G(z)) - v_g||^2):
+    colour strokes, masked pixel L2 to `color` where `color_mask` is 1;
+    sketch strokes, masked L2 of `edge_map(G(z))` to `edge` where
+    `edge_mask` is 1, times `edge_weight` (0.2 in the paper's code)."""
+    colour = masked_mse(images, constraints["color"], constraints["color_mask"])
+    edges = masked_mse(edge_map(images), constraints["edge"], constraints["edge_mask"])
+    return colour + edge_weight * edges
+
+
+def edit_latent(generate, z0, constraints, *, steps=100, lr=0.05, pull_weight=0.1,
+                edge_weight=0.2, bound=Z_BOUND):
+    """iGAN's edit (Zhu et al. 2016 §4, eq. 5): from a projected z0, find
+
+        z* = argmin_z  constraint_loss(G(z)) + lambda ||z - z0||^2 / nz
+
+    by `steps` Adam steps on w (z = bound * tanh(w), `adam_search`), every
+    example its own z; lambda = `pull_weight` keeps the edit close to the
+    projected image where nothing is constrained. `constraints` holds
+    color [B, H, W, C], color_mask, edge, edge_mask [B, H, W]. Returns
+    {"z", "images", "loss"} (constraint loss at z*)."""
+    z0 = tf.cast(z0, tf.float32)
+
+    def step_loss(w):
+        z = bound * tf.tanh(w)
+        return (constraint_loss(generate(z), constraints, edge_weight)
+                + pull_weight * tf.reduce_mean(tf.square(z - z0), -1))
+
+    z = bound * tf.tanh(adam_search(step_loss, unbounded(z0, bound), steps, lr))
     images = tf.cast(generate(z), tf.float32)
     return {"z": z, "images": images,
-            "loss": projection_loss(x, images, features, loss, feature_weight,
-                                    distance, x_features)}
+            "loss": constraint_loss(images, constraints, edge_weight)}

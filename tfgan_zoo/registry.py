@@ -48,6 +48,7 @@ MODELS = {
     "dtn": "tfgan_zoo.models.domain.dtn:DTN",
     "anogan": "tfgan_zoo.models.latent.anogan:AnoGAN",
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
+    "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
 }
 

@@ -7,6 +7,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo.data import DATASETS, load_dataset, sample_real_images
+from tfgan_zoo.data.__main__ import main as data_main
 from tfgan_zoo.errors import UserError
 from tests.support.models import one_line_error
 
@@ -30,8 +31,17 @@ def test_alias_and_registry():
 
 
 def test_unknown_name_lists_choices():
-    error("unknown dataset 'foo'", "mnist5k", "digits", "fashion_mnist_local",
+    error("unknown dataset 'foo'", "python -m tfgan_zoo.data", "mnist5k", "digits",
           "tfds:<name>", "folder:<path>", name="foo", batch_size=8)
+    error("did you mean mnist5k", name="mnist5", batch_size=8)
+
+
+def test_the_listing_names_every_dataset(capsys):
+    assert data_main() == 0
+    listed = capsys.readouterr().out
+    for name in ("mnist5k[:...]", "digits", "folder:<path>", "tfds:<name>", "mri_slices[:...]"):
+        assert name in listed
+    assert "procedural" in listed  # stand-ins say what they are
 
 
 @pytest.mark.parametrize("bad", [0, -3, 2.5])

@@ -84,13 +84,18 @@ STANDALONE = textwrap.dedent("""
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """Every registered model exported once (SavedModel and float32 LiteRT),
-    then loaded in one interpreter that cannot import tfgan_zoo."""
+def exported(tmp_path_factory, request):
+    """Every registered model that a selected test of this file names
+    (all of them in a full run, one with `-k NAME`) exported once
+    (SavedModel and float32 LiteRT), then loaded in one interpreter that
+    cannot import tfgan_zoo."""
     root = tmp_path_factory.mktemp("exports")
     work = tmp_path_factory.mktemp("standalone")
+    selected = {item.callspec.params["name"] for item in request.session.items
+                if item.module is request.module and "name" in getattr(
+                    getattr(item, "callspec", None), "params", {})}
     models, results, inputs, failed = {}, {}, {}, {}
-    for name in NAMES:
+    for name in [n for n in NAMES if n in selected]:
         try:
             models[name] = build_for_export(name)
             results[name] = serving.export_model(models[name], root, quantize="none",

@@ -109,9 +109,9 @@ def test_only_the_chief_locks(tmp_path, monkeypatch):
     seen = []
     original = trainer._train
 
-    def spy(config, strategy, chief, out, verbose):
+    def spy(config, strategy, chief, out, *args):
         seen.append((run / LOCK_FILE).exists())
-        return original(config, strategy, chief, out, verbose)
+        return original(config, strategy, chief, out, *args)
 
     monkeypatch.setattr(trainer, "_train", spy)
     train(tiny(run, steps=2), verbose=0)

@@ -41,6 +41,7 @@ A key ending in ":" is a prefix whose loader gets the text after it as
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import os
 
@@ -50,8 +51,8 @@ from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
 
-__all__ = ["DATASETS", "Data", "Source", "dataset_notice", "describe_dataset", "load_dataset",
-           "sample_real_images"]
+__all__ = ["DATASETS", "Data", "Source", "dataset_names", "dataset_notice", "describe_dataset",
+           "load_dataset", "sample_real_images"]
 
 
 DATASETS = {
@@ -101,9 +102,19 @@ DATASETS = {
 _ALIASES = {"mnist_5k": "mnist5k"}
 
 
-def _choices():
-    return ", ".join(k + ("<name>" if k == "tfds:" else "<path>" if k == "folder:" else "")
-                     for k in DATASETS)
+def dataset_names():
+    """Every name once: `mnist5k[:...]` stands for mnist5k and its parts,
+    `tfds:<name>` for a prefix alone."""
+    shown = []
+    for key in DATASETS:
+        if key.endswith(":") and key[:-1] in DATASETS:
+            continue
+        if key + ":" in DATASETS:
+            key += "[:...]"
+        elif key.endswith(":"):
+            key += {"tfds:": "<name>", "folder:": "<path>"}.get(key, "<arg>")
+        shown.append(key)
+    return shown
 
 
 def _find_loader(name):
@@ -115,7 +126,11 @@ def _find_loader(name):
         return DATASETS[prefix + ":"], rest
     if os.path.isdir(name):
         return DATASETS["folder:"], name
-    raise UserError(f"unknown dataset '{name}': choose {_choices()}")
+    close = difflib.get_close_matches(name, [k.rstrip(":") for k in DATASETS], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise UserError(f"unknown dataset '{name}'{hint}: choose one of the {len(dataset_names())} "
+                    "that `python -m tfgan_zoo.data` lists, e.g. mnist5k, digits, "
+                    "folder:<path>, tfds:<name>")
 
 
 def describe_dataset(name):

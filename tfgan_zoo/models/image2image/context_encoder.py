@@ -137,11 +137,7 @@ class ContextEncoder(ImageToImageModel):
         context = real * (1.0 - masks)
         # D: real images against completed ones.
         fake = self.inpaint(real, masks, training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.minimax_discriminator_loss(
-                self.discriminator(real, training=True),
-                self.discriminator(fake, training=True))
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.minimax_discriminator_step(real, fake)
         # G: 0.999 * ||M ⊙ (x - F((1 - M) ⊙ x))||² + 0.001 * -log D(completed)
         with tf.GradientTape() as tape:
             filled = tf.cast(self.generator(context, training=True), tf.float32)

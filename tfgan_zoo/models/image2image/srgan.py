@@ -193,11 +193,7 @@ class SRGAN(ImageToImageModel):
         low, high = self.unpack(data)
         # D: maximise log D(I_HR) + log(1 - D(G(I_LR)))  (eq. 2)
         fake = self.translate(low, training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.minimax_discriminator_loss(
-                self.discriminator(high, training=True),
-                self.discriminator(fake, training=True))
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
+        d_loss = self.minimax_discriminator_step(high, fake)
         # G: content + 1e-3 * (-log D(G(I_LR))) + tv_weight * TV  (eq. 3)
         with tf.GradientTape() as tape:
             fake = self.translate(low, training=True)

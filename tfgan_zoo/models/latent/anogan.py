@@ -25,19 +25,16 @@ not f-AnoGAN's WGAN-GP, so both paths score with the same G and D.
 import keras
 import tensorflow as tf
 
-from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.latent import project
-from tfgan_zoo.models.latent.base import LatentModel
-from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
-from tfgan_zoo.networks.latent import conv_encoder, feature_layer
+from tfgan_zoo.models.latent.inverted import InvertedDCGAN
 from tfgan_zoo.signatures import Endpoint
 
 SCORE_METHODS = ("search", "encoder")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class AnoGAN(LatentModel):
+class AnoGAN(InvertedDCGAN):
     """DCGAN on normal data, anomaly scores by latent search or encoder.
 
     Args:
@@ -49,53 +46,19 @@ class AnoGAN(LatentModel):
             loss and score (1).
     """
 
-    loss_names = ("d_loss", "g_loss", "e_loss")
     test_config = {"ngf": 4, "ndf": 4, "nef": 4, "search_steps": 2}
 
     def __init__(self, *, ngf=64, ndf=64, nef=64, search_steps=500, search_lr=0.1,
                  feature_weight=0.1, izif_feature_weight=1.0, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(ngf=ngf, ndf=ndf, nef=nef,
+                         izif_feature_weight=izif_feature_weight, **kwargs)
         if search_steps < 1:
             raise UserError(f"--search-steps (Gamma) must be at least 1, got {search_steps}")
         if feature_weight > 1:
             raise UserError(f"--feature-weight (lambda) must be in [0, 1], got "
                             f"{feature_weight}")
-        self.ngf, self.ndf, self.nef = ngf, ndf, nef
         self.search_steps, self.search_lr = int(search_steps), search_lr
-        self.feature_weight, self.izif_feature_weight = feature_weight, izif_feature_weight
-        self.generator = dcgan_generator(self.latent_dim, self.image_shape, ngf)
-        self.discriminator = dcgan_discriminator(self.image_shape, ndf)
-        self.encoder = conv_encoder(self.image_shape, self.latent_dim, nef)
-        self.features = feature_layer(self.discriminator)
-
-    def train_step(self, data):
-        real, _ = self.unpack(data)
-        n = keras.ops.shape(real)[0]
-        # Algorithm 1 of Goodfellow et al. on normal images only ...
-        fake = self.generate(self.sample_noise(n), training=True)
-        with tf.GradientTape() as tape:
-            d_loss = losses.minimax_discriminator_loss(
-                self.discriminator(real, training=True),
-                self.discriminator(fake, training=True))
-        self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
-        with tf.GradientTape() as tape:
-            fake = self.generate(self.sample_noise(n), training=True)
-            g_loss = losses.non_saturating_generator_loss(
-                self.discriminator(fake, training=True))
-        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        # ... then f-AnoGAN's izif step on E against the frozen G and D.
-        with tf.GradientTape() as tape:
-            e_loss = self.izif_scores(real, training=True, reduce=losses.global_mean)
-        self.minimize(self.encoder_optimizer, tape, e_loss, self.encoder)
-        return self.track(d_loss=d_loss, g_loss=g_loss, e_loss=e_loss)
-
-    # ------------------------------------------------------------ scoring
-    def izif_scores(self, images, training=False, reduce=tf.identity):
-        """f-AnoGAN's score: L_izif per example (G, D in inference mode)."""
-        reconstruction = self.generate(self.encoder(images, training=training))
-        return losses.izif_loss(images, reconstruction, self.features(images),
-                                self.features(reconstruction),
-                                feature_weight=self.izif_feature_weight, reduce=reduce)
+        self.feature_weight = feature_weight
 
     def search(self, images, steps=None, seed=0):
         """AnoGAN's Gamma-step z search from a seeded random z (eq. 5)."""
@@ -130,6 +93,9 @@ class AnoGAN(LatentModel):
         return {"score": score, "residual": tf.abs(images - reconstruction), "z": z}
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        return [*super().export_networks(), self.features]
+
     def latent_endpoints(self, batch_size=None):
         found = super().latent_endpoints(batch_size)
         encode = found[0]

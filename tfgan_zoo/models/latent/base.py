@@ -53,6 +53,11 @@ class LatentModel(AdversarialModel):
                        tf.float32)
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        """The generator and the encoder the endpoints run; models whose
+        endpoints read more (D's features, a label encoder) add them."""
+        return [*super().export_networks(), self.encoder]
+
     def latent_endpoints(self, batch_size=None):
         """Endpoints whose input is `image` (float32 in [-1, 1])."""
         spec = self.image_input().spec("image", batch_size)

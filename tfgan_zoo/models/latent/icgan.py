@@ -112,6 +112,9 @@ class IcGAN(ConditionalModel, LatentModel):
         return labels
 
     # ------------------------------------------------------------- export
+    def export_networks(self):
+        return [*super().export_networks(), self.label_encoder]
+
     def latent_endpoints(self, batch_size=None):
         encode = super().latent_endpoints(batch_size)[0]
         b = batch_size
