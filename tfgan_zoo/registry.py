@@ -49,6 +49,7 @@ MODELS = {
     "anogan": "tfgan_zoo.models.latent.anogan:AnoGAN",
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
+    "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
 }
 
 

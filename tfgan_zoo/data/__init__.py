@@ -14,6 +14,8 @@ source into a batched `Data`.
     cartoon_faces[:part][:N]   procedural cartoon faces with exact tags (hair and
                                eye colour, hair length, blush, glasses); parts
                                train, test, heldout (`cartoon_faces`)
+    heads[:part][:N]           procedural 3-D heads, every identity at 13 yaws; label
+                               identity * 13 + pose; parts train, test (held-out ids)
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -43,8 +45,8 @@ import difflib
 import inspect
 import os
 
-from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, mri,
-                            persons, photos, shapes, tfds)
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
+                            mri, persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -61,6 +63,8 @@ DATASETS = {
     "fashion_mnist_local": digits.load_fashion_mnist_local,
     "cartoon_faces": cartoon_faces.load_source,
     "cartoon_faces:": cartoon_faces.load_source,
+    "heads": heads.load_source,
+    "heads:": heads.load_source,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs

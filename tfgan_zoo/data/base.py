@@ -122,6 +122,27 @@ def round_to_uint8(images):
     return tf.cast(tf.clip_by_value(tf.round(images), 0, 255), tf.uint8)
 
 
+def part_and_count(name, arg, split, parts, counted, example):
+    """(part, count or None) of a procedural source's `arg` "part", "N" or
+    "part:N" (split is the part when arg names none); a one-line error
+    otherwise, e.g. part_and_count("heads", "x", "train", PARTS,
+    "identities", "heads:test:20")."""
+    part, count = split, None
+    for item in (arg or "").split(":"):
+        if not item:
+            continue
+        if item in parts:
+            part = item
+        elif item.isdigit() and int(item) > 0:
+            count = int(item)
+        else:
+            raise UserError(f"{name} takes a part ({', '.join(parts)}) and/or a number of "
+                            f"{counted}, e.g. {example}; got '{arg}'")
+    if part not in parts:
+        raise UserError(f"{name} has parts {', '.join(parts)}, got '{part}'")
+    return part, count
+
+
 def check_positive_int(what, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise UserError(f"{what} must be a positive integer, got {value!r}")

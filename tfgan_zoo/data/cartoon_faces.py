@@ -38,7 +38,7 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
-from tfgan_zoo.data.base import Source
+from tfgan_zoo.data.base import Source, part_and_count
 from tfgan_zoo.errors import UserError
 
 HAIR_COLOURS = {"blonde": (246, 214, 108), "brown": (122, 72, 36), "black": (38, 36, 48),
@@ -246,18 +246,8 @@ def generate(n, size=DEFAULT_SIZE, part="train", seed=None):
 def load_source(arg, *, split, data_dir, image_size):
     """The `cartoon_faces` loader of `tfgan_zoo.data` (see the module doc):
     `arg` is a part, a count, or part:count."""
-    part, count = split, None
-    for item in (arg or "").split(":"):
-        if not item:
-            continue
-        if item in PARTS:
-            part = item
-        elif item.isdigit() and int(item) > 0:
-            count = int(item)
-        else:
-            raise UserError(f"cartoon_faces takes a part ({', '.join(PARTS)}) and/or a "
-                            f"number of faces, e.g. cartoon_faces:test:500; got '{arg}'")
-    _check_part(part)
+    part, count = part_and_count("cartoon_faces", arg, split, PARTS, "faces",
+                                 "cartoon_faces:test:500")
     size = image_size or DEFAULT_SIZE
     images, tags = generate(count or DEFAULT_COUNT[part], size, part)
     name = "cartoon_faces" + ("" if part == "train" else f":{part}")
