@@ -10,6 +10,7 @@
 2. Multi-worker: two worker processes on 127.0.0.1, each with its own
    TF_CONFIG, train DCGAN through the trainer; both exit cleanly with the
    same weights, and only the chief writes anything.
+3. A TPU address that nobody answers is refused at once, with one line.
 
 The replica runs happen in one subprocess: two MirroredStrategy instances
 over the same devices in one process clash on their collective instance
@@ -30,6 +31,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.training.trainer import resolve_strategy
 
 # Weights after one step (learning rate 0.1, SGD) agree to within this on 1
 # and 2 replicas; float32 sums in a different order differ by ~1e-7.
@@ -266,3 +270,16 @@ def test_multiworker_dcgan_only_chief_writes(tmp_path):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["replica-runs"]:
         replica_runs(sys.argv[2])
+
+
+def test_an_unreachable_tpu_address_is_refused_at_once(monkeypatch):
+    """TF's TPU initialisation waits without end on an address nobody
+    answers; the trainer refuses it with one line first."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("TPU_NAME", f"grpc://127.0.0.1:{port}")
+    started = time.time()
+    with pytest.raises(UserError, match="no TPU answers at TPU_NAME=grpc://127.0.0.1"):
+        resolve_strategy("tpu")
+    assert time.time() - started < 30

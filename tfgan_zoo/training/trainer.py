@@ -23,6 +23,7 @@ import json
 import math
 import os
 import signal
+import socket
 from pathlib import Path
 
 import tensorflow as tf
@@ -102,6 +103,7 @@ def resolve_strategy(name):
             raise UserError(f"cannot start the MultiWorker cluster of TF_CONFIG "
                             f"({first_line(e)}): check its addresses and ports") from None
     if name == "tpu":
+        check_tpu_address(os.environ.get("TPU_NAME", ""))
         try:
             resolver = tf.distribute.cluster_resolver.TPUClusterResolver(
                 tpu=os.environ.get("TPU_NAME", ""))
@@ -115,6 +117,20 @@ def resolve_strategy(name):
                             "TPU_NAME to the TPU's name or grpc:// address") from None
     raise UserError(f"unknown strategy '{name}': choose default, mirrored, "
                     "multiworker or tpu")
+
+
+def check_tpu_address(name, timeout=10.0):
+    """A `grpc://host:port` TPU_NAME must accept a connection: TF's TPU
+    initialisation waits for an unreachable address without end."""
+    if not name.startswith("grpc://"):
+        return  # a TPU name, or '' for a local TPU VM: TF looks it up
+    host, _, port = name[len("grpc://"):].rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as e:
+        raise UserError(f"no TPU answers at TPU_NAME={name} ({type(e).__name__}: "
+                        f"{first_line(e)}): run on a TPU VM or set TPU_NAME to the TPU's "
+                        "name or a reachable grpc://host:port address") from None
 
 
 def resolve_speed(config: Config):
