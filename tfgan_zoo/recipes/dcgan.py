@@ -9,11 +9,11 @@ against 65.8 for the earlier default (32 px, widths 32, 2,000 steps, no
 EMA), in about 14 CPU-minutes."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.recipes._digits import DIGITS_28
 from tfgan_zoo.reports.latent import write_latent_report
 from tfgan_zoo.training.trainer import main
 
-RECIPE = Config(recipe="dcgan", model="dcgan", dataset="mnist5k:train", image_size=28,
-                steps=6000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
+RECIPE = Config(recipe="dcgan", model="dcgan", steps=6000, **DIGITS_28,
                 model_args={"latent_dim": 100, "ngf": 64, "ndf": 64, "ema_decay": 0.999})
 
 

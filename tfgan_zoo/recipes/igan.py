@@ -6,11 +6,11 @@ equal steps, and edited by colour strokes copied from another held-out
 digit (RUN/manipulation/report.json, edits.png, morph.png)."""
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.recipes._digits import DIGITS_28
 from tfgan_zoo.reports.manipulation import write_manipulation_report
 from tfgan_zoo.training.trainer import main
 
-RECIPE = Config(recipe="igan", model="igan", dataset="mnist5k:train", image_size=28,
-                steps=4000, batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
+RECIPE = Config(recipe="igan", model="igan", steps=4000, **DIGITS_28,
                 model_args={"latent_dim": 32, "ngf": 32, "ndf": 32, "nef": 32})
 
 after = write_manipulation_report
