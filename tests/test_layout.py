@@ -223,6 +223,15 @@ def test_no_family_imports_another_family():
     assert not report, "\n".join(report)
 
 
+def test_every_package_folder_has_an_init():
+    """`packages = find:` installs only folders with an __init__.py: a family
+    folder without one works from a checkout and is missing from a wheel."""
+    missing = [str(d.relative_to(PACKAGE.parent)) for d in sorted(PACKAGE.rglob("*"))
+               if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py"))
+               and not (d / "__init__.py").exists()]
+    assert not missing, f"add an __init__.py with a docstring to: {', '.join(missing)}"
+
+
 def test_each_check_catches_what_it_is_for():
     """A made-up package `zoo` breaking every rule once."""
     fake = Package({
