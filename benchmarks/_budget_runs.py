@@ -43,6 +43,12 @@ def train_recipe(name, out, cpu_budget=None, **overrides):
     seconds if given. Returns a dict with the steps trained, the CPU seconds
     up to the end of training, the wall seconds (export included) and the
     load average before and after."""
+    return train_model(name, out, cpu_budget, (), **overrides)[1]
+
+
+def train_model(name, out, cpu_budget=None, callbacks=(), **overrides):
+    """`train_recipe` with extra Keras `callbacks`; returns the trained
+    model and the record."""
     from tfgan_zoo.recipes import get_recipe
     from tfgan_zoo.training.trainer import train
 
@@ -54,12 +60,12 @@ def train_recipe(name, out, cpu_budget=None, **overrides):
                                  **{k: v for k, v in overrides.items() if k in fields})
     load, wall = os.getloadavg()[0], time.time()
     budget = CPUBudget(cpu_budget)
-    model = train(config, verbose=0, callbacks=[budget])
+    model = train(config, verbose=0, callbacks=[budget, *callbacks])
     steps = int(model.g_optimizer.iterations)
-    return {"recipe": name, "out": str(out), "overrides": overrides, "steps": steps,
-            "cpu_seconds": round(budget.used, 1),  # data, build and training
-            "wall_seconds": round(time.time() - wall, 1),
-            "load_average": [round(load, 1), round(os.getloadavg()[0], 1)]}
+    return model, {"recipe": name, "out": str(out), "overrides": overrides, "steps": steps,
+                   "cpu_seconds": round(budget.used, 1),  # data, build and training
+                   "wall_seconds": round(time.time() - wall, 1),
+                   "load_average": [round(load, 1), round(os.getloadavg()[0], 1)]}
 
 
 def scalar_series(run_dir, tag):
