@@ -115,8 +115,8 @@ def table(path):
         r = json.loads(line)
         change = dict(r["overrides"])
         change.update({k: r[k] for k in ("lr_decay", "label_smoothing") if r.get(k)})
-        nets = [r[k] for k in ("raw", "ema", "ema_recal") if k in r]
-        cell = lambda key, f: " / ".join(format(n[key], f) for n in nets)
+        nets = [r.get(k) for k in ("raw", "ema", "ema_recal") if k in r or k == "ema"]
+        cell = lambda key, f: " / ".join(format(n[key], f) if n else "–" for n in nets)
         lines.append(
             f"| {r['recipe']} | {r['name']} | "
             f"{', '.join(f'{k}={v}' for k, v in change.items()) or 'the recipe'} | "
@@ -137,6 +137,8 @@ def main(argv=None):
     p.add_argument("--out", default="runs/probes")
     p.add_argument("--recalibrate", action="store_true",
                    help="also measure the averaged G with re-estimated batch-norm statistics")
+    p.add_argument("--raw-only", action="store_true",
+                   help="measure the raw generator only (an EMA lags in a short probe)")
     p.add_argument("--table", action="store_true",
                    help="print OUT/probes.jsonl as a Markdown table and stop")
     args = p.parse_args(argv)
@@ -162,7 +164,7 @@ def main(argv=None):
                   lr_decay=decay, label_smoothing=smoothing, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
     record["overrides"] = {k: v for k, v in overrides.items()}
     nets = {"raw": model.generator}
-    if getattr(model, "generator_ema", None) is not None:
+    if getattr(model, "generator_ema", None) is not None and not args.raw_only:
         nets["ema"] = model.generator_ema
         if args.recalibrate:
             nets["ema_recal"] = recalibrated(model.generator_ema, model.latent_dim)
