@@ -52,6 +52,8 @@ def main(argv=None):
     p.add_argument("--num", type=int, default=1000)
     p.add_argument("--no-fid", dest="fid", action="store_false",
                    help="D's readings only (no Inception features)")
+    p.add_argument("--nets", default="raw,ema,ema_recal",
+                   help="generators to measure: raw, ema, ema_recal (comma-separated)")
     args = p.parse_args(argv)
     cpu0 = cpu_seconds()
     model, _ = load_run(args.run, args.step)
@@ -68,10 +70,13 @@ def main(argv=None):
         nets = {"raw": model.generator}
         if getattr(model, "generator_ema", None) is not None:
             nets["ema"] = model.generator_ema
-            nets["ema_recal"] = recalibrated(model.generator_ema, model.latent_dim)
+            nets["ema_recal"] = lambda: recalibrated(model.generator_ema, model.latent_dim)
         out = Path(args.run) / "eval"
         out.mkdir(exist_ok=True)
         for key, net in nets.items():
+            if key not in args.nets.split(","):
+                continue
+            net = net() if key == "ema_recal" else net
             record[key] = measure(net, model.latent_dim, args.num,
                                   out / f"diagnose_{model.step}_{key}.png")
             print(key, record[key], flush=True)

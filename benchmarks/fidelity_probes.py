@@ -92,7 +92,8 @@ def recalibrated(net, latent_dim, batches=20, batch=250):
     otherwise carries the raw G's statistics."""
     copy = keras.models.clone_model(net)
     copy.set_weights(net.get_weights())
-    copy.trainable = True
+    for layer in copy.layers:  # a clone of a frozen net has frozen layers
+        layer.trainable = True
     rng = np.random.default_rng(1)
     for _ in range(batches):
         copy(rng.standard_normal((batch, latent_dim)).astype(np.float32), training=True)
