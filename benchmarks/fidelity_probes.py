@@ -27,7 +27,6 @@ and a 10 x 10 grid per generator to OUT/NAME_<raw|ema>.png.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import sys
@@ -38,6 +37,7 @@ import keras
 import numpy as np
 
 from tfgan_zoo import losses
+from tfgan_zoo.config import literal
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,13 +100,6 @@ def recalibrated(net, latent_dim, batches=20, batch=250):
     return copy
 
 
-def parse_value(text):
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
 def table(path):
     """The probes of OUT/probes.jsonl as a Markdown table."""
     lines = ["| recipe | probe | overrides | steps | CPU train / eval (s) | load | "
@@ -147,7 +140,7 @@ def main(argv=None):
         print(table(Path(args.out) / "probes.jsonl"))
         return
     overrides = dict(item.split("=", 1) for item in args.overrides)
-    overrides = {k: parse_value(v) for k, v in overrides.items()}
+    overrides = {k: literal(v) for k, v in overrides.items()}
     decay = overrides.pop("lr_decay", None)
     smoothing = overrides.pop("label_smoothing", None)
     if smoothing:  # one-sided: D's real target 1 - smoothing, fakes at 0
