@@ -44,3 +44,10 @@ def test_cifar10_anchor_on_mock_data(tmp_path, monkeypatch):
         assert config["dataset"] == "tfds:cifar10" and config["batch_size"] == 4
     assert results["dcgan"]["peer"]["fid"] == 42.72
     assert json.loads((tmp_path / "cifar10.json").read_text()).keys() == results.keys()
+
+
+def test_fid_target_is_an_upper_bound():
+    targets_met = load_benchmark().targets_met
+    assert targets_met("lsgan", {"fid_train": 205.8}) == {"fid_train": False}
+    assert targets_met("dcgan", {"fid_train": 19.0, "precision": 0.5}) == {
+        "fid_train": True, "precision": False}
