@@ -50,6 +50,7 @@ MODELS = {
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
+    "gan3d": "tfgan_zoo.models.volume.gan3d:GAN3D",
 }
 
 

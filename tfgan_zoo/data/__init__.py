@@ -34,6 +34,8 @@ source into a batched `Data`.
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
+    furniture[:part][:N]       procedural voxel furniture, 6 classes, 32^3 grids [S, S, S, 1];
+                               parts train, test (a held-out band of proportions)
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -45,8 +47,8 @@ import difflib
 import inspect
 import os
 
-from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, persons, photos, shapes, tfds)
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
+                            furniture, heads, mri, persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -98,6 +100,9 @@ DATASETS = {
     # medical images
     "mri_slices": mri.load_mri_slices,
     "mri_slices:": mri.load_mri_slices,
+    # voxel grids
+    "furniture": furniture.load_source,
+    "furniture:": furniture.load_source,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 
