@@ -51,6 +51,7 @@ MODELS = {
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "gan3d": "tfgan_zoo.models.volume.gan3d:GAN3D",
+    "mocogan": "tfgan_zoo.models.video.mocogan:MoCoGAN",
 }
 
 

@@ -36,6 +36,8 @@ source into a batched `Data`.
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
     furniture[:part][:N]       procedural voxel furniture, 6 classes, 32^3 grids [S, S, S, 1];
                                parts train, test (a held-out band of proportions)
+    motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
+                               frames; label = direction of motion (4)
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -48,7 +50,7 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
-                            furniture, heads, mri, persons, photos, shapes, tfds)
+                            furniture, heads, motion, mri, persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -103,6 +105,9 @@ DATASETS = {
     # voxel grids
     "furniture": furniture.load_source,
     "furniture:": furniture.load_source,
+    # videos
+    "motion": motion.load_source,
+    "motion:": motion.load_source,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 

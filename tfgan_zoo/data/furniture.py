@@ -29,7 +29,7 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data.base import Data, part_and_count
+from tfgan_zoo.data.base import Data, batched_arrays, part_and_count
 from tfgan_zoo.errors import UserError
 
 CLASS_NAMES = ("chair", "table", "stool", "bench", "sofa", "lamp")
@@ -216,21 +216,11 @@ class VoxelSource:
         if channels not in (None, 1):
             raise UserError(f"voxel grids have one channel, got --channels {channels}")
         voxels, labels = generate(self.per_class, self.size, self.part)
-        if drop_remainder and batch_size > len(voxels):
-            raise UserError(f"batch size {batch_size} is larger than dataset 'furniture' "
-                            f"({len(voxels)} shapes): lower --batch-size")
-        ds = tf.data.Dataset.from_tensor_slices((voxels, labels))
-        if shuffle:
-            ds = ds.shuffle(len(voxels), seed=seed, reshuffle_each_iteration=True)
-        if repeat:
-            ds = ds.repeat()
-        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-        ds = ds.map(lambda v, y: (tf.cast(v, tf.float32) * 2 - 1, y),
-                    num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
-        options = tf.data.Options()
-        options.experimental_distribute.auto_shard_policy = (
-            tf.data.experimental.AutoShardPolicy.DATA)
-        return Data(dataset=ds.with_options(options), image_shape=voxels.shape[1:],
+        ds = batched_arrays((voxels, labels), name="furniture", batch_size=batch_size,
+                            shuffle=shuffle, seed=seed, repeat=repeat,
+                            drop_remainder=drop_remainder,
+                            convert=lambda v, y: (tf.cast(v, tf.float32) * 2 - 1, y))
+        return Data(dataset=ds, image_shape=voxels.shape[1:],
                     num_classes=len(CLASS_NAMES), num_examples=len(voxels),
                     name=f"furniture:{self.part}", class_names=CLASS_NAMES)
 

@@ -55,16 +55,21 @@ def voxel_classifier(size, num_classes, width=8):
                        name="voxel_classifier")
 
 
-def train_voxel_classifier(voxels, labels, num_classes, steps=300, batch_size=32, seed=0):
-    """A `voxel_classifier` fitted on real grids (Adam 1e-3)."""
-    keras.utils.set_random_seed(seed)
-    model = voxel_classifier(voxels.shape[1], num_classes)
+def fit_classifier(model, x, y, steps, batch_size, seed):
+    """Fit a softmax classifier on arrays (Adam 1e-3, sparse cross-entropy)."""
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    data = (tf.data.Dataset.from_tensor_slices((voxels.astype(np.float32), labels))
-            .shuffle(len(voxels), seed=seed).repeat().batch(batch_size))
+    data = (tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y))
+            .shuffle(len(x), seed=seed).repeat().batch(batch_size))
     model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
     return model
+
+
+def train_voxel_classifier(voxels, labels, num_classes, steps=300, batch_size=32, seed=0):
+    """A `voxel_classifier` fitted on real grids."""
+    keras.utils.set_random_seed(seed)
+    return fit_classifier(voxel_classifier(voxels.shape[1], num_classes), voxels, labels,
+                          steps, batch_size, seed)
 
 
 def classifier_scores(probabilities):

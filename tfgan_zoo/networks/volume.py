@@ -1,6 +1,8 @@
 """Conv3D building blocks of the volume and video families: 3D-GAN's
-volumetric generator and discriminator (Wu et al. 2016, Fig. 1), and the
-strided Conv3D stack that both 3D-GAN's D and MoCoGAN's video D are made of.
+volumetric generator and discriminator (Wu et al. 2016, Fig. 1), MoCoGAN's
+video generator (a GRU of motion codes over a DCGAN frame generator) and
+video discriminator (Tulyakov et al. 2018), and the strided Conv3D stack
+that both 3D-GAN's D and MoCoGAN's D_V are made of.
 
 Each builder returns a functional `keras.Model`. The generator's output
 activation and every discriminator's last layer are float32, so losses
@@ -15,7 +17,8 @@ import keras
 from keras import layers
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.layers import NORMAL_002, batch_norm
+from tfgan_zoo.networks.dcgan import dcgan_generator
+from tfgan_zoo.networks.layers import NORMAL_002, OneHot, batch_norm
 
 # The smallest cube both players meet at: G projects z to it, D reads its
 # logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).
@@ -101,3 +104,42 @@ def voxel_features(discriminator):
         pooled.append(layers.Flatten()(layers.MaxPooling3D(cells)(x)))
     return keras.Model(discriminator.input, layers.Concatenate(dtype="float32")(pooled),
                        name="voxel_features")
+
+
+def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, actions=0,
+                    ngf=32, name="generator"):
+    """MoCoGAN's G (Tulyakov et al. 2018, §3, Fig. 2): a GRU turns per-frame
+    noise eps_t into motion codes z_M^(t); each frame is an image
+    generator (DCGAN's, `tfgan_zoo.networks.dcgan`) applied to
+    [z_C, z_A, z_M^(t)], the content code z_C and the one-hot action z_A
+    held fixed over the video. Inputs z [content_dim], motion
+    [frames, noise_dim] (and action, int32); output [B, frames, H, W, C]."""
+    z = keras.Input((content_dim,), name="z")
+    noise = keras.Input((frames, noise_dim), name="motion")
+    inputs, codes = [z, noise], [z]
+    if actions:
+        action = keras.Input((), dtype="int32", name="action")
+        inputs.append(action)
+        codes.append(OneHot(actions)(action))
+    motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(noise)
+    fixed = layers.RepeatVector(frames)(layers.Concatenate()(codes) if actions else z)
+    per_frame = layers.Concatenate()([fixed, motion])
+    image = dcgan_generator(per_frame.shape[-1], image_shape, ngf, name="image_generator")
+    video = layers.TimeDistributed(image, name="frames", dtype="float32")(per_frame)
+    return keras.Model(inputs, video, name=name)
+
+
+def video_discriminator(frames, image_shape, ndf=32, actions=0, name="video_discriminator"):
+    """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
+    only (the reference's stride (1, 2, 2)), then in time and space, to one
+    real/fake logit, and with `actions` a second output of action logits
+    (the categorical video discriminator)."""
+    video = keras.Input((frames, *image_shape), name="video")
+    stages = int(math.log2(image_shape[0] / BASE))
+    strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
+    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides)
+    x = layers.Flatten()(x)
+    logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
+    outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
+        if actions else logit
+    return keras.Model(video, outputs, name=name)
