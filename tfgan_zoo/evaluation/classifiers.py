@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
@@ -29,7 +28,7 @@ from keras import layers
 
 from tfgan_zoo.data import digits, figures
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.files import CACHE_ENV, cache_root, read_json, write_json_atomic, writing  # noqa: F401
+from tfgan_zoo.files import cache_root, read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
 
 _VERSION = 1  # bump when an architecture or training schedule changes
