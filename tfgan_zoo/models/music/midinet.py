@@ -20,12 +20,14 @@ runs it:
                                                          {0, 1} roll)
 
 with lambda_1 = 0.1 and lambda_2 = 0.01 (feature matching, sec. 3.3), Adam
-2e-4, beta_1 0.5, batch 72. The paper's models differ in their conditions:
-model 1 has no chord (`chords=False`), models 2 and 3 take chords and the
-previous bar; 3 ("creative") feeds the previous bar to more layers and
-weighs feature matching less. This follows the code above, which feeds
-both conditions to every generator stage with the lambdas given: the
-chord-and-previous-bar setting of models 2/3 as released.
+2e-4, beta_1 0.5, batch 72. The paper's user study compares model 1 (no
+chord condition), model 2 (chords, "stable" mode) and model 3 (chords,
+"creative" mode), which differ in how much the previous bar and feature
+matching constrain G. This follows the released code rather than either
+mode's exact table: the chord and the previous bar enter every generator
+stage, lambda_1 = 0.1, lambda_2 = 0.01; `chords=False` is model 1, and
+`chords=False, previous_bar=False` the unconditional baseline of
+benchmarks/midinet_checks.py.
 """
 
 from __future__ import annotations
@@ -148,14 +150,13 @@ class MidiNet(AdversarialModel):
         return {"lowest_pitch": self.lowest_pitch}
 
     def card_notes(self):
-        return {"midi": "the signatures serve the piano-roll (`pianoroll`, `notes`); a "
-                        "client turns `notes` into a MIDI file with "
+        return {"midi": "the signatures serve the piano-roll (`pianoroll`, `notes`), not MIDI "
+                        "bytes; a client turns `notes` into a MIDI file with "
                         "tfgan_zoo.samples.midi_bytes(notes, lowest_pitch="
-                        f"{self.lowest_pitch}) (no music package needed): MIDI's "
-                        "variable-length events have no TensorFlow op",
-                "data": "bars of 16 sixteenth steps over pitches from MIDI "
-                        f"{self.lowest_pitch} up; chord = one-hot root pitch class "
-                        "(12) + 1 for minor"}
+                        f"{self.lowest_pitch}), which needs no music package",
+                "data": f"bars of {STEPS} sixteenth steps over {self.pitches} pitches from "
+                        f"MIDI {self.lowest_pitch} up; chord: 12 one-hot pitch classes of "
+                        "the triad's fundamental, then 1 for minor or 0 for major"}
 
     def example_data(self, n, seed=0):
         """(bars, previous bars, chords) as a music dataset batches them."""
