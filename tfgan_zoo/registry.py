@@ -52,6 +52,7 @@ MODELS = {
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "gan3d": "tfgan_zoo.models.volume.gan3d:GAN3D",
     "mocogan": "tfgan_zoo.models.video.mocogan:MoCoGAN",
+    "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 
 

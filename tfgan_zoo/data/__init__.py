@@ -38,6 +38,10 @@ source into a batched `Data`.
                                parts train, test (a held-out band of proportions)
     motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
                                frames; label = direction of motion (4)
+    bach_chorales[:part], essen_folk[:N], music_folder:<dir>
+                               one-bar melodies (16 x 24 piano-rolls), the bar
+                               before and the chord, from music21's corpus
+                               (`music`; needs tfgan_zoo[music])
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -50,7 +54,8 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
-                            furniture, heads, motion, mri, persons, photos, shapes, tfds)
+                            furniture, heads, motion, mri, music, persons, photos, shapes,
+                            tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -108,6 +113,12 @@ DATASETS = {
     # videos
     "motion": motion.load_source,
     "motion:": motion.load_source,
+    # one-bar melodies with chords
+    "bach_chorales": music.load_bach_chorales,
+    "bach_chorales:": music.load_bach_chorales,
+    "essen_folk": music.load_essen_folk,
+    "essen_folk:": music.load_essen_folk,
+    "music_folder:": music.load_music_folder,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 
