@@ -41,6 +41,10 @@ class MoCoGAN(AdversarialModel):
             classes when its labels are actions).
         ngf, ndf: widths of the frame generator and of both discriminators.
         action_weight: weight of the action classification terms.
+        noise_sigma: std of the Gaussian noise added to everything both
+            discriminators see while training (the reference's --use_noise
+            --noise_sigma, which its shape-motion command sets to 0.1; it
+            adds noise before every D layer, here only at the input); 0: none.
     """
 
     sample_kind = "video"
@@ -51,7 +55,7 @@ class MoCoGAN(AdversarialModel):
 
     def __init__(self, *, image_shape=(32, 32, 3), video_length=16, latent_dim=50,
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
-                 action_weight=1.0, **kwargs):
+                 action_weight=1.0, noise_sigma=0.0, **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -59,6 +63,7 @@ class MoCoGAN(AdversarialModel):
         # The data's classes are its actions unless told otherwise.
         self.num_actions = int(num_classes or 0) if num_actions is None else int(num_actions)
         self.ngf, self.ndf, self.action_weight = int(ngf), int(ndf), float(action_weight)
+        self.noise_sigma = float(noise_sigma)
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
             self.noise_dim, self.num_actions, self.ngf)
@@ -112,15 +117,23 @@ class MoCoGAN(AdversarialModel):
                 [n], self.next_seed(), 0, self.num_actions, tf.int32)
         return inputs
 
+    def noisy(self, x):
+        """x + N(0, noise_sigma^2): instance noise for a discriminator."""
+        if not self.noise_sigma:
+            return x
+        return x + self.noise_sigma * tf.random.stateless_normal(
+            tf.shape(x), self.next_seed(), dtype=x.dtype)
+
     def random_frames(self, videos):
-        """One random frame of each video, [B, H, W, C] (D_I's input)."""
+        """One random frame of each video, [B, H, W, C] (D_I's input), with
+        instance noise."""
         t = tf.random.stateless_uniform([tf.shape(videos)[0]], self.next_seed(), 0,
                                         self.video_length, tf.int32)
-        return tf.gather(videos, t, batch_dims=1)
+        return self.noisy(tf.gather(videos, t, batch_dims=1))
 
     def video_scores(self, videos):
         """D_V's real/fake logit and action logits (None without actions)."""
-        out = self.video_discriminator(videos, training=True)
+        out = self.video_discriminator(self.noisy(videos), training=True)
         return (out[0], out[1]) if self.num_actions else (out, None)
 
     def train_step(self, data):
