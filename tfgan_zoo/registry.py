@@ -50,6 +50,7 @@ MODELS = {
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
+    "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
 }
 
 
