@@ -53,7 +53,7 @@ def run_seed(seed, args, floor):
     batches = iter(data.dataset)
     step = model.make_train_function()
     start = cpu()
-    for _ in range(args.pretrain_steps + args.d_pretrain_steps):
+    while model.phase() != "adversarial":  # D pre-training counts D updates
         step(batches)
     result = {"seed": seed, "pretrain_cpu_s": cpu() - start, "floor": floor}
     nll = lambda: oracle_nll(sample_tokens(model, args.num_samples, seed=1000 + seed))

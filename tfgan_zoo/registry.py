@@ -51,6 +51,7 @@ MODELS = {
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
+    "rcgan": "tfgan_zoo.models.sequence.rcgan:RCGAN",
 }
 
 
