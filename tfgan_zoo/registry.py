@@ -52,6 +52,7 @@ MODELS = {
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
     "rcgan": "tfgan_zoo.models.sequence.rcgan:RCGAN",
+    "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 
 

@@ -40,6 +40,10 @@ source into a batched `Data`.
     sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
                                labelled series for RCGAN (`sequences`; the last two
                                need sktime)
+    bach_chorales[:part], essen_folk[:N], music_folder:<dir>
+                               one-bar melodies (16 x 24 piano-rolls), the bar
+                               before and the chord, from music21's corpus
+                               (`music`; needs tfgan_zoo[music])
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -52,7 +56,7 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, persons, photos, sequences, shapes, tfds)
+                            mri, music, persons, photos, sequences, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -115,6 +119,12 @@ DATASETS = {
     "mnist_seq:": sequences.load_mnist_sequences,
     "basic_motions": sequences.load_basic_motions,
     "japanese_vowels": sequences.load_japanese_vowels,
+    # one-bar melodies with chords
+    "bach_chorales": music.load_bach_chorales,
+    "bach_chorales:": music.load_bach_chorales,
+    "essen_folk": music.load_essen_folk,
+    "essen_folk:": music.load_essen_folk,
+    "music_folder:": music.load_music_folder,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 
