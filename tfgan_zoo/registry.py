@@ -50,6 +50,8 @@ MODELS = {
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
+    "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
+    "rcgan": "tfgan_zoo.models.sequence.rcgan:RCGAN",
     "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 

@@ -34,6 +34,12 @@ source into a batched `Data`.
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
+    oracle[:N], shapes_text[:N]
+                               token sequences: SeqGAN's random-LSTM oracle, the shapes
+                               grammar's captions (`sequences`)
+    sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
+                               labelled series for RCGAN (`sequences`; the last two
+                               need sktime)
     bach_chorales[:part], essen_folk[:N], music_folder:<dir>
                                one-bar melodies (16 x 24 piano-rolls), the bar
                                before and the chord, from music21's corpus
@@ -50,7 +56,7 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, music, persons, photos, shapes, tfds)
+                            mri, music, persons, photos, sequences, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -102,6 +108,17 @@ DATASETS = {
     # medical images
     "mri_slices": mri.load_mri_slices,
     "mri_slices:": mri.load_mri_slices,
+    # sequences (tokens; labelled series)
+    "oracle": sequences.load_oracle,
+    "oracle:": sequences.load_oracle,
+    "shapes_text": sequences.load_shapes_text,
+    "shapes_text:": sequences.load_shapes_text,
+    "sines": sequences.load_sines,
+    "sines:": sequences.load_sines,
+    "mnist_seq": sequences.load_mnist_sequences,
+    "mnist_seq:": sequences.load_mnist_sequences,
+    "basic_motions": sequences.load_basic_motions,
+    "japanese_vowels": sequences.load_japanese_vowels,
     # one-bar melodies with chords
     "bach_chorales": music.load_bach_chorales,
     "bach_chorales:": music.load_bach_chorales,
