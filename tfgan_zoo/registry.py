@@ -52,6 +52,8 @@ MODELS = {
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
     "rcgan": "tfgan_zoo.models.sequence.rcgan:RCGAN",
+    "gan3d": "tfgan_zoo.models.volume.gan3d:GAN3D",
+    "mocogan": "tfgan_zoo.models.video.mocogan:MoCoGAN",
     "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 

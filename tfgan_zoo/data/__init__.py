@@ -40,6 +40,10 @@ source into a batched `Data`.
     sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
                                labelled series for RCGAN (`sequences`; the last two
                                need sktime)
+    furniture[:part][:N]       procedural voxel furniture, 6 classes, 32^3 grids [S, S, S, 1];
+                               parts train, test (a held-out band of proportions)
+    motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
+                               frames; label = direction of motion (4)
     bach_chorales[:part], essen_folk[:N], music_folder:<dir>
                                one-bar melodies (16 x 24 piano-rolls), the bar
                                before and the chord, from music21's corpus
@@ -55,8 +59,9 @@ import difflib
 import inspect
 import os
 
-from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, music, persons, photos, sequences, shapes, tfds)
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
+                            furniture, heads, motion, mri, music, persons, photos, sequences,
+                            shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -119,6 +124,12 @@ DATASETS = {
     "mnist_seq:": sequences.load_mnist_sequences,
     "basic_motions": sequences.load_basic_motions,
     "japanese_vowels": sequences.load_japanese_vowels,
+    # voxel grids
+    "furniture": furniture.load_source,
+    "furniture:": furniture.load_source,
+    # videos
+    "motion": motion.load_source,
+    "motion:": motion.load_source,
     # one-bar melodies with chords
     "bach_chorales": music.load_bach_chorales,
     "bach_chorales:": music.load_bach_chorales,
