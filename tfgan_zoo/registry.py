@@ -50,6 +50,7 @@ MODELS = {
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
+    "tpgan": "tfgan_zoo.models.latent.tpgan:TPGAN",
 }
 
 

@@ -16,6 +16,7 @@ source into a batched `Data`.
                                train, test, heldout (`cartoon_faces`)
     heads[:part][:N]           procedural 3-D heads, every identity at 13 yaws; label
                                identity * 13 + pose; parts train, test (held-out ids)
+    heads2frontal[:part][:N]   every heads view with its landmarks and true frontal
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -65,6 +66,8 @@ DATASETS = {
     "cartoon_faces:": cartoon_faces.load_source,
     "heads": heads.load_source,
     "heads:": heads.load_source,
+    "heads2frontal": heads.load_frontal_pairs,
+    "heads2frontal:": heads.load_frontal_pairs,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs

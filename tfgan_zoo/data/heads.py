@@ -20,11 +20,17 @@ frontal), lit by a fixed Lambertian light.
     uv_visibility(poses, ids, size) -> bool  [n, size, size]: the texels a
                                        view sees (front-facing; a convex
                                        head hides nothing else)
+    landmarks(ids, poses)           -> float32 [n, 4, 2]: (x, y) of the eyes
+                                       (image left, right), nose and mouth
+                                       centres, as fractions of the image
 
 Dataset: `heads` (train identities) and `heads:test` (held-out identities,
 never in train), every identity at all 13 poses; `heads:N` sets the number
 of identities. Labels: identity * 13 + pose bin (int32), so a model reads
 identity = label // 13 and pose = label % 13 (`split_label`).
+`heads2frontal[:part][:N]` pairs every view with its landmarks and the
+true frontal render of its identity (TP-GAN's supervised face rotation):
+elements (view, landmarks, frontal, label).
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import tensorflow as tf
 
-from tfgan_zoo.data.base import Source, part_and_count
+from tfgan_zoo.data.base import Data, Source, part_and_count
 from tfgan_zoo.errors import UserError
 
 YAWS = tuple(range(-60, 61, 10))
@@ -168,6 +175,26 @@ def uv_visibility(poses, ids, size=DEFAULT_SIZE):
     return np.stack(out)
 
 
+LANDMARKS = ("eye_left", "eye_right", "nose", "mouth")   # left/right in the image
+
+
+def landmarks(ids, poses):
+    """float32 [n, 4, 2]: (x, y) image positions, as fractions of the side,
+    of each view's `LANDMARKS`: the 3-D centres of the painted eyes, nose
+    stripe and mouth, turned and projected as `render_views` draws them."""
+    _check(ids, poses)
+    out = []
+    for identity, pose in zip(np.ravel(ids), np.ravel(poses)):
+        p = identity_params(int(identity))
+        u = np.array([-p["eye_u"], p["eye_u"], 0.0, 0.0])
+        v = np.array([p["eye_v"], p["eye_v"], -p["nose"] / 2, -0.38])
+        h = np.stack([p["radii"][0] * np.cos(v) * np.sin(u), p["radii"][1] * np.sin(v),
+                      p["radii"][2] * np.cos(v) * np.cos(u)], -1)
+        world = h @ _rotation(YAWS[int(pose)]).T
+        out.append(np.stack([(world[:, 0] + 1) / 2, (1 - world[:, 1]) / 2], -1))
+    return np.asarray(out, np.float32).reshape(-1, len(LANDMARKS), 2)
+
+
 @functools.lru_cache(maxsize=8)
 def generate(identities, size=DEFAULT_SIZE, part="train"):
     """(uint8 images [identities * 13, size, size, 3], int32 labels
@@ -187,3 +214,53 @@ def load_source(arg, *, split, data_dir, image_size):
     name = "heads" + ("" if part == "train" else f":{part}")
     return Source(name, (size, size, 3), len(images), images=images, labels=labels,
                   num_classes=int(labels.max()) + 1)
+
+
+class FrontalPairs:
+    """`heads2frontal`: (view, landmarks, frontal, label) of one part,
+    batched by `build` (float32 images in [-1, 1], landmarks [4, 2])."""
+
+    def __init__(self, identities, size, part):
+        self.identities, self.size, self.part = identities, size, part
+        self.name = "heads2frontal" + ("" if part == "train" else f":{part}")
+
+    def arrays(self):
+        """(views, landmarks, frontals, labels) as numpy arrays."""
+        views, labels = generate(self.identities, self.size, self.part)
+        ids, poses = split_label(labels)
+        frontal = views[poses == FRONTAL][ids]
+        return views, landmarks(ids + PARTS[self.part], poses), frontal, labels
+
+    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
+              repeat=True, drop_remainder=True, cache=True):
+        if image_size not in (None, self.size) or channels not in (None, 3):
+            raise UserError(f"dataset '{self.name}' is rendered at --image-size and is RGB: "
+                            "leave --channels unset")
+        views, points, frontal, labels = self.arrays()
+        if drop_remainder and batch_size > len(views):
+            raise UserError(f"batch size {batch_size} is larger than dataset '{self.name}' "
+                            f"({len(views)} views): lower --batch-size")
+        to_float = lambda x: tf.cast(x, tf.float32) / 127.5 - 1.0  # noqa: E731
+        ds = tf.data.Dataset.from_tensor_slices((views, points, frontal, labels))
+        if shuffle:
+            ds = ds.shuffle(len(views), seed=seed, reshuffle_each_iteration=True)
+        if repeat:
+            ds = ds.repeat()
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder).map(
+            lambda a, p, b, y: (to_float(a), p, to_float(b), y),
+            num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA)
+        return Data(dataset=ds.with_options(options), image_shape=(self.size, self.size, 3),
+                    num_classes=int(labels.max()) + 1, num_examples=len(views),
+                    name=self.name)
+
+
+def load_frontal_pairs(arg, *, split, data_dir, image_size):
+    """Procedural 3-D heads, every view paired with its landmarks and the
+    true frontal render of its identity (a stand-in for Multi-PIE's
+    profile/frontal pairs); parts train, test (held-out identities)."""
+    part, count = part_and_count("heads2frontal", arg, split, PARTS, "identities",
+                                 "heads2frontal:test:20")
+    return FrontalPairs(count or DEFAULT_IDENTITIES[part], image_size or DEFAULT_SIZE, part)

@@ -145,6 +145,10 @@ class DRGAN(LatentModel):
         z = tf.zeros([tf.shape(images)[0], self.noise_dim])
         return self.generate_from({"image": images, "pose": poses, "z": z})
 
+    def frontalize(self, images, landmarks=None):
+        """G(x, frontal bin, z = 0); DR-GAN reads no landmarks."""
+        return self.edit(images, self.num_poses // 2)
+
     def latent_endpoints(self, batch_size=None):
         encode = super().latent_endpoints(batch_size)[0]
         pose = tf.TensorSpec([batch_size], tf.int32, name="pose")
