@@ -51,6 +51,8 @@ MODELS = {
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
     "tpgan": "tfgan_zoo.models.latent.tpgan:TPGAN",
+    "uvgan": "tfgan_zoo.models.latent.uvgan:UVGAN",
+    "caae": "tfgan_zoo.models.latent.caae:CAAE",
 }
 
 

@@ -75,6 +75,17 @@ def _heads(target):
             (pose if target == "pose" else identity).astype(np.int64))
 
 
+def _aged(target):
+    """The heads source's 160 training identities at 4 age groups (frontal,
+    32 px) and each image's age group or skin-tone bin: the face-aging
+    judges (no held-out identity)."""
+    images, labels = heads.generate_aged(heads.DEFAULT_IDENTITIES["train"], 32, "train")
+    groups = len(heads.AGE_GROUPS)
+    target = (labels % groups if target == "age" else
+              np.array([heads.skin_tone(i) for i in labels // groups]))
+    return images.astype(np.float32) / 127.5 - 1.0, target.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class ClassifierSpec:
     dataset: str
@@ -96,6 +107,10 @@ CLASSIFIERS = {
     "heads-id-cnn": ClassifierSpec("heads", lambda: _heads("identity"), (32, 32, 3),
                                    (32, 32, 64, 64), 25, 300,
                                    heads.DEFAULT_IDENTITIES["train"]),
+    "heads-age-cnn": ClassifierSpec("heads_aged", lambda: _aged("age"), (32, 32, 3),
+                                    (32, 32, 64, 64), 15, 100, len(heads.AGE_GROUPS)),
+    "heads-skin-cnn": ClassifierSpec("heads_aged", lambda: _aged("skin"), (32, 32, 3),
+                                     (32, 32, 64, 64), 15, 100, 3),
 }
 
 

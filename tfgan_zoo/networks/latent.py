@@ -62,7 +62,7 @@ class LandmarkPatch(layers.Layer):
 
     def call(self, image, points):
         shape = tf.shape(image)
-        side = tf.cast(shape[1:3][::-1], points.dtype)                 # (W, H)
+        side = tf.cast(tf.stack([shape[2], shape[1]]), points.dtype)      # (W, H)
         corner = tf.round(points[:, self.index] * side - self.size / 2)
         corner = tf.cast(tf.clip_by_value(corner, 0.0, side - self.size), tf.int32)
         steps = tf.range(self.size)

@@ -30,7 +30,7 @@ from keras import layers
 from tfgan_zoo import losses
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.base import LatentModel
+from tfgan_zoo.models.latent.base import LatentModel, identities_of
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.latent import conv_encoder
@@ -53,15 +53,10 @@ class DRGAN(LatentModel):
 
     def __init__(self, *, num_poses=13, ngf=64, ndf=64, nef=64, **kwargs):
         super().__init__(**kwargs)
-        if not self.num_classes or self.num_classes % num_poses or \
-                self.num_classes < 2 * num_poses:
-            raise UserError(f"DRGAN needs labels identity * {num_poses} + pose, i.e. "
-                            f"num_classes a multiple (>= 2) of num_poses={num_poses}; got "
-                            f"num_classes={self.num_classes} (use the heads dataset)")
+        self.num_identities = identities_of(self, num_poses, "heads")
         self.num_poses = int(num_poses)
         self.noise_dim = self.latent_dim
         self.ngf, self.ndf, self.nef = ngf, ndf, nef
-        self.num_identities = self.num_classes // self.num_poses
         self.encoder = conv_encoder(self.image_shape, self.latent_dim, nef)
         self.decoder = dcgan_generator(self.latent_dim + self.noise_dim, self.image_shape,
                                        ngf, num_classes=self.num_poses, name="decoder")

@@ -40,10 +40,9 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.base import LatentModel
+from tfgan_zoo.models.latent.base import IdentityPreserving, LatentModel, identities_of
 from tfgan_zoo.networks.dcgan import dcgan_discriminator
-from tfgan_zoo.networks.latent import (conv_encoder, feature_layer, template_corners,
-                                       two_pathway_generator)
+from tfgan_zoo.networks.latent import template_corners, two_pathway_generator
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
 # The mean frontal (yaw 0) landmarks of the heads source's training
@@ -52,7 +51,7 @@ FRONTAL_TEMPLATE = ((0.392, 0.444), (0.608, 0.444), (0.5, 0.542), (0.5, 0.65))
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class TPGAN(LatentModel):
+class TPGAN(IdentityPreserving, LatentModel):
     """Frontal view synthesis: a two-pathway (global + landmark patches)
     generator, trained on (view, true frontal) pairs.
 
@@ -72,16 +71,14 @@ class TPGAN(LatentModel):
     loss_names = ("d_loss", "g_loss", "pixel", "symmetry", "ip", "id_loss")
     players = ("generator", "discriminator", "identity")
     test_config = {"num_poses": 2, "ngf": 4, "ndf": 4, "nlf": 4, "nif": 4}
+    batch_layout = ("view", "landmarks", "frontal", "label")
+    dataset = "heads2frontal"
 
     def __init__(self, *, num_poses=13, ngf=64, ndf=64, nlf=32, nif=32, pixel_weight=1.0,
                  sym_weight=0.3, adv_weight=1e-3, ip_weight=3e-3, tv_weight=1e-4,
                  template=FRONTAL_TEMPLATE, **kwargs):
         super().__init__(**kwargs)
-        if not self.num_classes or self.num_classes % num_poses or \
-                self.num_classes < 2 * num_poses:
-            raise UserError(f"TPGAN needs labels identity * {num_poses} + pose, i.e. "
-                            f"num_classes a multiple (>= 2) of num_poses={num_poses}; got "
-                            f"num_classes={self.num_classes} (use the heads2frontal dataset)")
+        self.num_identities = identities_of(self, num_poses, self.dataset)
         height, width, _ = self.image_shape
         if height != width or height < 16 or height & (height - 1):
             raise UserError(f"TPGAN takes square images of a power-of-two side >= 16, got "
@@ -91,7 +88,6 @@ class TPGAN(LatentModel):
             raise UserError(f"template is 4 (x, y) landmark fractions in [0, 1] (eyes, nose, "
                             f"mouth), got {template!r}")
         self.num_poses = int(num_poses)
-        self.num_identities = self.num_classes // self.num_poses
         self.ngf, self.ndf, self.nlf, self.nif = ngf, ndf, nlf, nif
         self.term_weights = {"pixel": float(pixel_weight), "sym": float(sym_weight),
                          "adv": float(adv_weight), "ip": float(ip_weight),
@@ -102,9 +98,7 @@ class TPGAN(LatentModel):
         self.encoder = keras.Model(self.generator.inputs[0],
                                    self.generator.get_layer("code").output, name="encoder")
         self.discriminator = dcgan_discriminator(self.image_shape, ndf)
-        self.identity = conv_encoder(self.image_shape, self.num_identities, nif, norm="none",
-                                     name="identity")
-        self.identity_features = feature_layer(self.identity)
+        self.build_identity(self.num_identities, nif)
 
     def generator_inputs(self):
         return {"image": self.image_input(), "landmarks": Input(
@@ -142,11 +136,6 @@ class TPGAN(LatentModel):
         return [images[:, top:top + p, left:left + p]
                 for top, left in template_corners(self.template, *self.image_shape[:2], p)]
 
-    def identity_layers(self, images):
-        """phi(x): the identity net's last two layers (features, logits)."""
-        return [self.identity_features(images, training=False),
-                self.identity(images, training=False)]
-
     def generator_losses(self, fake, patches, frontal):
         """The terms of L_syn (eq. 1), unweighted, and their weighted sum."""
         terms = {
@@ -156,26 +145,14 @@ class TPGAN(LatentModel):
             "sym": losses.symmetry_loss(fake),
             "adv": losses.non_saturating_generator_loss(
                 self.discriminator(fake, training=True)),
-            "ip": losses.feature_loss(self.identity_layers(fake),
-                                      self.identity_layers(frontal), (1.0, 1.0)),
+            "ip": self.identity_loss(fake, frontal),
             "tv": losses.total_variation(fake),
         }
         return terms, tf.add_n([self.term_weights[k] * v for k, v in terms.items()])
 
-    def unpack(self, data):
-        if not (isinstance(data, (tuple, list)) and len(data) == 4):
-            raise UserError("TPGAN trains on (view, landmarks, frontal, label) batches: use "
-                            "the heads2frontal dataset")
-        return data
-
     def train_step(self, data):
         view, points, frontal, labels = self.unpack(data)
-        identity = tf.cast(labels, tf.int32) // self.num_poses
-        # The identity net behind L_ip learns the real faces (paper: pre-trained).
-        with tf.GradientTape() as tape:
-            logits = self.identity(tf.concat([view, frontal], 0), training=True)
-            id_loss = losses.classification_loss(logits, tf.concat([identity, identity], 0))
-        self.minimize(self.identity_optimizer, tape, id_loss, self.identity)
+        id_loss = self.identity_step([view, frontal], labels)      # real faces only
         with tf.GradientTape() as tape:
             fake, *patches = self.generator(
                 [view, points, self.sample_noise(tf.shape(view)[0])], training=True)
