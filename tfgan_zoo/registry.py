@@ -53,6 +53,7 @@ MODELS = {
     "tpgan": "tfgan_zoo.models.latent.tpgan:TPGAN",
     "uvgan": "tfgan_zoo.models.latent.uvgan:UVGAN",
     "caae": "tfgan_zoo.models.latent.caae:CAAE",
+    "ipcgan": "tfgan_zoo.models.latent.ipcgan:IPCGAN",
 }
 
 

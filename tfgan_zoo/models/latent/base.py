@@ -116,13 +116,12 @@ class IdentityPreserving:
         return losses.feature_loss(self.identity_layers(images), self.identity_layers(targets),
                                    (1.0, 1.0))
 
-    def identity_step(self, real, labels):
+    def identity_step(self, real, classes):
         """One update of the identity net on the real `real` images (a list
-        of batches sharing `labels`, identity * num_poses + pose)."""
-        identity = tf.cast(labels, tf.int32) // self.num_poses
+        of batches sharing `classes`, its int class labels): cross-entropy."""
         with tf.GradientTape() as tape:
             logits = self.identity(tf.concat(real, 0), training=True)
-            loss = losses.classification_loss(logits, tf.concat([identity] * len(real), 0))
+            loss = losses.classification_loss(logits, tf.concat([classes] * len(real), 0))
         self.minimize(self.identity_optimizer, tape, loss, self.identity)
         return loss
 
@@ -131,6 +130,18 @@ class IdentityPreserving:
             raise UserError(f"{type(self).__name__} trains on ({', '.join(self.batch_layout)})"
                             f" batches: use the {self.dataset} dataset")
         return data
+
+
+def checked_groups(values, count, what):
+    """int32 `values` (pose bins, age groups), or a one-line error naming
+    those outside 0..count - 1: "<what> 0-3, got [4]"."""
+    values = tf.convert_to_tensor(values, tf.int32)
+    if tf.executing_eagerly():
+        given = np.ravel(values.numpy())
+        bad = given[(given < 0) | (given >= count)]
+        if bad.size:
+            raise UserError(f"{what} 0-{count - 1}, got {sorted(set(bad.tolist()))}")
+    return values
 
 
 def checked_images(model, images, shape=None, what="images"):

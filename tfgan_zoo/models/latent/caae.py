@@ -34,7 +34,7 @@ from keras import layers
 from tfgan_zoo import losses
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.base import LatentModel
+from tfgan_zoo.models.latent.base import LatentModel, checked_groups
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.latent import conv_encoder
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
@@ -141,20 +141,11 @@ class CAAE(LatentModel):
         return self.track(d_loss=d_loss, eg_loss=eg_loss, rec=terms["rec"], d_z_loss=d_z_loss)
 
     # ------------------------------------------------------------ editing
-    def checked_ages(self, ages):
-        ages = tf.convert_to_tensor(ages, tf.int32)
-        if tf.executing_eagerly():
-            values = np.ravel(ages.numpy())
-            bad = values[(values < 0) | (values >= self.num_ages)]
-            if bad.size:
-                raise UserError(f"age groups are 0-{self.num_ages - 1}, got "
-                                f"{sorted(set(bad.tolist()))}")
-        return ages
-
     def edit(self, images, ages):
         """G(E(x), age): each face at age group `ages`."""
         images = self.check_images(images)
-        ages = tf.broadcast_to(self.checked_ages(ages), tf.shape(images)[:1])
+        ages = tf.broadcast_to(checked_groups(ages, self.num_ages, "age groups are"),
+                               tf.shape(images)[:1])
         return self.generate_from({"z": self.encode(images), "age": ages})
 
     def latent_endpoints(self, batch_size=None):

@@ -30,7 +30,7 @@ from keras import layers
 from tfgan_zoo import losses
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.base import LatentModel, identities_of
+from tfgan_zoo.models.latent.base import LatentModel, checked_groups, identities_of
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.latent import conv_encoder
@@ -123,20 +123,11 @@ class DRGAN(LatentModel):
         return {"generator": [self.generator], "discriminator": [self.discriminator]}
 
     # ------------------------------------------------------------ editing
-    def checked_poses(self, poses):
-        poses = tf.convert_to_tensor(poses, tf.int32)
-        if tf.executing_eagerly():
-            values = np.ravel(poses.numpy())
-            bad = values[(values < 0) | (values >= self.num_poses)]
-            if bad.size:
-                raise UserError(f"poses are bins 0-{self.num_poses - 1}, got "
-                                f"{sorted(set(bad.tolist()))}")
-        return poses
-
     def edit(self, images, poses):
         """G(x, c, z = 0): each face turned to pose bin `poses`."""
         images = self.check_images(images)
-        poses = tf.broadcast_to(self.checked_poses(poses), tf.shape(images)[:1])
+        poses = tf.broadcast_to(checked_groups(poses, self.num_poses, "poses are bins"),
+                                tf.shape(images)[:1])
         z = tf.zeros([tf.shape(images)[0], self.noise_dim])
         return self.generate_from({"image": images, "pose": poses, "z": z})
 

@@ -152,7 +152,8 @@ class TPGAN(IdentityPreserving, LatentModel):
 
     def train_step(self, data):
         view, points, frontal, labels = self.unpack(data)
-        id_loss = self.identity_step([view, frontal], labels)      # real faces only
+        identity = tf.cast(labels, tf.int32) // self.num_poses
+        id_loss = self.identity_step([view, frontal], identity)      # real faces only
         with tf.GradientTape() as tape:
             fake, *patches = self.generator(
                 [view, points, self.sample_noise(tf.shape(view)[0])], training=True)

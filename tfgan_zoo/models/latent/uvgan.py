@@ -153,7 +153,8 @@ class UVGAN(IdentityPreserving, AdversarialModel):
 
     def train_step(self, data):
         partial, mask, complete, labels = self.unpack(data)
-        id_loss = self.identity_step([partial, complete], labels)   # real textures only
+        identity = tf.cast(labels, tf.int32) // self.num_poses
+        id_loss = self.identity_step([partial, complete], identity)   # real textures only
         with tf.GradientTape() as tape:
             raw, completed = self.complete(partial, mask, training=True)
             terms, g_loss = self.generator_losses(raw, completed, mask, complete)
