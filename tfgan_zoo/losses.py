@@ -29,7 +29,8 @@ precision the inputs may arrive as float16.
   `joint_embedding_loss`, `contrast_loss`;
 - domains: `binary_cross_entropy`, `classification_loss`, `domain_classifier_loss`,
   `pose_mask_l1`, and MDAN's combinations of k sources,
-  `smoothed_max_combination` and `hard_max_combination`.
+  `smoothed_max_combination` and `hard_max_combination`;
+- music: `feature_matching_loss` over `global_batch_mean`s (MidiNet).
 """
 
 import tensorflow as tf
@@ -733,3 +734,35 @@ def feature_loss(features, target_features, weights, *, reduce=global_mean):
     for weight, a, b in zip(weights, features, target_features):
         total += weight * _per_example(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
     return reduce(total)
+
+
+# ------------------------------------------------------------- music
+def global_batch_mean(values):
+    """The mean of [B, ...] over the global batch (all replicas), [...]:
+    each replica's sum and count are summed across replicas (the gradient of
+    that sum is the same sum of the upstream gradients)."""
+    values = tf.cast(values, tf.float32)
+    total = tf.reduce_sum(values, axis=0)
+    count = tf.cast(tf.shape(values)[0], tf.float32)
+    context = tf.distribute.get_replica_context()
+    if context is not None and context.num_replicas_in_sync > 1:
+        total = context.all_reduce(tf.distribute.ReduceOp.SUM, total)
+        count = context.all_reduce(tf.distribute.ReduceOp.SUM, count)
+    return total / count
+
+
+def feature_matching_loss(real_features, fake_features):
+    """Feature matching (Salimans et al. 2016, "Improved Techniques for
+    Training GANs", sec. 3.1), as MidiNet's stabiliser (Yang et al. 2017,
+    sec. 3.3) and its reference code write it, TF's l2_loss of the
+    difference of batch means:
+
+        L_fm = 1/2 || E_x f(x) - E_z f(G(z)) ||_2^2
+
+    with the means over the global batch. Returned as this replica's share
+    (the value over the number of replicas), so that the shares sum to
+    L_fm like every other loss here. The real side carries no gradient."""
+    difference = (global_batch_mean(fake_features)
+                  - tf.stop_gradient(global_batch_mean(real_features)))
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return 0.5 * tf.reduce_sum(tf.square(difference)) / replicas

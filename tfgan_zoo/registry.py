@@ -54,6 +54,7 @@ MODELS = {
     "uvgan": "tfgan_zoo.models.latent.uvgan:UVGAN",
     "caae": "tfgan_zoo.models.latent.caae:CAAE",
     "ipcgan": "tfgan_zoo.models.latent.ipcgan:IPCGAN",
+    "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 
 

@@ -37,6 +37,10 @@ source into a batched `Data`.
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
+    bach_chorales[:part], essen_folk[:N], music_folder:<dir>
+                               one-bar melodies (16 x 24 piano-rolls), the bar
+                               before and the chord, from music21's corpus
+                               (`music`; needs tfgan_zoo[music])
 
 A key ending in ":" is a prefix whose loader gets the text after it as
 `arg`. All names except `tfds:`, `cycle_gan:` and `div2k:` work offline.
@@ -49,7 +53,7 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, persons, photos, shapes, tfds)
+                            mri, music, persons, photos, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -107,6 +111,12 @@ DATASETS = {
     # medical images
     "mri_slices": mri.load_mri_slices,
     "mri_slices:": mri.load_mri_slices,
+    # one-bar melodies with chords
+    "bach_chorales": music.load_bach_chorales,
+    "bach_chorales:": music.load_bach_chorales,
+    "essen_folk": music.load_essen_folk,
+    "essen_folk:": music.load_essen_folk,
+    "music_folder:": music.load_music_folder,
 }
 _ALIASES = {"mnist_5k": "mnist5k"}
 

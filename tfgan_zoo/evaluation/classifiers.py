@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
@@ -29,21 +28,10 @@ from keras import layers
 
 from tfgan_zoo.data import digits, figures, heads
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.files import read_json, write_json_atomic, writing
+from tfgan_zoo.files import cache_root, read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
 
-CACHE_ENV = "TFGAN_ZOO_CACHE"
 _VERSION = 1  # bump when an architecture or training schedule changes
-
-
-def cache_root() -> Path:
-    """`$TFGAN_ZOO_CACHE`, or ~/.cache/tfgan_zoo; one that is a file is
-    refused with the fix."""
-    root = Path(os.environ.get(CACHE_ENV) or "~/.cache/tfgan_zoo").expanduser()
-    if root.exists() and not root.is_dir():
-        raise UserError(f"${CACHE_ENV} = {root} is a file, not a folder: point "
-                        f"${CACHE_ENV} at a folder (it is created if missing)")
-    return root
 
 
 def _mnist5k():
