@@ -106,6 +106,15 @@ class IdentityPreserving:
                                      name="identity")
         self.identity_features = feature_layer(self.identity)
 
+    def build_networks(self):
+        super().build_networks()
+        self.identity(tf.zeros([2, *self.image_shape]))
+
+    def player_networks(self):
+        # G's own parts (TP-GAN's encoder) train with G: one optimizer each.
+        return {"generator": [self.generator], "discriminator": [self.discriminator],
+                "identity": [self.identity]}
+
     def identity_layers(self, images):
         """phi(x): the identity net's features and logits (inference mode)."""
         return [self.identity_features(images, training=False),

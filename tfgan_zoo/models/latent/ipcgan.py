@@ -102,14 +102,6 @@ class IPCGAN(IdentityPreserving, AdversarialModel):
         return self.discriminator(tf.concat([images, age_maps(ages, self.num_ages, images)],
                                             -1), training=training)
 
-    def build_networks(self):
-        super().build_networks()
-        self.identity(tf.zeros([2, *self.image_shape]))
-
-    def player_networks(self):
-        return {"generator": [self.generator], "discriminator": [self.discriminator],
-                "identity": [self.identity]}
-
     # ------------------------------------------------------------ training
     def g_losses(self, real, fake, targets):
         """The terms of L_G (eq. 5), unweighted, and their weighted sum."""

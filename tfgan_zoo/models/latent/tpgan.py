@@ -113,15 +113,6 @@ class TPGAN(IdentityPreserving, LatentModel):
     def discriminate(self, images, inputs=None, training=False):
         return self.discriminator(images, training=training)
 
-    def build_networks(self):
-        super().build_networks()
-        self.identity(tf.zeros([2, *self.image_shape]))
-
-    def player_networks(self):
-        # The global encoder is part of G: one optimizer for both pathways.
-        return {"generator": [self.generator], "discriminator": [self.discriminator],
-                "identity": [self.identity]}
-
     def example_data(self, n, seed=0):
         """A (view, landmarks, frontal, label) training batch, for tests."""
         rng = np.random.default_rng(seed)

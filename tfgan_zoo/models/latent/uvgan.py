@@ -121,10 +121,6 @@ class UVGAN(IdentityPreserving, AdversarialModel):
         h, w = self.image_shape[:2]
         return maps[:, h // 4:h - h // 4, w // 4:w - w // 4]
 
-    def build_networks(self):
-        super().build_networks()
-        self.identity(tf.zeros([2, *self.image_shape]))
-
     def player_networks(self):
         return {"generator": [self.generator],
                 "discriminator": [self.discriminator, self.local_discriminator],
