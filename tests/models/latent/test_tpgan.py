@@ -8,6 +8,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.latent.tpgan import TPGAN
 from tfgan_zoo.networks.latent import LandmarkPatch
+from tfgan_zoo.reports.rotation import cross_verification_eer
 
 WEIGHTS = {"pixel_weight": 2.0, "sym_weight": 0.5, "adv_weight": 0.25, "ip_weight": 4.0,
            "tv_weight": 0.125}
@@ -68,3 +69,14 @@ def test_bad_input_one_line():
         TPGAN(image_shape=(24, 24, 3), num_classes=6, num_poses=3)
     with pytest.raises(UserError, match="heads2frontal"):
         m.unpack((tf.zeros([1, 16, 16, 3]), tf.zeros([1], tf.int32)))
+
+
+def test_cross_verification_eer_separates_identities():
+    gallery_ids = np.arange(4)
+    probe_ids = np.repeat(gallery_ids, 3)
+    noise = 0.01 * np.random.default_rng(0).normal(size=(12, 4))
+    assert cross_verification_eer(np.eye(4)[probe_ids] + noise, probe_ids, np.eye(4),
+                                  gallery_ids) == 0.0
+    # Features that ignore identity verify at chance.
+    flat = np.ones((12, 4)) + noise
+    assert cross_verification_eer(flat, probe_ids, np.ones((4, 4)), gallery_ids) > 0.2
