@@ -16,6 +16,9 @@ source into a batched `Data`.
                                train, test, heldout (`cartoon_faces`)
     heads[:part][:N]           procedural 3-D heads, every identity at 13 yaws; label
                                identity * 13 + pose; parts train, test (held-out ids)
+    heads2frontal[:part][:N]   every heads view with its landmarks and true frontal
+    heads2uv[:part][:N]        every heads view's partial UV texture, mask, complete one
+    heads_aged[:part][:N]      frontal heads at 4 age groups; label identity * 4 + age
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -80,6 +83,12 @@ DATASETS = {
     "cartoon_faces:": cartoon_faces.load_source,
     "heads": heads.load_source,
     "heads:": heads.load_source,
+    "heads2frontal": heads.load_frontal_pairs,
+    "heads2frontal:": heads.load_frontal_pairs,
+    "heads2uv": heads.load_texture_pairs,
+    "heads2uv:": heads.load_texture_pairs,
+    "heads_aged": heads.load_aged,
+    "heads_aged:": heads.load_aged,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs
