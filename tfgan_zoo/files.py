@@ -22,6 +22,20 @@ import numpy as np
 
 from tfgan_zoo.errors import DamagedFile, UserError
 
+CACHE_ENV = "TFGAN_ZOO_CACHE"
+
+
+def cache_root() -> Path:
+    """`$TFGAN_ZOO_CACHE`, or ~/.cache/tfgan_zoo: where evaluation
+    classifiers, FID statistics and parsed corpora are kept; one that is a
+    file is refused with the fix."""
+    root = Path(os.environ.get(CACHE_ENV) or "~/.cache/tfgan_zoo").expanduser()
+    if root.exists() and not root.is_dir():
+        raise UserError(f"${CACHE_ENV} = {root} is a file, not a folder: point "
+                        f"${CACHE_ENV} at a folder (it is created if missing)")
+    return root
+
+
 # What to do about an OSError met while writing, by errno.
 WRITE_FIXES = {
     errno.ENOSPC: "free some disk space, then re-run (a run resumes from its last checkpoint)",

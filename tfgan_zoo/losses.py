@@ -29,7 +29,8 @@ precision the inputs may arrive as float16.
   `joint_embedding_loss`, `contrast_loss`;
 - domains: `binary_cross_entropy`, `classification_loss`, `domain_classifier_loss`,
   `pose_mask_l1`, and MDAN's combinations of k sources,
-  `smoothed_max_combination` and `hard_max_combination`.
+  `smoothed_max_combination` and `hard_max_combination`;
+- music: `feature_matching_loss` over `global_batch_mean`s (MidiNet).
 """
 
 import tensorflow as tf
@@ -372,6 +373,40 @@ def total_variation(images, *, epsilon=1e-8, reduce=global_mean):
     return reduce(tf.reduce_mean(magnitude, axis=[1, 2, 3]))
 
 
+def multiscale_l1(prediction, target, *, scales=3, reduce=global_mean):
+    """TP-GAN's pixel loss (Huang et al. 2017, eq. 2) at `scales` resolutions:
+    the mean absolute error of the two images, then of both average-pooled
+    by 2, 4, ... (the paper's 32, 64 and 128 px outputs), summed:
+
+        L_pixel = sum_s mean |pool_s(G(x)) - pool_s(y)|,  pool_s = avg 2^s x 2^s"""
+    prediction, target = tf.cast(prediction, tf.float32), tf.cast(target, tf.float32)
+    total = 0.0
+    for s in range(int(scales)):
+        if s:
+            prediction, target = (tf.nn.avg_pool2d(t, 2, 2, "VALID") for t in (prediction, target))
+        total += _per_example(tf.abs(prediction - target))
+    return reduce(total)
+
+
+LAPLACIAN_3X3 = ((0.0, 1.0, 0.0), (1.0, -4.0, 1.0), (0.0, 1.0, 0.0))
+
+
+def symmetry_loss(images, *, laplacian=True, reduce=global_mean):
+    """TP-GAN's symmetry loss (Huang et al. 2017, eq. 3): a frontal face
+    equals its mirror image,
+
+        L_sym = 1 / (W/2 * H) sum_{x <= W/2, y} |I(x, y) - I(W - x + 1, y)|,
+
+    i.e. the mean |I - flip(I)|. With `laplacian` (the paper's remedy for
+    uneven light, §3.3) both are first filtered by the 3x3 Laplacian."""
+    images = tf.cast(images, tf.float32)
+    if laplacian:
+        channels = images.shape[-1]
+        kernel = tf.tile(tf.constant(LAPLACIAN_3X3)[:, :, None, None], [1, 1, channels, 1])
+        images = tf.nn.depthwise_conv2d(images, kernel, [1, 1, 1, 1], "SAME")
+    return reduce(_per_example(tf.abs(images - tf.reverse(images, [2]))))
+
+
 def masked_mse(prediction, target, mask, *, reduce=global_mean):
     """Mean squared error over the masked pixels of each example, the
     Context Encoder's reconstruction loss (Pathak et al. 2016, eq. 1):
@@ -699,3 +734,35 @@ def feature_loss(features, target_features, weights, *, reduce=global_mean):
     for weight, a, b in zip(weights, features, target_features):
         total += weight * _per_example(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
     return reduce(total)
+
+
+# ------------------------------------------------------------- music
+def global_batch_mean(values):
+    """The mean of [B, ...] over the global batch (all replicas), [...]:
+    each replica's sum and count are summed across replicas (the gradient of
+    that sum is the same sum of the upstream gradients)."""
+    values = tf.cast(values, tf.float32)
+    total = tf.reduce_sum(values, axis=0)
+    count = tf.cast(tf.shape(values)[0], tf.float32)
+    context = tf.distribute.get_replica_context()
+    if context is not None and context.num_replicas_in_sync > 1:
+        total = context.all_reduce(tf.distribute.ReduceOp.SUM, total)
+        count = context.all_reduce(tf.distribute.ReduceOp.SUM, count)
+    return total / count
+
+
+def feature_matching_loss(real_features, fake_features):
+    """Feature matching (Salimans et al. 2016, "Improved Techniques for
+    Training GANs", sec. 3.1), as MidiNet's stabiliser (Yang et al. 2017,
+    sec. 3.3) and its reference code write it, TF's l2_loss of the
+    difference of batch means:
+
+        L_fm = 1/2 || E_x f(x) - E_z f(G(z)) ||_2^2
+
+    with the means over the global batch. Returned as this replica's share
+    (the value over the number of replicas), so that the shares sum to
+    L_fm like every other loss here. The real side carries no gradient."""
+    difference = (global_batch_mean(fake_features)
+                  - tf.stop_gradient(global_batch_mean(real_features)))
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return 0.5 * tf.reduce_sum(tf.square(difference)) / replicas

@@ -147,10 +147,12 @@ def test_saved_model(exported, name):
     assert report[directory]["ops"] and report[directory]["not_stock"] == []
     out, reference = exported["outputs"][name], images(model, exported["inputs"][name])
     assert np.abs(out[model.float_output] - reference).max() <= SAVED_MODEL_ATOL
-    if model.draws_images:
+    if model.sample_kind == "tokens":  # whole ids; the int32 output is their rounding
+        np.testing.assert_array_equal(out["tokens"], np.rint(reference).astype(np.int32))
+    elif model.sample_kind == "images" and model.draws_images:
         assert out["images"].dtype == np.uint8
         assert np.abs(out["images"].astype(int) - to_uint8(reference).astype(int)).max() <= 1
-    else:  # a classifier (domain adaptation): the most probable class
+    elif not model.draws_images:  # a classifier (domain adaptation): the most probable class
         np.testing.assert_array_equal(out["classes"], reference.argmax(-1))
     # Each weight is stored once (tracking a network beside its endpoints
     # stored every weight twice).
@@ -203,13 +205,13 @@ def test_sample_and_interpolate(exported, name):
     z = tf.random.stateless_normal([3, model.latent_dim], [11, 0]).numpy()
     np.testing.assert_allclose(out["z"], z, atol=1e-6)
     batch = {"z": z, **{k: np.repeat(v.numpy(), 3, 0) for k, v in extra.items()}}
-    assert np.abs(out["images_float"] - images(model, batch)).max() <= SAVED_MODEL_ATOL
+    assert np.abs(out[model.float_output] - images(model, batch)).max() <= SAVED_MODEL_ATOL
     ends = model.example_inputs(2, seed=4)["z"]
     out = signatures["interpolate"](z_start=tf.constant(ends[:1]), z_end=tf.constant(ends[1:]),
                                     steps=tf.constant(5), **extra)
     np.testing.assert_allclose(out["z"], interpolate(ends[0], ends[1], 5), atol=1e-5)
     batch = {"z": out["z"].numpy(), **{k: np.repeat(v.numpy(), 5, 0) for k, v in extra.items()}}
-    assert np.abs(out["images_float"] - images(model, batch)).max() <= SAVED_MODEL_ATOL
+    assert np.abs(out[model.float_output] - images(model, batch)).max() <= SAVED_MODEL_ATOL
 
 
 @pytest.mark.parametrize("name", NAMES)

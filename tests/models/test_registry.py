@@ -37,10 +37,15 @@ def test_model_contract(name, tmp_path):
         assert spec[key].shape[1:].is_compatible_with(value.shape[1:]), key
     assert ("z" in spec) == bool(model.latent_dim)
     assert ("label" in spec) == isinstance(model, ConditionalModel)
-    # Sampling: seeded, float32 in [-1, 1] (a classifier's: probabilities).
+    # Sampling: seeded, float32 in [-1, 1] (a classifier's: probabilities;
+    # tokens: whole ids in [0, vocab_size)).
     sampled = model.sample(5, seed=3)
     assert sampled.shape == (5,) + model.sample_shape and sampled.dtype == np.float32
-    assert sampled.min() >= -1 and sampled.max() <= 1
+    if model.sample_kind == "tokens":
+        assert sampled.min() >= 0 and sampled.max() < model.vocab_size
+        np.testing.assert_array_equal(sampled, np.round(sampled))
+    else:
+        assert sampled.min() >= -1 and sampled.max() <= 1
     np.testing.assert_array_equal(sampled, model.sample(5, seed=3))
     # The config rebuilds the same generator.
     clone = type(model).from_config(model.get_config())

@@ -273,7 +273,10 @@ def batches_per_step(dataset, n):
 
 
 def fit(model, dataset, config, start, checkpoints, out, chief, verbose, extra=()):
-    state = cb.RunState(start, config.steps, config.epoch_steps)
+    # Epochs are display chunks of the progress bar; a run shorter than one
+    # (--steps 1) shows its own length, not "100/100".
+    chunk = min(config.epoch_steps, config.steps)
+    state = cb.RunState(start, config.steps, chunk)
     # Under MultiWorker a signal reaches one worker's process, and stopping
     # it alone would strand the others in a collective: there the periodic
     # checkpoints are what a restarted cluster resumes from.
@@ -289,8 +292,8 @@ def fit(model, dataset, config, start, checkpoints, out, chief, verbose, extra=(
                 config.sample_every, writer))
         callbacks.append(cb.ScalarLogger(state, writer, config.log_every))
     with cb.save_on_signal(state) if handle_signals else contextlib.nullcontext():
-        model.fit(dataset, epochs=math.ceil(config.steps / config.epoch_steps),
-                  initial_epoch=state.initial_epoch, steps_per_epoch=config.epoch_steps,
+        model.fit(dataset, epochs=math.ceil(config.steps / chunk),
+                  initial_epoch=state.initial_epoch, steps_per_epoch=chunk,
                   callbacks=callbacks, verbose=verbose if chief else 0,
                   shuffle=False)  # the dataset shuffles itself
     return state

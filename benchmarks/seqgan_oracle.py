@@ -1,0 +1,134 @@
+"""SeqGAN against "MLE continued" on the synthetic oracle (Yu et al. 2017, §4).
+
+    python benchmarks/seqgan_oracle.py --seeds 0 1 2 --out runs/seqgan-oracle.jsonl
+
+Per seed: MLE pre-training of G on 10,000 oracle sequences (vocab 5,000,
+length 20), D pre-training on G's samples, then two arms from the same
+pre-trained G and optimizer state:
+
+- adversarial: `--adversarial-steps` SeqGAN steps (REINFORCE with
+  `--rollouts` Monte-Carlo rollouts, `--n-critic` D steps each);
+- MLE continued: the same number of generator steps of MLE, and then MLE on
+  until it has used the adversarial arm's CPU time.
+
+Each arm's oracle NLL (nats a token, `--num-samples` samples of G) is
+measured at its end; the oracle's NLL on its own held-out samples is the
+floor. One JSON line per seed is appended to --out as it finishes, so a
+stopped run keeps its finished seeds; the table is printed at the end
+(pass --table to print it from --out alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from tfgan_zoo.data import load_dataset
+from tfgan_zoo.data.sequences import oracle_tokens
+from tfgan_zoo.evaluation.sequence import oracle_nll, sample_tokens
+from tfgan_zoo.models.sequence.seqgan import SeqGAN
+from tfgan_zoo.optimizers import make_optimizer
+
+PAPER_FILTERS = (100, 200, 200, 200, 200, 100, 100, 100, 100, 100, 160, 160)
+
+
+def cpu():
+    return time.process_time()
+
+
+def run_seed(seed, args, floor):
+    tf.keras.utils.set_random_seed(seed)
+    data = load_dataset("oracle", batch_size=64 * args.n_critic, seed=seed)
+    model = SeqGAN(**data.model_args, num_filters=tuple(f // 2 for f in PAPER_FILTERS),
+                   rollouts=args.rollouts, pretrain_steps=args.pretrain_steps,
+                   d_pretrain_steps=args.d_pretrain_steps, n_critic=args.n_critic, seed=seed)
+    model.compile(g_optimizer=make_optimizer("adam", args.g_lr, beta_1=0.9),
+                  d_optimizer=make_optimizer("adam", args.d_lr, beta_1=0.9))
+    model.build_for_training()
+    batches = iter(data.dataset)
+    step = model.make_train_function()
+    start = cpu()
+    while model.phase() != "adversarial":  # D pre-training counts D updates
+        step(batches)
+    result = {"seed": seed, "pretrain_cpu_s": cpu() - start, "floor": floor}
+    nll = lambda: oracle_nll(sample_tokens(model, args.num_samples, seed=1000 + seed))
+    result["nll_after_mle"] = nll()
+    print(json.dumps(result), flush=True)
+    saved = ([w.numpy() for w in model.generator.weights],
+             [v.numpy() for v in model.g_optimizer.variables])
+
+    start = cpu()
+    for _ in range(args.adversarial_steps):
+        logs = step(batches)
+    result["adversarial_cpu_s"] = budget = cpu() - start
+    result["nll_adversarial"] = nll()
+    result["adversarial_logs"] = {k: float(np.ravel(v)[0]) for k, v in logs.items()}
+
+    for w, v in zip(model.generator.weights, saved[0]):
+        w.assign(v)
+    for w, v in zip(model.g_optimizer.variables, saved[1]):
+        w.assign(v)
+    mle = model._make_function(model.mle_step)
+    start, steps = cpu(), 0
+    for _ in range(args.adversarial_steps):
+        mle(batches)
+        steps += 1
+    result["nll_mle_same_steps"] = nll()
+    while cpu() - start < budget:
+        mle(batches)
+        steps += 1
+    result["mle_continued_steps"] = steps
+    result["nll_mle_same_cpu"] = nll()
+    result["gain_same_cpu"] = result["nll_mle_same_cpu"] - result["nll_adversarial"]
+    result["gain_same_steps"] = result["nll_mle_same_steps"] - result["nll_adversarial"]
+    return result
+
+
+def table(rows):
+    print("| seed | NLL after MLE | SeqGAN | MLE, same G steps | MLE, same CPU | "
+          "gain (same CPU) | gain (same steps) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['seed']} | {r['nll_after_mle']:.3f} | {r['nll_adversarial']:.3f} | "
+              f"{r['nll_mle_same_steps']:.3f} | {r['nll_mle_same_cpu']:.3f} | "
+              f"{r['gain_same_cpu']:+.3f} | {r['gain_same_steps']:+.3f} |")
+    for key in ("gain_same_cpu", "gain_same_steps"):
+        gains = np.array([r[key] for r in rows])
+        print(f"{key}: mean {gains.mean():+.3f}, sd {gains.std(ddof=1) if len(gains) > 1 else 0:.3f}"
+              f" over {len(gains)} seed(s) (target >= +0.05); floor {rows[0]['floor']:.3f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--pretrain-steps", type=int, default=1500)
+    parser.add_argument("--d-pretrain-steps", type=int, default=100)
+    parser.add_argument("--adversarial-steps", type=int, default=30)
+    parser.add_argument("--rollouts", type=int, default=8)
+    parser.add_argument("--n-critic", type=int, default=2)
+    parser.add_argument("--g-lr", type=float, default=0.01)
+    parser.add_argument("--d-lr", type=float, default=1e-4)
+    parser.add_argument("--num-samples", type=int, default=2000)
+    parser.add_argument("--out", default="runs/seqgan-oracle.jsonl")
+    parser.add_argument("--table", action="store_true", help="print the table of --out")
+    args = parser.parse_args()
+    out = Path(args.out)
+    if not args.table:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        floor = oracle_nll(oracle_tokens(args.num_samples, seed=99))
+        print(f"oracle floor (its own held-out samples): {floor:.3f}", flush=True)
+        for seed in args.seeds:
+            result = run_seed(seed, args, floor)
+            print(json.dumps(result), flush=True)
+            with out.open("a") as f:
+                f.write(json.dumps({**result, "args": vars(args)}) + "\n")
+    table([json.loads(line) for line in out.read_text().splitlines()])
+
+
+if __name__ == "__main__":
+    main()

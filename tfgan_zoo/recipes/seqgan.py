@@ -1,0 +1,31 @@
+"""Yu et al. 2017: SeqGAN on the paper's synthetic oracle (§4): 10,000
+sequences of 20 tokens over 5,000 from a random LSTM with N(0, 1) weights,
+fixed seed. G (embedding and LSTM 32) is pre-trained by MLE, D (the
+paper's CNN at half its filters) on G's samples, then adversarial steps of
+REINFORCE with 8 Monte-Carlo rollouts (16 in the paper) from a delayed copy
+of G. Afterwards RUN/report/report.json holds the oracle NLL of 2,000
+samples beside the oracle's own floor, and RUN/report/samples.txt the
+samples. `--dataset shapes_text` trains on the shapes grammar's captions
+and reports the exact valid-sentence rate and BLEU-4 instead.
+
+CPU-scale settings (recorded in benchmarks/RESULTS.md): 3,000 MLE steps
+(~19 epochs; the paper 120), 150 D steps (the paper 50 x 3 epochs), 50
+adversarial steps with one D step each (the paper 5 x 3 epochs)."""
+
+from tfgan_zoo.config import Config
+from tfgan_zoo.reports.sequence import write_token_report
+from tfgan_zoo.training.trainer import main
+
+RECIPE = Config(recipe="seqgan", model="seqgan", dataset="oracle", steps=3200,
+                batch_size=64, g_lr=0.01, d_lr=1e-4, beta_1=0.9, num_samples=16,
+                sample_every=400, checkpoint_every=400, mixed_precision="none",
+                jit_compile=False,
+                model_args={"num_filters": (50, 100, 100, 100, 100, 50, 50, 50, 50, 50,
+                                            80, 80),
+                            "rollouts": 8, "pretrain_steps": 3000, "d_pretrain_steps": 150})
+
+after = write_token_report
+
+
+if __name__ == "__main__":
+    main(RECIPE, after=after)
