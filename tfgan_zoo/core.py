@@ -456,6 +456,36 @@ class AdversarialModel(keras.Model):
         if self.ema_decay and optimizer is self.g_optimizer:
             self.update_ema()
 
+    def minimize_if(self, condition, optimizer, tape, loss, networks):
+        """`minimize`, but only where the scalar bool `condition` holds: a
+        skipped step leaves the weights, the optimizer's moments and its
+        step count as they were (3D-GAN updates D only while its accuracy is
+        at most 80 %). `condition` must be the same on every replica (reduce
+        it with `cross_replica_sum`). Under several replicas the branch runs
+        in cross-replica context, as Keras's LossScaleOptimizer does:
+        `apply_gradients` merges across replicas, which a cond inside one
+        replica may not."""
+        if not isinstance(networks, (list, tuple)):
+            networks = [networks]
+        variables = [v for net in networks for v in net.trainable_variables]
+        scale = optimizer.scale_loss(tf.ones_like(loss))
+        grads = tape.gradient(loss, variables, output_gradients=scale)
+
+        def apply(grads):
+            optimizer.apply_gradients(zip(grads, variables))
+
+        context = tf.distribute.get_replica_context()
+        if context is None or not tf.distribute.has_strategy():
+            tf.cond(condition, lambda: apply(grads), lambda: None)
+            return
+
+        def cross_replica(strategy, condition, grads):
+            first = strategy.experimental_local_results(condition)[0]
+            tf.cond(first, lambda: strategy.extended.call_for_each_replica(
+                apply, args=(grads,)), lambda: None)
+
+        context.merge_call(cross_replica, args=(condition, grads))
+
     def track(self, **values):
         """Update the loss trackers; returns the logs for Keras.
 

@@ -373,6 +373,40 @@ def total_variation(images, *, epsilon=1e-8, reduce=global_mean):
     return reduce(tf.reduce_mean(magnitude, axis=[1, 2, 3]))
 
 
+def multiscale_l1(prediction, target, *, scales=3, reduce=global_mean):
+    """TP-GAN's pixel loss (Huang et al. 2017, eq. 2) at `scales` resolutions:
+    the mean absolute error of the two images, then of both average-pooled
+    by 2, 4, ... (the paper's 32, 64 and 128 px outputs), summed:
+
+        L_pixel = sum_s mean |pool_s(G(x)) - pool_s(y)|,  pool_s = avg 2^s x 2^s"""
+    prediction, target = tf.cast(prediction, tf.float32), tf.cast(target, tf.float32)
+    total = 0.0
+    for s in range(int(scales)):
+        if s:
+            prediction, target = (tf.nn.avg_pool2d(t, 2, 2, "VALID") for t in (prediction, target))
+        total += _per_example(tf.abs(prediction - target))
+    return reduce(total)
+
+
+LAPLACIAN_3X3 = ((0.0, 1.0, 0.0), (1.0, -4.0, 1.0), (0.0, 1.0, 0.0))
+
+
+def symmetry_loss(images, *, laplacian=True, reduce=global_mean):
+    """TP-GAN's symmetry loss (Huang et al. 2017, eq. 3): a frontal face
+    equals its mirror image,
+
+        L_sym = 1 / (W/2 * H) sum_{x <= W/2, y} |I(x, y) - I(W - x + 1, y)|,
+
+    i.e. the mean |I - flip(I)|. With `laplacian` (the paper's remedy for
+    uneven light, §3.3) both are first filtered by the 3x3 Laplacian."""
+    images = tf.cast(images, tf.float32)
+    if laplacian:
+        channels = images.shape[-1]
+        kernel = tf.tile(tf.constant(LAPLACIAN_3X3)[:, :, None, None], [1, 1, channels, 1])
+        images = tf.nn.depthwise_conv2d(images, kernel, [1, 1, 1, 1], "SAME")
+    return reduce(_per_example(tf.abs(images - tf.reverse(images, [2]))))
+
+
 def masked_mse(prediction, target, mask, *, reduce=global_mean):
     """Mean squared error over the masked pixels of each example, the
     Context Encoder's reconstruction loss (Pathak et al. 2016, eq. 1):

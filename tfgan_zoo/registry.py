@@ -50,8 +50,14 @@ MODELS = {
     "icgan": "tfgan_zoo.models.latent.icgan:IcGAN",
     "igan": "tfgan_zoo.models.latent.igan:IGAN",
     "drgan": "tfgan_zoo.models.latent.drgan:DRGAN",
+    "tpgan": "tfgan_zoo.models.latent.tpgan:TPGAN",
+    "uvgan": "tfgan_zoo.models.latent.uvgan:UVGAN",
+    "caae": "tfgan_zoo.models.latent.caae:CAAE",
+    "ipcgan": "tfgan_zoo.models.latent.ipcgan:IPCGAN",
     "seqgan": "tfgan_zoo.models.sequence.seqgan:SeqGAN",
     "rcgan": "tfgan_zoo.models.sequence.rcgan:RCGAN",
+    "gan3d": "tfgan_zoo.models.volume.gan3d:GAN3D",
+    "mocogan": "tfgan_zoo.models.video.mocogan:MoCoGAN",
     "midinet": "tfgan_zoo.models.music.midinet:MidiNet",
 }
 

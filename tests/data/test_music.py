@@ -96,3 +96,17 @@ def test_bad_folders_are_one_line(tmp_path):
     (tmp_path / "broken.mid").write_bytes(b"garbage")
     with pytest.raises(UserError, match="did not parse"):
         music.parse_scores(sorted(str(p) for p in tmp_path.iterdir()), music.read_file)
+
+
+def test_bad_names_fail_before_any_parsing(monkeypatch):
+    monkeypatch.setattr(music, "music21", lambda: pytest.fail("parsed"))
+    with pytest.raises(UserError, match="parts train, test"):
+        music.load_bach_chorales("valid", split="train", data_dir=None, image_size=None)
+    with pytest.raises(UserError, match="essen_folk:500"):
+        music.load_essen_folk("many", split="train", data_dir=None, image_size=None)
+    source = music.BarSource("x", np.zeros((4, 16, 24), np.int8), np.zeros((4, 16, 24), np.int8),
+                             np.zeros((4, 13), np.float32), True)
+    with pytest.raises(UserError, match="leave --image-size"):
+        source.build(batch_size=2, image_size=32)
+    with pytest.raises(UserError, match="lower --batch-size"):
+        source.build(batch_size=8)

@@ -16,6 +16,9 @@ source into a batched `Data`.
                                train, test, heldout (`cartoon_faces`)
     heads[:part][:N]           procedural 3-D heads, every identity at 13 yaws; label
                                identity * 13 + pose; parts train, test (held-out ids)
+    heads2frontal[:part][:N]   every heads view with its landmarks and true frontal
+    heads2uv[:part][:N]        every heads view's partial UV texture, mask, complete one
+    heads_aged[:part][:N]      frontal heads at 4 age groups; label identity * 4 + age
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -40,6 +43,10 @@ source into a batched `Data`.
     sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
                                labelled series for RCGAN (`sequences`; the last two
                                need sktime)
+    furniture[:part][:N]       procedural voxel furniture, 6 classes, 32^3 grids [S, S, S, 1];
+                               parts train, test (a held-out band of proportions)
+    motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
+                               frames; label = direction of motion (4)
     bach_chorales[:part], essen_folk[:N], music_folder:<dir>
                                one-bar melodies (16 x 24 piano-rolls), the bar
                                before and the chord, from music21's corpus
@@ -55,8 +62,9 @@ import difflib
 import inspect
 import os
 
-from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder, heads,
-                            mri, music, persons, photos, sequences, shapes, tfds)
+from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
+                            furniture, heads, motion, mri, music, persons, photos, sequences,
+                            shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -75,6 +83,12 @@ DATASETS = {
     "cartoon_faces:": cartoon_faces.load_source,
     "heads": heads.load_source,
     "heads:": heads.load_source,
+    "heads2frontal": heads.load_frontal_pairs,
+    "heads2frontal:": heads.load_frontal_pairs,
+    "heads2uv": heads.load_texture_pairs,
+    "heads2uv:": heads.load_texture_pairs,
+    "heads_aged": heads.load_aged,
+    "heads_aged:": heads.load_aged,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs
@@ -119,6 +133,12 @@ DATASETS = {
     "mnist_seq:": sequences.load_mnist_sequences,
     "basic_motions": sequences.load_basic_motions,
     "japanese_vowels": sequences.load_japanese_vowels,
+    # voxel grids
+    "furniture": furniture.load_source,
+    "furniture:": furniture.load_source,
+    # videos
+    "motion": motion.load_source,
+    "motion:": motion.load_source,
     # one-bar melodies with chords
     "bach_chorales": music.load_bach_chorales,
     "bach_chorales:": music.load_bach_chorales,

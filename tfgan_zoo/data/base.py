@@ -147,3 +147,26 @@ def check_positive_int(what, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise UserError(f"{what} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def batched_arrays(tensors, *, name, batch_size, shuffle, seed, repeat, drop_remainder,
+                   convert=None):
+    """A tf.data pipeline over in-memory arrays (a tuple, first axis the
+    examples): shuffled, repeated, batched, then `convert`ed per batch, and
+    sharded by data; a one-line error for a batch larger than the data."""
+    count = len(tensors[0])
+    if drop_remainder and batch_size > count:
+        raise UserError(f"batch size {batch_size} is larger than dataset '{name}' "
+                        f"({count} examples): lower --batch-size")
+    ds = tf.data.Dataset.from_tensor_slices(tensors)
+    if shuffle:
+        ds = ds.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if convert is not None:
+        ds = ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = (
+        tf.data.experimental.AutoShardPolicy.DATA)
+    return ds.prefetch(tf.data.AUTOTUNE).with_options(options)

@@ -20,11 +20,20 @@ frontal), lit by a fixed Lambertian light.
     uv_visibility(poses, ids, size) -> bool  [n, size, size]: the texels a
                                        view sees (front-facing; a convex
                                        head hides nothing else)
+    landmarks(ids, poses)           -> float32 [n, 4, 2]: (x, y) of the eyes
+                                       (image left, right), nose and mouth
+                                       centres, as fractions of the image
 
 Dataset: `heads` (train identities) and `heads:test` (held-out identities,
 never in train), every identity at all 13 poses; `heads:N` sets the number
 of identities. Labels: identity * 13 + pose bin (int32), so a model reads
 identity = label // 13 and pose = label % 13 (`split_label`).
+`heads2frontal[:part][:N]` pairs every view with its landmarks and the
+true frontal render of its identity (TP-GAN's supervised face rotation):
+elements (view, landmarks, frontal, label). `heads2uv[:part][:N]` gives,
+for every view, the UV texture that view sees (unseen texels 0, i.e.
+mid-grey), the mask of unseen texels (1 = missing) and the complete
+texture (UV-GAN's completion): elements (partial, mask, complete, label).
 """
 
 from __future__ import annotations
@@ -32,8 +41,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import tensorflow as tf
 
-from tfgan_zoo.data.base import Source, part_and_count
+from tfgan_zoo.data.base import Data, Source, part_and_count
 from tfgan_zoo.errors import UserError
 
 YAWS = tuple(range(-60, 61, 10))
@@ -81,11 +91,15 @@ def texture(u, v, p):
           p["skin"] * 0.7)
     paint((np.abs(u) < 0.04) & (v < 0.0) & (v > -p["nose"]), p["skin"] * 0.7)
     paint((np.abs(v + 0.38) < 0.05) & (np.abs(u) < p["mouth"]), (0.55, 0.12, 0.15))
+    eye = p.get("eye_scale", 1.0)
     for side in (-1, 1):
-        du, dv = u - side * p["eye_u"], v - p["eye_v"]
+        du, dv = (u - side * p["eye_u"]) / eye, (v - p["eye_v"]) / eye
         paint((du / 0.13) ** 2 + (dv / 0.07) ** 2 < 1, (1.0, 1.0, 1.0))
         paint(du ** 2 + dv ** 2 < 0.055 ** 2, p["iris"])
         paint(du ** 2 + dv ** 2 < 0.022 ** 2, (0.05, 0.05, 0.05))
+    for k in range(p.get("wrinkles", 0)):        # cheek lines, more with age
+        paint((np.abs(v + 0.14 + 0.1 * k) < 0.022) & (np.abs(u) > 0.16)
+              & (np.abs(u) < 0.5), p["skin"] * 0.55)
         paint((np.abs(dv - 0.13) < 0.025) & (np.abs(du) < 0.14), p["hair"] * 0.8)
     paint((v > p["hairline"] - 0.25 * np.cos(u) ** 2 + 0.25) | (np.abs(u) > 2.0)
           & (v > -0.5), p["hair"])
@@ -111,12 +125,16 @@ def render_views(ids, poses, size=DEFAULT_SIZE):
     """uint8 images [n, size, size, 3] of identities `ids` at pose bins
     `poses` (orthographic ray-cast, 2x supersampled)."""
     _check(ids, poses, size)
+    return render_params([identity_params(int(i)) for i in np.ravel(ids)], poses, size)
+
+
+def render_params(params, poses, size=DEFAULT_SIZE):
+    """`render_views` of parameter dicts (identities, aged or not)."""
     k = 2 * size
     grid = (np.arange(k) + 0.5) / k * 2 - 1
     x, y = np.meshgrid(grid, -grid)
     out = []
-    for identity, pose in zip(np.ravel(ids), np.ravel(poses)):
-        p = identity_params(int(identity))
+    for p, pose in zip(params, np.ravel(poses)):
         r = _rotation(YAWS[int(pose)]).T          # world -> head
         inv = 1 / p["radii"] ** 2
         # Head point h = r (x, y, z): solve sum(inv * h^2) = 1 for z (nearest z > 0).
@@ -168,6 +186,26 @@ def uv_visibility(poses, ids, size=DEFAULT_SIZE):
     return np.stack(out)
 
 
+LANDMARKS = ("eye_left", "eye_right", "nose", "mouth")   # left/right in the image
+
+
+def landmarks(ids, poses):
+    """float32 [n, 4, 2]: (x, y) image positions, as fractions of the side,
+    of each view's `LANDMARKS`: the 3-D centres of the painted eyes, nose
+    stripe and mouth, turned and projected as `render_views` draws them."""
+    _check(ids, poses)
+    out = []
+    for identity, pose in zip(np.ravel(ids), np.ravel(poses)):
+        p = identity_params(int(identity))
+        u = np.array([-p["eye_u"], p["eye_u"], 0.0, 0.0])
+        v = np.array([p["eye_v"], p["eye_v"], -p["nose"] / 2, -0.38])
+        h = np.stack([p["radii"][0] * np.cos(v) * np.sin(u), p["radii"][1] * np.sin(v),
+                      p["radii"][2] * np.cos(v) * np.cos(u)], -1)
+        world = h @ _rotation(YAWS[int(pose)]).T
+        out.append(np.stack([(world[:, 0] + 1) / 2, (1 - world[:, 1]) / 2], -1))
+    return np.asarray(out, np.float32).reshape(-1, len(LANDMARKS), 2)
+
+
 @functools.lru_cache(maxsize=8)
 def generate(identities, size=DEFAULT_SIZE, part="train"):
     """(uint8 images [identities * 13, size, size, 3], int32 labels
@@ -185,5 +223,142 @@ def load_source(arg, *, split, data_dir, image_size):
     size = image_size or DEFAULT_SIZE
     images, labels = generate(count or DEFAULT_IDENTITIES[part], size, part)
     name = "heads" + ("" if part == "train" else f":{part}")
+    return Source(name, (size, size, 3), len(images), images=images, labels=labels,
+                  num_classes=int(labels.max()) + 1)
+
+
+class FrontalPairs:
+    """`heads2frontal`: (view, landmarks, frontal, label) of one part,
+    batched by `build` (float32 images in [-1, 1], landmarks [4, 2])."""
+
+    dataset = "heads2frontal"
+    images = (0, 2)           # which elements are uint8 images
+
+    def __init__(self, identities, size, part):
+        self.identities, self.size, self.part = identities, size, part
+        self.name = self.dataset + ("" if part == "train" else f":{part}")
+
+    def arrays(self):
+        """(views, landmarks, frontals, labels) as numpy arrays."""
+        views, labels = generate(self.identities, self.size, self.part)
+        ids, poses = split_label(labels)
+        frontal = views[poses == FRONTAL][ids]
+        return views, landmarks(ids + PARTS[self.part], poses), frontal, labels
+
+    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
+              repeat=True, drop_remainder=True, cache=True):
+        if image_size not in (None, self.size) or channels not in (None, 3):
+            raise UserError(f"dataset '{self.name}' is rendered at --image-size and is RGB: "
+                            "leave --channels unset")
+        arrays = self.arrays()
+        count = len(arrays[0])
+        if drop_remainder and batch_size > count:
+            raise UserError(f"batch size {batch_size} is larger than dataset '{self.name}' "
+                            f"({count} views): lower --batch-size")
+        ds = tf.data.Dataset.from_tensor_slices(arrays)
+        if shuffle:
+            ds = ds.shuffle(count, seed=seed, reshuffle_each_iteration=True)
+        if repeat:
+            ds = ds.repeat()
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder).map(
+            lambda *e: tuple(tf.cast(t, tf.float32) / 127.5 - 1.0 if i in self.images else t
+                             for i, t in enumerate(e)),
+            num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA)
+        return Data(dataset=ds.with_options(options), image_shape=(self.size, self.size, 3),
+                    num_classes=int(arrays[-1].max()) + 1, num_examples=count,
+                    name=self.name)
+
+
+class TexturePairs(FrontalPairs):
+    """`heads2uv`: (partial texture, missing mask, complete texture, label)
+    of every view of one part, batched by `build` (textures float32 in
+    [-1, 1] with unseen texels 0; mask float32 [H, W, 1], 1 = unseen)."""
+
+    dataset = "heads2uv"
+    images = (0, 2)
+
+    def arrays(self):
+        ids = np.repeat(np.arange(self.identities), NUM_POSES)
+        poses = np.tile(np.arange(NUM_POSES), self.identities)
+        labels = (ids * NUM_POSES + poses).astype(np.int32)
+        complete = uv_textures(np.arange(self.identities) + PARTS[self.part], self.size)[ids]
+        seen = uv_visibility(poses, ids + PARTS[self.part], self.size)[..., None]
+        partial = np.where(seen, complete, 128).astype(np.uint8)
+        # 128 is 0.0039 in [-1, 1]; the model zeroes unseen texels exactly.
+        return partial, (~seen).astype(np.float32), complete, labels
+
+
+def load_frontal_pairs(arg, *, split, data_dir, image_size):
+    """Procedural 3-D heads, every view paired with its landmarks and the
+    true frontal render of its identity (a stand-in for Multi-PIE's
+    profile/frontal pairs); parts train, test (held-out identities)."""
+    part, count = part_and_count("heads2frontal", arg, split, PARTS, "identities",
+                                 "heads2frontal:test:20")
+    return FrontalPairs(count or DEFAULT_IDENTITIES[part], image_size or DEFAULT_SIZE, part)
+
+
+def load_texture_pairs(arg, *, split, data_dir, image_size):
+    """Procedural 3-D heads' UV textures: what one view sees of the texture
+    (self-occluded texels missing), the missing mask and the complete
+    texture (a stand-in for 3DMM-fitted UV maps, e.g. UV-GAN's WildUV);
+    parts train, test (held-out identities)."""
+    part, count = part_and_count("heads2uv", arg, split, PARTS, "identities",
+                                 "heads2uv:test:20")
+    return TexturePairs(count or DEFAULT_IDENTITIES[part], image_size or DEFAULT_SIZE, part)
+
+
+# ------------------------------------------------------------------ ages
+AGE_GROUPS = ("child", "young", "middle", "old")
+GREY = np.array([0.8, 0.8, 0.8])
+
+
+def aged_params(identity, age):
+    """Identity `identity`'s parameters at age group `age` (AGE_GROUPS):
+    procedural age cues on the same skin, eye colour and features, i.e.
+    a child's larger eyes and shorter, rounder head; hair greying (40 %
+    middle-aged, 85 % old); 0 / 0 / 1 / 3 cheek lines; a wider face later."""
+    if not 0 <= int(age) < len(AGE_GROUPS):
+        raise UserError(f"age groups are 0-{len(AGE_GROUPS) - 1} "
+                        f"({', '.join(AGE_GROUPS)}), got {age}")
+    p = dict(identity_params(int(identity)))
+    grey, lines, eye, shape = [(0.0, 0, 1.3, (1.0, 0.86, 1.0)), (0.0, 0, 1.0, (1, 1, 1)),
+                               (0.4, 1, 1.0, (1.04, 1.0, 1.0)),
+                               (0.85, 3, 0.95, (1.07, 0.98, 1.0))][int(age)]
+    p.update(hair=(1 - grey) * p["hair"] + grey * GREY, wrinkles=lines, eye_scale=eye,
+             radii=p["radii"] * np.array(shape))
+    return p
+
+
+def skin_tone(identity, bins=3):
+    """The skin-tone bin (0 = darkest) of an identity: its skin brightness
+    cut at the terciles of the prior; ages never change it."""
+    brightness = float(np.mean(identity_params(int(identity))["skin"]))
+    return int(np.searchsorted([0.5, 0.63][:bins - 1], brightness))
+
+
+@functools.lru_cache(maxsize=8)
+def generate_aged(identities, size=DEFAULT_SIZE, part="train"):
+    """(uint8 frontal renders [identities * 4, size, size, 3], int32 labels
+    identity_index * 4 + age group) of `part`, every identity at every age."""
+    index = np.repeat(np.arange(identities), len(AGE_GROUPS))
+    ages = np.tile(np.arange(len(AGE_GROUPS)), identities)
+    params = [aged_params(i + PARTS[part], a) for i, a in zip(index, ages)]
+    images = render_params(params, np.full(len(params), FRONTAL), size)
+    return images, (index * len(AGE_GROUPS) + ages).astype(np.int32)
+
+
+def load_aged(arg, *, split, data_dir, image_size):
+    """Procedural 3-D heads at 4 age groups (child, young, middle, old:
+    eye size, head shape, hair greying, cheek lines; the same identity
+    otherwise), frontal; a stand-in for age-labelled faces (UTKFace,
+    CACD); label identity * 4 + age group; parts train, test."""
+    part, count = part_and_count("heads_aged", arg, split, PARTS, "identities",
+                                 "heads_aged:test:20")
+    size = image_size or DEFAULT_SIZE
+    images, labels = generate_aged(count or DEFAULT_IDENTITIES[part], size, part)
+    name = "heads_aged" + ("" if part == "train" else f":{part}")
     return Source(name, (size, size, 3), len(images), images=images, labels=labels,
                   num_classes=int(labels.max()) + 1)

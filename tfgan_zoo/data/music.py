@@ -428,7 +428,10 @@ def load_bach_chorales(arg, *, split, data_dir, image_size):
     """Music21's Bach chorales as one-bar melodies (the soprano) with the
     chord of the lower voices, MidiNet's data; parts train (12 keys) and
     test (every 10th chorale, own key); see tfgan_zoo.data.music."""
-    return bar_source("bach_chorales", bach_bars(), arg or split)
+    part = arg or split
+    if part not in PARTS:  # before the corpus is parsed
+        raise UserError(f"bach_chorales has parts {', '.join(PARTS)}, got '{part}'")
+    return bar_source("bach_chorales", bach_bars(), part)
 
 
 def load_essen_folk(arg, *, split, data_dir, image_size):

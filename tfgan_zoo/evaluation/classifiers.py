@@ -26,7 +26,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from tfgan_zoo.data import digits, figures
+from tfgan_zoo.data import digits, figures, heads
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cache_root, read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
@@ -53,6 +53,27 @@ def _products():
     return products.astype(np.float32) / 127.5 - 1.0, classes.astype(np.int64)
 
 
+def _heads(target):
+    """Every view of the heads source's 160 training identities (32 px) and
+    its pose bin or identity: the face-rotation judges, which never see a
+    held-out (heads:test) identity."""
+    images, labels = heads.generate(heads.DEFAULT_IDENTITIES["train"], 32, "train")
+    identity, pose = heads.split_label(labels)
+    return (images.astype(np.float32) / 127.5 - 1.0,
+            (pose if target == "pose" else identity).astype(np.int64))
+
+
+def _aged(target):
+    """The heads source's 160 training identities at 4 age groups (frontal,
+    32 px) and each image's age group or skin-tone bin: the face-aging
+    judges (no held-out identity)."""
+    images, labels = heads.generate_aged(heads.DEFAULT_IDENTITIES["train"], 32, "train")
+    groups = len(heads.AGE_GROUPS)
+    target = (labels % groups if target == "age" else
+              np.array([heads.skin_tone(i) for i in labels // groups]))
+    return images.astype(np.float32) / 127.5 - 1.0, target.astype(np.int64)
+
+
 @dataclass(frozen=True)
 class ClassifierSpec:
     dataset: str
@@ -61,6 +82,7 @@ class ClassifierSpec:
     widths: tuple          # conv filters; every second conv has stride 2
     epochs: int
     holdout: int           # last samples of a fixed permutation (seed 0), for accuracy
+    num_classes: int = 10
 
 
 CLASSIFIERS = {
@@ -68,6 +90,15 @@ CLASSIFIERS = {
     "digits-cnn": ClassifierSpec("digits", _digits, (8, 8, 1), (32, 64), 30, 180),
     "products-cnn": ClassifierSpec("lookbook", _products, (32, 32, 3), (32, 32, 64, 64), 6,
                                    1000),
+    "heads-pose-cnn": ClassifierSpec("heads", lambda: _heads("pose"), (32, 32, 3),
+                                     (32, 32, 64, 64), 10, 300, heads.NUM_POSES),
+    "heads-id-cnn": ClassifierSpec("heads", lambda: _heads("identity"), (32, 32, 3),
+                                   (32, 32, 64, 64), 25, 300,
+                                   heads.DEFAULT_IDENTITIES["train"]),
+    "heads-age-cnn": ClassifierSpec("heads_aged", lambda: _aged("age"), (32, 32, 3),
+                                    (32, 32, 64, 64), 15, 100, len(heads.AGE_GROUPS)),
+    "heads-skin-cnn": ClassifierSpec("heads_aged", lambda: _aged("skin"), (32, 32, 3),
+                                     (32, 32, 64, 64), 15, 100, 3),
 }
 
 
@@ -149,7 +180,7 @@ def load_classifier(name, retrain=False) -> ProjectClassifier:
         raise UserError(f"unknown classifier {name!r}; choose from "
                         f"{', '.join(sorted(CLASSIFIERS))}")
     spec = CLASSIFIERS[name]
-    model = ProjectClassifier(name, spec.input_shape, spec.widths)
+    model = ProjectClassifier(name, spec.input_shape, spec.widths, spec.num_classes)
     model(np.zeros((1,) + spec.input_shape, np.float32))
     folder = cache_root() / "classifiers"
     weights, meta = folder / f"{name}-v{_VERSION}.weights.h5", folder / f"{name}-v{_VERSION}.json"

@@ -360,7 +360,10 @@ def convert_variants(model, quantize=QUANTIZATIONS, *, config=None, name="genera
                 "bytes": len(data),
                 "latency_ms": median_ms, "latency_ms_best": best_ms,
                 "max_abs_diff_vs_keras": float(np.abs(out - reference).max()),
-                "psnr_db_vs_float": _finite_or_none(psnr(out, reference, per_image=False)),
+                # Any sample kind (voxels, frames, series) as one column of pixels.
+                "psnr_db_vs_float": _finite_or_none(psnr(
+                    out.reshape(len(out), -1, 1, 1), reference.reshape(len(out), -1, 1, 1),
+                    per_image=False)),
                 "builtin_ops": builtin, "custom_ops": custom}
         if q == "int8":
             info["integer_only"] = integer_only

@@ -33,7 +33,7 @@ def test_the_previous_bar_and_chord_change_the_bar():
 
 
 def test_two_generator_updates_per_discriminator_update():
-    model = build("midinet")
+    model = build("midinet", g_updates=2)
     batch = tuple(tf.constant(x) for x in model.example_data(8))
     logs = model.train_step(batch)
     assert int(model.g_optimizer.iterations) == 2 and int(model.d_optimizer.iterations) == 1
@@ -58,4 +58,4 @@ def test_bad_settings_are_one_line():
     with pytest.raises(UserError, match="real-label"):
         MidiNet(**TINY, real_label=1.5)
     with pytest.raises(UserError, match="g-updates"):
-        MidiNet(**TINY, g_updates=0)
+        MidiNet(**dict(TINY, g_updates=0))

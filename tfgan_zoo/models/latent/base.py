@@ -15,8 +15,10 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.networks.latent import conv_encoder, feature_layer
 from tfgan_zoo.signatures import Endpoint
 
 
@@ -40,12 +42,7 @@ class LatentModel(AdversarialModel):
     def check_images(self, images):
         """`images` as float32, or a one-line error if their size or
         channels are not the model's."""
-        shape = tuple(np.shape(images))
-        if len(shape) != 4 or shape[1:] != self.image_shape:
-            raise UserError(f"{type(self).__name__} takes images of shape "
-                            f"[batch, {', '.join(map(str, self.image_shape))}], got "
-                            f"{list(shape)}: resize them (and match the channels) first")
-        return tf.cast(images, tf.float32)
+        return checked_images(self, images)
 
     def encode(self, images):
         """E(x): the code of each image in one forward pass (inference mode)."""
@@ -78,6 +75,94 @@ class LatentModel(AdversarialModel):
         for endpoint in self.latent_endpoints(batch_size):
             found += [endpoint, as_uint8(endpoint)]
         return found
+
+
+def identities_of(model, num_poses, dataset):
+    """The number of identities in labels identity * num_poses + pose, or a
+    one-line error naming the dataset that has such labels."""
+    if not model.num_classes or model.num_classes % num_poses or \
+            model.num_classes < 2 * num_poses:
+        raise UserError(f"{type(model).__name__} needs labels identity * {num_poses} + pose, "
+                        f"i.e. num_classes a multiple (>= 2) of num_poses={num_poses}; got "
+                        f"num_classes={model.num_classes} (use the {dataset} dataset)")
+    return model.num_classes // num_poses
+
+
+class IdentityPreserving:
+    """The identity network behind an identity-preserving loss (TP-GAN's
+    L_ip, UV-GAN's L_id), for models whose batches are (input, ..., target,
+    label). The papers use a face-recognition net pre-trained on millions
+    of faces; none ships offline, so this one is a small CNN (the `identity`
+    player, with its own optimizer) that learns the training identities
+    from REAL images during the same run and is never trained on G's
+    outputs. The loss reads its last two layers (features, logits)."""
+
+    # How many elements a batch has, and the dataset that gives them.
+    batch_layout = ("input", "target", "label")
+    dataset = None
+
+    def build_identity(self, num_identities, width):
+        self.identity = conv_encoder(self.image_shape, num_identities, width, norm="none",
+                                     name="identity")
+        self.identity_features = feature_layer(self.identity)
+
+    def build_networks(self):
+        super().build_networks()
+        self.identity(tf.zeros([2, *self.image_shape]))
+
+    def player_networks(self):
+        # G's own parts (TP-GAN's encoder) train with G: one optimizer each.
+        return {"generator": [self.generator], "discriminator": [self.discriminator],
+                "identity": [self.identity]}
+
+    def identity_layers(self, images):
+        """phi(x): the identity net's features and logits (inference mode)."""
+        return [self.identity_features(images, training=False),
+                self.identity(images, training=False)]
+
+    def identity_loss(self, images, targets):
+        """mean |phi(images) - phi(targets)| over both layers, summed."""
+        return losses.feature_loss(self.identity_layers(images), self.identity_layers(targets),
+                                   (1.0, 1.0))
+
+    def identity_step(self, real, classes):
+        """One update of the identity net on the real `real` images (a list
+        of batches sharing `classes`, its int class labels): cross-entropy."""
+        with tf.GradientTape() as tape:
+            logits = self.identity(tf.concat(real, 0), training=True)
+            loss = losses.classification_loss(logits, tf.concat([classes] * len(real), 0))
+        self.minimize(self.identity_optimizer, tape, loss, self.identity)
+        return loss
+
+    def unpack(self, data):
+        if not (isinstance(data, (tuple, list)) and len(data) == len(self.batch_layout)):
+            raise UserError(f"{type(self).__name__} trains on ({', '.join(self.batch_layout)})"
+                            f" batches: use the {self.dataset} dataset")
+        return data
+
+
+def checked_groups(values, count, what):
+    """int32 `values` (pose bins, age groups), or a one-line error naming
+    those outside 0..count - 1: "<what> 0-3, got [4]"."""
+    values = tf.convert_to_tensor(values, tf.int32)
+    if tf.executing_eagerly():
+        given = np.ravel(values.numpy())
+        bad = given[(given < 0) | (given >= count)]
+        if bad.size:
+            raise UserError(f"{what} 0-{count - 1}, got {sorted(set(bad.tolist()))}")
+    return values
+
+
+def checked_images(model, images, shape=None, what="images"):
+    """`images` as float32, or a one-line error if they are not
+    [batch, *shape] (default: the model's image_shape)."""
+    shape = tuple(shape or model.image_shape)
+    given = tuple(np.shape(images))
+    if len(given) != 4 or given[1:] != shape:
+        raise UserError(f"{type(model).__name__} takes {what} of shape "
+                        f"[batch, {', '.join(map(str, shape))}], got "
+                        f"{list(given)}: resize them (and match the channels) first")
+    return tf.cast(images, tf.float32)
 
 
 def as_uint8(endpoint):

@@ -30,7 +30,7 @@ from keras import layers
 from tfgan_zoo import losses
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.base import LatentModel
+from tfgan_zoo.models.latent.base import LatentModel, checked_groups, identities_of
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.layers import label_input
 from tfgan_zoo.networks.latent import conv_encoder
@@ -53,15 +53,10 @@ class DRGAN(LatentModel):
 
     def __init__(self, *, num_poses=13, ngf=64, ndf=64, nef=64, **kwargs):
         super().__init__(**kwargs)
-        if not self.num_classes or self.num_classes % num_poses or \
-                self.num_classes < 2 * num_poses:
-            raise UserError(f"DRGAN needs labels identity * {num_poses} + pose, i.e. "
-                            f"num_classes a multiple (>= 2) of num_poses={num_poses}; got "
-                            f"num_classes={self.num_classes} (use the heads dataset)")
+        self.num_identities = identities_of(self, num_poses, "heads")
         self.num_poses = int(num_poses)
         self.noise_dim = self.latent_dim
         self.ngf, self.ndf, self.nef = ngf, ndf, nef
-        self.num_identities = self.num_classes // self.num_poses
         self.encoder = conv_encoder(self.image_shape, self.latent_dim, nef)
         self.decoder = dcgan_generator(self.latent_dim + self.noise_dim, self.image_shape,
                                        ngf, num_classes=self.num_poses, name="decoder")
@@ -128,22 +123,17 @@ class DRGAN(LatentModel):
         return {"generator": [self.generator], "discriminator": [self.discriminator]}
 
     # ------------------------------------------------------------ editing
-    def checked_poses(self, poses):
-        poses = tf.convert_to_tensor(poses, tf.int32)
-        if tf.executing_eagerly():
-            values = np.ravel(poses.numpy())
-            bad = values[(values < 0) | (values >= self.num_poses)]
-            if bad.size:
-                raise UserError(f"poses are bins 0-{self.num_poses - 1}, got "
-                                f"{sorted(set(bad.tolist()))}")
-        return poses
-
     def edit(self, images, poses):
         """G(x, c, z = 0): each face turned to pose bin `poses`."""
         images = self.check_images(images)
-        poses = tf.broadcast_to(self.checked_poses(poses), tf.shape(images)[:1])
+        poses = tf.broadcast_to(checked_groups(poses, self.num_poses, "poses are bins"),
+                                tf.shape(images)[:1])
         z = tf.zeros([tf.shape(images)[0], self.noise_dim])
         return self.generate_from({"image": images, "pose": poses, "z": z})
+
+    def frontalize(self, images, landmarks=None):
+        """G(x, frontal bin, z = 0); DR-GAN reads no landmarks."""
+        return self.edit(images, self.num_poses // 2)
 
     def latent_endpoints(self, batch_size=None):
         encode = super().latent_endpoints(batch_size)[0]

@@ -1,0 +1,68 @@
+"""MoCoGAN: content held over a video, motion from the GRU, the action
+code reaches D_V's head, clips and bad input."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_zoo.data import motion
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.evaluation import video
+from tfgan_zoo.models.video.mocogan import MoCoGAN
+from tests.support.models import one_line_error
+
+
+def model():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, seed=1)
+    m.build_networks()
+    return m
+
+
+def test_frame_t_is_the_image_generator_of_content_action_and_motion_t():
+    m = model()
+    inputs = m.example_inputs(2, seed=0)
+    assert inputs["motion"].shape == (2, 4, 2) and m.sample_shape == (4, 16, 16, 3)
+    frames = m.generate_from({k: tf.constant(v) for k, v in inputs.items()}).numpy()
+    codes = m.generator.get_layer("motion_gru")(tf.constant(inputs["motion"])).numpy()
+    image = m.generator.get_layer("frames").layer
+    one_hot = np.eye(4, dtype=np.float32)[inputs["action"]]
+    for t in range(4):  # [z_C, z_A, z_M^(t)]: the same z_C and z_A in every frame
+        code = np.concatenate([inputs["z"], one_hot, codes[:, t]], axis=1)
+        np.testing.assert_allclose(image(code, training=False).numpy(), frames[:, t],
+                                   atol=1e-5)
+    assert np.abs(frames[:, 1:] - frames[:, :-1]).max() > 1e-4
+
+
+def test_action_changes_the_video_and_is_read_by_d_v():
+    m = model()
+    inputs = {k: tf.constant(v) for k, v in m.example_inputs(2, seed=0).items()}
+    a = m.generate_from(dict(inputs, action=tf.constant([0, 0]))).numpy()
+    b = m.generate_from(dict(inputs, action=tf.constant([3, 3]))).numpy()
+    assert np.abs(a - b).max() > 1e-4
+    logit, action_logits = m.video_discriminator(tf.constant(a))
+    assert logit.shape == (2, 1) and action_logits.shape == (2, 4)
+
+
+def test_clips_and_a_video_shorter_than_a_clip():
+    frames = np.arange(10)[:, None, None, None] * np.ones((10, 2, 2, 1))
+    cut = motion.clips(frames, length=4, every_nth=2, stride=1)
+    assert cut.shape == (4, 4, 2, 2, 1)
+    np.testing.assert_array_equal(cut[1, :, 0, 0, 0], [1, 3, 5, 7])
+    with pytest.raises(UserError) as excinfo:
+        motion.clips(frames[:6], length=4, every_nth=2)
+    one_line_error(excinfo, "a video of 6 frames is shorter than one clip of 4 frames")
+
+
+def test_shape_motion_labels_and_acd():
+    videos, actions, shapes = motion.generate(2, 16, "test", 6)
+    assert videos.shape == (8, 6, 16, 16, 3) and list(actions) == [0, 1, 2, 3] * 2
+    assert set(shapes) <= {0, 1}
+    # left to right: the shape's centre of mass moves right
+    mass = (videos[0].max(-1) > -0.5).astype(float)
+    xs = [(m.sum(0) * np.arange(16)).sum() / m.sum() for m in mass]
+    assert np.all(np.diff(xs) > 0)
+    assert video.average_content_distance(videos) < 1e-5  # one colour a video
+    assert video.random_pair_distance(videos) > 0.05
+    flicker = videos.copy()
+    flicker[:, 1::2] = np.where(flicker[:, 1::2] > -1, -flicker[:, 1::2], -1)
+    assert video.average_content_distance(flicker) > video.average_content_distance(videos)

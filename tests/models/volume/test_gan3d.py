@@ -1,0 +1,61 @@
+"""3D-GAN: the output activation and the occupancy threshold agree, D is
+updated only while its accuracy is at most the limit, bad voxel sizes."""
+import numpy as np
+import pytest
+import tensorflow as tf
+import keras
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.volume.gan3d import GAN3D, discriminator_accuracy
+from tfgan_zoo.samples import voxel_outputs
+from tests.support.models import one_line_error
+
+
+def model(limit=0.8):
+    m = GAN3D(image_shape=(8, 8, 8, 1), latent_dim=4, ngf=2, ndf=2, seed=1,
+              d_accuracy_limit=limit)
+    m.compile(g_optimizer=keras.optimizers.Adam(1e-2), d_optimizer=keras.optimizers.Adam(1e-2))
+    m.build_for_training()
+    return m
+
+
+def test_output_activation_and_threshold_agree():
+    m = model()
+    g = m.generator
+    before = g.layers[-3].output  # the last Conv3DTranspose: the logit a
+    logit = keras.Model(g.input, before)
+    z = tf.random.normal([3, 4], seed=0) * 3
+    a, voxels = logit(z).numpy(), g(z).numpy()
+    probability = 1 / (1 + np.exp(-a))  # the paper's sigmoid occupancy
+    np.testing.assert_allclose((voxels + 1) / 2, probability, atol=1e-5)
+    occupied = voxel_outputs(voxels)["occupied"].numpy()
+    np.testing.assert_array_equal(occupied, probability > 0.5)
+    assert 0 < occupied.mean() < 1
+
+
+def test_discriminator_accuracy_by_hand():
+    real = tf.constant([[2.0], [-1.0], [0.5], [3.0]])
+    fake = tf.constant([[-2.0], [1.0], [-0.1], [-4.0]])
+    assert float(discriminator_accuracy(real, fake)) == pytest.approx(6 / 8)
+
+
+@pytest.mark.parametrize("limit", [1.0, 0.0])
+def test_discriminator_updated_only_while_accuracy_at_most_limit(limit):
+    m = model(limit)
+    before = [w.numpy().copy() for w in m.discriminator.trainable_weights]
+    logs = m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    accuracy, updated = float(logs["d_accuracy"][0]), float(logs["d_updated"][0])
+    assert updated == float(accuracy <= limit)
+    assert updated == (1.0 if limit == 1.0 else float(accuracy == 0))
+    moved = any(not np.allclose(b, w.numpy())
+                for b, w in zip(before, m.discriminator.trainable_weights))
+    assert moved == bool(updated)
+    assert int(m.d_optimizer.iterations) == int(updated)
+    assert int(m.g_optimizer.iterations) == 1  # G is always updated
+
+
+@pytest.mark.parametrize("size", [12, 30, 4])
+def test_voxel_size_not_a_power_of_two_is_one_line(size):
+    with pytest.raises(UserError) as excinfo:
+        GAN3D(image_shape=(size, size, size, 1), ngf=2, ndf=2)
+    one_line_error(excinfo, f"voxel size {size} is not a power of 2", "use 16, 32 or 64")

@@ -1,0 +1,89 @@
+"""Measures of generated videos (MoCoGAN, Tulyakov et al. 2018, §4):
+
+- `average_content_distance` (ACD): how much the content drifts within a
+  video: the mean L2 distance between the content features of consecutive
+  frames, averaged over videos. For the shape-motion set the feature is
+  the mean colour of the frame's foreground (pixels brighter than the black
+  background), so a moving shape of one colour scores ~0 and a shape that
+  changes colour scores high; `random_pair_distance` is the same distance
+  between frames of two different videos, the scale ACD is read against;
+- a small Conv3D action classifier trained on real clips
+  (`train_action_classifier`): the motion-control score is its accuracy at
+  reading the action a generator was asked for;
+- a small frame classifier of the content (the shape) trained on real
+  frames (`train_frame_classifier`), for the swap checks: swapping the
+  motion keeps the shape, swapping the content keeps the motion.
+
+Videos are [N, T, H, W, C] in [-1, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+import keras
+from keras import layers
+
+from tfgan_zoo.evaluation.volume import fit_classifier
+
+# A pixel is foreground where its brightest channel exceeds this ([-1, 1]).
+FOREGROUND = -0.5
+
+
+def content_features(videos):
+    """[N, T, H, W, C] -> [N, T, C]: the mean colour of each frame's
+    foreground (zeros for a frame with none)."""
+    videos = np.asarray(videos, np.float32)
+    mask = (videos.max(-1, keepdims=True) > FOREGROUND).astype(np.float32)
+    area = mask.sum((2, 3))
+    return (videos * mask).sum((2, 3)) / np.maximum(area, 1)
+
+
+def average_content_distance(videos):
+    """ACD: mean L2 distance of consecutive frames' content features."""
+    f = content_features(videos)
+    return float(np.linalg.norm(f[:, 1:] - f[:, :-1], axis=-1).mean())
+
+
+def random_pair_distance(videos, seed=0):
+    """The same distance between frame t of a video and frame t of another
+    video chosen at random: what ACD would be if content were unrelated."""
+    f = content_features(videos)
+    other = np.random.default_rng(seed).permutation(len(f))
+    keep = other != np.arange(len(f))
+    return float(np.linalg.norm(f[keep] - f[other[keep]], axis=-1).mean())
+
+
+def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=32, seed=0):
+    """Strided Conv3D -> global average -> softmax over actions, fitted on
+    real clips."""
+    keras.utils.set_random_seed(seed)
+    x = inputs = keras.Input(videos.shape[1:])
+    for i, stride in enumerate([(1, 2, 2), (2, 2, 2), (2, 2, 2)]):
+        x = layers.Conv3D(8 * 2 ** i, 3, strides=stride, padding="same",
+                          activation="relu")(x)
+    x = layers.GlobalAveragePooling3D()(x)
+    model = keras.Model(inputs, layers.Dense(num_actions, activation="softmax")(x))
+    return fit_classifier(model, videos, actions, steps, batch_size, seed)
+
+
+def train_frame_classifier(frames, labels, num_classes, steps=300, batch_size=64, seed=0):
+    """Strided Conv2D -> global average -> softmax, fitted on real frames."""
+    keras.utils.set_random_seed(seed)
+    x = inputs = keras.Input(frames.shape[1:])
+    for i in range(3):
+        x = layers.Conv2D(8 * 2 ** i, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inputs, layers.Dense(num_classes, activation="softmax")(x))
+    return fit_classifier(model, frames, labels, steps, batch_size, seed)
+
+
+def predict(model, x, batch=64):
+    """Class predictions of a Keras classifier, in batches."""
+    return np.concatenate([np.asarray(model.predict_on_batch(x[i:i + batch])).argmax(-1)
+                           for i in range(0, len(x), batch)])
+
+
+def video_shapes(frame_classifier, videos):
+    """Each video's content class: the majority of its frames' predictions."""
+    n, t = videos.shape[:2]
+    per_frame = predict(frame_classifier, videos.reshape(n * t, *videos.shape[2:]))
+    return np.array([np.bincount(row).argmax() for row in per_frame.reshape(n, t)])

@@ -1,0 +1,174 @@
+"""MoCoGAN: Tulyakov, Liu, Yang & Kautz 2018, "MoCoGAN: Decomposing Motion
+and Content for Video Generation".
+
+A video is a path in latent space (§3): one content code z_C for the whole
+video, a motion code z_M^(t) per frame from a GRU over noise eps_t, and,
+in the categorical variant, a one-hot action z_A held over the video; an
+image generator draws frame t from [z_C, z_A, z_M^(t)]
+(`networks.volume.video_generator`). Two discriminators: D_I judges single
+frames (here DCGAN's D on one random frame of each video), D_V judges
+whole clips with Conv3Ds and, with actions, also classifies the action
+(`networks.volume.video_discriminator`). Each step (Algorithm 1): update
+D_I, update D_V, then G against both, with the non-saturating GAN loss;
+with actions, D_V learns the real clips' actions and G is asked to make D_V
+read the action it was given (the reference's categorical trainer,
+sergeytulyakov/mocogan `trainers.py`; InfoGAN's fake-clip term is not
+used).
+
+Deviations from the reference, for a 2-core CPU: D_I sees one frame of each
+video of the batch instead of a separate image batch, is DCGAN's D with one
+logit instead of the patch D, and the Adam weight decay (1e-5) is left out.
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.core import AdversarialModel, Input
+from tfgan_zoo.networks.dcgan import dcgan_discriminator
+from tfgan_zoo.networks.volume import video_discriminator, video_generator
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class MoCoGAN(AdversarialModel):
+    """MoCoGAN: content code, motion codes through a GRU, optional action code.
+
+    Args:
+        video_length: frames T of every clip (the data sets it).
+        motion_dim: size of the GRU's motion code z_M (paper: 10).
+        noise_dim: size of the per-frame noise eps_t fed to the GRU.
+        num_actions: number of action categories z_A (0: none; the data's
+            classes when its labels are actions).
+        ngf, ndf: widths of the frame generator and of both discriminators.
+        action_weight: weight of the action classification terms.
+        noise_sigma: std of the Gaussian noise added to everything both
+            discriminators see while training (the reference's --use_noise
+            --noise_sigma, which its shape-motion command sets to 0.1; it
+            adds noise before every D layer, here only at the input); 0: none.
+    """
+
+    sample_kind = "video"
+    players = ("generator", "discriminator", "video_discriminator")
+    loss_names = ("d_image_loss", "d_video_loss", "g_loss", "action_loss")
+    test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
+                   "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
+
+    def __init__(self, *, image_shape=(32, 32, 3), video_length=16, latent_dim=50,
+                 motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
+                 action_weight=1.0, noise_sigma=0.0, **kwargs):
+        num_classes = kwargs.pop("num_classes", None)
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        self.video_length, self.motion_dim = int(video_length), int(motion_dim)
+        self.noise_dim = int(noise_dim)
+        # The data's classes are its actions unless told otherwise.
+        self.num_actions = int(num_classes or 0) if num_actions is None else int(num_actions)
+        self.ngf, self.ndf, self.action_weight = int(ngf), int(ndf), float(action_weight)
+        self.noise_sigma = float(noise_sigma)
+        self.generator = video_generator(
+            self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
+            self.noise_dim, self.num_actions, self.ngf)
+        self.discriminator = dcgan_discriminator(self.image_shape, self.ndf,
+                                                 name="image_discriminator")
+        self.video_discriminator = video_discriminator(
+            self.video_length, self.image_shape, self.ndf, self.num_actions)
+
+    @property
+    def sample_shape(self):
+        return (self.video_length, *self.image_shape)
+
+    def player_networks(self):
+        return {"generator": [self.generator], "discriminator": [self.discriminator],
+                "video_discriminator": [self.video_discriminator]}
+
+    # ------------------------------------------------------- generator inputs
+    def generator_inputs(self):
+        frames, dim = self.video_length, self.noise_dim
+        table = {"z": Input.noise(self.latent_dim),
+                 "motion": Input((frames, dim), example=lambda n, seed: (
+                     Input.noise(frames * dim, seed_offset=1).example(n, seed)
+                     .reshape(n, frames, dim)), prior="normal")}
+        if self.num_actions:
+            table["action"] = Input.label(self.num_actions)
+        return table
+
+    def generate_from(self, inputs, training=False):
+        names = ["z", "motion"] + (["action"] if self.num_actions else [])
+        values = [inputs[k] if k != "action" else tf.cast(inputs[k], tf.int32)
+                  for k in names]
+        return tf.cast(self.generator(values, training=training), tf.float32)
+
+    def discriminate(self, videos, inputs=None, training=False):
+        self.discriminator(videos[:, 0], training=training)
+        return self.video_discriminator(videos, training=training)
+
+    def example_data(self, n, seed=0):
+        """n random clips and action labels (tests)."""
+        videos = tf.random.stateless_uniform([n, *self.sample_shape], [seed, 5], -1, 1)
+        return videos.numpy(), (tf.range(n) % max(self.num_actions, 1)).numpy()
+
+    # ------------------------------------------------------------- training
+    def draw_inputs(self, n):
+        """z_C, eps_1..T and z_A for n videos, seeded per replica."""
+        inputs = {"z": self.sample_noise(n),
+                  "motion": tf.random.stateless_normal(
+                      [n, self.video_length, self.noise_dim], self.next_seed())}
+        if self.num_actions:
+            inputs["action"] = tf.random.stateless_uniform(
+                [n], self.next_seed(), 0, self.num_actions, tf.int32)
+        return inputs
+
+    def noisy(self, x):
+        """x + N(0, noise_sigma^2): instance noise for a discriminator."""
+        if not self.noise_sigma:
+            return x
+        return x + self.noise_sigma * tf.random.stateless_normal(
+            tf.shape(x), self.next_seed(), dtype=x.dtype)
+
+    def random_frames(self, videos):
+        """One random frame of each video, [B, H, W, C] (D_I's input), with
+        instance noise."""
+        t = tf.random.stateless_uniform([tf.shape(videos)[0]], self.next_seed(), 0,
+                                        self.video_length, tf.int32)
+        return self.noisy(tf.gather(videos, t, batch_dims=1))
+
+    def video_scores(self, videos):
+        """D_V's real/fake logit and action logits (None without actions)."""
+        out = self.video_discriminator(self.noisy(videos), training=True)
+        return (out[0], out[1]) if self.num_actions else (out, None)
+
+    def train_step(self, data):
+        real, actions = self.unpack(data)
+        n = tf.shape(real)[0]
+        inputs = self.draw_inputs(n)
+        fake = self.generate_from(inputs, training=True)
+        # update D_I on single frames
+        with tf.GradientTape() as tape:
+            d_image_loss = losses.minimax_discriminator_loss(
+                self.discriminator(self.random_frames(real), training=True),
+                self.discriminator(self.random_frames(fake), training=True))
+        self.minimize(self.d_optimizer, tape, d_image_loss, self.discriminator)
+        # update D_V on clips (and on the real clips' actions)
+        with tf.GradientTape() as tape:
+            real_logit, real_actions = self.video_scores(real)
+            fake_logit, _ = self.video_scores(fake)
+            d_video_loss = losses.minimax_discriminator_loss(real_logit, fake_logit)
+            action_loss = tf.constant(0.0)
+            if self.num_actions:
+                action_loss = losses.classification_loss(real_actions, actions)
+            d_video_total = d_video_loss + self.action_weight * action_loss
+        self.minimize(self.player_optimizers["video_discriminator"], tape, d_video_total,
+                      self.video_discriminator)
+        # update G against both, and towards the requested actions
+        inputs = self.draw_inputs(n)
+        with tf.GradientTape() as tape:
+            fake = self.generate_from(inputs, training=True)
+            fake_logit, fake_actions = self.video_scores(fake)
+            g_loss = (losses.non_saturating_generator_loss(
+                self.discriminator(self.random_frames(fake), training=True))
+                + losses.non_saturating_generator_loss(fake_logit))
+            if self.num_actions:
+                g_loss += self.action_weight * losses.classification_loss(
+                    fake_actions, inputs["action"])
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_image_loss=d_image_loss, d_video_loss=d_video_loss,
+                          g_loss=g_loss, action_loss=action_loss)

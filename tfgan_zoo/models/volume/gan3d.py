@@ -1,0 +1,96 @@
+"""3D-GAN: Wu, Zhang, Xue, Freeman & Tenenbaum 2016, "Learning a
+Probabilistic Latent Space of Object Shapes via 3D Generative-Adversarial
+Modeling".
+
+A volumetric DCGAN (`tfgan_zoo.networks.volume`): G maps z through
+transposed Conv3Ds to a sigmoid occupancy grid, D mirrors it with strided
+Conv3Ds, and both play the binary cross-entropy game of Goodfellow et al.
+(non-saturating G loss). Paper §3.1, "Training details": to keep D from
+outrunning G, **D is updated only if its accuracy on the current batch is
+not higher than 80 %** (a skipped step leaves D and its optimizer as they
+were; `core.AdversarialModel.minimize_if`).
+
+The paper's output is a sigmoid occupancy p thresholded at 0.5; here the
+output is 2p - 1 = tanh(a / 2) on the [-1, 1] scale every sample kind
+uses, thresholded at 0 (`samples.voxel_outputs`' `occupied`), which is the
+same set of voxels (tests/models/volume/test_gan3d.py). Deviations, for the
+export contract: z ~ N(0, I) where the paper draws U(0, 1) (the export's
+`sample` signature draws normal z), and any power-of-2 size (the paper's
+64^3; 32^3 by default for a CPU). The paper's 3D-VAE-GAN image encoder is
+not built.
+"""
+
+import keras
+import tensorflow as tf
+
+from tfgan_zoo import losses
+from tfgan_zoo.core import AdversarialModel, cross_replica_sum
+from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
+
+# Paper §3.1: D is updated only while its accuracy is at most this.
+D_ACCURACY_LIMIT = 0.8
+
+
+def discriminator_accuracy(real_logits, fake_logits):
+    """The share of a real and a fake batch D classifies right (real > 0,
+    fake < 0), over the global batch: the same value on every replica."""
+    correct = tf.concat([tf.cast(real_logits > 0, tf.float32),
+                         tf.cast(fake_logits < 0, tf.float32)], axis=0)
+    return cross_replica_sum(losses.global_mean(correct))
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class GAN3D(AdversarialModel):
+    """3D-GAN: noise -> voxel occupancy grid.
+
+    Args:
+        ngf, ndf: width of G's last / D's first Conv3D stage (the paper's
+            64^3 network has 64 and 32, doubling per stage).
+        d_accuracy_limit: D is updated only while its accuracy on the batch
+            is at most this (paper: 0.8); 1 updates D always.
+    """
+
+    sample_kind = "voxels"
+    loss_names = ("d_loss", "g_loss", "d_accuracy", "d_updated")
+    test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2}
+
+    def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
+                 d_accuracy_limit=D_ACCURACY_LIMIT, **kwargs):
+        super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        self.ngf, self.ndf = int(ngf), int(ndf)
+        self.d_accuracy_limit = float(d_accuracy_limit)
+        size = self.image_shape[0]
+        self.generator = voxel_generator(self.latent_dim, size, self.ngf)
+        self.discriminator = voxel_discriminator(size, self.ndf)
+
+    def example_data(self, n, seed=0):
+        """n random occupancy grids in {-1, 1} and class labels (tests)."""
+        rng = tf.random.stateless_uniform([n, *self.image_shape], [seed, 3])
+        return tf.where(rng > 0.8, 1.0, -1.0).numpy(), tf.zeros([n], tf.int32).numpy()
+
+    def features(self):
+        """D's representation of a grid (paper §4.2), a `keras.Model`."""
+        return voxel_features(self.discriminator)
+
+    def train_step(self, data):
+        real, _ = self.unpack(data)
+        z = self.sample_noise(tf.shape(real)[0])
+        fake = self.generate(z, training=True)
+        # update D, only while it is not already too good (paper §3.1)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
+        accuracy = discriminator_accuracy(real_logits, fake_logits)
+        update = accuracy <= self.d_accuracy_limit
+        self.minimize_if(update, self.d_optimizer, tape, d_loss, self.discriminator)
+        # update G
+        z = self.sample_noise(tf.shape(real)[0])
+        with tf.GradientTape() as tape:
+            fake = self.generate(z, training=True)
+            g_loss = losses.non_saturating_generator_loss(
+                self.discriminator(fake, training=True))
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss,
+                          **self.shares(d_accuracy=accuracy,
+                                        d_updated=tf.cast(update, tf.float32)))

@@ -1,0 +1,145 @@
+"""Conv3D building blocks of the volume and video families: 3D-GAN's
+volumetric generator and discriminator (Wu et al. 2016, Fig. 1), MoCoGAN's
+video generator (a GRU of motion codes over a DCGAN frame generator) and
+video discriminator (Tulyakov et al. 2018), and the strided Conv3D stack
+that both 3D-GAN's D and MoCoGAN's D_V are made of.
+
+Each builder returns a functional `keras.Model`. The generator's output
+activation and every discriminator's last layer are float32, so losses
+stay float32 under a mixed-precision policy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.networks.dcgan import dcgan_generator
+from tfgan_zoo.networks.layers import NORMAL_002, OneHot, batch_norm
+
+# The smallest cube both players meet at: G projects z to it, D reads its
+# logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).
+BASE = 4
+
+
+def voxel_stages(size):
+    """Stride-2 stages between a BASE^3 cube and a size^3 grid; a one-line
+    UserError for a size that is not a power of 2 of at least 8."""
+    stages = math.log2(size / BASE) if size and size > 0 else -1
+    if size != int(size) or stages < 1 or not float(stages).is_integer():
+        raise UserError(f"voxel size {size} is not a power of 2 of at least 8: "
+                        "use 16, 32 or 64")
+    return int(stages)
+
+
+def voxel_generator(latent_dim, size=32, ngf=16, name="generator"):
+    """Wu et al. 2016, Fig. 1: z -> a BASE^3 cube (the paper's first 4^3
+    transposed convolution on a 1^3 z, written as a dense projection) ->
+    transposed Conv3D (kernel 4, stride 2) with batch norm and ReLU, halving
+    the width at each stage -> one channel. The output is tanh(a / 2) =
+    2 sigmoid(a) - 1 of the last layer's logit a: the paper's sigmoid
+    occupancy p = sigmoid(a) on the [-1, 1] scale of the data, so p > 0.5
+    exactly where the voxel is > 0 (the threshold `occupied` uses)."""
+    stages = voxel_stages(size)
+    width = ngf * 2 ** (stages - 1)
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(BASE ** 3 * width, use_bias=False, kernel_initializer=NORMAL_002)(z)
+    x = layers.Reshape((BASE, BASE, BASE, width))(x)
+    x = batch_norm()(x)
+    x = layers.ReLU()(x)
+    for _ in range(stages - 1):
+        width //= 2
+        x = layers.Conv3DTranspose(max(width, 1), 4, strides=2, padding="same",
+                                   use_bias=False, kernel_initializer=NORMAL_002)(x)
+        x = batch_norm()(x)
+        x = layers.ReLU()(x)
+    logit = layers.Conv3DTranspose(1, 4, strides=2, padding="same",
+                                   kernel_initializer=NORMAL_002)(x)
+    half = layers.Rescaling(0.5, dtype="float32")(logit)
+    voxels = layers.Activation("tanh", dtype="float32", name="occupancy")(half)
+    return keras.Model(z, voxels, name=name)
+
+
+def conv3d_stack(x, widths, strides, first_norm=False, prefix="conv"):
+    """Strided Conv3D (kernel 4, `same`) -> batch norm (not on the first
+    layer unless `first_norm`) -> LeakyReLU(0.2), one layer per width;
+    `strides` gives each layer's stride, an int or a (t, h, w) triple.
+    Returns the output and the list of every layer's activations (3D-GAN's
+    representation test reads them)."""
+    features = []
+    for i, (width, stride) in enumerate(zip(widths, strides)):
+        x = layers.Conv3D(width, 4, strides=stride, padding="same", use_bias=False,
+                          kernel_initializer=NORMAL_002, name=f"{prefix}{i + 1}")(x)
+        if i or first_norm:
+            x = batch_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+        features.append(x)
+    return x, features
+
+
+def voxel_discriminator(size=32, ndf=16, name="discriminator"):
+    """Wu et al. 2016: G mirrored, strided Conv3D with batch norm and
+    LeakyReLU(0.2) down to BASE^3, then one logit. The activations of the
+    conv layers are what `voxel_features` reads."""
+    stages = voxel_stages(size)
+    voxels = keras.Input((size, size, size, 1), name="voxels")
+    x, _ = conv3d_stack(voxels, [ndf * 2 ** i for i in range(stages)], [2] * stages)
+    logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002,
+                         name="logit")(layers.Flatten()(x))
+    return keras.Model(voxels, logit, name=name)
+
+
+def voxel_features(discriminator):
+    """D's representation (Wu et al. 2016, §4.2): every conv layer's
+    activations max-pooled to 2^3 cells and concatenated, one vector a
+    shape, as a `keras.Model`."""
+    convs = [layer.output for layer in discriminator.layers
+             if isinstance(layer, layers.LeakyReLU)]
+    pooled = []
+    for x in convs:
+        cells = max(1, x.shape[1] // 2)
+        pooled.append(layers.Flatten()(layers.MaxPooling3D(cells)(x)))
+    return keras.Model(discriminator.input, layers.Concatenate(dtype="float32")(pooled),
+                       name="voxel_features")
+
+
+def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, actions=0,
+                    ngf=32, name="generator"):
+    """MoCoGAN's G (Tulyakov et al. 2018, §3, Fig. 2): a GRU turns per-frame
+    noise eps_t into motion codes z_M^(t); each frame is an image
+    generator (DCGAN's, `tfgan_zoo.networks.dcgan`) applied to
+    [z_C, z_A, z_M^(t)], the content code z_C and the one-hot action z_A
+    held fixed over the video. Inputs z [content_dim], motion
+    [frames, noise_dim] (and action, int32); output [B, frames, H, W, C]."""
+    z = keras.Input((content_dim,), name="z")
+    noise = keras.Input((frames, noise_dim), name="motion")
+    inputs, codes = [z, noise], [z]
+    if actions:
+        action = keras.Input((), dtype="int32", name="action")
+        inputs.append(action)
+        codes.append(OneHot(actions)(action))
+    motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(noise)
+    fixed = layers.RepeatVector(frames)(layers.Concatenate()(codes) if actions else z)
+    per_frame = layers.Concatenate()([fixed, motion])
+    image = dcgan_generator(per_frame.shape[-1], image_shape, ngf, name="image_generator")
+    video = layers.TimeDistributed(image, name="frames", dtype="float32")(per_frame)
+    return keras.Model(inputs, video, name=name)
+
+
+def video_discriminator(frames, image_shape, ndf=32, actions=0, name="video_discriminator"):
+    """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
+    only (the reference's stride (1, 2, 2)), then in time and space, to one
+    real/fake logit, and with `actions` a second output of action logits
+    (the categorical video discriminator)."""
+    video = keras.Input((frames, *image_shape), name="video")
+    stages = int(math.log2(image_shape[0] / BASE))
+    strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
+    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides)
+    x = layers.Flatten()(x)
+    logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
+    outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
+        if actions else logit
+    return keras.Model(video, outputs, name=name)

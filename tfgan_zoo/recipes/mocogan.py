@@ -1,0 +1,26 @@
+"""Tulyakov et al. 2018: MoCoGAN on procedural shape-motion videos (the
+paper's synthetic set, 4 directions x 2 shapes), 16 frames at 32 px, with
+the action code (categorical variant). After training, RUN/video/ holds the
+checks of `tfgan_zoo.reports.video` (motion control score, ACD against the
+real videos', the content/motion swaps) and GIFs of samples and real clips.
+
+Sized for a 2-core CPU (benchmarks/RESULTS.md, "Beyond 2-D images"): 32 px
+instead of 64, widths 16, batch 16 clips, 1,000 steps; the paper's code sizes (content
+50, motion 10), Adam(2e-4, beta_1 = 0.5) and the reference's instance noise
+(sigma 0.1) on what both discriminators see."""
+
+from tfgan_zoo.config import Config
+from tfgan_zoo.reports.video import write_video_report
+from tfgan_zoo.training.trainer import main
+
+RECIPE = Config(recipe="mocogan", model="mocogan", dataset="motion", steps=1000,
+                batch_size=16, g_lr=2e-4, d_lr=2e-4, beta_1=0.5, sample_every=250,
+                num_samples=8,
+                model_args={"latent_dim": 50, "motion_dim": 10, "noise_dim": 10,
+                            "ngf": 16, "ndf": 16, "noise_sigma": 0.1})
+
+after = write_video_report
+
+
+if __name__ == "__main__":
+    main(RECIPE, after=after)

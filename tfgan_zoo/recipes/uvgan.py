@@ -1,0 +1,24 @@
+"""Deng et al. 2018: UV-GAN on procedural 3-D heads' UV textures (offline
+stand-in for WildUV's 3DMM-fitted maps): for every view of 160 training
+identities at 13 yaws, the texture that view sees, its missing mask and
+the complete texture; after training, the 260 views of the 20 held-out
+identities of heads2uv:test are completed and scored on the missing
+texels (RUN/uv/report.json: PSNR, SSIM, and the mirror-fill baseline;
+grid.png: partial, mirror fill, UV-GAN, truth). The L2-only comparison:
+benchmarks/uvgan_checks.py."""
+
+from tfgan_zoo.config import Config
+from tfgan_zoo.reports.uv import write_uv_report
+from tfgan_zoo.training.trainer import main
+
+RECIPE = Config(recipe="uvgan", model="uvgan", dataset="heads2uv", image_size=32,
+                steps=1500, batch_size=32, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
+                model_args={"ngf": 32, "ndf": 32, "nif": 32, "pixel_loss": "l1",
+                            "pixel_weight": 1.0, "global_weight": 1e-2,
+                            "local_weight": 1e-2, "ip_weight": 1e-1})
+
+after = write_uv_report
+
+
+if __name__ == "__main__":
+    main(RECIPE, after=after)
