@@ -29,14 +29,20 @@ def main():
     parser.add_argument("--steps", type=int, default=RECIPE.steps)
     parser.add_argument("--dataset", default=RECIPE.dataset)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model-args", type=json.loads, default={},
+                        help='JSON overrides of the recipe\'s model_args, e.g. {"g_steps": 1}')
+    parser.add_argument("--d-lr", type=float, default=RECIPE.d_lr)
     args = parser.parse_args()
     config = dataclasses.replace(RECIPE, out=args.out, steps=args.steps,
-                                 dataset=args.dataset, seed=args.seed, export=False)
+                                 dataset=args.dataset, seed=args.seed, export=False,
+                                 d_lr=args.d_lr,
+                                 model_args={**RECIPE.model_args, **args.model_args})
     start = time.process_time()
     model = train(config, verbose=0)
     train_cpu = time.process_time() - start
     report = write_series_report(model, config)
-    report.update(train_cpu_s=train_cpu, steps=args.steps,
+    report.update(train_cpu_s=train_cpu, steps=args.steps, model_args=config.model_args,
+                  d_lr=config.d_lr,
                   target_met=bool(report["tstr_over_trtr"] >= 0.8
                                   and report["memorisation_passes"]))
     print(json.dumps(report))

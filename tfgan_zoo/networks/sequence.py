@@ -36,12 +36,13 @@ def normal_cdf(z):
 def inverse_cdf_sample(logits, u):
     """Token ids [B] from logits [B, V] and uniforms u [B] in [0, 1): the
     number of cumulative probabilities below u (clipped to V - 1 against
-    round-off), i.e. an exact categorical draw when u ~ U(0, 1). Unnormalised
-    (exp, cumsum, one binary search a row): the sampler's hot loop."""
+    round-off), i.e. an exact categorical draw when u ~ U(0, 1).
+    Unnormalised (exp and cumsum), and counted rather than binary-searched:
+    `tf.searchsorted` is not a LiteRT built-in."""
     weights = tf.exp(logits - tf.reduce_max(logits, axis=-1, keepdims=True))
     cdf = tf.cumsum(weights, axis=-1)
-    below = tf.searchsorted(cdf, u[:, None] * cdf[:, -1:], side="left")[:, 0]
-    return tf.minimum(tf.cast(below, tf.int32), tf.shape(logits)[-1] - 1)
+    below = tf.reduce_sum(tf.cast(cdf < u[:, None] * cdf[:, -1:], tf.int32), axis=-1)
+    return tf.minimum(below, tf.shape(logits)[-1] - 1)
 
 
 class TokenGenerator(keras.Model):

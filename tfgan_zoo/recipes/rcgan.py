@@ -15,9 +15,9 @@ from tfgan_zoo.config import Config
 from tfgan_zoo.reports.sequence import write_series_report
 from tfgan_zoo.training.trainer import main
 
-RECIPE = Config(recipe="rcgan", model="rcgan", dataset="mnist_seq", steps=3000,
+RECIPE = Config(recipe="rcgan", model="rcgan", dataset="mnist_seq", steps=10000,
                 batch_size=28, g_lr=1e-3, d_lr=1e-3, beta_1=0.5, num_samples=32,
-                sample_every=500, checkpoint_every=500, mixed_precision="none",
+                sample_every=1000, checkpoint_every=1000, mixed_precision="none",
                 jit_compile=False,
                 model_args={"noise_dim": 5, "hidden_units": 100, "g_steps": 2})
 
