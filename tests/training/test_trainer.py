@@ -13,7 +13,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo import registry
-from tfgan_zoo.config import Config
+from tfgan_zoo.config import Config, model_hyperparameters
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.dcgan import DCGAN
 from tfgan_zoo.training.checkpoint import CheckpointDir
@@ -71,6 +71,21 @@ def test_resume_refuses_a_different_model(tmp_path):
     other = dict(TINY, model_args={"latent_dim": 4, "ngf": 8, "ndf": 8})
     with pytest.raises(UserError, match="different model_args"):
         train(Config(**other, steps=4, out=str(tmp_path)), verbose=0)
+
+
+def test_resume_reads_a_left_out_hyperparameter_as_its_default(tmp_path):
+    """A run started from Python with a few model_args resumes from a
+    command line that spells every hyperparameter out, at the same values;
+    a changed value is still refused."""
+    train(Config(**TINY, steps=2, out=str(tmp_path)), verbose=0)
+    spelled = {**model_hyperparameters("dcgan"), **TINY["model_args"]}
+    resumed = train(Config(**dict(TINY, model_args=spelled), steps=3, out=str(tmp_path)),
+                    verbose=0)
+    assert int(resumed.g_optimizer.iterations.numpy()) == 3
+    changed = dict(spelled, d_norm="layer")
+    with pytest.raises(UserError, match="different model_args"):
+        train(Config(**dict(TINY, model_args=changed), steps=4, out=str(tmp_path)),
+              verbose=0)
 
 
 class ExplodingDCGAN(DCGAN):

@@ -32,7 +32,7 @@ import socket
 import sys
 from pathlib import Path
 
-from tfgan_zoo.config import Config
+from tfgan_zoo.config import Config, model_hyperparameters
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import read_json, write_atomic, write_error, writing
 from tfgan_zoo.registry import get_model_class
@@ -114,10 +114,15 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
     if path.exists() and CheckpointDir(out / "checkpoints").latest() is not None:
         saved = read_config(out)
         names = path_names(config.model)
-        saved["model_args"] = resolve_paths(saved.get("model_args") or {}, names, out,
-                                            saved.get("out"))
+        # A hyperparameter a run left out (one started from Python with a
+        # few model_args, or before the argument existed) is its default:
+        # the command line spells every one out for the same model.
+        defaults = json.loads(json.dumps(model_hyperparameters(config.model), default=repr))
+        saved["model_args"] = {**defaults, **resolve_paths(
+            saved.get("model_args") or {}, names, out, saved.get("out"))}
         current = json.loads(json.dumps(config.to_dict()))
-        current["model_args"] = resolve_paths(current["model_args"], names, out)
+        current["model_args"] = {**defaults,
+                                 **resolve_paths(current["model_args"], names, out)}
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
         if changed:
             raise UserError(f"{out} holds a run with different {', '.join(changed)} "
