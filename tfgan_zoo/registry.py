@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from tfgan_zoo.errors import UserError
+from tfgan_zoo.errors import unknown_name
 
 MODELS = {
     "gan": "tfgan_zoo.models.noise2image.gan:GAN",
@@ -69,8 +69,7 @@ def model_names():
 def get_model_class(name):
     """The class registered under `name`."""
     if name not in MODELS:
-        raise UserError(f"unknown model '{name}': choose one of "
-                        f"{', '.join(model_names())}")
+        raise unknown_name("model", name, model_names(), "tfgan_zoo.registry.model_names()")
     module, cls = MODELS[name].split(":")
     return getattr(importlib.import_module(module), cls)
 

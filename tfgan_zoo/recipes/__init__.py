@@ -10,7 +10,7 @@ the defaults in `tfgan_zoo.config.Config`.
 import importlib
 import pkgutil
 
-from tfgan_zoo.errors import UserError
+from tfgan_zoo.errors import unknown_name
 
 
 def recipe_names():
@@ -21,6 +21,5 @@ def recipe_names():
 def get_recipe(name):
     """The recipe module called `name`."""
     if name not in recipe_names():
-        raise UserError(f"unknown recipe '{name}': choose one of "
-                        f"{', '.join(recipe_names())}")
+        raise unknown_name("recipe", name, recipe_names(), "python -m tfgan_zoo.recipes")
     return importlib.import_module(f"{__name__}.{name}")
