@@ -43,7 +43,7 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data.base import Data, Source, part_and_count
+from tfgan_zoo.data.base import Data, Source, batched_arrays, part_and_count
 from tfgan_zoo.errors import UserError
 
 YAWS = tuple(range(-60, 61, 10))
@@ -252,22 +252,12 @@ class FrontalPairs:
                             "leave --channels unset")
         arrays = self.arrays()
         count = len(arrays[0])
-        if drop_remainder and batch_size > count:
-            raise UserError(f"batch size {batch_size} is larger than dataset '{self.name}' "
-                            f"({count} views): lower --batch-size")
-        ds = tf.data.Dataset.from_tensor_slices(arrays)
-        if shuffle:
-            ds = ds.shuffle(count, seed=seed, reshuffle_each_iteration=True)
-        if repeat:
-            ds = ds.repeat()
-        ds = ds.batch(batch_size, drop_remainder=drop_remainder).map(
-            lambda *e: tuple(tf.cast(t, tf.float32) / 127.5 - 1.0 if i in self.images else t
-                             for i, t in enumerate(e)),
-            num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
-        options = tf.data.Options()
-        options.experimental_distribute.auto_shard_policy = (
-            tf.data.experimental.AutoShardPolicy.DATA)
-        return Data(dataset=ds.with_options(options), image_shape=(self.size, self.size, 3),
+        ds = batched_arrays(
+            arrays, name=self.name, batch_size=batch_size, shuffle=shuffle, seed=seed,
+            repeat=repeat, drop_remainder=drop_remainder,
+            convert=lambda *e: tuple(tf.cast(t, tf.float32) / 127.5 - 1.0
+                                     if i in self.images else t for i, t in enumerate(e)))
+        return Data(dataset=ds, image_shape=(self.size, self.size, 3),
                     num_classes=int(arrays[-1].max()) + 1, num_examples=count,
                     name=self.name)
 
