@@ -136,10 +136,7 @@ def cross_replica_sum(share):
     """The global value of a per-replica share (a loss from `losses`, whose
     shares sum to the global-batch mean), the same on every replica; the
     value itself outside a strategy or on one replica."""
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return share
-    return context.all_reduce(tf.distribute.ReduceOp.SUM, share)
+    return losses.replica_sum(share)
 
 
 def replica_seed(seed_generator):

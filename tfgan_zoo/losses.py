@@ -589,14 +589,20 @@ def pose_mask_l1(prediction, target, mask, *, reduce=global_mean):
     return reduce(_per_example(diff * (1.0 + tf.cast(mask, tf.float32))))
 
 
-def _replica_total(value):
-    """A global-batch-mean share summed over the replicas: the loss of the
-    whole global batch, the same on every replica; no gradient flows."""
-    value = tf.stop_gradient(tf.cast(value, tf.float32))
+def replica_sum(value):
+    """`value` summed over the replicas in sync, the same on every replica
+    (the value itself outside a strategy or on one replica). Gradients flow:
+    all_reduce's gradient is the same sum of the upstream gradients."""
     context = tf.distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return value
     return context.all_reduce(tf.distribute.ReduceOp.SUM, value)
+
+
+def _replica_total(value):
+    """A global-batch-mean share summed over the replicas: the loss of the
+    whole global batch, the same on every replica; no gradient flows."""
+    return replica_sum(tf.stop_gradient(tf.cast(value, tf.float32)))
 
 
 def smoothed_max_combination(per_source, gamma):
@@ -742,13 +748,8 @@ def global_batch_mean(values):
     each replica's sum and count are summed across replicas (the gradient of
     that sum is the same sum of the upstream gradients)."""
     values = tf.cast(values, tf.float32)
-    total = tf.reduce_sum(values, axis=0)
-    count = tf.cast(tf.shape(values)[0], tf.float32)
-    context = tf.distribute.get_replica_context()
-    if context is not None and context.num_replicas_in_sync > 1:
-        total = context.all_reduce(tf.distribute.ReduceOp.SUM, total)
-        count = context.all_reduce(tf.distribute.ReduceOp.SUM, count)
-    return total / count
+    total = replica_sum(tf.reduce_sum(values, axis=0))
+    return total / replica_sum(tf.cast(tf.shape(values)[0], tf.float32))
 
 
 def feature_matching_loss(real_features, fake_features):
