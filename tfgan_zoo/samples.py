@@ -33,13 +33,7 @@ from PIL import Image, ImageDraw
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import make_grid, save_grid
-from tfgan_zoo.signatures import image_outputs, serving_outputs
-
-
-def _uint8(x):
-    """The rounding of `tfgan_zoo.images.to_uint8` for any rank."""
-    x = tf.cast(x, tf.float32)
-    return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0, 255), tf.uint8)
+from tfgan_zoo.signatures import as_uint8, image_outputs, serving_outputs
 
 
 # ------------------------------------------------------------ served outputs
@@ -60,7 +54,7 @@ def pianoroll_outputs(result):
 
 def video_outputs(result):
     result = tf.cast(result, tf.float32)
-    return {"frames": _uint8(result), "frames_float": result}
+    return {"frames": as_uint8(result), "frames_float": result}
 
 
 def voxel_outputs(result):

@@ -20,13 +20,18 @@ SERVING_METHOD = "tensorflow/serving/predict"
 DEFAULT_SIGNATURE = "serving_default"
 
 
+def as_uint8(values):
+    """Float values in [-1, 1] of any rank -> uint8 in [0, 255], in the
+    graph: the rounding of `tfgan_zoo.images.to_uint8`."""
+    values = tf.cast(values, tf.float32)
+    return tf.cast(tf.clip_by_value(tf.round((values + 1.0) * 127.5), 0, 255), tf.uint8)
+
+
 def serving_outputs(images):
-    """`images` uint8 (the rounding of `tfgan_zoo.images.to_uint8`) and
-    `images_float` in [-1, 1] from generated float images."""
+    """`images` uint8 (`as_uint8`) and `images_float` in [-1, 1] from
+    generated float images."""
     images = tf.cast(images, tf.float32)
-    as_uint8 = tf.cast(tf.clip_by_value(tf.round((images + 1.0) * 127.5), 0, 255),
-                       tf.uint8)
-    return {"images": as_uint8, "images_float": images}
+    return {"images": as_uint8(images), "images_float": images}
 
 
 @dataclasses.dataclass
