@@ -19,6 +19,9 @@ source into a batched `Data`.
     heads2frontal[:part][:N]   every heads view with its landmarks and true frontal
     heads2uv[:part][:N]        every heads view's partial UV texture, mask, complete one
     heads_aged[:part][:N]      frontal heads at 4 age groups; label identity * 4 + age
+    openmoji_faces[:part][:N]  OpenMoji's person emoji (CC BY-SA 4.0) at 4 age groups,
+                               exact age/gender/skin-tone/hair tags; label identity * 4
+                               + age (`openmoji`; needs tfgan_zoo[faces])
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -63,8 +66,8 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
-                            furniture, heads, motion, mri, music, persons, photos, sequences,
-                            shapes, tfds)
+                            furniture, heads, motion, mri, music, openmoji, persons, photos,
+                            sequences, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -89,6 +92,8 @@ DATASETS = {
     "heads2uv:": heads.load_texture_pairs,
     "heads_aged": heads.load_aged,
     "heads_aged:": heads.load_aged,
+    "openmoji_faces": openmoji.load_source,
+    "openmoji_faces:": openmoji.load_source,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs
