@@ -50,6 +50,10 @@ source into a batched `Data`.
                                parts train, test (a held-out band of proportions)
     motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
                                frames; label = direction of motion (4)
+    pedestrians[:part][:video] people walking left or right in a real street clip (OpenCV's
+                               vtest.avi from Debian's opencv-doc by default), 16-frame
+                               clips by background subtraction and tracking (`pedestrians`;
+                               needs tfgan_zoo[video])
     bach_chorales[:part], essen_folk[:N], music_folder:<dir>
                                one-bar melodies (16 x 24 piano-rolls), the bar
                                before and the chord, from music21's corpus
@@ -66,8 +70,8 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
-                            furniture, heads, motion, mri, music, openmoji, persons, photos,
-                            sequences, shapes, tfds)
+                            furniture, heads, motion, mri, music, openmoji, pedestrians, persons,
+                            photos, sequences, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -144,6 +148,8 @@ DATASETS = {
     # videos
     "motion": motion.load_source,
     "motion:": motion.load_source,
+    "pedestrians": pedestrians.load_source,
+    "pedestrians:": pedestrians.load_source,
     # one-bar melodies with chords
     "bach_chorales": music.load_bach_chorales,
     "bach_chorales:": music.load_bach_chorales,
