@@ -40,9 +40,10 @@ source into a batched `Data`.
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
-    oracle[:N], shapes_text[:N]
+    oracle[:N], shapes_text[:N], essen_tokens[:N]
                                token sequences: SeqGAN's random-LSTM oracle, the shapes
-                               grammar's captions (`sequences`)
+                               grammar's captions, Essen folk melodies as pitch tokens
+                               (`sequences`; the last needs tfgan_zoo[music])
     sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
                                labelled series for RCGAN (`sequences`; the last two
                                need sktime)
@@ -136,6 +137,8 @@ DATASETS = {
     "oracle:": sequences.load_oracle,
     "shapes_text": sequences.load_shapes_text,
     "shapes_text:": sequences.load_shapes_text,
+    "essen_tokens": sequences.load_essen_tokens,
+    "essen_tokens:": sequences.load_essen_tokens,
     "sines": sequences.load_sines,
     "sines:": sequences.load_sines,
     "mnist_seq": sequences.load_mnist_sequences,
