@@ -37,7 +37,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from tfgan_zoo.data.base import Data, batched_arrays
+from tfgan_zoo.data.base import labelled_data
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cached_arrays
 
@@ -195,17 +195,12 @@ class PedestrianSource:
     def num_examples(self):
         return len(generate(self.path, self.size, self.part)[1])
 
-    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
-              repeat=True, drop_remainder=True, cache=True):
-        if channels not in (None, 3):
-            raise UserError(f"pedestrian clips are RGB, got --channels {channels}")
+    def build(self, *, image_size=None, channels=None, cache=True, **batching):
         videos, labels = generate(self.path, self.size, self.part)
-        ds = batched_arrays((videos, labels), name="pedestrians", batch_size=batch_size,
-                            shuffle=shuffle, seed=seed, repeat=repeat,
-                            drop_remainder=drop_remainder)
-        return Data(dataset=ds, image_shape=videos.shape[2:], num_classes=len(ACTIONS),
-                    num_examples=len(videos), name=f"pedestrians:{self.part}",
-                    class_names=ACTIONS, model_args={"video_length": videos.shape[1]})
+        return labelled_data(f"pedestrians:{self.part}", videos, labels, class_names=ACTIONS,
+                             image_shape=videos.shape[2:], channels=3, requested=channels,
+                             what="pedestrian clips", **batching,
+                             model_args={"video_length": videos.shape[1]})
 
 
 def load_source(arg, *, split="train", data_dir=None, image_size=None):
