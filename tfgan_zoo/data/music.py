@@ -35,8 +35,6 @@ optional dependency: `pip install tfgan_zoo[music]`.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +42,7 @@ import tensorflow as tf
 
 from tfgan_zoo.data.base import Data, check_positive_int, only_train
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.files import cache_root, write_npz_atomic
+from tfgan_zoo.files import cached_arrays
 
 STEPS = 16  # sixteenth notes in a 4/4 bar
 PITCHES = 24
@@ -282,20 +280,9 @@ def read_file(path):
 def cached(name, paths, parse, limit=None):
     """`parse(paths)` (ParsedBars), kept in $TFGAN_ZOO_CACHE/music/ under a
     key of the files' names, sizes and times, written atomically."""
-    digest = hashlib.sha256(f"{_CACHE_VERSION}:{limit}".encode())
-    for path in paths:
-        stat = os.stat(path)
-        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    target = cache_root() / "music" / f"{name}-{digest.hexdigest()[:16]}.npz"
-    if target.exists():
-        try:
-            with np.load(target) as saved:
-                return ParsedBars(**{k: saved[k] for k in saved.files})
-        except Exception:  # a damaged cache is parsed again
-            pass
-    bars = parse(paths)
-    write_npz_atomic(target, what="music cache", **bars.arrays())
-    return bars
+    arrays = cached_arrays("music", name, paths, lambda: parse(paths).arrays(),
+                           key=f"{_CACHE_VERSION}:{limit}", what="music cache")
+    return ParsedBars(**arrays)
 
 
 def corpus_dir(folder):
