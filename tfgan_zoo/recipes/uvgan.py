@@ -13,9 +13,9 @@ from tfgan_zoo.training.trainer import main
 
 RECIPE = Config(recipe="uvgan", model="uvgan", dataset="heads2uv", image_size=32,
                 steps=1500, batch_size=32, g_lr=2e-4, d_lr=2e-4, beta_1=0.5,
-                model_args={"ngf": 32, "ndf": 32, "nif": 32, "pixel_loss": "l1",
+                model_args={"ngf": 32, "ndf": 32, "nif": 32, "pixel_loss": "l1-missing",
                             "pixel_weight": 1.0, "global_weight": 1e-2,
-                            "local_weight": 1e-2, "ip_weight": 1e-1})
+                            "local_weight": 1e-2, "ip_weight": 1e-1, "sym_weight": 0.3})
 
 after = write_uv_report
 
