@@ -5,7 +5,11 @@ the project trains on the training identities only read the outputs:
 `heads-age-cnn` the age group (accuracy per target group) and
 `heads-skin-cnn` the skin-tone bin, an identity cue ageing must keep
 (retention: the judge's reading of the output agrees with its reading of
-the input). Also the L1 of the reconstruction at the true age."""
+the input). Identity kept: the EER of cosine verification with
+`heads-id-cnn` features (trained on the training identities' pose
+renders), every output against every input face (genuine: the same
+identity; 0 = every output is closer to its own identity's faces than
+any impostor pair is; 0.5 = chance). Also the L1 of the reconstruction at the true age."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from tfgan_zoo.data import heads
 from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import save_grid
+from tfgan_zoo.reports.rotation import cross_verification_eer
 
 
 def write_aging_report(model, config, identities=20):
@@ -27,23 +32,27 @@ def write_aging_report(model, config, identities=20):
     x = images.astype(np.float32) / 127.5 - 1
     ages = labels % len(heads.AGE_GROUPS)
     age_judge, skin_judge = load_classifier("heads-age-cnn"), load_classifier("heads-skin-cnn")
+    id_net = load_classifier("heads-id-cnn")
+    gallery, identity = id_net.features(x), labels // len(heads.AGE_GROUPS)
     skin_in = skin_judge.predict_logits(x).argmax(1)
     outputs = [model.edit(x, age).numpy() for age in range(len(heads.AGE_GROUPS))]
     report = {"identities": identities, "faces": len(x), "age_accuracy": {},
-              "skin_tone_retention": {},
+              "skin_tone_retention": {}, "identity_eer": {},
               "judge_input_age_accuracy": float(np.mean(
                   age_judge.predict_logits(x).argmax(1) == ages)),
               "reconstruction_l1": float(np.mean(np.abs(
                   np.stack(outputs)[ages, np.arange(len(x))] - x))),
-              "judges": [age_judge.protocol(), skin_judge.protocol()]}
+              "judges": [age_judge.protocol(), skin_judge.protocol(), id_net.protocol()]}
     for age, result in zip(heads.AGE_GROUPS, outputs):
         report["age_accuracy"][age] = float(np.mean(
             age_judge.predict_logits(result).argmax(1) == heads.AGE_GROUPS.index(age)))
         report["skin_tone_retention"][age] = float(np.mean(
             skin_judge.predict_logits(result).argmax(1) == skin_in))
+        report["identity_eer"][age] = float(cross_verification_eer(
+            id_net.features(result), identity, gallery, identity))
     report["min_age_accuracy"] = min(report["age_accuracy"].values())
-    report["mean_skin_tone_retention"] = float(np.mean(
-        list(report["skin_tone_retention"].values())))
+    for key in ("skin_tone_retention", "identity_eer"):
+        report[f"mean_{key}"] = float(np.mean(list(report[key].values())))
     rows = np.concatenate([x[:16]] + [o[:16] for o in outputs])
     save_grid(out / "grid.png", rows, rows=1 + len(outputs), scale=2)
     write_atomic(out / "report.json", json.dumps(report, indent=2).encode())
