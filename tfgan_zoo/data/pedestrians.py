@@ -40,6 +40,7 @@ from scipy import ndimage
 from tfgan_zoo.data.base import labelled_data
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cached_arrays
+from tfgan_zoo.optional import require
 
 DEFAULT_VIDEO = "/usr/share/doc/opencv-doc/examples/data/vtest.avi"
 ACTIONS = ("left-to-right", "right-to-left")
@@ -56,18 +57,9 @@ TRAIN_FRACTION = 0.8
 _CACHE_VERSION = 1
 
 
-def _av():
-    try:
-        import av
-    except ImportError:
-        raise UserError("pedestrians needs PyAV to decode video: pip install tfgan_zoo[video] "
-                        "(or pip install av)") from None
-    return av
-
-
 def decode(path, width=DETECT_WIDTH):
     """Every frame of the video at `path`, RGB uint8 [T, H, width, 3]."""
-    av = _av()
+    av = require("av", "pedestrians (to decode video)")
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]

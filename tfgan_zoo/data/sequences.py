@@ -50,6 +50,7 @@ from tfgan_zoo.data import digits, music, shapes
 from tfgan_zoo.data.base import Data, check_positive_int
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cached_arrays
+from tfgan_zoo.optional import require
 from tfgan_zoo.networks.sequence import TokenGenerator
 
 ORACLE_SEED = 88
@@ -340,13 +341,9 @@ def load_mnist_sequences(arg, *, split, data_dir, image_size):
 
 # ---------------------------------------------------------------- sktime
 def _sktime_problem(name, length, split):
-    try:
-        from sktime.datasets import load_basic_motions, load_japanese_vowels
-    except ImportError:
-        raise UserError(f"dataset '{name}' needs sktime: pip install sktime "
-                        "(or pip install tfgan_zoo[timeseries])") from None
-    loader = {"basic_motions": load_basic_motions,
-              "japanese_vowels": load_japanese_vowels}[name]
+    datasets = require("sktime.datasets", f"dataset '{name}'")
+    loader = {"basic_motions": datasets.load_basic_motions,
+              "japanese_vowels": datasets.load_japanese_vowels}[name]
     x, y = loader(split=split.upper(), return_type="numpy3D")
     x = np.asarray(x, np.float32).transpose(0, 2, 1)  # [N, T, C]
     x = x[:, :length] if x.shape[1] >= length else np.pad(
