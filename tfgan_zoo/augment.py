@@ -108,9 +108,10 @@ def diff_augment(images, policy, seed):
 
 # ------------------------------------------------- classifier augmentation
 def grey(images, seed):
-    """Every image to its channel mean (colour carries no label)."""
-    del seed
-    return tf.repeat(tf.reduce_mean(images, axis=3, keepdims=True), tf.shape(images)[3], 3)
+    """Half the images to their channel mean: colour carries no label, but
+    the classifier still reads its own coloured domain."""
+    mean = tf.repeat(tf.reduce_mean(images, axis=3, keepdims=True), tf.shape(images)[3], 3)
+    return tf.where(_uniform(seed, 0, [tf.shape(images)[0], 1, 1, 1]) < 0.5, mean, images)
 
 
 def invert(images, seed):

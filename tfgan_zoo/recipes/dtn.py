@@ -4,7 +4,7 @@ analogue: rendered font digits -> mnist5k's training digits,
 gamma = 0, Adam 3e-4 (beta_1 0.5) as in the reference port. Two phases:
 
     OUT/source/   phase 1: f and a linear head trained on the syndigits
-                  labels (Adam 1e-3), the images greyed, half inverted,
+                  labels (Adam 1e-3), half the images greyed, half inverted,
                   warped (rotation, scale, shear, shift) and their strokes
                   thickened or thinned; f is then fixed
     OUT/dtn/      phase 2: g and D; exported as the generator G = g o f
