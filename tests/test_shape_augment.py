@@ -1,13 +1,16 @@
 """Label-preserving augmentation of a classifier's training images
 (`tfgan_zoo.augment.shape_augment`, DTN's source phase)."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from tfgan_zoo.augment import affine, shape_augment
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.networks.domain import content_encoder, mlp
 from tfgan_zoo.recipes import dtn
+from tfgan_zoo.training.classifier import fit_classifier
 
 SEED = tf.constant([3, 4])
 
@@ -58,3 +61,14 @@ def test_unknown_policy_is_one_line_naming_the_choices(capsys):
         dtn.build_parser().parse_args(["--source-augment", "blur"])
     assert done.value.code == 2
     assert "grey, invert, affine, stroke" in capsys.readouterr().err
+
+
+def test_source_classifier_trains_on_augmented_batches():
+    encoder = content_encoder((8, 8, 3), width=2, feature_dim=4)
+    head = mlp(4, (), 10, "head")
+    fit_classifier(encoder, head, ["ucidigits"], steps=2, batch_size=4,
+                   optimizer=keras.optimizers.Adam(1e-3), augment="grey,invert,affine,stroke")
+    assert np.isfinite(head(encoder(images(2))).numpy()).all()
+    with pytest.raises(UserError, match="unknown classifier augmentation"):
+        fit_classifier(encoder, head, ["ucidigits"], steps=1, batch_size=4,
+                       optimizer=keras.optimizers.Adam(1e-3), augment="blur")
