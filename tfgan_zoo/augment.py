@@ -17,6 +17,10 @@ Policies, as in the paper's reference code (`DiffAugment_tf.py`):
 Images are float NHWC in [-1, 1]. Randomness is stateless: pass a seed
 pair (e.g. `AdversarialModel.next_seed()`), so replicas draw differently and
 runs repeat.
+
+`shape_augment` is the other kind: label-preserving augmentation of a
+classifier's training images (grey, polarity, affine warp, stroke width), for
+a feature extractor that must read digits of an unseen style (DTN's f).
 """
 
 from __future__ import annotations
@@ -77,15 +81,19 @@ def cutout(images, seed, ratio=0.5):
 POLICIES = {"color": color, "translation": translation, "cutout": cutout}
 
 
+def _parse(policy, table, what):
+    names = tuple(p.strip() for p in (policy or "").split(",") if p.strip())
+    unknown = [p for p in names if p not in table]
+    if unknown:
+        raise UserError(f"unknown {what} {', '.join(unknown)}: choose a "
+                        f"comma-separated list of {', '.join(table)}")
+    return names
+
+
 def parse_policy(policy):
     """'color,translation,cutout' -> ('color', 'translation', 'cutout'); None
     or '' -> (). UserError naming the choices on an unknown name."""
-    names = tuple(p.strip() for p in (policy or "").split(",") if p.strip())
-    unknown = [p for p in names if p not in POLICIES]
-    if unknown:
-        raise UserError(f"unknown augmentation {', '.join(unknown)}: choose a "
-                        f"comma-separated list of {', '.join(POLICIES)}")
-    return names
+    return _parse(policy, POLICIES, "augmentation")
 
 
 def diff_augment(images, policy, seed):
@@ -95,4 +103,67 @@ def diff_augment(images, policy, seed):
         images = tf.cast(POLICIES[name](tf.cast(images, tf.float32),
                                         tf.random.experimental.stateless_fold_in(seed, index)),
                          dtype)
+    return images
+
+
+# ------------------------------------------------- classifier augmentation
+def grey(images, seed):
+    """Half the images to their channel mean: colour carries no label, but
+    the classifier still reads its own coloured domain."""
+    mean = tf.repeat(tf.reduce_mean(images, axis=3, keepdims=True), tf.shape(images)[3], 3)
+    return tf.where(_uniform(seed, 0, [tf.shape(images)[0], 1, 1, 1]) < 0.5, mean, images)
+
+
+def invert(images, seed):
+    """Half the images negated: light-on-dark and dark-on-light alike."""
+    flip = _uniform(seed, 0, [tf.shape(images)[0], 1, 1, 1]) < 0.5
+    return tf.where(flip, -images, images)
+
+
+def affine(images, seed, angle=0.3, scale=0.2, shear=0.3, shift=0.1):
+    """A random rotation (+-`angle` rad), scale (1 +- `scale`), shear
+    (+-`shear`) and translation (+-`shift` of the side) about the centre,
+    bilinear, edges repeated: a writer's slant and size, not a new shape."""
+    n = tf.shape(images)[0]
+    side = tf.cast(tf.shape(images)[1:3], tf.float32)
+    turn = _uniform(seed, 0, [n], -angle, angle)
+    zoom = _uniform(seed, 1, [n], 1.0 - scale, 1.0 + scale)
+    slant = _uniform(seed, 2, [n], -shear, shear)
+    dx = _uniform(seed, 3, [n], -shift, shift) * side[1]
+    dy = _uniform(seed, 4, [n], -shift, shift) * side[0]
+    cos, sin = tf.cos(turn) / zoom, tf.sin(turn) / zoom
+    # output pixel (x, y) reads input (a0 x + a1 y + a2, b0 x + b1 y + b2)
+    a0, a1, b0, b1 = cos, slant * cos - sin, sin, cos + slant * sin
+    cx, cy = (side[1] - 1.0) / 2.0, (side[0] - 1.0) / 2.0
+    a2 = cx - a0 * cx - a1 * cy + dx
+    b2 = cy - b0 * cx - b1 * cy + dy
+    zero = tf.zeros([n])
+    transforms = tf.stack([a0, a1, a2, b0, b1, b2, zero, zero], axis=1)
+    return tf.raw_ops.ImageProjectiveTransformV3(
+        images=images, transforms=transforms, output_shape=tf.shape(images)[1:3],
+        fill_value=0.0, interpolation="BILINEAR", fill_mode="NEAREST")
+
+
+def stroke(images, seed):
+    """A quarter of the images dilated, a quarter eroded (3x3 max / min):
+    thicker and thinner strokes, for light strokes on a dark ground."""
+    pick = _uniform(seed, 0, [tf.shape(images)[0], 1, 1, 1])
+    thick = tf.nn.max_pool2d(images, 3, 1, "SAME")
+    thin = -tf.nn.max_pool2d(-images, 3, 1, "SAME")
+    return tf.where(pick < 0.25, thick, tf.where(pick < 0.5, thin, images))
+
+
+SHAPE_POLICIES = {"grey": grey, "invert": invert, "affine": affine, "stroke": stroke}
+
+
+def parse_shape_policy(policy):
+    """'grey,invert,affine,stroke' -> a tuple of names; None or '' -> ()."""
+    return _parse(policy, SHAPE_POLICIES, "classifier augmentation")
+
+
+def shape_augment(images, policy, seed):
+    """Apply the policy's label-preserving transformations in order."""
+    for index, name in enumerate(parse_shape_policy(policy)):
+        images = SHAPE_POLICIES[name](images, tf.random.experimental.stateless_fold_in(
+            seed, index))
     return images

@@ -12,6 +12,7 @@ first phase.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import sys
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import keras
 
+from tfgan_zoo.augment import parse_shape_policy
 from tfgan_zoo.cli import fail, positive_int, without_flags
 from tfgan_zoo.config import build_parser as config_parser
 from tfgan_zoo.config import parse_args
@@ -29,15 +31,29 @@ from tfgan_zoo.training.classifier import (classifier_info, domain_accuracy, fit
                                            save_classifier)
 from tfgan_zoo.training.trainer import train
 
+
+def source_augment(text):
+    """argparse type: a `shape_augment` policy, checked."""
+    try:
+        parse_shape_policy(text)
+    except UserError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
 # The first phase's flags: (name, type, help).
 SOURCE_FLAGS = (("source_steps", positive_int, "source-classifier steps (phase 1)"),
                 ("source_batch_size", positive_int, "source-classifier batch size"),
-                ("source_lr", float, "source-classifier Adam learning rate"))
+                ("source_lr", float, "source-classifier Adam learning rate"),
+                ("source_augment", source_augment,
+                 "label-preserving augmentation of the source images, a comma-separated "
+                 "list of grey, invert, affine, stroke ('' for none)"))
 
 
 def build_parser(recipe, description, source):
     """The recipe's flags (`tfgan_zoo.config`) and the first phase's, with
-    defaults from `source` {source_steps, source_batch_size, source_lr}."""
+    defaults from `source` {source_steps, source_batch_size, source_lr,
+    source_augment (optional, none)}."""
     parser = config_parser(recipe)
     parser.description = description
     for action in parser._actions:
@@ -46,8 +62,8 @@ def build_parser(recipe, description, source):
             action.metavar = "DIR"
     group = parser.add_argument_group("phase 1: the source classifier")
     for name, kind, text in SOURCE_FLAGS:
-        group.add_argument("--" + name.replace("_", "-"), type=kind, default=source[name],
-                           help=text)
+        group.add_argument("--" + name.replace("_", "-"), type=kind,
+                           default=source.get(name, ""), help=text)
     return parser
 
 
@@ -72,7 +88,8 @@ def train_source_classifier(config, phase, directory):
     encoder.trainable = head.trainable = True
     fit_classifier(encoder, head, model.source_domains, steps=phase["source_steps"],
                    batch_size=phase["source_batch_size"],
-                   optimizer=keras.optimizers.Adam(phase["source_lr"]), seed=config.seed)
+                   optimizer=keras.optimizers.Adam(phase["source_lr"]), seed=config.seed,
+                   augment=phase["source_augment"])
     info = {"model": config.model, "architecture": model.architecture(),
             "domains": list(model.source_domains), **phase,
             "test_accuracy": {d: round(domain_accuracy(encoder, head, d), 4)

@@ -38,6 +38,16 @@ def _write(config, result, name, rows):
     print(f"Held-out metrics in {out / 'metrics.json'}, grid in {out / name}")
 
 
+class _Logits:
+    """A network as `_read` reads classifiers."""
+
+    def __init__(self, network):
+        self.network = network
+
+    def predict_logits(self, images):
+        return _batched(self.network, images)
+
+
 def _read(classifier, images, labels):
     return round(float((classifier.predict_logits(images).argmax(1) == labels).mean()), 4)
 
@@ -56,14 +66,19 @@ def transfer_report(model, config, phase=None, reader="mnist-cnn", shown=16):
     of the target domain trained without the held-out digits (`reader`,
     `tfgan_zoo.evaluation.classifiers`) reads the source label on G(x), and
     on x itself (no transfer); f-constancy of the trained G against an
-    untrained g; the target identity error. Grid rows: source, G(source),
+    untrained g; how often f's own head reads the source label on x and on
+    G(x), and the target's labels on the target test split (L_CONST keeps
+    f's reading of x in G(x): where f misreads digits of the target's
+    style, G(x) can satisfy f and show another digit); the target identity
+    error. Grid rows: source, G(source),
     target, G(target)."""
     source, target = model.source_domains[0], model.target_domain
     images, labels = domain_images(source, "test", model.image_shape)
-    targets, _ = domain_images(target, "test", model.image_shape)
+    targets, target_labels = domain_images(target, "test", model.image_shape)
     transferred = _batched(model.translate, images)
     identity = _batched(model.translate, targets)
     classifier = load_classifier(reader)
+    f = _Logits(lambda x: model.source_head(model.encoder(x)))
     untrained = type(model).from_config(model.get_config())
     untrained.encoder.set_weights(model.encoder.get_weights())
     result = {
@@ -71,6 +86,9 @@ def transfer_report(model, config, phase=None, reader="mnist-cnn", shown=16):
         "reader": classifier.protocol(),
         "reader_accuracy": {"G(x)": _read(classifier, transferred, labels),
                             "x (no transfer)": _read(classifier, images, labels)},
+        # f's own head (the target's labels are read here, by the evaluator)
+        "f_reads": {"x": _read(f, images, labels), "G(x)": _read(f, transferred, labels),
+                    f"{target} test": _read(f, targets, target_labels)},
         "f_constancy": {"trained": round(f_constancy(model, images), 5),
                         "untrained g": round(f_constancy(untrained, images), 5)},
         "target_identity_mse": round(float(np.mean((identity - targets) ** 2)), 5)}

@@ -24,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.augment import parse_shape_policy, shape_augment
 from tfgan_zoo.data.digit_domains import domain_images
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import write_atomic
@@ -50,9 +51,13 @@ def domain_accuracy(encoder, head, domain, split="test"):
     return accuracy(encoder, head, images, labels)
 
 
-def fit_classifier(encoder, head, domains, *, steps, batch_size, optimizer, seed=0):
+def fit_classifier(encoder, head, domains, *, steps, batch_size, optimizer, seed=0,
+                   augment=None):
     """Train head(encoder(x)) on the pooled training splits of `domains`
-    for `steps` minibatches (shuffled with `seed`); returns the networks."""
+    for `steps` minibatches (shuffled with `seed`), each batch transformed
+    by the `augment` policy (`tfgan_zoo.augment.shape_augment`, e.g.
+    'grey,invert,affine,stroke'; none by default); returns the networks."""
+    parse_shape_policy(augment)
     shape = tuple(int(s) for s in encoder.inputs[0].shape[1:])
     parts = [domain_images(name, "train", shape) for name in domains]
     images = np.concatenate([x for x, _ in parts])
@@ -62,6 +67,10 @@ def fit_classifier(encoder, head, domains, *, steps, batch_size, optimizer, seed
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     data = (tf.data.Dataset.from_tensor_slices((images, labels))
             .shuffle(len(images), seed=seed).repeat().batch(batch_size, drop_remainder=True))
+    if augment:
+        data = tf.data.Dataset.zip((data, tf.data.Dataset.counter())).map(
+            lambda batch, step: (shape_augment(batch[0], augment, tf.stack(
+                [tf.cast(step, tf.int32), seed])), batch[1]))
     stack.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
     return encoder, head
 

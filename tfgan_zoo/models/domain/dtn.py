@@ -20,6 +20,12 @@ yunjey/domain-transfer-network, which trains with Adam 3e-4, batch 100).
 That port differs in two ways the paper does not: its D is binary (real
 target against every fake) and L_CONST also updates f. Both are flags here,
 `--binary-discriminator` and `--train-f`, off by default.
+
+G(x) keeps what f reads in x, so it keeps the source digit only as far as
+f reads digits drawn in the target's style. The paper trains f on SVHN
+alone; the recipe's f also sees greyed, inverted, warped and re-stroked
+source digits (`--source-augment`), which lifts its reading of mnist from
+0.55 to 0.78 (benchmarks/RESULTS.md).
 """
 
 import keras
