@@ -146,7 +146,11 @@ def table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--pretrain-steps", type=int, default=1500)
+    parser.add_argument("--pretrain-steps", type=int, default=5000,
+                        help="MLE steps before the split (G's oracle NLL flattens from "
+                             "about 3,000)")
+    parser.add_argument("--log-every", type=int, default=1000,
+                        help="oracle NLL (500 samples) every this many MLE steps; 0: off")
     parser.add_argument("--d-pretrain-steps", type=int, default=100)
     parser.add_argument("--adversarial-steps", type=int, default=30)
     parser.add_argument("--rollouts", type=int, default=8)
@@ -154,15 +158,13 @@ def main():
     parser.add_argument("--g-lr", type=float, default=0.01)
     parser.add_argument("--d-lr", type=float, default=1e-4)
     parser.add_argument("--num-samples", type=int, default=2000)
-    parser.add_argument("--log-every", type=int, default=1000,
-                        help="oracle NLL (500 samples) every this many MLE steps; 0: off")
+    parser.add_argument("--out", default="runs/seqgan-oracle.jsonl")
     parser.add_argument("--cache", default="runs/seqgan-oracle-split",
                         help="folder of each seed's split point (G, D and optimizer state "
                              "after pre-training), reused by a rerun; '' to retrain")
     parser.add_argument("--split-seed", type=int, default=None,
                         help="start every seed's two arms from this seed's split point "
                              "(pre-trained once); default: each seed pre-trains its own")
-    parser.add_argument("--out", default="runs/seqgan-oracle.jsonl")
     parser.add_argument("--table", action="store_true", help="print the table of --out")
     args = parser.parse_args()
     out = Path(args.out)
