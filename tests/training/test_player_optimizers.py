@@ -33,7 +33,8 @@ def test_the_discriminator_gets_its_own_optimizer(tmp_path):
 
 
 def test_d_optimizer_flag_and_bad_names():
-    assert parse_args(RECIPE, ["--d-optimizer", "gd"]).d_optimizer == "gd"
-    assert parse_args(RECIPE, []).d_optimizer is None  # the same as --optimizer
+    assert parse_args(RECIPE, []).d_optimizer == "gd"  # the rcgan recipe's
+    assert parse_args(RECIPE, ["--d-optimizer", "adam"]).d_optimizer == "adam"
+    assert Config().d_optimizer is None  # the same as --optimizer
     with pytest.raises(UserError, match="unknown d optimizer 'lbfgs'"):
         validate(Config(d_optimizer="lbfgs"))
