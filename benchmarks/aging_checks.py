@@ -35,7 +35,8 @@ def main(argv=None):
         report.pop("judges")
         results[recipe] = {**report, **timing}
         print(f"{recipe:7s} age accuracy per target {report['age_accuracy']}, skin-tone "
-              f"retention {report['mean_skin_tone_retention']:.3f}")
+              f"retention {report['mean_skin_tone_retention']:.3f}, identity EER "
+              f"{report['mean_identity_eer']:.3f}")
     caae, ipcgan = results["caae"], results["ipcgan"]
     mean_age = {k: float(np.mean(list(r["age_accuracy"].values()))) for k, r in results.items()}
     results["checks"] = {

@@ -29,7 +29,7 @@ import tensorflow as tf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import cpu_seconds  # noqa: E402
-from fidelity_probes import measure, recalibrated  # noqa: E402
+from fidelity_probes import measure  # noqa: E402
 
 
 def d_readings(model, images):
@@ -70,7 +70,8 @@ def main(argv=None):
         nets = {"raw": model.generator}
         if getattr(model, "generator_ema", None) is not None:
             nets["ema"] = model.generator_ema
-            nets["ema_recal"] = lambda: recalibrated(model.generator_ema, model.latent_dim)
+            # Measured after "ema": re-estimates the statistics in place.
+            nets["ema_recal"] = lambda: model.recalibrate_ema(20) and model.generator_ema
         out = Path(args.run) / "eval"
         out.mkdir(exist_ok=True)
         for key, net in nets.items():

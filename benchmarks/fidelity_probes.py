@@ -20,8 +20,9 @@ the run keeps one, the averaged generator; each measured for FID,
 precision / recall (k = 3) against N real `mnist5k:train` digits (seed 0,
 the real draw `evaluate` makes) and read by the mnist-cnn classifier for
 the rarest class's share (`--recalibrate`: also the averaged generator
-with batch-norm statistics re-estimated on its own activations). One JSON line per probe goes to OUT/probes.jsonl
-and a 10 x 10 grid per generator to OUT/NAME_<raw|ema>.png.
+with batch-norm statistics re-estimated on 20 batches of its own
+activations, `AdversarialModel.recalibrate_ema`). One JSON line per probe
+goes to OUT/probes.jsonl and a 10 x 10 grid per generator to OUT/NAME_<raw|ema>.png.
 """
 
 from __future__ import annotations
@@ -86,20 +87,6 @@ def measure(generator, latent_dim, n, grid_path):
             "rarest_class": round(float(shares.min()), 3)}
 
 
-def recalibrated(net, latent_dim, batches=20, batch=250):
-    """A copy of `net` whose batch-norm statistics are re-estimated on its
-    own activations (20 batches of 250 z, momentum 0.9): an averaged G
-    otherwise carries the raw G's statistics."""
-    copy = keras.models.clone_model(net)
-    copy.set_weights(net.get_weights())
-    for layer in copy.layers:  # a clone of a frozen net has frozen layers
-        layer.trainable = True
-    rng = np.random.default_rng(1)
-    for _ in range(batches):
-        copy(rng.standard_normal((batch, latent_dim)).astype(np.float32), training=True)
-    return copy
-
-
 def table(path):
     """The probes of OUT/probes.jsonl as a Markdown table."""
     lines = ["| recipe | probe | overrides | steps | CPU train / eval (s) | load | "
@@ -160,9 +147,10 @@ def main(argv=None):
     nets = {"raw": model.generator}
     if getattr(model, "generator_ema", None) is not None and not args.raw_only:
         nets["ema"] = model.generator_ema
-        if args.recalibrate:
-            nets["ema_recal"] = recalibrated(model.generator_ema, model.latent_dim)
+        if args.recalibrate:  # measured after "ema": re-estimates in place
+            nets["ema_recal"] = lambda: model.recalibrate_ema(20) and model.generator_ema
     for key, net in nets.items():
+        net = net() if callable(net) and not isinstance(net, keras.Model) else net
         record[key] = measure(net, model.latent_dim, args.num,
                               out / args.recipe / f"{args.name}_{key}.png")
     record["eval_cpu_s"] = round(cpu_seconds() - cpu0 - record["cpu_seconds"], 1)

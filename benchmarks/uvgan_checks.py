@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _runs import arguments, step_flags, train_recipe  # noqa: E402
 
 L2_ONLY = ("--pixel-loss", "l2", "--global-weight", 0.0, "--local-weight", 0.0,
-           "--ip-weight", 0.0)
+           "--ip-weight", 0.0, "--sym-weight", 0.0)
 
 
 def main(argv=None):

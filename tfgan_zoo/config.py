@@ -142,7 +142,7 @@ def model_hyperparameters(model_name):
     from --seed."""
     model_class = get_model_class(model_name)
     params = constructor_defaults(model_class)
-    hidden = () if model_class.supports_ema else ("ema_decay",)
+    hidden = () if model_class.supports_ema else ("ema_decay", "ema_bn_recalibrate")
     for derived in ("image_shape", "num_classes", "seed", "name", *hidden,
                     *model_class.unused_hyperparameters):
         params.pop(derived, None)

@@ -411,11 +411,22 @@ def masked_mse(prediction, target, mask, *, reduce=global_mean):
     """Mean squared error over the masked pixels of each example, the
     Context Encoder's reconstruction loss (Pathak et al. 2016, eq. 1):
     sum(M (x - F)^2) / (sum(M) * C); [B] values go to `reduce`."""
+    return _masked_mean(tf.square, prediction, target, mask, reduce)
+
+
+def masked_l1(prediction, target, mask, *, reduce=global_mean):
+    """Mean absolute error over the masked pixels of each example:
+    sum(M |x - F|) / (sum(M) * C), e.g. a completion's L1 on the missing
+    texels only (the seen ones are kept as given)."""
+    return _masked_mean(tf.abs, prediction, target, mask, reduce)
+
+
+def _masked_mean(error_of, prediction, target, mask, reduce):
     prediction = tf.cast(prediction, tf.float32)
     target = tf.cast(target, tf.float32)
     mask = tf.cast(mask, tf.float32)
     channels = tf.cast(tf.shape(target)[-1], tf.float32)
-    error = tf.reduce_sum(mask * tf.square(target - prediction), axis=[1, 2, 3])
+    error = tf.reduce_sum(mask * error_of(target - prediction), axis=[1, 2, 3])
     area = tf.maximum(tf.reduce_sum(mask, axis=[1, 2, 3]) * channels, 1.0)
     return reduce(error / area)
 

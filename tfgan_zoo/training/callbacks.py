@@ -122,6 +122,10 @@ class Checkpointer(keras.callbacks.Callback):
     def save(self):
         if self.state.diverged or self.state.step == self.saved_step:
             return
+        # The averaged generator's batch-norm statistics, re-estimated for
+        # its weights: what the checkpoint, its samples and export hold.
+        if hasattr(self.model, "recalibrate_ema"):
+            self.model.recalibrate_ema()
         self.checkpoints.save(self.state.step, logs=self.state.logs)
         self.saved_step = self.state.step
 

@@ -2,10 +2,11 @@
 heads source, and bad input."""
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tfgan_zoo.data import heads
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.models.latent.caae import CAAE
+from tfgan_zoo.models.latent.caae import CAAE, tiled_label
 
 WEIGHTS = {"rec_weight": 2.0, "img_weight": 0.5, "z_weight": 0.25, "tv_weight": 4.0}
 
@@ -52,3 +53,8 @@ def test_bad_input_one_line():
         heads.aged_params(0, 4)
     with pytest.raises(UserError, match="heads_aged"):
         CAAE(image_shape=(16, 16, 3), num_classes=7, num_ages=3)
+
+
+def test_label_joins_z_as_repeated_signs():
+    code = tiled_label(tf.constant([1, 0]), 3, 2).numpy()
+    assert code.tolist() == [[-1, 1, -1, -1, 1, -1], [1, -1, -1, 1, -1, -1]]

@@ -10,7 +10,8 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.latent.uvgan import UVGAN
 from tfgan_zoo.reports.uv import missing_psnr, mirror_fill
 
-WEIGHTS = {"pixel_weight": 2.0, "global_weight": 0.5, "local_weight": 0.25, "ip_weight": 4.0}
+WEIGHTS = {"pixel_weight": 2.0, "global_weight": 0.5, "local_weight": 0.25, "ip_weight": 4.0,
+           "sym_weight": 3.0}
 
 
 def model(**kwargs):
@@ -25,14 +26,22 @@ def test_loss_is_the_weighted_sum_and_seen_texels_are_kept():
     partial, mask, complete, _ = m.example_data(2)
     raw, completed = m.complete(partial, mask)
     terms, total = m.generator_losses(raw, completed, mask, complete)
-    assert sorted(terms) == ["global", "ip", "local", "pixel"]
+    assert sorted(terms) == ["global", "ip", "local", "pixel", "sym"]
+    # The default pixel term is L1 over the missing texels only.
+    missing = np.broadcast_to(mask == 1, partial.shape)
+    assert float(terms["pixel"]) == pytest.approx(
+        float(np.mean([np.abs(raw.numpy()[i] - complete[i])[missing[i]].mean()
+                       for i in range(2)])), rel=1e-5)
+    assert float(terms["sym"]) == pytest.approx(
+        float(np.mean(np.abs(completed.numpy() - completed.numpy()[:, :, ::-1]))), rel=1e-5)
     expected = sum(WEIGHTS[f"{k}_weight"] * float(v) for k, v in terms.items())
     assert float(total) == pytest.approx(expected, rel=1e-5)
     assert all(float(v) > 0 for v in terms.values())
     seen = mask == 0
     assert np.allclose(completed.numpy()[np.broadcast_to(seen, partial.shape)],
                        partial[np.broadcast_to(seen, partial.shape)])
-    l2 = model(pixel_loss="l2", global_weight=0.0, local_weight=0.0, ip_weight=0.0)
+    l2 = model(pixel_loss="l2", global_weight=0.0, local_weight=0.0, ip_weight=0.0,
+               sym_weight=0.0)
     terms, total = l2.generator_losses(raw, completed, mask, complete)
     assert float(total) == pytest.approx(float(terms["pixel"]))
 

@@ -2,8 +2,12 @@
 Adversarial Autoencoder" (§3).
 
 An encoder E maps a face to z (tanh, in [-1, 1]); a generator G draws the
-face back from z and an age group l (one-hot; G(z, l) is DCGAN's decoder
-with l joined to z). Two discriminators: D_z pushes E's codes towards the
+face back from z and an age group l (G(z, l) is DCGAN's decoder with l
+joined to z). As in the reference code (ZZUTK/Face-Aging-CAAE, its
+`concat_label` with tile_ratio 1), l joins z as a +-1 one-hot repeated
+latent_dim // num_ages times, i.e. about as wide and as large as z: with
+a 0/1 one-hot of 4 units beside 50 code units, G can ignore the label and
+read the age from the code E leaks it into. Two discriminators: D_z pushes E's codes towards the
 uniform prior on [-1, 1] (an adversarial auto-encoder), D_img tells real
 (face, its age) pairs from (G(E(x), l), l), with l tiled over its first
 convolution's output. E and G minimise (eq. 5)
@@ -17,8 +21,9 @@ Pitfall of the widely used port (ZZUTK/Face-Aging-CAAE, FaceAging.py):
 its default train() weighs both adversarial terms by 0.000, i.e. trains a
 conditional auto-encoder. Here every weight is a constructor argument,
 set explicitly in the recipe and unit-tested in the composition: w_rec 1,
-w_img 1e-2, w_z 1e-2, w_tv 1e-3 (this project's values; the paper's
-lambda/gamma are not verified here).
+w_img 1e-2, w_tv 1e-3 and the recipe's w_z 1.0 (this project's values,
+w_z measured against 0.01 and 0.1; the paper's lambda/gamma are not
+verified here).
 
 Generator inputs, as sampled and served: z ~ U(-1, 1) (the prior D_z
 enforces) and `age`; `edit` serves G(E(x), age) and `encode` E(x).
@@ -38,6 +43,13 @@ from tfgan_zoo.models.latent.base import LatentModel, checked_groups
 from tfgan_zoo.networks.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_zoo.networks.latent import conv_encoder
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
+
+
+def tiled_label(ages, num_ages, repeats):
+    """The reference's label code: one-hot groups as -1 / +1, repeated
+    `repeats` times: [B] -> [B, repeats * num_ages]."""
+    signs = 2.0 * tf.one_hot(tf.cast(ages, tf.int32), num_ages) - 1.0
+    return tf.tile(signs, [1, repeats])
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -71,8 +83,9 @@ class CAAE(LatentModel):
         code = conv_encoder(self.image_shape, self.latent_dim, nef)
         self.encoder = keras.Model(code.inputs, layers.Activation(
             "tanh", dtype="float32")(code.outputs[0]), name="encoder")
-        self.generator = dcgan_generator(self.latent_dim, self.image_shape, ngf,
-                                         num_classes=self.num_ages)
+        self.label_repeats = max(1, self.latent_dim // self.num_ages)
+        self.generator = dcgan_generator(
+            self.latent_dim + self.label_repeats * self.num_ages, self.image_shape, ngf)
         self.discriminator = dcgan_discriminator(self.image_shape, ndf,
                                                  num_classes=self.num_ages)
         self.code_discriminator = keras.Sequential(
@@ -84,8 +97,10 @@ class CAAE(LatentModel):
         return {"z": Input.uniform(self.latent_dim), "age": Input.label(self.num_ages)}
 
     def generate_from(self, inputs, training=False):
-        return tf.cast(self.generator([inputs["z"], tf.cast(inputs["age"], tf.int32)],
-                                      training=training), tf.float32)
+        z = tf.cast(inputs["z"], tf.float32)
+        label = tiled_label(inputs["age"], self.num_ages, self.label_repeats)
+        return tf.cast(self.generator(tf.concat([z, label], -1), training=training),
+                       tf.float32)
 
     def discriminate(self, images, inputs=None, training=False):
         ages = inputs["age"] if isinstance(inputs, dict) else inputs

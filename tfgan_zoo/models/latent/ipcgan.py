@@ -14,9 +14,21 @@ G minimises (eq. 5)
     L_G = w_gan 1/2 E(D(G(x, C_t), C_t) - 1)^2
           + w_id  E |phi(x) - phi(G(x, C_t))|^2      (identity preservation)
           + w_age CE(A(G(x, C_t)), t)                  (age classification)
+          [+ w_pix E |x - G(x, C_t)|^2]                (not in the paper; 0 by default)
 
-with A an age classifier and phi its last feature layer (the paper: an
-AlexNet age classifier, conv5 features, pre-trained and frozen).
+with A an age classifier, pre-trained on real faces and then FROZEN, and
+phi the feature map of its last convolution (the paper: an AlexNet age
+classifier, conv5 features). The paper has no pixel term (nor has the
+authors' code, nor guyuchao's port); `pixel_weight` is an option, off
+unless set.
+
+Pre-training and freezing A: the first `age_net_steps` steps of the run
+train A (the `identity` player, its own optimizer) on REAL faces and
+their true age groups only; from then on A is never updated again (its
+optimizer's step count is the switch, so a resumed run keeps it). G and D
+train from step 0, but the age term only counts once A is frozen: G never
+meets a moving A, which is what let it learn patterns A and the judge
+read as any age instead of ageing. The id term reads A from step 0.
 
 Pitfall of the widely used port (guyuchao/IPCGANs-Pytorch): it parses
 feature_loss_weight and age_loss_weight but computes
@@ -26,11 +38,10 @@ composition. Defaults: w_gan 75 and w_age 30 as that port's flags;
 w_id 1 instead of its 0.5e-4 (which was sized for AlexNet conv5 sums;
 with this small net's features it would switch the term off).
 
-Deviations, named: A is a small CNN (`identity` player, its own
-optimizer) that learns the age groups from REAL faces during the same run
-and is never trained on G's outputs (the paper pre-trains AlexNet); G is
-a U-Net without dropout (the paper: a residual encoder-decoder); 32 px
-(the paper: 128 px). `edit` serves G(x, age).
+Deviations, named: A is a small CNN pre-trained inside the run (the paper:
+AlexNet pre-trained offline); G is a U-Net without dropout (the paper: a
+residual encoder-decoder); 32 px (the paper: 128 px). `edit` serves
+G(x, age).
 """
 
 import keras
@@ -62,17 +73,22 @@ class IPCGAN(IdentityPreserving, AdversarialModel):
         num_ages: age groups; labels are identity * num_ages + age group.
         ngf, ndf, naf: widths of G, D and the age classifier.
         gan_weight, id_weight, age_weight: the weights of L_G's terms.
+        pixel_weight: weight of an L2 pixel term to the input (not in the
+            paper; 0 = off).
+        age_net_steps: steps that pre-train the age classifier on real
+            faces at the start of the run; it is frozen afterwards.
     """
 
     loss_names = ("d_loss", "g_loss", "id", "age", "age_net_loss")
     players = ("generator", "discriminator", "identity")
     unused_hyperparameters = ("latent_dim",)
-    test_config = {"num_ages": 2, "ngf": 4, "ndf": 4, "naf": 4}
+    test_config = {"num_ages": 2, "ngf": 4, "ndf": 4, "naf": 4, "age_net_steps": 1}
     batch_layout = ("image", "label")
     dataset = "heads_aged"
 
     def __init__(self, *, num_ages=4, ngf=64, ndf=64, naf=32, gan_weight=75.0, id_weight=1.0,
-                 age_weight=30.0, latent_dim=0, **kwargs):
+                 age_weight=30.0, pixel_weight=0.0, age_net_steps=300, latent_dim=0,
+                 **kwargs):
         super().__init__(latent_dim=0, **kwargs)
         if not self.num_classes or self.num_classes % num_ages:
             raise UserError(f"IPCGAN needs labels identity * {num_ages} + age group, i.e. "
@@ -81,7 +97,8 @@ class IPCGAN(IdentityPreserving, AdversarialModel):
         height, width, channels = self.image_shape
         self.num_ages = int(num_ages)
         self.term_weights = {"gan": float(gan_weight), "id": float(id_weight),
-                             "age": float(age_weight)}
+                             "age": float(age_weight), "pixel": float(pixel_weight)}
+        self.age_net_steps = int(age_net_steps)
         self.generator = unet_generator((height, width, channels + self.num_ages), channels,
                                         ngf, dropout=0)
         self.discriminator = patch_discriminator((height, width, channels + self.num_ages),
@@ -103,16 +120,23 @@ class IPCGAN(IdentityPreserving, AdversarialModel):
                                             -1), training=training)
 
     # ------------------------------------------------------------ training
-    def g_losses(self, real, fake, targets):
-        """The terms of L_G (eq. 5), unweighted, and their weighted sum."""
+    def g_losses(self, real, fake, targets, age_on=1.0):
+        """The terms of L_G (eq. 5), unweighted, and their weighted sum; the
+        age term counts `age_on` times (0 while A is still pre-training)."""
         terms = {
             "gan": losses.least_squares_generator_loss(
                 self.discriminate(fake, targets, training=True)),
             "id": losses.squared_error_loss(self.identity_features(fake, training=False),
                                             self.identity_features(real, training=False)),
             "age": losses.classification_loss(self.identity(fake, training=False), targets),
+            "pixel": losses.squared_error_loss(fake, real),
         }
-        return terms, tf.add_n([self.term_weights[k] * v for k, v in terms.items()])
+        weights = dict(self.term_weights, age=self.term_weights["age"] * age_on)
+        return terms, tf.add_n([weights[k] * v for k, v in terms.items()])
+
+    def age_net_frozen(self):
+        """True once A has had its `age_net_steps` pre-training steps."""
+        return self.identity_optimizer.iterations >= self.age_net_steps
 
     def train_step(self, data):
         real, labels = self.unpack(data)
@@ -122,10 +146,14 @@ class IPCGAN(IdentityPreserving, AdversarialModel):
         # Another group than each face's own: a "wrong age" pair for D.
         wrong = (ages + tf.random.stateless_uniform([n], self.next_seed(), 1, self.num_ages,
                                                     tf.int32)) % self.num_ages
-        age_net_loss = self.identity_step([real], ages)          # real faces only
+        frozen = self.age_net_frozen()
+        with tf.GradientTape() as tape:                          # A: real faces only
+            age_net_loss = losses.classification_loss(self.identity(real, training=True), ages)
+        self.minimize_if(tf.logical_not(frozen), self.identity_optimizer, tape, age_net_loss,
+                         self.identity)
         with tf.GradientTape() as tape:
             fake = self.generate_from({"image": real, "age": targets}, True)
-            terms, g_loss = self.g_losses(real, fake, targets)
+            terms, g_loss = self.g_losses(real, fake, targets, tf.cast(frozen, tf.float32))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         with tf.GradientTape() as tape:
             real_logits = self.discriminate(real, ages, training=True)

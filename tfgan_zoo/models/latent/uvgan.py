@@ -8,8 +8,14 @@ prior: a face's left half is a mirror of its right) and returns the
 complete map. It is trained with
 
     L = L_pixel + w_g L_adv(D_global) + w_l L_adv(D_local) + w_id L_id
+        + w_sym L_sym
 
-L_pixel: L1 to the complete map over every texel; D_global judges the
+L_pixel: L1 to the complete map over the MISSING texels only (the served
+output keeps the seen ones, so a loss on them only dilutes the one that
+matters; `pixel_loss="l1"` is the earlier L1 over every texel); L_sym:
+mean |C - flip(C)| of the completed map C (the textures here are exactly
+left-right symmetric in u; TP-GAN's symmetry loss without its Laplacian,
+an addition to the paper's terms, off with sym_weight 0); D_global judges the
 whole completed map, D_local its face-centre region (u, v within
 [-pi/2, pi/2] x [-pi/4, pi/4], the middle half of each side); L_id: mean
 |phi(G) - phi(y)| over the last two layers (features, logits) of an
@@ -23,7 +29,7 @@ REAL textures (complete and partial) during the same run (its own
 optimizer; never trained on G's outputs), and reads the texture itself.
 G also reads the missing mask (and its flip) beside the two textures.
 The paper's loss weights are not stated in a form verified here: the
-defaults (1, 1e-2, 1e-2, 1e-1) are this project's, every one a
+defaults (1, 1e-2, 1e-2, 1e-1, 0.3) are this project's, every one a
 constructor argument, set and tested explicitly. `pixel_loss="l2"` with
 the adversarial and identity weights at 0 is the Context-Encoder-style
 L2-only generator (masked MSE over the missing texels) that
@@ -43,7 +49,7 @@ from tfgan_zoo.networks.dcgan import dcgan_discriminator
 from tfgan_zoo.networks.image2image import unet_generator
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
-PIXEL_LOSSES = ("l1", "l2")
+PIXEL_LOSSES = ("l1-missing", "l1", "l2")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -56,10 +62,12 @@ class UVGAN(IdentityPreserving, AdversarialModel):
         num_poses: pose bins; labels are identity * num_poses + pose (the
             identity net learns label // num_poses).
         ngf, ndf, nif: widths of G, of each discriminator, of the identity net.
-        pixel_loss: l1 (UV-GAN, over every texel) or l2 (masked MSE over the
-            missing texels: the L2-only baseline).
-        pixel_weight, global_weight, local_weight, ip_weight: the weights of
-            L_pixel, the global and local adversarial terms and L_id.
+        pixel_loss: l1-missing (L1 over the missing texels), l1 (over
+            every texel) or l2 (masked MSE over the missing texels: the
+            L2-only baseline).
+        pixel_weight, global_weight, local_weight, ip_weight, sym_weight:
+            the weights of L_pixel, the global and local adversarial terms,
+            L_id and L_sym.
     """
 
     loss_names = ("d_loss", "g_loss", "pixel", "ip", "id_loss")
@@ -69,9 +77,9 @@ class UVGAN(IdentityPreserving, AdversarialModel):
     batch_layout = ("partial", "mask", "complete", "label")
     dataset = "heads2uv"
 
-    def __init__(self, *, num_poses=13, ngf=64, ndf=64, nif=32, pixel_loss="l1",
+    def __init__(self, *, num_poses=13, ngf=64, ndf=64, nif=32, pixel_loss="l1-missing",
                  pixel_weight=1.0, global_weight=1e-2, local_weight=1e-2, ip_weight=1e-1,
-                 latent_dim=0, **kwargs):
+                 sym_weight=0.3, latent_dim=0, **kwargs):
         super().__init__(latent_dim=0, **kwargs)
         self.num_identities = identities_of(self, num_poses, self.dataset)
         if pixel_loss not in PIXEL_LOSSES:
@@ -84,7 +92,8 @@ class UVGAN(IdentityPreserving, AdversarialModel):
         self.num_poses = int(num_poses)
         self.pixel_loss = pixel_loss
         self.term_weights = {"pixel": float(pixel_weight), "global": float(global_weight),
-                             "local": float(local_weight), "ip": float(ip_weight)}
+                             "local": float(local_weight), "ip": float(ip_weight),
+                             "sym": float(sym_weight)}
         self.generator = unet_generator((height, width, 2 * channels + 2), channels, ngf,
                                         dropout=0)
         self.discriminator = dcgan_discriminator(self.image_shape, ndf)
@@ -138,12 +147,14 @@ class UVGAN(IdentityPreserving, AdversarialModel):
     def generator_losses(self, raw, completed, mask, complete):
         """The terms of L, unweighted, and their weighted sum."""
         global_logits, local_logits = self.discriminate(completed, training=True)
+        pixel = {"l1-missing": losses.masked_l1, "l2": losses.masked_mse,
+                 "l1": lambda raw, complete, _: losses.l1_loss(raw, complete)}
         terms = {
-            "pixel": (losses.l1_loss(raw, complete) if self.pixel_loss == "l1"
-                      else losses.masked_mse(raw, complete, mask)),
+            "pixel": pixel[self.pixel_loss](raw, complete, mask),
             "global": losses.non_saturating_generator_loss(global_logits),
             "local": losses.non_saturating_generator_loss(local_logits),
             "ip": self.identity_loss(completed, complete),
+            "sym": losses.symmetry_loss(completed, laplacian=False),
         }
         return terms, tf.add_n([self.term_weights[k] * v for k, v in terms.items()])
 
