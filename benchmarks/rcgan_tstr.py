@@ -32,17 +32,25 @@ def main():
     parser.add_argument("--model-args", type=json.loads, default={},
                         help='JSON overrides of the recipe\'s model_args, e.g. {"g_steps": 1}')
     parser.add_argument("--d-lr", type=float, default=RECIPE.d_lr)
+    parser.add_argument("--g-lr", type=float, default=RECIPE.g_lr)
+    parser.add_argument("--beta-1", type=float, default=RECIPE.beta_1,
+                        help="Adam's beta_1 (the reference's G: TF's default 0.9)")
+    parser.add_argument("--d-optimizer", default=RECIPE.d_optimizer,
+                        help="D's optimizer, e.g. gd (plain gradient descent, the "
+                             "reference's D at --d-lr 0.1); default: the recipe's")
     args = parser.parse_args()
     config = dataclasses.replace(RECIPE, out=args.out, steps=args.steps,
                                  dataset=args.dataset, seed=args.seed, export=False,
-                                 d_lr=args.d_lr,
+                                 d_lr=args.d_lr, g_lr=args.g_lr, d_optimizer=args.d_optimizer,
+                                 beta_1=args.beta_1,
                                  model_args={**RECIPE.model_args, **args.model_args})
     start = time.process_time()
     model = train(config, verbose=0)
     train_cpu = time.process_time() - start
     report = write_series_report(model, config)
     report.update(train_cpu_s=train_cpu, steps=args.steps, model_args=config.model_args,
-                  d_lr=config.d_lr,
+                  d_lr=config.d_lr, g_lr=config.g_lr, beta_1=config.beta_1,
+                  d_optimizer=config.d_optimizer or config.optimizer,
                   target_met=bool(report["tstr_over_trtr"] >= 0.8
                                   and report["memorisation_passes"]))
     print(json.dumps(report))

@@ -11,6 +11,12 @@ pre-trained G and optimizer state:
 - MLE continued: the same number of generator steps of MLE, and then MLE on
   until it has used the adversarial arm's CPU time.
 
+The split point (G, D and both optimizers after pre-training) is saved
+under --cache and reused by a rerun; `--split-seed S` starts every seed's
+arms from seed S's split point, so the MLE phase is paid for once and the
+seeds differ in the adversarial and MLE-continued phases only.
+`--log-every` prints the oracle NLL along the MLE phase (its curve).
+
 Each arm's oracle NLL (nats a token, `--num-samples` samples of G) is
 measured at its end; the oracle's NLL on its own held-out samples is the
 floor. One JSON line per seed is appended to --out as it finishes, so a
@@ -41,6 +47,14 @@ def cpu():
     return time.process_time()
 
 
+def arrays(values):
+    """A 1-D object array of arrays of any shapes (np.array would stack them)."""
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 def run_seed(seed, args, floor):
     tf.keras.utils.set_random_seed(seed)
     data = load_dataset("oracle", batch_size=64 * args.n_critic, seed=seed)
@@ -52,12 +66,38 @@ def run_seed(seed, args, floor):
     model.build_for_training()
     batches = iter(data.dataset)
     step = model.make_train_function()
-    start = cpu()
-    while model.phase() != "adversarial":  # D pre-training counts D updates
-        step(batches)
-    result = {"seed": seed, "pretrain_cpu_s": cpu() - start, "floor": floor}
-    nll = lambda: oracle_nll(sample_tokens(model, args.num_samples, seed=1000 + seed))
-    result["nll_after_mle"] = nll()
+    nll = lambda n=args.num_samples: oracle_nll(sample_tokens(model, n, seed=1000 + seed))
+    split = seed if args.split_seed is None else args.split_seed
+    cache = Path(args.cache) / (f"seed{split}-mle{args.pretrain_steps}"
+                                f"-d{args.d_pretrain_steps}.npz") if args.cache else None
+    if split != seed and not (cache and cache.exists()):
+        raise SystemExit(f"no split point of seed {split} in {args.cache}: run "
+                         f"--seeds {split} first")
+    if cache and cache.exists():  # the split point of an earlier run of this seed
+        state = np.load(cache, allow_pickle=True)
+        model.set_weights(list(state["weights"]))
+        for key in ("g_optimizer", "d_optimizer"):
+            for w, v in zip(getattr(model, key).variables, state[key]):
+                w.assign(v)
+        result = {**json.loads(str(state["result"])), "seed": seed, "split_seed": split,
+                  "floor": floor, "cached": True}
+    else:
+        start, curve = cpu(), []
+        while model.phase() != "adversarial":  # D pre-training counts D updates
+            step(batches)
+            done = int(model.g_optimizer.iterations.numpy())
+            if (args.log_every and model.phase() == "mle" and done % args.log_every == 0):
+                curve.append((done, round(nll(500), 3)))
+                print(f"MLE step {done}: oracle NLL {curve[-1][1]} (500 samples), "
+                      f"{cpu() - start:.0f} CPU s", flush=True)
+        result = {"seed": seed, "pretrain_cpu_s": cpu() - start, "floor": floor,
+                  "mle_curve": curve}
+        result["nll_after_mle"] = nll()
+        if cache:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(cache, weights=arrays(model.get_weights()), result=json.dumps(result),
+                     **{key: arrays(v.numpy() for v in getattr(model, key).variables)
+                        for key in ("g_optimizer", "d_optimizer")})
     print(json.dumps(result), flush=True)
     saved = ([w.numpy() for w in model.generator.weights],
              [v.numpy() for v in model.g_optimizer.variables])
@@ -106,7 +146,11 @@ def table(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--pretrain-steps", type=int, default=1500)
+    parser.add_argument("--pretrain-steps", type=int, default=5000,
+                        help="MLE steps before the split (G's oracle NLL flattens from "
+                             "about 3,000)")
+    parser.add_argument("--log-every", type=int, default=1000,
+                        help="oracle NLL (500 samples) every this many MLE steps; 0: off")
     parser.add_argument("--d-pretrain-steps", type=int, default=100)
     parser.add_argument("--adversarial-steps", type=int, default=30)
     parser.add_argument("--rollouts", type=int, default=8)
@@ -115,6 +159,12 @@ def main():
     parser.add_argument("--d-lr", type=float, default=1e-4)
     parser.add_argument("--num-samples", type=int, default=2000)
     parser.add_argument("--out", default="runs/seqgan-oracle.jsonl")
+    parser.add_argument("--cache", default="runs/seqgan-oracle-split",
+                        help="folder of each seed's split point (G, D and optimizer state "
+                             "after pre-training), reused by a rerun; '' to retrain")
+    parser.add_argument("--split-seed", type=int, default=None,
+                        help="start every seed's two arms from this seed's split point "
+                             "(pre-trained once); default: each seed pre-trains its own")
     parser.add_argument("--table", action="store_true", help="print the table of --out")
     args = parser.parse_args()
     out = Path(args.out)

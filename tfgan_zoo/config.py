@@ -44,6 +44,7 @@ class Config:
     steps: int = 2000
     batch_size: int = 64
     optimizer: str = "adam"
+    d_optimizer: str | None = None
     g_lr: float = 2e-4
     d_lr: float = 2e-4
     beta_1: float = 0.5
@@ -82,7 +83,10 @@ HELP = {
     "channels": "convert images to 1 or 3 channels (default: native)",
     "steps": "total generator steps; a re-run resumes and trains up to this",
     "batch_size": "global batch size (split across replicas)",
-    "optimizer": "adam, rmsprop or sgd (momentum 0.9), for every player",
+    "optimizer": "adam, rmsprop, sgd (momentum 0.9) or gd (plain gradient descent), "
+                 "for every player",
+    "d_optimizer": "the discriminator's optimizer when it differs (e.g. gd for "
+                   "RCGAN's D); default: --optimizer",
     "g_lr": "generator learning rate",
     "d_lr": "discriminator learning rate",
     "beta_1": "Adam beta_1", "beta_2": "Adam beta_2",
@@ -109,7 +113,7 @@ POSITIVE = {"steps", "batch_size", "steps_per_execution", "sample_every",
             "checkpoint_every", "keep_checkpoints", "log_every", "num_samples",
             "epoch_steps", "image_size"}
 CHOICES = {"strategy": STRATEGIES, "mixed_precision": PRECISIONS,
-           "optimizer": OPTIMIZERS, "channels": (1, 3)}
+           "optimizer": OPTIMIZERS, "d_optimizer": OPTIMIZERS, "channels": (1, 3)}
 
 
 def flag(name):

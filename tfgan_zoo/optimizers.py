@@ -1,6 +1,7 @@
 """Optimizers of a run: one per player, and learning-rate schedules.
 
-- `make_optimizer`: Adam, RMSProp or SGD with momentum by name, wrapped for
+- `make_optimizer`: Adam, RMSProp, SGD with momentum or plain gradient
+  descent by name, wrapped for
   float16 loss scaling where the run is mixed float16.
 - `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4).
 - `AnnealedDecay`: lr0 / (1 + alpha p)^beta over training progress p
@@ -15,14 +16,15 @@ import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
 
-OPTIMIZERS = ("adam", "rmsprop", "sgd")
+OPTIMIZERS = ("adam", "rmsprop", "sgd", "gd")
 # SGD's momentum: the value of DANN (Ganin et al. 2016, sec. 5.2.2).
 SGD_MOMENTUM = 0.9
 
 
 def make_optimizer(kind, learning_rate, *, beta_1=0.5, beta_2=0.999, mixed_precision="none"):
-    """Adam(learning_rate, beta_1, beta_2), RMSprop(learning_rate) or
-    SGD(learning_rate, momentum 0.9); under mixed float16 wrapped in a
+    """Adam(learning_rate, beta_1, beta_2), RMSprop(learning_rate),
+    SGD(learning_rate, momentum 0.9) or "gd", plain gradient descent (no
+    momentum: RCGAN's discriminator); under mixed float16 wrapped in a
     LossScaleOptimizer (bfloat16 has float32's range and needs no loss
     scaling)."""
     if kind == "adam":
@@ -31,6 +33,8 @@ def make_optimizer(kind, learning_rate, *, beta_1=0.5, beta_2=0.999, mixed_preci
         opt = keras.optimizers.RMSprop(learning_rate)
     elif kind == "sgd":
         opt = keras.optimizers.SGD(learning_rate, momentum=SGD_MOMENTUM)
+    elif kind == "gd":
+        opt = keras.optimizers.SGD(learning_rate, momentum=0.0)
     else:
         raise UserError(f"unknown optimizer '{kind}': choose {', '.join(OPTIMIZERS)}")
     if mixed_precision == "float16":

@@ -159,8 +159,10 @@ def is_chief(strategy):
     return getattr(strategy.extended, "should_checkpoint", True)
 
 
-def make_optimizer(config: Config, learning_rate):
-    return optimizers.make_optimizer(config.optimizer, learning_rate, beta_1=config.beta_1,
+def make_optimizer(config: Config, learning_rate, kind=None):
+    """The run's optimizer (`kind`, default --optimizer) at `learning_rate`."""
+    return optimizers.make_optimizer(kind or config.optimizer, learning_rate,
+                                     beta_1=config.beta_1,
                                      beta_2=config.beta_2,
                                      mixed_precision=config.mixed_precision)
 
@@ -180,7 +182,7 @@ def build(config: Config, strategy, data):
         extra = {f"{p}_optimizer": make_optimizer(config, config.g_lr)
                  for p in model.players if p not in ("generator", "discriminator")}
         model.compile(g_optimizer=make_optimizer(config, config.g_lr),
-                      d_optimizer=make_optimizer(config, config.d_lr),
+                      d_optimizer=make_optimizer(config, config.d_lr, config.d_optimizer),
                       jit_compile=config.jit_compile,
                       steps_per_execution=config.steps_per_execution, **extra)
         model.build_for_training()
