@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import os
 import shutil
 import threading
@@ -40,9 +41,7 @@ def missing():
     """One line saying what this machine lacks to open a page, or None."""
     if find_chromium() is None:
         return "no Chromium: apt-get install chromium (or set CHROMIUM)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         return "no Playwright for Python: pip install playwright"
     return None
 
