@@ -23,7 +23,7 @@ the code's GAN 1, MSE 150, perceptual 150 are the same ratios (1/150 =
 Adam (2e-4, beta_1 0.5).
 
 Setting `adversarial_weight` to 0 trains the same G on L_E alone (the
-L2-only baseline of `benchmarks/restoration_gans.py`).
+L2-only baseline of `benchmarks/restoration_medical.py`).
 """
 
 from __future__ import annotations
