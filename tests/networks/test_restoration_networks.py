@@ -23,12 +23,22 @@ def test_context_aggregation_layers_start_as_identities():
     norm = nets.AdaptiveBatchNorm()
     np.testing.assert_allclose(norm(X, training=True), X)  # w0 = 1, w1 = 0
     # With identity kernels the image passes the LeakyReLU layers unchanged
-    # on [0, 1]: only the last 1x1 convolution mixes it.
+    # on [0, 1], and T's half of the last 1x1 convolution too: T starts as
+    # the blend, R as a random projection of it.
     model = nets.context_aggregation_network((16, 16, 3), width=8, rates=(1, 2))
-    assert model(X).shape == (2, 16, 16, 6)
-    hidden = model.layers[-3].output  # the last LeakyReLU
-    probe = type(model)(model.input, hidden)
-    np.testing.assert_allclose(probe(X)[..., :3], (X + 1) / 2, atol=1e-6)
+    out = np.asarray(model(X))
+    assert out.shape == (2, 16, 16, 6)
+    np.testing.assert_allclose(out[..., :3], X, atol=1e-6)
+    assert float(np.abs(out[..., 3:] - X).mean()) > 0.1
+
+
+def test_residual_dense_generator_adds_its_input():
+    model = nets.dense_encoder_decoder((16, 16, 3), 3, ngf=4, growth=2, block_layers=1,
+                                       residual=True)
+    body = type(model)(model.input, model.get_layer("residual").input[0])
+    np.testing.assert_allclose(model(X), np.clip(body(X) + X, -1, 1), atol=1e-6)
+    with pytest.raises(UserError, match="--residual False"):
+        nets.dense_encoder_decoder((16, 16, 1), 3, residual=True)
 
 
 @pytest.mark.parametrize("build, message", [

@@ -294,7 +294,7 @@ def _transition(x, width, resample=None):
 
 
 def dense_encoder_decoder(input_shape, output_channels, ngf=64, growth=16,
-                          block_layers=4, depth=2, name="generator"):
+                          block_layers=4, depth=2, residual=False, name="generator"):
     """ID-CGAN's generator (Zhang, Sindagi & Patel 2017, sec. III-B): a
     symmetric encoder-decoder of densely connected blocks. A 3x3 conv-BN-
     LeakyReLU stem; `depth` times a dense block and a down-sampling
@@ -302,8 +302,17 @@ def dense_encoder_decoder(input_shape, output_channels, ngf=64, growth=16,
     `depth` times an up-sampling transition (transposed conv), the encoder
     features of that size concatenated (the symmetric skips) and a dense
     block; a 3x3 convolution to the image and tanh. Widths double per
-    level from `ngf`; each dense block adds `block_layers` x `growth`."""
+    level from `ngf`; each dense block adds `block_layers` x `growth`.
+
+    `residual` adds the tanh output to the input (clipped to [-1, 1], as
+    DAGAN's `RefineAdd`): the network learns the degradation to remove, as
+    the residual denoiser DnCNN does (Zhang et al. 2017, "Beyond a Gaussian
+    Denoiser"), and the identity carries the input's colours. Not in
+    ID-CGAN's paper; input and output need the same channels."""
     h, w = input_shape[:2]
+    if residual and input_shape[-1] != output_channels:
+        raise UserError(f"a residual ID-CGAN generator keeps the channels: the input has "
+                        f"{input_shape[-1]}, the output {output_channels}: pass --residual False")
     if h % 2 ** depth or w % 2 ** depth:
         raise UserError(f"the ID-CGAN generator needs image sides divisible by "
                         f"{2 ** depth}, got {h}x{w}: pass --image-size 64 or a smaller "
@@ -322,7 +331,10 @@ def dense_encoder_decoder(input_shape, output_channels, ngf=64, growth=16,
         x = _dense_block(layers.Concatenate()([x, skips[level]]), block_layers, growth)
     x = layers.ReLU()(batch_norm()(x))
     x = layers.Conv2D(output_channels, 3, padding="same", kernel_initializer=INIT)(x)
-    return keras.Model(image, layers.Activation("tanh", dtype="float32")(x), name=name)
+    out = layers.Activation("tanh", dtype="float32")(x)
+    if residual:
+        out = RefineAdd(name="residual")([out, image])
+    return keras.Model(image, out, name=name)
 
 
 # ---------------------------------------------------- reflection separation
@@ -382,7 +394,11 @@ def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32
     convolution, 3x3 convolutions dilated by `rates` (1, 2, 4, ..., 64, 1),
     each with adaptive batch norm and LeakyReLU 0.2 and identity-initialised,
     and a 1x1 convolution to 2C channels: the transmission layer T and the
-    reflection layer R, side by side, unbounded, in [-1, 1] scaling. With
+    reflection layer R, side by side, unbounded, in [-1, 1] scaling. The
+    reference initialises that last layer at random; here T's half is
+    identity-initialised like the layers before it, so T starts as the blend
+    with its colours (a random 3x3 colour mix learnt from a few training
+    photos cast held-out colours: a red cast on blue-green). With
     hypercolumns off the reference concatenates zeros in place of the VGG19
     features, which a 1x1 convolution ignores, so they are left out here."""
     image = keras.Input(input_shape, name="image")
@@ -391,7 +407,14 @@ def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32
         x = layers.Conv2D(width, 1 if i == 0 else 3, padding="same", dilation_rate=max(rate, 1),
                           kernel_initializer=IdentityInitializer())(x)
         x = _lrelu(AdaptiveBatchNorm()(x))
-    x = layers.Conv2D(2 * input_shape[-1], 1, kernel_initializer="glorot_uniform")(x)
+    # The last 1x1 convolution, split in two: T starts as the blend (identity
+    # on the channels that carry the image through the identity-initialised
+    # layers), R as the reference's random (Glorot) projection.
+    t = layers.Conv2D(input_shape[-1], 1, kernel_initializer=IdentityInitializer(),
+                      name="transmission")(x)
+    r = layers.Conv2D(input_shape[-1], 1, kernel_initializer="glorot_uniform",
+                      name="reflection")(x)
+    x = layers.Concatenate()([t, r])
     return keras.Model(image, UnitRange(inverse=True)(x), name=name)
 
 

@@ -23,7 +23,7 @@ the code's GAN 1, MSE 150, perceptual 150 are the same ratios (1/150 =
 Adam (2e-4, beta_1 0.5).
 
 Setting `adversarial_weight` to 0 trains the same G on L_E alone (the
-L2-only baseline of `benchmarks/restoration_gans.py`).
+L2-only baseline of `benchmarks/restoration_medical.py`).
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class IDCGAN(ConditionalDiscriminator, ImageToImageModel):
         growth: channels each dense-block layer adds.
         block_layers: layers per dense block.
         depth: down-sampling levels of the encoder (and up-sampling of the decoder).
+        residual: add G's output to its input (DnCNN's residual learning; not in the
+            paper): G learns the degradation, the identity keeps the colours.
         ndf: width of the PatchGAN's first layer (48 in the code).
         d_layers: PatchGAN stride-2 layers (3 in the code).
         adversarial_weight: lambda_a relative to the per-pixel loss (6.6e-3); 0 trains G on L2 alone.
@@ -60,11 +62,13 @@ class IDCGAN(ConditionalDiscriminator, ImageToImageModel):
     test_config = {"ngf": 8, "growth": 4, "block_layers": 2, "ndf": 8, "d_layers": 2,
                    "latent_dim": 0}
 
-    def __init__(self, *, ngf=64, growth=16, block_layers=4, depth=2, ndf=48, d_layers=3,
+    def __init__(self, *, ngf=64, growth=16, block_layers=4, depth=2, residual=False,
+                 ndf=48, d_layers=3,
                  adversarial_weight=6.6e-3, feature_weight=1.0, feature_weights=None,
                  **kwargs):
         super().__init__(**kwargs)
         self.ngf, self.growth, self.block_layers, self.depth = ngf, growth, block_layers, depth
+        self.residual = bool(residual)
         self.ndf, self.d_layers = ndf, d_layers
         self.adversarial_weight = float(adversarial_weight)
         self.feature_weight = float(feature_weight)
@@ -73,7 +77,7 @@ class IDCGAN(ConditionalDiscriminator, ImageToImageModel):
             # Not a tracked attribute: frozen, and kept out of checkpoints.
             object.__setattr__(self, "vgg", VGGContent(feature_weights, VGG_LAYER, "vgg16"))
         self.generator = dense_encoder_decoder(self.input_shape, self.image_shape[-1], ngf,
-                                               growth, block_layers, depth)
+                                               growth, block_layers, depth, self.residual)
         pair_shape = self.image_shape[:2] + (self.input_shape[-1] + self.image_shape[-1],)
         self.discriminator = patch_discriminator(pair_shape, ndf, d_layers)
 

@@ -3,8 +3,10 @@ Separation with Perceptual Losses" (CVPR).
 
 A photo through glass is a blend I of a transmission layer T (the scene)
 and a reflection layer R. A context-aggregation network (dilated 3x3
-convolutions, sec. 3) maps I to both, (T_hat, R_hat), trained on synthetic
-blends (`reflection` dataset: the reference's `syn_data`) with, as the
+convolutions, sec. 3; T's output identity-initialised, so T_hat starts as
+I, where the reference starts it as a random colour mix) maps I to both,
+(T_hat, R_hat), trained on synthetic blends (`reflection` dataset: the
+reference's `syn_data`) with, as the
 reference main.py weighs them,
 
     L = 100 (L1(R_hat, R) + 0.2 L_feat + L_excl) + L_adv
