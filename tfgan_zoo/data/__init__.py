@@ -19,6 +19,9 @@ source into a batched `Data`.
     heads2frontal[:part][:N]   every heads view with its landmarks and true frontal
     heads2uv[:part][:N]        every heads view's partial UV texture, mask, complete one
     heads_aged[:part][:N]      frontal heads at 4 age groups; label identity * 4 + age
+    openmoji_faces[:part][:N]  OpenMoji's person emoji (CC BY-SA 4.0) at 4 age groups,
+                               exact age/gender/skin-tone/hair tags; label identity * 4
+                               + age (`openmoji`; needs tfgan_zoo[faces])
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, photo2recolor[:kind], sr[:scale], inpaint[:kind],
@@ -37,9 +40,10 @@ source into a batched `Data`.
     poses                      procedural people in two poses, a stand-in for
                                pose-transfer pairs (`persons`)
     mri_slices[:axis]          MRI slices of the MNI152 template, split by slab (`mri`)
-    oracle[:N], shapes_text[:N]
+    oracle[:N], shapes_text[:N], essen_tokens[:N]
                                token sequences: SeqGAN's random-LSTM oracle, the shapes
-                               grammar's captions (`sequences`)
+                               grammar's captions, Essen folk melodies as pitch tokens
+                               (`sequences`; the last needs tfgan_zoo[music])
     sines[:T], mnist_seq[:D], basic_motions, japanese_vowels
                                labelled series for RCGAN (`sequences`; the last two
                                need sktime)
@@ -47,6 +51,10 @@ source into a batched `Data`.
                                parts train, test (a held-out band of proportions)
     motion[:part][:N]          procedural shape-motion videos (MoCoGAN's synthetic set), 16
                                frames; label = direction of motion (4)
+    pedestrians[:part][:video] people walking left or right in a real street clip (OpenCV's
+                               vtest.avi from Debian's opencv-doc by default), 16-frame
+                               clips by background subtraction and tracking (`pedestrians`;
+                               needs tfgan_zoo[video])
     bach_chorales[:part], essen_folk[:N], music_folder:<dir>
                                one-bar melodies (16 x 24 piano-rolls), the bar
                                before and the chord, from music21's corpus
@@ -63,8 +71,8 @@ import inspect
 import os
 
 from tfgan_zoo.data import (captions, cartoon_faces, digit_domains, digits, figures, folder,
-                            furniture, heads, motion, mri, music, persons, photos, sequences,
-                            shapes, tfds)
+                            furniture, heads, motion, mri, music, openmoji, pedestrians, persons,
+                            photos, sequences, shapes, tfds)
 from tfgan_zoo.data.base import Data, Source, check_positive_int
 from tfgan_zoo.data.pipeline import build_pipeline
 from tfgan_zoo.errors import UserError
@@ -89,6 +97,8 @@ DATASETS = {
     "heads2uv:": heads.load_texture_pairs,
     "heads_aged": heads.load_aged,
     "heads_aged:": heads.load_aged,
+    "openmoji_faces": openmoji.load_source,
+    "openmoji_faces:": openmoji.load_source,
     "tfds:": tfds.load_tfds,
     "folder:": folder.load_folder,
     # image-to-image pairs
@@ -127,6 +137,8 @@ DATASETS = {
     "oracle:": sequences.load_oracle,
     "shapes_text": sequences.load_shapes_text,
     "shapes_text:": sequences.load_shapes_text,
+    "essen_tokens": sequences.load_essen_tokens,
+    "essen_tokens:": sequences.load_essen_tokens,
     "sines": sequences.load_sines,
     "sines:": sequences.load_sines,
     "mnist_seq": sequences.load_mnist_sequences,
@@ -139,6 +151,8 @@ DATASETS = {
     # videos
     "motion": motion.load_source,
     "motion:": motion.load_source,
+    "pedestrians": pedestrians.load_source,
+    "pedestrians:": pedestrians.load_source,
     # one-bar melodies with chords
     "bach_chorales": music.load_bach_chorales,
     "bach_chorales:": music.load_bach_chorales,

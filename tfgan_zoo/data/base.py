@@ -170,3 +170,21 @@ def batched_arrays(tensors, *, name, batch_size, shuffle, seed, repeat, drop_rem
     options.experimental_distribute.auto_shard_policy = (
         tf.data.experimental.AutoShardPolicy.DATA)
     return ds.prefetch(tf.data.AUTOTUNE).with_options(options)
+
+
+def labelled_data(name, samples, labels, *, class_names, image_shape, channels, requested,
+                  what, batch_size, shuffle, seed, repeat, drop_remainder, convert=None,
+                  model_args=None):
+    """The batched `Data` of in-memory (samples, labels) that have
+    `channels` channels: refuses another `requested` --channels with a
+    one-line error naming `what` the samples are."""
+    if requested not in (None, channels):
+        raise UserError(f"{what} have {channels} channel{'s' * (channels > 1)}, got "
+                        f"--channels {requested}")
+    ds = batched_arrays((samples, labels), name=name.split(":")[0], batch_size=batch_size,
+                        shuffle=shuffle, seed=seed, repeat=repeat,
+                        drop_remainder=drop_remainder, convert=convert)
+    return Data(dataset=ds, image_shape=tuple(image_shape), num_classes=len(class_names),
+                num_examples=len(samples), name=name, class_names=tuple(class_names),
+                model_args=dict(model_args or {}))
+

@@ -29,7 +29,7 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data.base import Data, batched_arrays, part_and_count
+from tfgan_zoo.data.base import labelled_data, part_and_count
 from tfgan_zoo.errors import UserError
 
 CLASS_NAMES = ("chair", "table", "stool", "bench", "sofa", "lamp")
@@ -211,18 +211,12 @@ class VoxelSource:
     def num_examples(self):
         return self.per_class * len(CLASS_NAMES)
 
-    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
-              repeat=True, drop_remainder=True, cache=True):
-        if channels not in (None, 1):
-            raise UserError(f"voxel grids have one channel, got --channels {channels}")
+    def build(self, *, image_size=None, channels=None, cache=True, **batching):
         voxels, labels = generate(self.per_class, self.size, self.part)
-        ds = batched_arrays((voxels, labels), name="furniture", batch_size=batch_size,
-                            shuffle=shuffle, seed=seed, repeat=repeat,
-                            drop_remainder=drop_remainder,
-                            convert=lambda v, y: (tf.cast(v, tf.float32) * 2 - 1, y))
-        return Data(dataset=ds, image_shape=voxels.shape[1:],
-                    num_classes=len(CLASS_NAMES), num_examples=len(voxels),
-                    name=f"furniture:{self.part}", class_names=CLASS_NAMES)
+        return labelled_data(f"furniture:{self.part}", voxels, labels, class_names=CLASS_NAMES,
+                             image_shape=voxels.shape[1:], channels=1, requested=channels,
+                             what="voxel grids", **batching,
+                             convert=lambda v, y: (tf.cast(v, tf.float32) * 2 - 1, y))
 
 
 def load_source(arg, *, split="train", data_dir=None, image_size=None):

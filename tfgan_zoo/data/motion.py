@@ -25,7 +25,7 @@ import functools
 
 import numpy as np
 
-from tfgan_zoo.data.base import Data, batched_arrays, part_and_count
+from tfgan_zoo.data.base import labelled_data, part_and_count
 from tfgan_zoo.errors import UserError
 
 ACTIONS = ("left-to-right", "right-to-left", "top-to-bottom", "bottom-to-top")
@@ -104,18 +104,12 @@ class MotionSource:
     def num_examples(self):
         return self.per_action * len(ACTIONS)
 
-    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
-              repeat=True, drop_remainder=True, cache=True):
-        if channels not in (None, 3):
-            raise UserError(f"shape-motion videos are RGB, got --channels {channels}")
+    def build(self, *, image_size=None, channels=None, cache=True, **batching):
         videos, actions, _ = generate(self.per_action, self.size, self.part)
-        ds = batched_arrays((videos, actions), name="motion", batch_size=batch_size,
-                            shuffle=shuffle, seed=seed, repeat=repeat,
-                            drop_remainder=drop_remainder)
-        return Data(dataset=ds, image_shape=videos.shape[2:],
-                    num_classes=len(ACTIONS), num_examples=len(videos),
-                    name=f"motion:{self.part}", class_names=ACTIONS,
-                    model_args={"video_length": videos.shape[1]})
+        return labelled_data(f"motion:{self.part}", videos, actions, class_names=ACTIONS,
+                             image_shape=videos.shape[2:], channels=3, requested=channels,
+                             what="shape-motion videos", **batching,
+                             model_args={"video_length": videos.shape[1]})
 
 
 def load_source(arg, *, split="train", data_dir=None, image_size=None):

@@ -42,6 +42,7 @@ import tensorflow as tf
 
 from tfgan_zoo.data.base import Source, resize, round_to_uint8
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optional import require
 
 NOTICE = ("Images derived from the MNI ICBM 2009a Nonlinear Symmetric T1 template "
           "(Fonov et al., NeuroImage 2011 and 2009), as shipped by nilearn. "
@@ -87,10 +88,7 @@ def template_volume():
     """The MNI152 2009a T1 template as uint8 [197, 233, 189] (x, y, z)."""
     install = "pip install tfgan_zoo[mri] (or: pip install nilearn nibabel)"
     path = _package_file("nilearn", os.path.join("datasets", "data", TEMPLATE), install)
-    try:
-        import nibabel
-    except ImportError:
-        raise UserError(f"mri_slices reads the template with nibabel: {install}") from None
+    nibabel = require("nibabel", "mri_slices (to read the template)")
     return np.asarray(nibabel.load(path).dataobj, dtype=np.uint8)
 
 

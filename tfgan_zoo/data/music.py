@@ -35,8 +35,6 @@ optional dependency: `pip install tfgan_zoo[music]`.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +42,8 @@ import tensorflow as tf
 
 from tfgan_zoo.data.base import Data, check_positive_int, only_train
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.files import cache_root, write_npz_atomic
+from tfgan_zoo.files import cached_arrays
+from tfgan_zoo.optional import require
 
 STEPS = 16  # sixteenth notes in a 4/4 bar
 PITCHES = 24
@@ -61,12 +60,7 @@ MAJOR, MINOR = (0, 4, 7), (0, 3, 7)
 
 def music21():
     """The music21 module, or a one-line error naming the extra."""
-    try:
-        import music21 as m21
-    except ImportError:
-        raise UserError("this dataset needs music21: pip install tfgan_zoo[music] "
-                        "(or pip install music21)") from None
-    return m21
+    return require("music21", "this dataset")
 
 
 # ------------------------------------------------------------ one bar
@@ -282,20 +276,9 @@ def read_file(path):
 def cached(name, paths, parse, limit=None):
     """`parse(paths)` (ParsedBars), kept in $TFGAN_ZOO_CACHE/music/ under a
     key of the files' names, sizes and times, written atomically."""
-    digest = hashlib.sha256(f"{_CACHE_VERSION}:{limit}".encode())
-    for path in paths:
-        stat = os.stat(path)
-        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    target = cache_root() / "music" / f"{name}-{digest.hexdigest()[:16]}.npz"
-    if target.exists():
-        try:
-            with np.load(target) as saved:
-                return ParsedBars(**{k: saved[k] for k in saved.files})
-        except Exception:  # a damaged cache is parsed again
-            pass
-    bars = parse(paths)
-    write_npz_atomic(target, what="music cache", **bars.arrays())
-    return bars
+    arrays = cached_arrays("music", name, paths, lambda: parse(paths).arrays(),
+                           key=f"{_CACHE_VERSION}:{limit}", what="music cache")
+    return ParsedBars(**arrays)
 
 
 def corpus_dir(folder):

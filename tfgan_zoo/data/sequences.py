@@ -13,6 +13,12 @@ seq_length and vocabulary):
                          (`tfgan_zoo.data.shapes`) as word ids, 0 padding at
                          the end; `valid_sentences` is the exact rate of
                          sequences the grammar can produce.
+    essen_tokens[:N]     the melodies of the first N (1,000) tunes of music21's
+                         Essen folk songs as pitch tokens (each note's MIDI
+                         pitch, rests and durations dropped, folded by octaves
+                         into C2-C7; 0 pads a short tune's end): windows of 20
+                         notes every 10; every 10th tune is test. Needs the
+                         `music` extra; the parsed notes are cached.
 
 Series (float32 [N, T, C] in [-1, 1], with int32 labels):
 
@@ -40,9 +46,11 @@ import itertools
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data import digits, shapes
+from tfgan_zoo.data import digits, music, shapes
 from tfgan_zoo.data.base import Data, check_positive_int
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.files import cached_arrays
+from tfgan_zoo.optional import require
 from tfgan_zoo.networks.sequence import TokenGenerator
 
 ORACLE_SEED = 88
@@ -210,6 +218,76 @@ def load_shapes_text(arg, *, split, data_dir, image_size):
         "vocabulary": SHAPES_VOCABULARY})
 
 
+# ------------------------------------------------------------ essen tokens
+ESSEN_LOW, ESSEN_HIGH = 36, 96          # C2 .. C7, MIDI
+ESSEN_LENGTH, ESSEN_STRIDE, ESSEN_TUNES = 20, 10, 1000
+PITCH_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+ESSEN_VOCABULARY = ("<pad>",) + tuple(f"{PITCH_NAMES[p % 12]}{p // 12 - 1}"
+                                      for p in range(ESSEN_LOW, ESSEN_HIGH + 1))
+
+
+def fold_pitches(pitches):
+    """MIDI pitches moved by octaves into [ESSEN_LOW, ESSEN_HIGH]."""
+    p = np.asarray(pitches, np.int64)
+    p = np.where(p < ESSEN_LOW, ESSEN_LOW + (p - ESSEN_LOW) % 12, p)
+    return np.where(p > ESSEN_HIGH, ESSEN_HIGH - 11 + (p - ESSEN_HIGH + 11) % 12, p)
+
+
+def essen_pitches(tunes=ESSEN_TUNES):
+    """{"pitches": every note's MIDI pitch, tune after tune; "starts": each
+    tune's first index} of the first `tunes` tunes that have notes (cached)."""
+    paths = sorted(str(p) for p in music.corpus_dir("essenFolksong").glob("*.abc"))
+
+    def parse():
+        melodies = []
+        for path in paths:
+            for score in music.read_file(path):
+                notes = [n.pitch.midi for n in score.flatten().notes if n.isNote]
+                if notes and len(melodies) < tunes:
+                    melodies.append(notes)
+            if len(melodies) >= tunes:
+                break
+        lengths = [len(m) for m in melodies]
+        return {"pitches": np.concatenate(melodies).astype(np.int16),
+                "starts": np.cumsum([0] + lengths[:-1]).astype(np.int64)}
+    return cached_arrays("music", "essen_pitches", paths, parse, key=f"1:{tunes}",
+                         what="music cache")
+
+
+def essen_windows(tunes, split):
+    """Token windows int32 [N, 20] of the `split` tunes (every 10th is test)."""
+    found = essen_pitches(tunes)
+    bounds = list(found["starts"]) + [len(found["pitches"])]
+    rows = []
+    for tune in range(len(found["starts"])):
+        if (tune % 10 == 9) != (split == "test"):
+            continue
+        ids = fold_pitches(found["pitches"][bounds[tune]:bounds[tune + 1]]) - ESSEN_LOW + 1
+        for start in range(0, max(len(ids) - ESSEN_LENGTH, 0) + 1, ESSEN_STRIDE):
+            row = np.zeros(ESSEN_LENGTH, np.int32)
+            window = ids[start:start + ESSEN_LENGTH]
+            row[:len(window)] = window
+            rows.append(row)
+    return np.stack(rows)
+
+
+def decode_notes(ids):
+    """The note names of one id row, padding dropped."""
+    return " ".join(ESSEN_VOCABULARY[int(i)] for i in ids
+                    if 0 < int(i) < len(ESSEN_VOCABULARY))
+
+
+def load_essen_tokens(arg, *, split, data_dir, image_size):
+    """Melodies of music21's Essen folk songs as pitch tokens (20 notes,
+    C2-C7, durations dropped); `essen_tokens:N` for the first N tunes
+    (1,000); every 10th tune is test; needs tfgan_zoo[music]."""
+    _split("essen_tokens", split)
+    tokens = essen_windows(_count("essen_tokens", arg, ESSEN_TUNES), split)
+    return SequenceSource("essen_tokens", tokens, model_args={
+        "vocab_size": len(ESSEN_VOCABULARY), "seq_length": ESSEN_LENGTH,
+        "vocabulary": ESSEN_VOCABULARY})
+
+
 # ------------------------------------------------------------------ series
 def sine_waves(n, length, seed):
     """(float32 [n, length, 1], int32 [n] frequency thirds): RCGAN's sines."""
@@ -263,13 +341,9 @@ def load_mnist_sequences(arg, *, split, data_dir, image_size):
 
 # ---------------------------------------------------------------- sktime
 def _sktime_problem(name, length, split):
-    try:
-        from sktime.datasets import load_basic_motions, load_japanese_vowels
-    except ImportError:
-        raise UserError(f"dataset '{name}' needs sktime: pip install sktime "
-                        "(or pip install tfgan_zoo[timeseries])") from None
-    loader = {"basic_motions": load_basic_motions,
-              "japanese_vowels": load_japanese_vowels}[name]
+    datasets = require("sktime.datasets", f"dataset '{name}'")
+    loader = {"basic_motions": datasets.load_basic_motions,
+              "japanese_vowels": datasets.load_japanese_vowels}[name]
     x, y = loader(split=split.upper(), return_type="numpy3D")
     x = np.asarray(x, np.float32).transpose(0, 2, 1)  # [N, T, C]
     x = x[:, :length] if x.shape[1] >= length else np.pad(

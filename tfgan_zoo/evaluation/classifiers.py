@@ -26,7 +26,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from tfgan_zoo.data import digits, figures, heads
+from tfgan_zoo.data import digits, figures, heads, openmoji
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import cache_root, read_json, write_json_atomic, writing
 from tfgan_zoo.evaluation.inception import file_sha256
@@ -74,6 +74,14 @@ def _aged(target):
     return images.astype(np.float32) / 127.5 - 1.0, target.astype(np.int64)
 
 
+def _openmoji(target):
+    """2,400 images of OpenMoji's male and female people (openmoji_faces'
+    train part, 32 px) and each one's age group or skin tone: the face-aging
+    judges for that source (the neutral test identities are never seen)."""
+    images, _, tags = openmoji.generate(openmoji.DEFAULT_COUNT["train"], 32, "train")
+    return images.astype(np.float32) / 127.5 - 1.0, tags[target].astype(np.int64)
+
+
 @dataclass(frozen=True)
 class ClassifierSpec:
     dataset: str
@@ -99,6 +107,11 @@ CLASSIFIERS = {
                                     (32, 32, 64, 64), 15, 100, len(heads.AGE_GROUPS)),
     "heads-skin-cnn": ClassifierSpec("heads_aged", lambda: _aged("skin"), (32, 32, 3),
                                      (32, 32, 64, 64), 15, 100, 3),
+    "openmoji-age-cnn": ClassifierSpec("openmoji_faces", lambda: _openmoji("age"), (32, 32, 3),
+                                       (32, 32, 64, 64), 15, 300, len(openmoji.AGE_GROUPS)),
+    "openmoji-skin-cnn": ClassifierSpec("openmoji_faces", lambda: _openmoji("tone"),
+                                        (32, 32, 3), (32, 32, 64, 64), 15, 300,
+                                        len(openmoji.SKIN_TONES)),
 }
 
 

@@ -5,8 +5,11 @@
   frames, averaged over videos. For the shape-motion set the feature is
   the mean colour of the frame's foreground (pixels brighter than the black
   background), so a moving shape of one colour scores ~0 and a shape that
-  changes colour scores high; `random_pair_distance` is the same distance
-  between frames of two different videos, the scale ACD is read against;
+  changes colour scores high; for real footage from a fixed camera
+  (pedestrians) it is the frame's mean colour (`frame_colours`), which a
+  walker crossing a fixed scene barely moves; `random_pair_distance` is
+  the same distance between frames of two different videos, the scale ACD
+  is read against;
 - a small Conv3D action classifier trained on real clips
   (`train_action_classifier`): the motion-control score is its accuracy at
   reading the action a generator was asked for;
@@ -37,16 +40,21 @@ def content_features(videos):
     return (videos * mask).sum((2, 3)) / np.maximum(area, 1)
 
 
-def average_content_distance(videos):
+def frame_colours(videos):
+    """[N, T, H, W, C] -> [N, T, C]: each frame's mean colour."""
+    return np.asarray(videos, np.float32).mean((2, 3))
+
+
+def average_content_distance(videos, features=content_features):
     """ACD: mean L2 distance of consecutive frames' content features."""
-    f = content_features(videos)
+    f = features(videos)
     return float(np.linalg.norm(f[:, 1:] - f[:, :-1], axis=-1).mean())
 
 
-def random_pair_distance(videos, seed=0):
+def random_pair_distance(videos, seed=0, features=content_features):
     """The same distance between frame t of a video and frame t of another
     video chosen at random: what ACD would be if content were unrelated."""
-    f = content_features(videos)
+    f = features(videos)
     other = np.random.default_rng(seed).permutation(len(f))
     keep = other != np.arange(len(f))
     return float(np.linalg.norm(f[keep] - f[other[keep]], axis=-1).mean())

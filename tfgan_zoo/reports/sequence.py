@@ -4,7 +4,9 @@ plus sample previews:
 - SeqGAN (`write_token_report`): on the oracle, the oracle NLL of G's
   samples beside the oracle's own floor; on the shapes grammar, the exact
   valid-sentence rate and BLEU-4 against held-out captions, beside the real
-  captions' own rate; the samples as text.
+  captions' own rate; on Essen melodies, BLEU-4 of the note names against
+  held-out melodies, beside real training melodies' BLEU against the same
+  references; the samples as text.
 - RCGAN (`write_series_report`): TSTR against TRTR on the held-out split,
   MMD of samples and of held-out real data against training data, and the
   memorisation check; line plots of samples per class.
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from tfgan_zoo.data import load_dataset
-from tfgan_zoo.data.sequences import decode_sentence, oracle_tokens
+from tfgan_zoo.data.sequences import decode_notes, decode_sentence, oracle_tokens
 from tfgan_zoo.evaluation import series, sequence
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.samples import write_preview
@@ -53,6 +55,11 @@ def write_token_report(model, config, num_samples=2000):
         report["valid_rate_real"] = sequence.valid_rate(real)
         words = lambda rows: [decode_sentence(r) or "" for r in rows]
         report["bleu4"] = sequence.bleu(words(real[:1000]), words(tokens[:200]))
+    elif config.dataset.split(":")[0] == "essen_tokens":
+        real, train = _all(config.dataset, "test"), _all(config.dataset, "train")
+        notes = lambda rows: [decode_notes(r) for r in rows]
+        report["bleu4"] = sequence.bleu(notes(real[:1000]), notes(tokens[:200]))
+        report["bleu4_real"] = sequence.bleu(notes(real[:1000]), notes(train[:200]))
     return _write(out, report)
 
 

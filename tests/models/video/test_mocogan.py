@@ -30,7 +30,9 @@ def test_frame_t_is_the_image_generator_of_content_action_and_motion_t():
         code = np.concatenate([inputs["z"], one_hot, codes[:, t]], axis=1)
         np.testing.assert_allclose(image(code, training=False).numpy(), frames[:, t],
                                    atol=1e-5)
-    assert np.abs(frames[:, 1:] - frames[:, :-1]).max() > 1e-4
+    # The motion code moves every frame (the untrained tiny G's outputs are
+    # ~1e-5, so the change is read against their scale).
+    assert np.abs(frames[:, 1:] - frames[:, :-1]).max() > 1e-2 * np.abs(frames).max()
 
 
 def test_action_changes_the_video_and_is_read_by_d_v():

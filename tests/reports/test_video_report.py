@@ -1,0 +1,43 @@
+"""The MoCoGAN report reads a run against its own data: the shape-motion
+set (with the content swap) or real pedestrian clips (without), and
+refuses other data with the fix."""
+import numpy as np
+import pytest
+
+from tfgan_zoo.data import motion
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.video.mocogan import MoCoGAN
+from tfgan_zoo.reports.video import real_videos, video_report
+from tests.support.videos import write_walkers
+
+
+def tiny(actions):
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=16, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=actions, ngf=4, ndf=4, seed=1)
+    m.build_networks()
+    return m
+
+
+@pytest.mark.parametrize("data", ["motion", "pedestrians"])
+def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(motion, "DEFAULT_COUNT", {"train": 4, "test": 2})  # small real sets
+    if data == "pedestrians":
+        pytest.importorskip("av")
+        monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))
+        data = f"pedestrians:{write_walkers(tmp_path / 'walkers.avi')}"
+    actions = len(real_videos(data, 16, 16).actions)
+    report, fake, test = video_report(tiny(actions), data, per_action=2, classifier_steps=2)
+    assert report["videos"] == 2 * actions and fake.shape == (2 * actions, 16, 16, 16, 3)
+    assert np.isfinite(report["acd_samples"]) and 0 <= report["motion_control_score"] <= 1
+    assert ("shape_kept_when_motion_swapped" in report) == data.startswith("motion")
+    assert test.shape[1:] == (16, 16, 16, 3)
+
+
+def test_other_data_and_clip_lengths_are_refused(tmp_path):
+    with pytest.raises(UserError, match=r"no video report for dataset 'mnist5k'.*--no-report"):
+        real_videos("mnist5k", 16, 16)
+    pytest.importorskip("av")
+    walkers = write_walkers(tmp_path / "walkers.avi")
+    with pytest.raises(UserError, match=r"pedestrian clips have 16 frames, the model 8: train "
+                                        r"with --video-length 16"):
+        real_videos(f"pedestrians:{walkers}", 16, 8)
