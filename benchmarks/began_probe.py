@@ -1,7 +1,7 @@
 """A short BEGAN probe: does the equilibrium hold at a collapsed generator?
 
     python benchmarks/began_probe.py --steps 600 [--gamma 0.5 --g-lr 1e-4 --d-lr 1e-4
-        --filters 32 --grid began_probe.png]
+        --lambda-k 0.001 --filters 32 --g-bias 0 --grid began_probe.png]
 
 Trains BEGAN on mnist5k:train at 32 px (batch 16, the recipe's shape) and
 prints, every 100 steps: L(x), L(G(z)), k_t, M_global, L(black) (the
@@ -27,16 +27,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--gamma", type=float, default=0.5)
+    parser.add_argument("--lambda-k", type=float, default=0.001)
     parser.add_argument("--g-lr", type=float, default=1e-4)
     parser.add_argument("--d-lr", type=float, default=1e-4)
     parser.add_argument("--filters", type=int, default=32)
+    parser.add_argument("--g-bias", type=float, default=0.0,
+                        help="G's initial output level (BEGAN's g_output_bias)")
     parser.add_argument("--grid", default=None, help="write the last samples here (PNG)")
     args = parser.parse_args()
     if args.steps < 100:
         parser.error("--steps must be at least 100 (the probe reports every 100 steps)")
     data = load_dataset("mnist5k:train", batch_size=16, image_size=32, seed=0)
     model = BEGAN(image_shape=(32, 32, 1), filters=args.filters, hidden_dim=64, latent_dim=64,
-                  gamma=args.gamma, seed=0)
+                  gamma=args.gamma, lambda_k=args.lambda_k, g_output_bias=args.g_bias, seed=0)
     model.compile(g_optimizer=keras.optimizers.Adam(args.g_lr, 0.5),
                   d_optimizer=keras.optimizers.Adam(args.d_lr, 0.5))
     model.build_for_training()

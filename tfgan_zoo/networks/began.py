@@ -37,8 +37,9 @@ def _conv(x, filters, strides=1):
     return layers.Conv2D(filters, 3, strides=strides, padding="same", activation="elu")(x)
 
 
-def decoder(h, image_shape, filters):
-    """h -> image (float32, linear)."""
+def decoder(h, image_shape, filters, output_bias=0.0):
+    """h -> image (float32, linear); the last convolution's bias starts at
+    `output_bias`."""
     base, scales = began_scales(image_shape[0])
     x = layers.Dense(base * base * filters)(h)
     x = layers.Reshape((base, base, filters))(x)
@@ -46,7 +47,8 @@ def decoder(h, image_shape, filters):
         x = _conv(_conv(x, filters), filters)
         if scale < scales - 1:
             x = layers.UpSampling2D(2, interpolation="nearest")(x)
-    x = layers.Conv2D(image_shape[-1], 3, padding="same")(x)
+    x = layers.Conv2D(image_shape[-1], 3, padding="same",
+                      bias_initializer=keras.initializers.Constant(output_bias))(x)
     return layers.Activation("linear", dtype="float32")(x)
 
 
@@ -56,13 +58,14 @@ def decoder(h, image_shape, filters):
 NORMAL_TO_UNIFORM = 0.851
 
 
-def began_generator(latent_dim, image_shape, filters=64, name="generator"):
+def began_generator(latent_dim, image_shape, filters=64, output_bias=0.0, name="generator"):
     """z -> image: the decoder's architecture (its own weights). The paper
     draws z ~ U(-1, 1); the zoo serves z ~ N(0, 1) to every generator, so
-    the first layer maps it to (nearly) uniform: u = tanh(0.851 z)."""
+    the first layer maps it to (nearly) uniform: u = tanh(0.851 z).
+    `output_bias` is where G's images start (0: mid-grey)."""
     z = keras.Input((latent_dim,), name="z")
     u = layers.Activation("tanh")(layers.Rescaling(NORMAL_TO_UNIFORM)(z))
-    return keras.Model(z, decoder(u, image_shape, filters), name=name)
+    return keras.Model(z, decoder(u, image_shape, filters, output_bias), name=name)
 
 
 def began_discriminator(image_shape, filters=64, hidden_dim=64, name="discriminator"):

@@ -56,3 +56,11 @@ def test_a_step_moves_k_by_the_controller_and_logs_m_global():
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):
         BEGAN(**{"image_shape": (16, 16, 1), **kwargs})
+
+
+def test_g_output_bias_is_where_g_starts():
+    model = BEGAN(image_shape=(16, 16, 1), latent_dim=4, filters=4, hidden_dim=4,
+                  g_output_bias=-1.0, seed=0)
+    last_conv = [layer for layer in model.generator.layers if hasattr(layer, "kernel")][-1]
+    np.testing.assert_array_equal(last_conv.bias.numpy(), [-1.0])
+    assert BEGAN.from_config(model.get_config()).get_config()["g_output_bias"] == -1.0

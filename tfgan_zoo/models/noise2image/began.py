@@ -40,6 +40,9 @@ class BEGAN(NoiseToImageGAN):
         lambda_k: learning rate of the balance k_t.
         filters: n, the convolution width (the encoder widens to n, 2n, ...).
         hidden_dim: size of the auto-encoder's bottleneck h.
+        g_output_bias: the initial bias of G's linear last layer, i.e. the
+            grey level G's first images sit at (0, the paper's: mid-grey).
+            -1 starts G on a black background, as MNIST's.
     """
 
     loss_names = ("d_loss", "g_loss", "real_loss", "k", "m_global")
@@ -47,7 +50,7 @@ class BEGAN(NoiseToImageGAN):
     test_config = {"filters": 4, "hidden_dim": 8}
 
     def __init__(self, *, gamma=0.5, lambda_k=0.001, filters=64, hidden_dim=64,
-                 latent_dim=64, **kwargs):
+                 latent_dim=64, g_output_bias=0.0, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not 0 < gamma <= 1:
             raise UserError(f"gamma must be in (0, 1], got {gamma}: pass --gamma 0.5 "
@@ -56,7 +59,8 @@ class BEGAN(NoiseToImageGAN):
             raise UserError(f"lambda_k must be >= 0, got {lambda_k}: pass --lambda-k 0.001")
         self.gamma, self.lambda_k = float(gamma), float(lambda_k)
         self.filters, self.hidden_dim = filters, hidden_dim
-        self.generator = began_generator(self.latent_dim, self.image_shape, filters)
+        self.generator = began_generator(self.latent_dim, self.image_shape, filters,
+                                         output_bias=float(g_output_bias))
         self.discriminator = began_discriminator(self.image_shape, filters, hidden_dim)
         # Identical on every replica (it is computed from global losses).
         self.k = self.add_weight(shape=(), name="k", initializer="zeros", trainable=False,
