@@ -111,15 +111,21 @@ def _font_path():
     return str(data / "font" / FONT_FILE)
 
 
-@functools.lru_cache(maxsize=None)
-def drawing(emoji):
-    """One emoji as RGBA uint8 [RENDER, RENDER, 4], centred on its em box."""
+@functools.lru_cache(maxsize=1)
+def _font():
+    """The colour font at drawing size, read once."""
     if not features.check("raqm"):
         raise UserError("openmoji_faces needs Pillow with complex text layout (libraqm) for "
                         "its joined emoji: install the system's FriBiDi (apt install "
                         "libfribidi0) and reinstall Pillow")
-    font = ImageFont.truetype(_font_path(), int(RENDER * 0.78),
+    return ImageFont.truetype(_font_path(), int(RENDER * 0.78),
                               layout_engine=ImageFont.Layout.RAQM)
+
+
+@functools.lru_cache(maxsize=None)
+def drawing(emoji):
+    """One emoji as RGBA uint8 [RENDER, RENDER, 4], centred on its em box."""
+    font = _font()
     image = Image.new("RGBA", (RENDER, RENDER), (0, 0, 0, 0))
     ImageDraw.Draw(image).text((RENDER / 2, RENDER / 2), emoji.text, font=font, anchor="mm",
                                embedded_color=True)
