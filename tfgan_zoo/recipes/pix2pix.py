@@ -1,13 +1,16 @@
 """Isola et al. 2017: pix2pix on the embedded gray2photo pairs (greyscale ->
 colour photo patches cut from scikit-image/scikit-learn photos, offline; the
 paper's BW -> colour task) at 32x32, U-Net + PatchGAN, lambda_L1 = 100, Adam
-2e-4 (beta_1 0.5). Afterwards PSNR, SSIM and MAE on the held-out photos go to
-RUN/metrics.json and a source | output | target grid to RUN/translations.png.
+2e-4 (beta_1 0.5). As in the reference code's colorization model, the U-Net
+predicts only the chroma and the output keeps the grey source as its
+luminance (--keep-luminance). Afterwards PSNR, SSIM and MAE on the held-out
+photos go to RUN/metrics.json and a source | output | target grid to
+RUN/translations.png.
 
-Until 2026-12 the default data was edges2photo (Canny edges -> photo), still
-available with `--dataset edges2photo`: on the two held-out photos its
-colours are not predictable from edges, and no model beat the mean training
-colour there (benchmarks/RESULTS.md, "Image to image")."""
+Until 2026-12 the default was edges2photo (Canny edges -> photo):
+`--dataset edges2photo --keep-luminance False`. Neither default beats its
+classical baseline on the two held-out photos yet (benchmarks/RESULTS.md,
+"Image to image")."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.image2image import write_translation_report
@@ -16,7 +19,8 @@ from tfgan_zoo.training.trainer import main
 RECIPE = Config(recipe="pix2pix", model="pix2pix", dataset="gray2photo",
                 image_size=32, steps=1500, batch_size=16, g_lr=2e-4, d_lr=2e-4,
                 beta_1=0.5, sample_every=500, checkpoint_every=500, num_samples=16,
-                model_args={"ngf": 32, "ndf": 32, "d_layers": 2})
+                model_args={"ngf": 32, "ndf": 32, "d_layers": 2,
+                            "keep_luminance": True})
 
 
 # Held-out measurements and pictures of the trained model (`reports`).

@@ -53,8 +53,8 @@ class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
         if self.keep_luminance:
             if self.input_shape[-1] != 1 or self.image_shape[-1] != 3:
                 raise UserError("--keep-luminance colours grey images: it needs a "
-                                "1-channel source and an RGB target (e.g. --dataset "
-                                "gray2photo)")
+                                "1-channel source and an RGB target (--dataset "
+                                "gray2photo); pass --keep-luminance False for other data")
             self.generator = nets.keep_luminance(nets.unet_generator(
                 self.input_shape, 2, ngf, depth, norm, dropout, name="chroma"))
         else:
