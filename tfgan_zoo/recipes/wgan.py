@@ -7,10 +7,11 @@ held out are for evaluation) at 28 px, widths 64, and an exponential
 moving average of G (decay 0.995: a short window, since the run is
 2,000 generator steps at the paper's small learning rate; batch-norm
 statistics re-estimated), which `sample`, export and `evaluate` use.
-Measured cost: 0.35 CPU-s per step (5 critic updates), so 2,000 steps are
-about 12 CPU-minutes, inside the budget. Its FID is not measured yet: the
-first run of this default was stopped at about 800 steps (at 400 its
-averaged G still drew noise); benchmarks/RESULTS.md's fidelity section."""
+Measured (benchmarks/RESULTS.md's fidelity section): 12.8 CPU-minutes of
+training, FID 155.8 at N = 1,000 (precision 0.005): blotchy, mostly
+unreadable strokes. The target (FID <= 35) is far off: at the paper's
+small learning rate 2,000 generator steps are too few, and the 30
+CPU-minute budget allows about 4,500."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28
