@@ -21,7 +21,8 @@ from keras import layers
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.image2image import INIT, unet_generator
-from tfgan_zoo.networks.layers import ChannelwiseDense, PixelShuffle, batch_norm
+from tfgan_zoo.networks.layers import (ChannelwiseDense, InstanceNormalization, PixelShuffle,
+                                      batch_norm)
 
 # The Context Encoder's bottlenecks: channel-wise fully connected (§3.1), or
 # a plain convolution.
@@ -351,21 +352,44 @@ class IdentityInitializer(keras.initializers.Initializer):
         return tf.constant(kernel, dtype=dtype or "float32")
 
 
+# The adaptive normalisations of the context-aggregation network.
+ADAPTIVE_NORMS = ("instance", "batch")
+
+
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class AdaptiveBatchNorm(layers.Layer):
-    """w0 x + w1 BN(x), with scalars w0 = 1 and w1 = 0 to start (`nm` of the
+class AdaptiveNorm(layers.Layer):
+    """w0 x + w1 N(x), with scalars w0 = 1 and w1 = 0 to start (`nm` of the
     reflection reference; Chen, Xu & Koltun 2017): the network can learn
-    how much normalization it wants."""
+    how much normalization it wants. `norm` is N:
+
+    - "instance": each image's own per-channel statistics, in training and
+      at inference (a learnt shift and scale after). This is what the
+      reference computes: its `slim.batch_norm` is always in training mode
+      and its batch is one image.
+    - "batch": batch norm, the batch's statistics in training and moving
+      averages at inference (held-out colours the few training photos lack
+      then come out shifted)."""
+
+    def __init__(self, norm="instance", **kwargs):
+        super().__init__(**kwargs)
+        if norm not in ADAPTIVE_NORMS:
+            raise UserError(f"unknown norm {norm!r}: choose {' or '.join(ADAPTIVE_NORMS)}")
+        self.norm_kind = norm
 
     def build(self, input_shape):
         self.w0 = self.add_weight(shape=(), initializer="ones", name="w0")
         self.w1 = self.add_weight(shape=(), initializer="zeros", name="w1")
-        self.norm = batch_norm()
+        self.norm = (batch_norm() if self.norm_kind == "batch"
+                     else InstanceNormalization(affine=True))
         self.norm.build(input_shape)
 
     def call(self, x, training=None):
-        return (tf.cast(self.w0, x.dtype) * x
-                + tf.cast(self.w1, x.dtype) * self.norm(x, training=training))
+        normed = (self.norm(x, training=training) if self.norm_kind == "batch"
+                  else self.norm(x))
+        return tf.cast(self.w0, x.dtype) * x + tf.cast(self.w1, x.dtype) * normed
+
+    def get_config(self):
+        return {**super().get_config(), "norm": self.norm_kind}
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -388,11 +412,13 @@ class UnitRange(layers.Layer):
 
 
 def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32, 64, 1),
-                                name="generator"):
+                                norm="instance", name="generator"):
     """The reflection-separation generator (Zhang, Ng & Chen 2018, sec. 3;
     `build` of the reference main.py) without hypercolumns: a 1x1
     convolution, 3x3 convolutions dilated by `rates` (1, 2, 4, ..., 64, 1),
-    each with adaptive batch norm and LeakyReLU 0.2 and identity-initialised,
+    each with an adaptive normalisation (`AdaptiveNorm`, per image by
+    default, as the reference computes it) and LeakyReLU 0.2 and
+    identity-initialised,
     and a 1x1 convolution to 2C channels: the transmission layer T and the
     reflection layer R, side by side, unbounded, in [-1, 1] scaling. The
     reference initialises that last layer at random; here T's half is
@@ -406,7 +432,7 @@ def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32
     for i, rate in enumerate((0,) + tuple(rates)):
         x = layers.Conv2D(width, 1 if i == 0 else 3, padding="same", dilation_rate=max(rate, 1),
                           kernel_initializer=IdentityInitializer())(x)
-        x = _lrelu(AdaptiveBatchNorm()(x))
+        x = _lrelu(AdaptiveNorm(norm)(x))
     # The last 1x1 convolution, split in two: T starts as the blend (identity
     # on the channels that carry the image through the identity-initialised
     # layers), R as the reference's random (Glorot) projection.
