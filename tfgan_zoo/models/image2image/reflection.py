@@ -4,7 +4,9 @@ Separation with Perceptual Losses" (CVPR).
 A photo through glass is a blend I of a transmission layer T (the scene)
 and a reflection layer R. A context-aggregation network (dilated 3x3
 convolutions, sec. 3; T's output identity-initialised, so T_hat starts as
-I, where the reference starts it as a random colour mix) maps I to both,
+I, where the reference starts it as a random colour mix; its adaptive
+normalisations use each image's own statistics, in training and at
+inference, as the reference's batch of one does) maps I to both,
 (T_hat, R_hat), trained on synthetic blends (`reflection` dataset: the
 reference's `syn_data`) with, as the
 reference main.py weighs them,
