@@ -23,9 +23,12 @@ target against every fake) and L_CONST also updates f. Both are flags here,
 
 G(x) keeps what f reads in x, so it keeps the source digit only as far as
 f reads digits drawn in the target's style. The paper trains f on SVHN
-alone; the recipe's f also sees greyed, inverted, warped and re-stroked
-source digits (`--source-augment`), which lifts its reading of mnist from
-0.55 to 0.78 (benchmarks/RESULTS.md).
+alone; the recipe's f also sees greyed, inverted, warped, re-stroked and
+elastically bent source digits (`--source-augment`), which lifts its
+reading of mnist from 0.55 to about 0.78 (benchmarks/RESULTS.md).
+`--ema-decay` reads G through an average of g's weights (the core's
+generator EMA): which of the shapes f accepts g draws drifts during
+training.
 """
 
 import keras
