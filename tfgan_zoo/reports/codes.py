@@ -54,6 +54,12 @@ def _noise(model, n, rng):
     return draw_prior(model.generator_inputs()["z"].prior, (n, model.latent_dim), rng)
 
 
+def generate_codes(model, categories, continuous, rng):
+    """Images for the given codes, z drawn from the model's prior."""
+    z = _noise(model, len(categories), rng)
+    return _generate(model, _inputs(model, z, categories, continuous))
+
+
 def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=None):
     """{"cluster_accuracy", "mapping", "spearman"} for a trained InfoGAN."""
     classifier = classifier or load_classifier("mnist-cnn")
