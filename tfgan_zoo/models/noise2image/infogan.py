@@ -22,13 +22,12 @@ with info = -(L_I - H(c)) the codes' negative log-likelihood. lambda = 1
 (`info_weight`) for the categorical code; the continuous codes' Gaussian
 NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
-launcher). The noise z is U(-1, 1) like the codes (the launcher's
-`Uniform(62)`; `noise_prior="normal"` gives N(0, I) instead): with
-N(0, I) noise the 62 dimensions of z carry three times the variance per
-dimension of a U(-1, 1) code, and z, not the codes, moved the slant and
-ink (benchmarks/RESULTS.md, Image GANs II). The codes are named inputs
-of the generator, so the exported model takes `z`, `code_cat` and
-`code_cont`.
+launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
+from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
+`Uniform(62)`, but on mnist5k that run mixed the continuous codes: slant
+and ink each moved with both codes, benchmarks/RESULTS.md, Image GANs II).
+The codes are named inputs of the generator, so the exported model takes
+`z`, `code_cat` and `code_cont`.
 """
 
 import math
@@ -42,7 +41,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
 from tfgan_zoo.networks.infogan import infogan_discriminator, infogan_generator
 
-NOISE_PRIORS = ("uniform", "normal")
+NOISE_PRIORS = ("normal", "uniform")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -55,14 +54,14 @@ class InfoGAN(NoiseToImageGAN):
         info_weight: lambda, the weight of the categorical code's term.
         continuous_weight: weight of the continuous codes' Gaussian NLL.
         ngf, ndf: widths (64 gives the paper's 1024 / 128 / 64 units).
-        noise_prior: z's prior, "uniform" (U(-1, 1), the reference) or "normal".
+        noise_prior: z's prior, "normal" or "uniform" (U(-1, 1), the reference's).
     """
 
     loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
     test_config = {"ngf": 4, "ndf": 4}
 
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
-                 continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="uniform",
+                 continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
                  **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
@@ -70,7 +69,7 @@ class InfoGAN(NoiseToImageGAN):
                             " pass --num-categories 10")
         if noise_prior not in NOISE_PRIORS:
             raise UserError(f"noise_prior must be one of {', '.join(NOISE_PRIORS)}, got "
-                            f"{noise_prior!r}: pass --noise-prior uniform")
+                            f"{noise_prior!r}: pass --noise-prior normal")
         self.noise_prior = noise_prior
         # continuous_codes (an integer >= 0) and the weights (>= 0) are
         # range-checked by name (tfgan_zoo.checks).
