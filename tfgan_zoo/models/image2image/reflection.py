@@ -80,6 +80,8 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     loss_names = ("d_loss", "g_loss", "g_adv", "reflection_l1", "feature", "exclusion",
                   "autoencoder_l1")
     players = ("generator", "discriminator", "features")
+    # Runs saved before `norm` existed used batch norm's moving averages.
+    defaults_before = {"norm": "batch"}
     test_config = {"width": 8, "rates": (1, 2, 1), "ndf": 8, "d_layers": 2,
                    "feature_widths": (4, 8), "latent_dim": 0}
 
