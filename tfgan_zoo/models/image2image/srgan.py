@@ -26,6 +26,11 @@ checkpointed, so a resumed run continues in the right phase. Each phase is
 its own compiled step: under tf.distribute an optimizer update cannot sit
 inside a `tf.cond` (it is a cross-replica synchronisation point).
 
+With `residual` (a project option, not the paper's), the generator's last
+convolution predicts the residual over the bicubic upsampling of its input
+(VDSR's global skip, Kim et al. 2016): it starts as bicubic upscaling, so
+its MSE stage only has detail to add.
+
 Export: the SavedModel takes low-resolution images of any size
 ([None, None, None, C]) and returns them `scale` times larger; the TFLite
 model takes a fixed tile, the training input size.
@@ -64,6 +69,8 @@ class SRGAN(ImageToImageModel):
         adversarial_weight: weight of the generator's adversarial loss (1e-3 in the paper).
         tv_weight: weight of the total-variation regulariser (2e-8 in the paper).
         vgg_loss_scale: factor on the VGG feature MSE (1/12.75 in the paper).
+        residual: predict the residual over the bicubic upsampling (a global skip, VDSR-style; not in the paper: False).
+        augment: train on pairs randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
     """
 
     loss_names = ("d_loss", "g_loss", "pixel_mse", "adversarial_loss", "tv_loss")
@@ -73,7 +80,7 @@ class SRGAN(ImageToImageModel):
     def __init__(self, *, scale=4, filters=64, num_blocks=16, ndf=64,
                  pretrain_steps=1000, content_loss="auto", vgg_weights=None,
                  adversarial_weight=1e-3, tv_weight=2e-8, vgg_loss_scale=1 / 12.75,
-                 input_shape=None, **kwargs):
+                 residual=False, augment=False, input_shape=None, **kwargs):
         image_shape = kwargs.get("image_shape", (28, 28, 1))
         if input_shape is None:  # the low-resolution size the data implies
             input_shape = _low_res_shape(image_shape, scale)
@@ -103,6 +110,8 @@ class SRGAN(ImageToImageModel):
         self.adversarial_weight = float(adversarial_weight)
         self.tv_weight = float(tv_weight)
         self.vgg_loss_scale = float(vgg_loss_scale)
+        self.residual = bool(residual)
+        self.augment = bool(augment)
         self.vgg = None
         if content_loss == "vgg54":
             if not vgg_weights:
@@ -116,7 +125,7 @@ class SRGAN(ImageToImageModel):
             # Not a tracked attribute: frozen, and kept out of checkpoints.
             object.__setattr__(self, "vgg", VGGContent(vgg_weights))
         self.generator = srresnet_generator(self.image_shape[-1], scale, filters,
-                                            num_blocks)
+                                            num_blocks, residual=self.residual)
         self.discriminator = srgan_discriminator(self.image_shape, ndf)
         self._announced_phase = None
 
@@ -181,16 +190,23 @@ class SRGAN(ImageToImageModel):
         return self.adversarial_step(data)
 
     # ------------------------------------------------------------- the steps
+    def training_pairs(self, data):
+        """(I_LR, I_HR), augmented when `augment` is on."""
+        low, high = self.unpack(data)
+        if self.augment:
+            low, high = augment_pairs(low, high, self.next_seed())
+        return low, high
+
     def pretrain_step(self, data):
         """SRResNet: minimise the pixel MSE (eq. 4) of G(I_LR) against I_HR."""
-        low, high = self.unpack(data)
+        low, high = self.training_pairs(data)
         with tf.GradientTape() as tape:
             mse = squared_error_loss(self.translate(low, training=True), high)
         self.minimize(self.g_optimizer, tape, mse, self.generator)
         return self.track(g_loss=mse, pixel_mse=mse)
 
     def adversarial_step(self, data):
-        low, high = self.unpack(data)
+        low, high = self.training_pairs(data)
         # D: maximise log D(I_HR) + log(1 - D(G(I_LR)))  (eq. 2)
         fake = self.translate(low, training=True)
         d_loss = self.minimax_discriminator_step(high, fake)
@@ -212,6 +228,36 @@ class SRGAN(ImageToImageModel):
                       + self.tv_weight * tv)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
+
+
+# The six orders of three channels (channel-permutation augmentation).
+_CHANNEL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def augment_pairs(low, high, seed):
+    """The same random transform of each (low, high) pair, per example: the
+    eight flips and transposes of the square (EDSR's augmentation), a
+    permutation of RGB and an inversion (x -> -x). Bicubic downscaling
+    commutes with all of them, so every result is a valid pair; they teach
+    the network that detail does not depend on orientation or on a colour
+    (the held-out photos have colours the training photos lack)."""
+    batch = tf.shape(low)[0]
+    draws = tf.random.stateless_uniform([batch, 5], seed)
+    flags = [draws[:, i] < 0.5 for i in range(4)]
+    transforms = [lambda t: tf.reverse(t, [1]), lambda t: tf.reverse(t, [2])]
+    if low.shape[1] == low.shape[2]:  # transposes only keep square shapes
+        transforms.append(lambda t: tf.transpose(t, [0, 2, 1, 3]))
+    out = []
+    for x in (low, high):
+        for flag, transform in zip(flags, transforms):
+            x = tf.where(flag[:, None, None, None], transform(x), x)
+        x = tf.where(flags[3][:, None, None, None], -x, x)
+        if x.shape[-1] == 3:
+            order = tf.cast(draws[:, 4] * len(_CHANNEL_ORDERS), tf.int32)
+            x = tf.gather(x, tf.gather(tf.constant(_CHANNEL_ORDERS), order), axis=3,
+                          batch_dims=1)
+        out.append(x)
+    return tuple(out)
 
 
 def _low_res_shape(image_shape, scale):
