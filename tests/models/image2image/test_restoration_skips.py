@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from tfgan_zoo.augment import symmetry_augment
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.masks import center_mask
@@ -78,10 +79,9 @@ def test_sr_with_a_short_side_reduces_the_photos_first():
 
 
 def test_augmented_pairs_stay_pairs():
-    from tfgan_zoo.models.image2image.srgan import augment_pairs
     high = _uniform((8, 8, 8, 3))
     low = tf.nn.avg_pool2d(high, 2, 2, "VALID")  # commutes with every transform
-    a_low, a_high = augment_pairs(low, tf.constant(high), tf.constant([3, 4]))
+    a_low, a_high = symmetry_augment((low, tf.constant(high)), tf.constant([3, 4]))
     np.testing.assert_allclose(tf.nn.avg_pool2d(a_high, 2, 2, "VALID"), a_low, atol=1e-6)
     assert not np.allclose(a_high.numpy(), high)
     # Each output is a flip/transpose/permutation/inversion of its own input.

@@ -41,6 +41,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.augment import symmetry_augment
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.masks import center_mask, random_block_masks
@@ -49,6 +50,7 @@ from tfgan_zoo.networks.image2image import conv_discriminator
 from tfgan_zoo.networks.restoration import context_encoder_generator, encoder_depth
 
 MASKS = ("center", "random")
+RECONSTRUCTIONS = ("mse", "log_mse")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -65,6 +67,8 @@ class ContextEncoder(ImageToImageModel):
         bottleneck_units: width of the conv bottleneck.
         rec_weight: weight of the masked L2 reconstruction loss (0.999 in the paper).
         adv_weight: weight of the adversarial loss (0.001 in the paper).
+        reconstruction: mse (the paper's masked L2) or log_mse (the hole's MSE in dB per image, i.e. minus its PSNR).
+        augment: train on images randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
         fill: none (the paper: the hole is 0) or diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill).
     """
 
@@ -75,7 +79,8 @@ class ContextEncoder(ImageToImageModel):
 
     def __init__(self, *, mask="center", mask_fraction=0.5, num_blocks=4, ngf=64,
                  ndf=64, bottleneck="channel_fc", bottleneck_units=512,
-                 rec_weight=0.999, adv_weight=0.001, fill="none", **kwargs):
+                 rec_weight=0.999, adv_weight=0.001, reconstruction="mse", fill="none",
+                 augment=False, **kwargs):
         super().__init__(**kwargs)
         if mask not in MASKS:
             raise UserError(f"unknown mask '{mask}': choose {', '.join(MASKS)}")
@@ -91,6 +96,11 @@ class ContextEncoder(ImageToImageModel):
         self.bottleneck, self.bottleneck_units = bottleneck, bottleneck_units
         self.rec_weight, self.adv_weight = float(rec_weight), float(adv_weight)
         self.fill = fill
+        self.augment = bool(augment)
+        if reconstruction not in RECONSTRUCTIONS:
+            raise UserError(f"unknown reconstruction '{reconstruction}': choose "
+                            f"{', '.join(RECONSTRUCTIONS)}")
+        self.reconstruction = reconstruction
         self.center = tf.constant(
             center_mask(*self.image_shape[:2], self.mask_fraction)[..., None], tf.float32)
         self.generator = context_encoder_generator(self.image_shape, ngf, bottleneck,
@@ -145,6 +155,8 @@ class ContextEncoder(ImageToImageModel):
 
     def train_step(self, data):
         _, real = self.unpack(data)
+        if self.augment:
+            real, = symmetry_augment((real,), self.next_seed())
         masks = self.masks(tf.shape(real)[0], self.next_seed())
         context = real * (1.0 - masks)
         # D: real images against completed ones.
@@ -153,7 +165,8 @@ class ContextEncoder(ImageToImageModel):
         # G: 0.999 * ||M ⊙ (x - F((1 - M) ⊙ x))||² + 0.001 * -log D(completed)
         with tf.GradientTape() as tape:
             filled = self.fill_holes(context, masks, training=True)
-            rec = losses.masked_mse(filled, real, masks)
+            rec = (losses.log_mse_loss(filled, real, masks) if self.reconstruction == "log_mse"
+                   else losses.masked_mse(filled, real, masks))
             completed = masks * filled + context
             adv = losses.non_saturating_generator_loss(
                 self.discriminator(completed, training=True))

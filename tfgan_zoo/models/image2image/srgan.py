@@ -42,13 +42,15 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.augment import symmetry_augment
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.losses import squared_error_loss, total_variation
+from tfgan_zoo.losses import log_mse_loss, squared_error_loss, total_variation
 from tfgan_zoo.models.image2image.base import ImageToImageModel
 from tfgan_zoo.networks.restoration import VGGContent, srgan_discriminator, srresnet_generator
 
 CONTENT_LOSSES = ("auto", "vgg54", "pixel_mse")
+PRETRAIN_LOSSES = ("mse", "log_mse")
 # Names of the content loss in logs and reports.
 CONTENT_NAMES = {"vgg54": "VGG19 φ5,4 feature MSE (×1/12.75)",
                  "pixel_mse": "pixel MSE"}
@@ -70,6 +72,7 @@ class SRGAN(ImageToImageModel):
         tv_weight: weight of the total-variation regulariser (2e-8 in the paper).
         vgg_loss_scale: factor on the VGG feature MSE (1/12.75 in the paper).
         residual: predict the residual over the bicubic upsampling (a global skip, VDSR-style; not in the paper: False).
+        pretrain_loss: mse (the paper) or log_mse (per-image MSE in dB, i.e. minus the mean per-image PSNR) for the MSE stage.
         augment: train on pairs randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
     """
 
@@ -80,7 +83,8 @@ class SRGAN(ImageToImageModel):
     def __init__(self, *, scale=4, filters=64, num_blocks=16, ndf=64,
                  pretrain_steps=1000, content_loss="auto", vgg_weights=None,
                  adversarial_weight=1e-3, tv_weight=2e-8, vgg_loss_scale=1 / 12.75,
-                 residual=False, augment=False, input_shape=None, **kwargs):
+                 residual=False, augment=False, pretrain_loss="mse", input_shape=None,
+                 **kwargs):
         image_shape = kwargs.get("image_shape", (28, 28, 1))
         if input_shape is None:  # the low-resolution size the data implies
             input_shape = _low_res_shape(image_shape, scale)
@@ -112,6 +116,10 @@ class SRGAN(ImageToImageModel):
         self.vgg_loss_scale = float(vgg_loss_scale)
         self.residual = bool(residual)
         self.augment = bool(augment)
+        if pretrain_loss not in PRETRAIN_LOSSES:
+            raise UserError(f"unknown pretrain_loss '{pretrain_loss}': choose "
+                            f"{', '.join(PRETRAIN_LOSSES)}")
+        self.pretrain_loss = pretrain_loss
         self.vgg = None
         if content_loss == "vgg54":
             if not vgg_weights:
@@ -194,16 +202,18 @@ class SRGAN(ImageToImageModel):
         """(I_LR, I_HR), augmented when `augment` is on."""
         low, high = self.unpack(data)
         if self.augment:
-            low, high = augment_pairs(low, high, self.next_seed())
+            low, high = symmetry_augment((low, high), self.next_seed())
         return low, high
 
     def pretrain_step(self, data):
         """SRResNet: minimise the pixel MSE (eq. 4) of G(I_LR) against I_HR."""
         low, high = self.training_pairs(data)
         with tf.GradientTape() as tape:
-            mse = squared_error_loss(self.translate(low, training=True), high)
-        self.minimize(self.g_optimizer, tape, mse, self.generator)
-        return self.track(g_loss=mse, pixel_mse=mse)
+            sr = self.translate(low, training=True)
+            mse = squared_error_loss(sr, high)
+            loss = log_mse_loss(sr, high) if self.pretrain_loss == "log_mse" else mse
+        self.minimize(self.g_optimizer, tape, loss, self.generator)
+        return self.track(g_loss=loss, pixel_mse=mse)
 
     def adversarial_step(self, data):
         low, high = self.training_pairs(data)
@@ -228,36 +238,6 @@ class SRGAN(ImageToImageModel):
                       + self.tv_weight * tv)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
-
-
-# The six orders of three channels (channel-permutation augmentation).
-_CHANNEL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
-
-
-def augment_pairs(low, high, seed):
-    """The same random transform of each (low, high) pair, per example: the
-    eight flips and transposes of the square (EDSR's augmentation), a
-    permutation of RGB and an inversion (x -> -x). Bicubic downscaling
-    commutes with all of them, so every result is a valid pair; they teach
-    the network that detail does not depend on orientation or on a colour
-    (the held-out photos have colours the training photos lack)."""
-    batch = tf.shape(low)[0]
-    draws = tf.random.stateless_uniform([batch, 5], seed)
-    flags = [draws[:, i] < 0.5 for i in range(4)]
-    transforms = [lambda t: tf.reverse(t, [1]), lambda t: tf.reverse(t, [2])]
-    if low.shape[1] == low.shape[2]:  # transposes only keep square shapes
-        transforms.append(lambda t: tf.transpose(t, [0, 2, 1, 3]))
-    out = []
-    for x in (low, high):
-        for flag, transform in zip(flags, transforms):
-            x = tf.where(flag[:, None, None, None], transform(x), x)
-        x = tf.where(flags[3][:, None, None, None], -x, x)
-        if x.shape[-1] == 3:
-            order = tf.cast(draws[:, 4] * len(_CHANNEL_ORDERS), tf.int32)
-            x = tf.gather(x, tf.gather(tf.constant(_CHANNEL_ORDERS), order), axis=3,
-                          batch_dims=1)
-        out.append(x)
-    return tuple(out)
 
 
 def _low_res_shape(image_shape, scale):
