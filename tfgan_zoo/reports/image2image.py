@@ -24,6 +24,7 @@ from tfgan_zoo.evaluation.metrics import high_frequency_error, image_metrics
 from tfgan_zoo.evaluation.translation import evaluate_translation
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import save_grid
+from tfgan_zoo.networks.restoration import DiffusionFill
 
 
 def _held_out(model, config, **kwargs):
@@ -102,8 +103,9 @@ def _biharmonic(images, masks):
 
 def context_encoder_report(model, config, shown=8):
     """Whole-image PSNR/SSIM/MAE and hole-only PSNR/MAE of the inpainted
-    held-out patches, against two baselines: the input as is (hole left
-    mid-grey) and biharmonic inpainting (scikit-image)."""
+    held-out patches, against three baselines: the input as is (hole left
+    mid-grey), biharmonic inpainting (scikit-image) and the smooth
+    `DiffusionFill` that `fill="diffusion"` generators start from."""
     _, (masked, filled, full) = _held_out(model, config)
     masks = np.all(masked == 0.0, axis=-1, keepdims=True).astype(np.float32)
     hole = masks[..., 0] == 1
@@ -119,7 +121,8 @@ def context_encoder_report(model, config, shown=8):
     result = {"dataset": config.dataset, "split": "test", "num_pairs": len(full),
               "hole_fraction": round(float(masks.mean()), 4),
               "context_encoder": scores(filled), "grey_fill": scores(masked),
-              "biharmonic": scores(_biharmonic(masked, masks))}
+              "biharmonic": scores(_biharmonic(masked, masks)),
+              "diffusion_fill": scores(DiffusionFill()([masked, masks]).numpy())}
     _write(config, result, [masked[:shown], filled[:shown], full[:shown]],
            "inpainting.png")
     return result

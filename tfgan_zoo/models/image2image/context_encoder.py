@@ -73,7 +73,9 @@ class ContextEncoder(ImageToImageModel):
     """
 
     loss_names = ("d_loss", "g_loss", "rec_loss", "adv_loss")
-    test_config = {"ngf": 8, "ndf": 8, "mask": "random", "latent_dim": 0}
+    # The recipe's options (the registry tests export and convert them too).
+    test_config = {"ngf": 8, "ndf": 8, "mask": "random", "latent_dim": 0,
+                   "fill": "diffusion", "reconstruction": "log_mse", "augment": True}
     # Only complete images are needed: any dataset will do.
     needs_pairs = False
 

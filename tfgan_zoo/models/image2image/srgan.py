@@ -77,8 +77,10 @@ class SRGAN(ImageToImageModel):
     """
 
     loss_names = ("d_loss", "g_loss", "pixel_mse", "adversarial_loss", "tv_loss")
+    # The recipe's options (the registry tests export and convert them too).
     test_config = {"filters": 8, "num_blocks": 1, "ndf": 4, "pretrain_steps": 1,
-                   "latent_dim": 0}
+                   "latent_dim": 0, "residual": True, "augment": True,
+                   "pretrain_loss": "log_mse"}
 
     def __init__(self, *, scale=4, filters=64, num_blocks=16, ndf=64,
                  pretrain_steps=1000, content_loss="auto", vgg_weights=None,
