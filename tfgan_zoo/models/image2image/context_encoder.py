@@ -73,9 +73,11 @@ class ContextEncoder(ImageToImageModel):
     """
 
     loss_names = ("d_loss", "g_loss", "rec_loss", "adv_loss")
-    # The recipe's options (the registry tests export and convert them too).
+    # The recipe's loss and augmentation; the diffusion fill (about 1,300 small
+    # ops) is left out to keep the registry tests fast: its own tests and the
+    # recipe's export cover it.
     test_config = {"ngf": 8, "ndf": 8, "mask": "random", "latent_dim": 0,
-                   "fill": "diffusion", "reconstruction": "log_mse", "augment": True}
+                   "reconstruction": "log_mse", "augment": True}
     # Only complete images are needed: any dataset will do.
     needs_pairs = False
 
