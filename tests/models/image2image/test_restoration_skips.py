@@ -86,3 +86,22 @@ def test_augmented_pairs_stay_pairs():
     assert not np.allclose(a_high.numpy(), high)
     # Each output is a flip/transpose/permutation/inversion of its own input.
     assert np.allclose(np.sort(np.abs(a_high.numpy()).ravel()), np.sort(np.abs(high).ravel()))
+
+
+def test_diffusion_fill_converts_to_tflite_builtins():
+    import keras
+    from ai_edge_litert.interpreter import Interpreter
+    image, mask = keras.Input((8, 8, 3), batch_size=1), keras.Input((8, 8, 1), batch_size=1)
+    model = keras.Model([image, mask], DiffusionFill(2, 3)([image, mask]))
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    interpreter = Interpreter(model_content=converter.convert())
+    interpreter.allocate_tensors()
+    x = _uniform((1, 8, 8, 3))
+    m = np.zeros((1, 8, 8, 1), np.float32)
+    m[:, 2:6, 2:6] = 1
+    for detail in interpreter.get_input_details():
+        interpreter.set_tensor(detail["index"], m if detail["shape"][-1] == 1 else x)
+    interpreter.invoke()
+    out = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    np.testing.assert_allclose(out, model([x, m]).numpy(), atol=1e-5)
