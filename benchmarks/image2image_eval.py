@@ -10,9 +10,10 @@ pair of its dataset's test split, then
   images in [-1, 1]) on the test split, and on as many training pairs
   (in-distribution, to separate fitting from generalising);
 - for unpaired models, the cycle-reconstruction L1 of both domains;
-- a baseline that needs no training: the source itself ("identity", for
-  photo2recolor) or the training targets' mean colour everywhere ("mean
-  colour", for edges2photo);
+- baselines that need no training: the source itself ("identity", for
+  photo2recolor), the training targets' mean colour everywhere ("mean
+  colour", for edges2photo), or for gray2photo the grey source as a colour
+  image and the grey source plus the training photos' mean chroma;
 - with --fid: FID and KID (`tfgan_zoo.evaluate.evaluate_images`, Inception
   pool3) of the outputs and of the baseline against the held-out targets.
 
@@ -28,16 +29,38 @@ import time
 import numpy as np
 
 
-def baseline(config, sources, targets):
+def _train_targets(config):
     from tfgan_zoo.data import load_dataset
-    if config.dataset.startswith("photo2recolor"):
-        return "identity (output = source)", sources
     data = load_dataset(config.dataset, batch_size=4096, image_size=config.image_size,
                         channels=config.channels, split="train", shuffle=False,
                         repeat=False, drop_remainder=False)
-    train_targets = next(iter(data.dataset))[1].numpy()
+    return next(iter(data.dataset))[1].numpy()
+
+
+def baselines(config, sources, targets):
+    """[(name, guess)]: the classical answers that need no training."""
+    if config.dataset.startswith("photo2recolor"):
+        return [("identity (output = source)", sources)]
+    train_targets = _train_targets(config)
+    if config.dataset == "gray2photo":
+        # The grey source as a colour image, and the same plus the training
+        # photos' mean chroma (mean of target - its luminance).
+        grey = np.broadcast_to(sources, targets.shape)
+        luminance = np.asarray(rgb_luminance(train_targets))
+        chroma = (train_targets - luminance).mean(axis=(0, 1, 2))
+        return [("grey (source as colour)", grey.astype(np.float32)),
+                ("grey + mean training chroma",
+                 np.clip(grey + chroma, -1, 1).astype(np.float32))]
     mean = train_targets.mean(axis=(0, 1, 2))
-    return "mean training colour", np.broadcast_to(mean, targets.shape).astype(np.float32)
+    return [("mean training colour",
+             np.broadcast_to(mean, targets.shape).astype(np.float32))]
+
+
+def rgb_luminance(images):
+    """The grey source gray2photo derives from [-1, 1] RGB images, [..., 1]."""
+    from tfgan_zoo.data.photos import grey
+    uint8 = np.clip(np.rint((images + 1) * 127.5), 0, 255).astype(np.uint8)
+    return grey(uint8).astype(np.float32) / 127.5 - 1.0
 
 
 def evaluate_run(run_dir, fid=False):
@@ -54,17 +77,18 @@ def evaluate_run(run_dir, fid=False):
     seconds = time.perf_counter() - start
     seen, _ = evaluate_translation(model, config.dataset, split="train",
                                    num=held_out["num_pairs"], **kwargs)
-    name, guess = baseline(config, sources, targets)
     result = {"run": str(run_dir), "model": config.model, "dataset": config.dataset,
               "image_size": config.image_size, "steps": model.step,
               "test": held_out, "train": seen, "eval_seconds": round(seconds, 1),
-              "baseline": {"name": name, **image_metrics(guess, targets)}}
+              "baselines": [{"name": name, **image_metrics(guess, targets)}
+                            for name, guess in baselines(config, sources, targets)]}
     if fid:
         from tfgan_zoo.evaluate import evaluate_images
         real = (targets, None)
-        for key, fake in (("test", outputs), ("baseline", guess)):
+        guesses = [guess for _, guess in baselines(config, sources, targets)]
+        for entry, fake in zip([result["test"]] + result["baselines"], [outputs] + guesses):
             values = evaluate_images(fake, ("fid", "kid"), real=real)["metrics"]
-            result[key].update({k: float(v) for k, v in values.items()})
+            entry.update({k: float(v) for k, v in values.items()})
     return result
 
 
@@ -73,8 +97,8 @@ def table(results):
             "|---|---|---|---|---|---|---|---|---|"]
     fmt = lambda v, f="{:.3f}": "–" if v is None else f.format(v)  # noqa: E731
     for r in results:
-        for label, m in (("held-out", r["test"]), ("train", r["train"]),
-                         (f"baseline: {r['baseline']['name']}", r["baseline"])):
+        for label, m in [("held-out", r["test"]), ("train", r["train"])] + [
+                (f"baseline: {b['name']}", b) for b in r["baselines"]]:
             cycle = (f"{m['cycle_l1_a']:.3f} / {m['cycle_l1_b']:.3f}"
                      if "cycle_l1_a" in m else "–")
             rows.append(f"| {r['model']} | {r['steps']} | {label} | {fmt(m.get('psnr'), '{:.2f}')}"

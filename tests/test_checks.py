@@ -111,3 +111,20 @@ def test_types_follow_the_default():
         check_value("kl_weight", True, 1.0)
     # A width whose default is 0 (an image model without noise) may be 0.
     check_value("latent_dim", 0, 0)
+
+
+@pytest.mark.parametrize("argv, value", [
+    ([], False), (["--reuse-fake"], True), (["--reuse-fake", "true"], True),
+    (["--reuse-fake", "True"], True), (["--reuse-fake", "off"], False),
+    (["--reuse-fake", "--no-reuse-fake"], False), (["--no-reuse-fake"], False)])
+def test_boolean_hyperparameters_are_switches(argv, value):
+    config = parse_args(get_recipe("dcgan").RECIPE, argv + ["--steps", "3"])
+    assert config.model_args["reuse_fake"] is value and config.steps == 3
+
+
+def test_a_switch_refuses_other_words(capsys):
+    with pytest.raises(SystemExit):
+        parse_args(get_recipe("dcgan").RECIPE, ["--reuse-fake", "maybe"])
+    err = capsys.readouterr().err
+    assert "--reuse-fake: expected true or false, got 'maybe'" in err
+    assert len(err.strip().splitlines()) == 1

@@ -19,7 +19,8 @@ pair (e.g. `AdversarialModel.next_seed()`), so replicas draw differently and
 runs repeat.
 
 `shape_augment` is the other kind: label-preserving augmentation of a
-classifier's training images (grey, polarity, affine warp, stroke width), for
+classifier's training images (grey, polarity, affine warp, stroke width,
+elastic distortion), for
 a feature extractor that must read digits of an unseen style (DTN's f).
 """
 
@@ -153,7 +154,35 @@ def stroke(images, seed):
     return tf.where(pick < 0.25, thick, tf.where(pick < 0.5, thin, images))
 
 
-SHAPE_POLICIES = {"grey": grey, "invert": invert, "affine": affine, "stroke": stroke}
+def elastic(images, seed, alpha=0.08, grid=4):
+    """Every pixel moved by a smooth random field (Simard, Steinkraus & Platt
+    2003's elastic distortion, the Gaussian-smoothed noise replaced by a
+    `grid` x `grid` lattice of uniform displacements upsampled bicubically):
+    at most `alpha` of the side, bilinear, edges repeated. Strokes bend
+    as a hand bends them; the digit stays the same."""
+    n, h, w = tf.shape(images)[0], tf.shape(images)[1], tf.shape(images)[2]
+    size = tf.cast(tf.stack([h, w]), tf.float32)
+    coarse = _uniform(seed, 0, [n, grid, grid, 2], -alpha, alpha)
+    field = tf.image.resize(coarse, [h, w], method="bicubic") * size
+    rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32),
+                             indexing="ij")
+    y = tf.clip_by_value(rows + field[..., 0], 0.0, size[0] - 1.0)
+    x = tf.clip_by_value(cols + field[..., 1], 0.0, size[1] - 1.0)
+    y0, x0 = tf.floor(y), tf.floor(x)
+    wy, wx = (y - y0)[..., None], (x - x0)[..., None]
+    y0, x0 = tf.cast(y0, tf.int32), tf.cast(x0, tf.int32)
+    y1, x1 = tf.minimum(y0 + 1, h - 1), tf.minimum(x0 + 1, w - 1)
+
+    def at(yy, xx):
+        return tf.gather_nd(images, tf.stack([yy, xx], -1), batch_dims=1)
+
+    top = at(y0, x0) * (1.0 - wx) + at(y0, x1) * wx
+    bottom = at(y1, x0) * (1.0 - wx) + at(y1, x1) * wx
+    return top * (1.0 - wy) + bottom * wy
+
+
+SHAPE_POLICIES = {"grey": grey, "invert": invert, "affine": affine, "stroke": stroke,
+                  "elastic": elastic}
 
 
 def parse_shape_policy(policy):

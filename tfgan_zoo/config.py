@@ -128,6 +128,19 @@ def jit_choice(text):
     return value
 
 
+SWITCH = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
+def switch(text):
+    """argparse type of a model's boolean hyperparameter: `--flag`, `--flag
+    true|false` (also yes/no, on/off, 1/0) or `--no-flag`."""
+    value = SWITCH.get(text.lower())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"expected true or false, got '{text}'")
+    return value
+
+
 def literal(text):
     """Parse a model hyperparameter: numbers, tuples, booleans or a string."""
     try:
@@ -199,10 +212,15 @@ def build_parser(recipe: Config):
     model = parser.add_argument_group(f"model hyperparameters ({recipe.model})")
     docs = hyperparameter_docs(recipe.model)
     for name, default in model_hyperparameters(recipe.model).items():
-        default = recipe.model_args.get(name, default)
-        model.add_argument(flag(name), dest=f"model.{name}", default=default,
-                           type=literal, help=docs.get(name, "model hyperparameter"),
-                           metavar=name.upper())
+        kwargs = {"type": literal, "metavar": name.upper()}
+        if isinstance(default, bool):  # --flag [true|false] and --no-flag
+            kwargs = {"type": switch, "nargs": "?", "const": True, "metavar": "{true,false}"}
+            model.add_argument("--no-" + flag(name)[2:], dest=f"model.{name}",
+                               action="store_const", const=False,
+                               default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        model.add_argument(flag(name), dest=f"model.{name}",
+                           default=recipe.model_args.get(name, default),
+                           help=docs.get(name, "model hyperparameter"), **kwargs)
     return parser
 
 

@@ -291,6 +291,24 @@ def load_edges2photo(arg, *, split, data_dir, image_size):
                       _cut(shots, boxes, size))
 
 
+def grey(images):
+    """Luminance of uint8 RGB images (skimage's rgb2gray: ITU-R BT.709
+    weights) as uint8 [..., 1]."""
+    from skimage.color import rgb2gray
+    return np.clip(np.rint(rgb2gray(np.asarray(images)) * 255), 0, 255).astype(
+        np.uint8)[..., None]
+
+
+def load_gray2photo(arg, *, split, data_dir, image_size):
+    """Greyscale -> colour photo patches (paired): the edges2photo patches,
+    with the photo's own luminance as the source, so only the colour is to be
+    predicted."""
+    if arg:
+        raise UserError(f"gray2photo takes no option, got ':{arg}'")
+    target = _clean_patches(split, image_size)
+    return PairSource("gray2photo", True, grey(target), target)
+
+
 def load_photo2recolor(arg, *, split, data_dir, image_size):
     """Photo patches <-> recoloured patches. Unpaired for training (the two
     sides are cut from different places); the test split is aligned, since
@@ -577,6 +595,7 @@ def load_div2k(config, *, split, data_dir, image_size):
 
 LOADERS = {
     "edges2photo": load_edges2photo,
+    "gray2photo": load_gray2photo,
     "photo2recolor": load_photo2recolor,
     "photo2recolor:": load_photo2recolor,
     "sr": load_sr,

@@ -110,6 +110,24 @@ def unet_generator(input_shape, output_channels, ngf=64, depth=None, norm="batch
     return keras.Model(image, _output(x, output_channels, name), name=name)
 
 
+# skimage's rgb2gray (ITU-R BT.709): the luminance gray2photo's sources hold.
+LUMA = (0.2125, 0.7154, 0.0721)
+
+
+def keep_luminance(chroma_net, name="generator"):
+    """A colouriser that keeps its grey input as the output's luminance, as
+    the pix2pix reference code's colorization model does (L in, ab out):
+    `chroma_net` maps the grey image to two channels, R - Y and B - Y, and
+    G - Y follows from Y = LUMA . (R, G, B), so the output's luminance is
+    the input exactly (up to clipping to [-1, 1])."""
+    grey = keras.Input(chroma_net.input_shape[1:], name="image")
+    chroma = keras.ops.cast(chroma_net(grey), "float32")
+    r, b = chroma[..., :1], chroma[..., 1:]
+    g = -(LUMA[0] * r + LUMA[2] * b) / LUMA[1]
+    rgb = keras.ops.concatenate([grey + r, grey + g, grey + b], axis=-1)
+    return keras.Model(grey, keras.ops.clip(rgb, -1.0, 1.0), name=name)
+
+
 # --------------------------------------------------------------- ResNet
 def resnet_generator(input_shape, output_channels, ngf=64, n_blocks=9,
                      n_downsampling=2, norm="instance", name="generator"):

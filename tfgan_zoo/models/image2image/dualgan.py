@@ -15,6 +15,12 @@ generators minimise
 (eq. 3; the reconstruction weights are set within [100, 1000] in sec. 4),
 with U-Net generators whose dropout is the noise z and PatchGAN critics,
 trained with RMSProp (5e-5) and batches of 1 to 4.
+
+The authors' released code (duxingren14/DualGAN, model.py) differs from the
+paper: sigmoid cross-entropy (non-saturating) adversarial terms, no clipping,
+lambda = 20, one critic update and two generator updates per iteration.
+`adversarial` picks the paper's Wasserstein critic (default) or any loss of
+`tfgan_zoo.losses.ADVERSARIAL_LOSSES`; clipping applies to "wasserstein" only.
 """
 
 import keras
@@ -39,7 +45,9 @@ class DualGAN(UnpairedImageToImageModel):
         dropout: dropout rate of the first three U-Net decoder stages (0.5).
         clip: critic weights are clipped to [-clip, clip] (c, 0.01).
         reconstruction_weight: lambda_U = lambda_V of the L1 reconstruction
-            (paper: 100 to 1000).
+            (paper: 100 to 1000; the released code: 20).
+        adversarial: "wasserstein" (paper: clipped critics) or another
+            adversarial loss, e.g. "non_saturating" (the released code).
     """
 
     loss_names = ("d_loss", "g_loss", "g_adv", "reconstruction", "wasserstein_estimate")
@@ -48,11 +56,13 @@ class DualGAN(UnpairedImageToImageModel):
 
     def __init__(self, *, ngf=64, ndf=64, depth=None, d_layers=3, norm="batch",
                  dropout=0.5, clip=0.01, reconstruction_weight=500.0, n_critic=2,
-                 **kwargs):
+                 adversarial="wasserstein", **kwargs):
         super().__init__(n_critic=n_critic, **kwargs)
         self.ngf, self.ndf, self.depth, self.d_layers = ngf, ndf, depth, d_layers
         self.norm, self.dropout, self.clip = norm, dropout, float(clip)
         self.reconstruction_weight = float(reconstruction_weight)
+        self.adversarial = adversarial
+        self.d_loss_fn, self.g_loss_fn = losses.adversarial_loss(adversarial)
         a, b = self.input_shape, self.image_shape
         self.generator = nets.unet_generator(a, b[-1], ngf, depth, norm, dropout,
                                              name="generator")
@@ -64,6 +74,8 @@ class DualGAN(UnpairedImageToImageModel):
                                                         name="discriminator_a")
 
     def clip_critic_weights(self):
+        if self.adversarial != "wasserstein":
+            return
         for critic in (self.discriminator_a, self.discriminator):
             for w in critic.trainable_variables:
                 w.assign(tf.clip_by_value(w, -self.clip, self.clip))
@@ -76,7 +88,7 @@ class DualGAN(UnpairedImageToImageModel):
             fake_b = self.translate(batch_a, training=True)
             fake_a = self.translate_back(batch_b, training=True)
             with tf.GradientTape() as tape:
-                d_loss = self.adversarial_d(losses.wasserstein_discriminator_loss,
+                d_loss = self.adversarial_d(self.d_loss_fn,
                                             batch_a, fake_a, batch_b, fake_b)
             self.minimize(self.d_optimizer, tape, d_loss,
                           [self.discriminator_a, self.discriminator])
@@ -84,11 +96,11 @@ class DualGAN(UnpairedImageToImageModel):
         # Generators: fool both critics and reconstruct both inputs (eq. 3).
         with tf.GradientTape() as tape:
             fake_b, rec_a, fake_a, rec_b = self.cycle(batch_a, batch_b, training=True)
-            g_adv = self.adversarial_g(losses.wasserstein_generator_loss, fake_a, fake_b)
+            g_adv = self.adversarial_g(self.g_loss_fn, fake_a, fake_b)
             reconstruction = self.cycle_loss(l1_loss, batch_a, rec_a, batch_b, rec_b)
             g_loss = g_adv + self.reconstruction_weight * reconstruction
         self.minimize(self.g_optimizer, tape, g_loss,
                       [self.generator, self.generator_ba])
-        # -d_loss estimates the sum of both Wasserstein distances.
+        # With the Wasserstein loss, -d_loss estimates the sum of both distances.
         return self.track(d_loss=d_loss, g_loss=g_loss, g_adv=g_adv,
                           reconstruction=reconstruction, wasserstein_estimate=-d_loss)

@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss
 from tfgan_zoo.models.image2image.base import ConditionalDiscriminator, ImageToImageModel
 from tfgan_zoo.networks import image2image as nets
@@ -34,18 +35,31 @@ class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
         norm: normalization of both nets: batch (paper), instance or none.
         dropout: dropout rate of the first three decoder stages (0.5).
         l1_weight: lambda of the L1 term (100).
+        keep_luminance: colourisation (a 1-channel source, an RGB target) as
+            in the reference code's colorization model: the U-Net predicts
+            only the chroma and the output keeps the source as its luminance
+            (`networks.image2image.keep_luminance`).
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "l1")
     test_config = {"ngf": 8, "ndf": 8, "d_layers": 2, "latent_dim": 0}
 
     def __init__(self, *, ngf=64, ndf=64, depth=None, d_layers=3, norm="batch",
-                 dropout=0.5, l1_weight=100.0, **kwargs):
+                 dropout=0.5, l1_weight=100.0, keep_luminance=False, **kwargs):
         super().__init__(**kwargs)
         self.ngf, self.ndf, self.depth, self.d_layers = ngf, ndf, depth, d_layers
         self.norm, self.dropout, self.l1_weight = norm, dropout, float(l1_weight)
-        self.generator = nets.unet_generator(
-            self.input_shape, self.image_shape[-1], ngf, depth, norm, dropout)
+        self.keep_luminance = bool(keep_luminance)
+        if self.keep_luminance:
+            if self.input_shape[-1] != 1 or self.image_shape[-1] != 3:
+                raise UserError("--keep-luminance colours grey images: it needs a "
+                                "1-channel source and an RGB target (--dataset "
+                                "gray2photo); pass --keep-luminance False for other data")
+            self.generator = nets.keep_luminance(nets.unet_generator(
+                self.input_shape, 2, ngf, depth, norm, dropout, name="chroma"))
+        else:
+            self.generator = nets.unet_generator(
+                self.input_shape, self.image_shape[-1], ngf, depth, norm, dropout)
         pair_shape = self.image_shape[:2] + (self.input_shape[-1] + self.image_shape[-1],)
         self.discriminator = nets.patch_discriminator(pair_shape, ndf, d_layers, norm)
 
