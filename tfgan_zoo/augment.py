@@ -196,3 +196,36 @@ def shape_augment(images, policy, seed):
         images = SHAPE_POLICIES[name](images, tf.random.experimental.stateless_fold_in(
             seed, index))
     return images
+
+
+# The six orders of three channels (channel-permutation augmentation).
+_CHANNEL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def symmetry_augment(batches, seed):
+    """The same random transform, drawn per example, of each batch in
+    `batches` (e.g. a low-res and a high-res batch, or one batch): the
+    eight flips and transposes of the square (EDSR's augmentation for
+    super-resolution; transposes only when the images are square), a
+    permutation of RGB and an inversion (x -> -x). Resampling and
+    inpainting commute with all of them, so pairs stay pairs; they teach a
+    restoration network that detail does not depend on orientation or on a
+    colour (held-out photos have colours the few training photos lack).
+    Images float NHWC in [-1, 1]; `seed` a stateless seed pair."""
+    first = batches[0]
+    draws = tf.random.stateless_uniform([tf.shape(first)[0], 5], seed)
+    flags = [draws[:, i] < 0.5 for i in range(4)]
+    transforms = [lambda t: tf.reverse(t, [1]), lambda t: tf.reverse(t, [2])]
+    if first.shape[1] == first.shape[2]:
+        transforms.append(lambda t: tf.transpose(t, [0, 2, 1, 3]))
+    out = []
+    for x in batches:
+        for flag, transform in zip(flags, transforms):
+            x = tf.where(flag[:, None, None, None], transform(x), x)
+        x = tf.where(flags[3][:, None, None, None], -x, x)
+        if x.shape[-1] == 3:
+            order = tf.cast(draws[:, 4] * len(_CHANNEL_ORDERS), tf.int32)
+            x = tf.gather(x, tf.gather(tf.constant(_CHANNEL_ORDERS), order), axis=3,
+                          batch_dims=1)
+        out.append(x)
+    return tuple(out)
