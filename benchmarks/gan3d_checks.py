@@ -60,6 +60,8 @@ def main():
         print(f"| {name} | {shown} | {target} |")
     print("class shares:", dict(zip(report["class_names"],
                                     np.round(report["class_shares"], 3).tolist())))
+    print("coverage by class:", dict(zip(report["class_names"],
+                                         np.round(report["coverage_by_class"], 3).tolist())))
     print("timing:", timing)
 
 

@@ -3,7 +3,8 @@ comparison, trained at equal steps and measured on held-out data by the
 recipe's own report.
 
     python benchmarks/restoration_medical.py dagan       # DAGAN vs the same U-Net without D
-    python benchmarks/restoration_medical.py idcgan      # ID-CGAN vs L2-only G, sigma 25 and rain
+    python benchmarks/restoration_medical.py idcgan      # ID-CGAN vs L2-only G, sigma 25 and rain;
+                                                         # (rain: also the residual G)
     python benchmarks/restoration_medical.py reflection  # exclusion loss on vs off
     python benchmarks/restoration_medical.py all --root runs/restoration
     python benchmarks/restoration_medical.py export RUN [RUN ...]
@@ -40,7 +41,8 @@ COMPARISONS = {
                ("l2_only_denoise25", "idcgan", ["--adversarial-weight", "0"]),
                ("idcgan_derain", "idcgan", ["--dataset", "derain"]),
                ("l2_only_derain", "idcgan", ["--dataset", "derain",
-                                             "--adversarial-weight", "0"])],
+                                             "--adversarial-weight", "0"]),
+               ("idcgan_derain_residual", "idcgan_derain", [])],
     "reflection": [("reflection", "reflection", []),
                    ("no_exclusion", "reflection", ["--exclusion-weight", "0"])],
 }

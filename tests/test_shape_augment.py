@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_zoo.augment import affine, shape_augment
+from tfgan_zoo.augment import affine, elastic, shape_augment
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.domain import content_encoder, mlp
 from tfgan_zoo.recipes import dtn
@@ -43,6 +43,14 @@ def test_affine_without_motion_is_the_identity_and_the_default_moves():
     still = affine(x, SEED, angle=0.0, scale=0.0, shear=0.0, shift=0.0)
     np.testing.assert_allclose(still, x, atol=1e-5)
     assert float(tf.reduce_max(tf.abs(affine(x, SEED) - x))) > 0.1
+
+
+def test_elastic_without_motion_is_the_identity_and_keeps_a_flat_image():
+    x = images()
+    np.testing.assert_allclose(elastic(x, SEED, alpha=0.0), x, atol=1e-6)
+    assert float(tf.reduce_max(tf.abs(elastic(x, SEED) - x))) > 0.1
+    flat = tf.fill([2, 8, 8, 3], 0.25)
+    np.testing.assert_allclose(shape_augment(flat, "elastic", SEED), flat, atol=1e-6)
 
 
 def test_stroke_only_dilates_or_erodes():

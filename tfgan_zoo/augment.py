@@ -19,7 +19,8 @@ pair (e.g. `AdversarialModel.next_seed()`), so replicas draw differently and
 runs repeat.
 
 `shape_augment` is the other kind: label-preserving augmentation of a
-classifier's training images (grey, polarity, affine warp, stroke width), for
+classifier's training images (grey, polarity, affine warp, stroke width,
+elastic distortion), for
 a feature extractor that must read digits of an unseen style (DTN's f).
 """
 
@@ -153,7 +154,35 @@ def stroke(images, seed):
     return tf.where(pick < 0.25, thick, tf.where(pick < 0.5, thin, images))
 
 
-SHAPE_POLICIES = {"grey": grey, "invert": invert, "affine": affine, "stroke": stroke}
+def elastic(images, seed, alpha=0.08, grid=4):
+    """Every pixel moved by a smooth random field (Simard, Steinkraus & Platt
+    2003's elastic distortion, the Gaussian-smoothed noise replaced by a
+    `grid` x `grid` lattice of uniform displacements upsampled bicubically):
+    at most `alpha` of the side, bilinear, edges repeated. Strokes bend
+    as a hand bends them; the digit stays the same."""
+    n, h, w = tf.shape(images)[0], tf.shape(images)[1], tf.shape(images)[2]
+    size = tf.cast(tf.stack([h, w]), tf.float32)
+    coarse = _uniform(seed, 0, [n, grid, grid, 2], -alpha, alpha)
+    field = tf.image.resize(coarse, [h, w], method="bicubic") * size
+    rows, cols = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32),
+                             indexing="ij")
+    y = tf.clip_by_value(rows + field[..., 0], 0.0, size[0] - 1.0)
+    x = tf.clip_by_value(cols + field[..., 1], 0.0, size[1] - 1.0)
+    y0, x0 = tf.floor(y), tf.floor(x)
+    wy, wx = (y - y0)[..., None], (x - x0)[..., None]
+    y0, x0 = tf.cast(y0, tf.int32), tf.cast(x0, tf.int32)
+    y1, x1 = tf.minimum(y0 + 1, h - 1), tf.minimum(x0 + 1, w - 1)
+
+    def at(yy, xx):
+        return tf.gather_nd(images, tf.stack([yy, xx], -1), batch_dims=1)
+
+    top = at(y0, x0) * (1.0 - wx) + at(y0, x1) * wx
+    bottom = at(y1, x0) * (1.0 - wx) + at(y1, x1) * wx
+    return top * (1.0 - wy) + bottom * wy
+
+
+SHAPE_POLICIES = {"grey": grey, "invert": invert, "affine": affine, "stroke": stroke,
+                  "elastic": elastic}
 
 
 def parse_shape_policy(policy):
@@ -167,3 +196,36 @@ def shape_augment(images, policy, seed):
         images = SHAPE_POLICIES[name](images, tf.random.experimental.stateless_fold_in(
             seed, index))
     return images
+
+
+# The six orders of three channels (channel-permutation augmentation).
+_CHANNEL_ORDERS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))
+
+
+def symmetry_augment(batches, seed):
+    """The same random transform, drawn per example, of each batch in
+    `batches` (e.g. a low-res and a high-res batch, or one batch): the
+    eight flips and transposes of the square (EDSR's augmentation for
+    super-resolution; transposes only when the images are square), a
+    permutation of RGB and an inversion (x -> -x). Resampling and
+    inpainting commute with all of them, so pairs stay pairs; they teach a
+    restoration network that detail does not depend on orientation or on a
+    colour (held-out photos have colours the few training photos lack).
+    Images float NHWC in [-1, 1]; `seed` a stateless seed pair."""
+    first = batches[0]
+    draws = tf.random.stateless_uniform([tf.shape(first)[0], 5], seed)
+    flags = [draws[:, i] < 0.5 for i in range(4)]
+    transforms = [lambda t: tf.reverse(t, [1]), lambda t: tf.reverse(t, [2])]
+    if first.shape[1] == first.shape[2]:
+        transforms.append(lambda t: tf.transpose(t, [0, 2, 1, 3]))
+    out = []
+    for x in batches:
+        for flag, transform in zip(flags, transforms):
+            x = tf.where(flag[:, None, None, None], transform(x), x)
+        x = tf.where(flags[3][:, None, None, None], -x, x)
+        if x.shape[-1] == 3:
+            order = tf.cast(draws[:, 4] * len(_CHANNEL_ORDERS), tf.int32)
+            x = tf.gather(x, tf.gather(tf.constant(_CHANNEL_ORDERS), order), axis=3,
+                          batch_dims=1)
+        out.append(x)
+    return tuple(out)

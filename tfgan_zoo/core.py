@@ -194,6 +194,11 @@ class AdversarialModel(keras.Model):
     # Constructor arguments of a parent class that a subclass fixes itself
     # (e.g. WGAN-GP has no clipping); they are not offered as flags.
     unused_hyperparameters: tuple[str, ...] = ()
+    # What a hyperparameter added later (or whose default changed in a way
+    # that changes the networks) was in runs saved before: a run whose
+    # config.json / model.json lacks it is loaded and resumed with this
+    # value, not today's default, so its checkpoint still fits.
+    defaults_before: dict = {}
     # Whether sampling goes through `inference_generator`, so that an EMA of
     # the generator can stand in for it.
     supports_ema = False

@@ -14,6 +14,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo.config import Config
+from tfgan_zoo.errors import UserError
 from tfgan_zoo.export.serving import export_run
 from tfgan_zoo.training.checkpoint import CheckpointDir
 from tfgan_zoo.training.run import load_run
@@ -57,3 +58,18 @@ def test_old_run_evaluates(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "fd[digits-cnn]" in done.stdout
+
+
+def test_a_later_hyperparameter_loads_old_runs_with_its_old_value(old_run, monkeypatch):
+    """`defaults_before`: a run saved before a hyperparameter existed is
+    loaded with the value it had then, and resuming it with today's
+    different default is refused, not silently mis-restored."""
+    model_class = type(load_run(old_run)[0])
+    assert "pool_size" not in model_class.defaults_before
+    name, then = ("reuse_fake", True) if old_run.name == "dcgan" else ("identity_weight", 0.25)
+    monkeypatch.setattr(model_class, "defaults_before", {name: then})
+    model, _ = load_run(old_run)
+    assert getattr(model, name) == then
+    saved = json.loads((old_run / "config.json").read_text())
+    with pytest.raises(UserError, match="different model_args"):
+        train(Config(**{**saved, "steps": 4, "out": str(old_run)}), verbose=0)

@@ -10,8 +10,10 @@ recipe's `--dataset` accept them:
                             hue turned by 120 degrees (default; invertible) or
                             sepia-toned; unpaired: the two sides are cut from
                             different places (CycleGAN, DualGAN, DiscoGAN, MUNIT)
-    sr[:FACTOR]             bicubic-downscaled (x4 default) -> high-res patches;
-                            `--image-size` is the high-res side (SRGAN)
+    sr[:FACTOR[:SHORT]]     bicubic-downscaled (x4 default) -> high-res patches;
+                            `--image-size` is the high-res side; SHORT reduces
+                            the photos to that short side first (sr:4:128, the
+                            SRGAN recipe's: a 32-px patch then holds texture)
     inpaint[:center|:random] photo patches with a hole filled with 0 (mid grey)
                             -> the full patch; the centre hole is Pathak et
                             al.'s central region, half the side (Context Encoder)
@@ -44,7 +46,8 @@ held-out figures measure generalisation. Patches are a fixed set drawn with
 a fixed seed per split (the run seed only orders them); `--image-size` is the
 patch side (default 64). For edges2photo, photo2recolor and inpaint the photos
 are first resized to a short side of 256 px so a patch holds an object part;
-sr crops photos at their native resolution. An image smaller than the patch
+sr crops photos at their native resolution (sr:F:SHORT at a short side
+of SHORT px). An image smaller than the patch
 is a `UserError`.
 
 Folder and TFDS images are used whole, resized to `--image-size` when given
@@ -327,23 +330,30 @@ def load_photo2recolor(arg, *, split, data_dir, image_size):
 
 
 def load_sr(arg, *, split, data_dir, image_size):
-    """Bicubic low-res -> high-res patches cut from photos at native size."""
+    """Bicubic low-res -> high-res patches cut from photos at native size,
+    or (`sr:FACTOR:SHORT`) from photos first reduced to a short side of
+    SHORT px, so that a patch holds texture and edges rather than a smooth
+    stretch of a large photo (`sr:4:128`)."""
+    factor_text, _, short_text = (arg or "4").partition(":")
     try:
-        factor = int(arg or 4)
+        factor = int(factor_text)
+        short_side = int(short_text) if short_text else None
     except ValueError:
-        factor = 0
-    if factor < 2:
-        raise UserError(f"sr takes an integer scale factor >= 2 (sr:4), got ':{arg}'")
+        factor = short_side = 0
+    if factor < 2 or (short_side is not None and short_side < 1):
+        raise UserError(f"sr takes an integer scale factor >= 2 and optionally the short "
+                        f"side in px the photos are reduced to (sr:4 or sr:4:128), got ':{arg}'")
     size = _patch_size(image_size)
     if size % factor:
         raise UserError(f"the high-res patch size {size} must be divisible by the "
                         f"scale factor {factor}: pass --image-size {size // factor * factor or factor * 16}")
-    shots = [image for _, image in photos(split, short_side=None)]
+    shots = [image for _, image in photos(split, short_side=short_side)]
     boxes = crop_boxes([s.shape[:2] for s in shots], size, _count(split),
                        SPLIT_SEEDS[split])
     high = _cut(shots, boxes, size)
     low = np.stack([_resize_uint8(p, size // factor, size // factor) for p in high])
-    return PairSource(f"sr:{factor}", True, low, high)
+    name = f"sr:{factor}" + (f":{short_side}" if short_side else "")
+    return PairSource(name, True, low, high)
 
 
 def load_inpaint(arg, *, split, data_dir, image_size):

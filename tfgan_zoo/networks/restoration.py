@@ -21,11 +21,15 @@ from keras import layers
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.image2image import INIT, unet_generator
-from tfgan_zoo.networks.layers import ChannelwiseDense, PixelShuffle, batch_norm
+from tfgan_zoo.networks.layers import (ChannelwiseDense, InstanceNormalization, PixelShuffle,
+                                      batch_norm)
 
 # The Context Encoder's bottlenecks: channel-wise fully connected (§3.1), or
 # a plain convolution.
 BOTTLENECKS = ("channel_fc", "conv")
+# What the Context Encoder's generator starts from: the hole left at 0 (the
+# paper), or filled smoothly from the context first (a project option).
+FILLS = ("none", "diffusion")
 
 
 def _prelu():
@@ -48,13 +52,83 @@ def residual_block(x, filters, activation=_prelu):
     return layers.Add()([x, y])
 
 
+def _keys_cubic(x, a=-0.5):
+    """Keys' cubic convolution kernel (a = -0.5), TensorFlow's bicubic."""
+    x = np.abs(x)
+    return np.where(x <= 1, (a + 2) * x ** 3 - (a + 3) * x ** 2 + 1,
+                    np.where(x < 2, a * x ** 3 - 5 * a * x ** 2 + 8 * a * x - 4 * a, 0.0))
+
+
+def bicubic_phase_weights(scale):
+    """[scale, 5] weights: output pixel scale * i + p of a bicubic upsampling
+    (half-pixel centres, as `tf.image.resize(method="bicubic")`) is
+    sum_k w[p, k] x[i + k - 2] along one axis."""
+    weights = np.zeros((scale, 5))
+    for phase in range(scale):
+        t = (phase + 0.5) / scale - 0.5
+        base = int(np.floor(t))
+        for tap in range(base - 1, base + 3):
+            weights[phase, tap + 2] += _keys_cubic(t - tap)
+    return weights
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class BicubicUpsample(layers.Layer):
+    """x`scale` bicubic upsampling equal to `tf.image.resize(method="bicubic")`
+    (Keys a = -0.5, half-pixel centres, out-of-image taps dropped and the
+    rest renormalised), written with TFLite built-ins only (ResizeBicubic is
+    not one): one fixed 5x5 convolution to scale^2 phases per channel,
+    `depth_to_space`, and the same on a ones image for the renormalisation.
+    Any input size; float32."""
+
+    def __init__(self, scale=4, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        kwargs.setdefault("trainable", False)
+        super().__init__(**kwargs)
+        self.scale = int(scale)
+
+    def build(self, input_shape):
+        s, channels = self.scale, int(input_shape[-1])
+        w = bicubic_phase_weights(s)
+        # taps [ky, kx] of phase (py, px): w[py, ky] w[px, kx]
+        phases = np.einsum("ak,bl->klab", w, w).reshape(5, 5, s * s)
+        kernel = np.zeros((5, 5, channels, s * s * channels), np.float32)
+        for c in range(channels):  # depth_to_space's channel order: (py, px, c)
+            kernel[:, :, c, c::channels] = phases
+        self.kernel = tf.constant(kernel)
+        self.ones_kernel = tf.constant(phases[:, :, None, :].astype(np.float32))
+
+    def call(self, x):
+        x = tf.cast(x, tf.float32)
+        pad = [[0, 0], [2, 2], [2, 2], [0, 0]]
+        value = tf.nn.depth_to_space(
+            tf.nn.conv2d(tf.pad(x, pad), self.kernel, 1, "VALID"), self.scale)
+        weight = tf.nn.depth_to_space(tf.nn.conv2d(
+            tf.pad(tf.ones_like(x[..., :1]), pad), self.ones_kernel, 1, "VALID"), self.scale)
+        return value / weight
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        s = self.scale
+        return (b, None if h is None else h * s, None if w is None else w * s, c)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
 def srresnet_generator(channels=3, scale=4, filters=64, num_blocks=16,
-                       name="generator"):
+                       residual=False, name="generator"):
     """SRResNet (Ledig et al. 2017, Fig. 4, top): 9x9 conv + PReLU; B residual
     blocks (3x3 conv, BN, PReLU, 3x3 conv, BN, skip); 3x3 conv + BN and a
     skip over all blocks; log2(scale) sub-pixel x2 upsamplings (3x3 conv to
     4x the width, pixel shuffle, PReLU); 9x9 conv to the image, tanh.
-    Fully convolutional: the input is [B, H, W, channels] for any H, W."""
+    Fully convolutional: the input is [B, H, W, channels] for any H, W.
+
+    `residual` (not in the paper; VDSR's global skip, Kim et al. 2016): the
+    last 9x9 convolution, linear and zero-initialised, predicts the
+    residual over the bicubic upsampling of the input, and the output is
+    their sum clipped to [-1, 1]. The network starts as bicubic upscaling
+    and learns only the detail bicubic misses."""
     steps = int(np.log2(scale))
     if scale < 2 or 2 ** steps != scale:
         raise UserError(f"SRResNet scale must be a power of two >= 2, got {scale}")
@@ -68,8 +142,12 @@ def srresnet_generator(channels=3, scale=4, filters=64, num_blocks=16,
     for _ in range(steps):
         x = layers.Conv2D(filters * 4, 3, padding="same")(x)
         x = _prelu()(PixelShuffle(2)(x))
-    x = layers.Conv2D(channels, 9, padding="same")(x)
-    image = layers.Activation("tanh", dtype="float32")(x)
+    if residual:
+        x = layers.Conv2D(channels, 9, padding="same", kernel_initializer="zeros")(x)
+        image = RefineAdd(name="residual")([x, BicubicUpsample(scale)(low_res)])
+    else:
+        x = layers.Conv2D(channels, 9, padding="same")(x)
+        image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(low_res, image, name=name)
 
 
@@ -166,17 +244,93 @@ def encoder_depth(image_shape, what="the Context Encoder"):
     return depth
 
 
+# The Laplacian, and its neighbour average (a harmonic fill's Jacobi step).
+_LAPLACIAN = np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], np.float32)
+_NEIGHBOURS = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], np.float32) / 4
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class DiffusionFill(layers.Layer):
+    """[image, mask] -> the image with its hole (mask 1) filled smoothly from
+    the context: a cheap, differentiable stand-in for biharmonic inpainting,
+    written with TFLite built-ins (average pooling, bilinear resize, mirror
+    padding, depthwise convolution). Pull-push (Gortler et al. 1996): the
+    known pixels are averaged down a pyramid to 1 pixel; then, from the
+    coarsest level up, the hole takes the upsampled coarser estimate and is
+    relaxed with `harmonic_iterations` Jacobi steps of Laplace's equation
+    and `biharmonic_iterations` damped steps of the biharmonic one (step
+    1/40: stable below 1/32), the context held fixed. Sides must halve down
+    to 1 (powers of two times an odd number stop early, which also works)."""
+
+    def __init__(self, harmonic_iterations=5, biharmonic_iterations=30, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        kwargs.setdefault("trainable", False)
+        super().__init__(**kwargs)
+        self.harmonic_iterations = int(harmonic_iterations)
+        self.biharmonic_iterations = int(biharmonic_iterations)
+
+    def build(self, input_shape):
+        channels = int(input_shape[0][-1])
+        self.neighbours = tf.constant(np.tile(_NEIGHBOURS[..., None, None], (1, 1, channels, 1)))
+        self.laplacian = tf.constant(np.tile(_LAPLACIAN[..., None, None], (1, 1, channels, 1)))
+
+    def _conv(self, x, kernel):
+        x = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="SYMMETRIC")
+        return tf.nn.depthwise_conv2d(x, kernel, [1, 1, 1, 1], "VALID")
+
+    def _relax(self, x, known, keep):
+        for _ in range(self.harmonic_iterations):
+            x = keep * known + (1 - keep) * self._conv(x, self.neighbours)
+        for _ in range(self.biharmonic_iterations):
+            step = self._conv(self._conv(x, self.laplacian), self.laplacian) / 40.0
+            x = keep * known + (1 - keep) * (x - step)
+        return x
+
+    def call(self, inputs):
+        image, mask = (tf.cast(x, tf.float32) for x in inputs)
+        valid = 1.0 - mask
+        sums, weights = [image * valid], [valid]
+        while sums[-1].shape[1] % 2 == 0 and sums[-1].shape[2] % 2 == 0:
+            sums.append(tf.nn.avg_pool2d(sums[-1], 2, 2, "VALID"))
+            weights.append(tf.nn.avg_pool2d(weights[-1], 2, 2, "VALID"))
+        estimate = sums[-1] / tf.maximum(weights[-1], 1e-6)
+        for level in range(len(sums) - 2, -1, -1):
+            known = sums[level] / tf.maximum(weights[level], 1e-6)
+            keep = tf.cast(weights[level] > 0.999, tf.float32)  # wholly known pixels
+            coarse = tf.image.resize(estimate, sums[level].shape[1:3], method="bilinear")
+            estimate = self._relax(keep * known + (1 - keep) * coarse, known, keep)
+        return estimate
+
+    def get_config(self):
+        return {**super().get_config(), "harmonic_iterations": self.harmonic_iterations,
+                "biharmonic_iterations": self.biharmonic_iterations}
+
+
 def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
-                              bottleneck_units=512, name="generator"):
+                              bottleneck_units=512, fill="none", name="generator"):
     """Pathak et al. 2016, Fig. 2 / §3.1, for images whose sides halve
-    `encoder_depth` times."""
+    `encoder_depth` times: the input is the image with its hole set to 0.
+
+    `fill="diffusion"` (not in the paper): the inputs are the image and the
+    mask; the hole is first filled by `DiffusionFill`, the encoder sees the
+    filled image and the mask, and the last up-convolution (linear,
+    zero-initialised) predicts a residual over the fill, the sum clipped to
+    [-1, 1]. The network starts as the smooth fill and learns what it
+    misses; colours come from the context, whatever the training photos."""
     if bottleneck not in BOTTLENECKS:
         raise UserError(f"unknown bottleneck '{bottleneck}': choose "
                         f"{', '.join(BOTTLENECKS)}")
+    if fill not in FILLS:
+        raise UserError(f"unknown fill '{fill}': choose {', '.join(FILLS)}")
     depth = encoder_depth(image_shape)
     widths = [ngf * min(2 ** i, 8) for i in range(depth)]
     masked = keras.Input(image_shape, name="image")
-    x = masked
+    if fill == "diffusion":
+        mask = keras.Input((*image_shape[:2], 1), name="mask")
+        smooth = DiffusionFill()([masked, mask])
+        x = layers.Concatenate()([smooth, mask])
+    else:
+        x = masked
     for i, width in enumerate(widths):
         x = layers.Conv2D(width, 4, 2, padding="same", kernel_initializer=INIT)(x)
         if i:
@@ -198,6 +352,11 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     for width in reversed(widths[:-1]):
         x = layers.Conv2DTranspose(width, 4, 2, padding="same", kernel_initializer=INIT)(x)
         x = layers.ReLU()(layers.BatchNormalization(momentum=0.9, epsilon=1e-5)(x))
+    if fill == "diffusion":
+        x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
+                                   kernel_initializer="zeros")(x)
+        return keras.Model([masked, mask], RefineAdd(name="residual")([x, smooth]),
+                           name=name)
     x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
                                kernel_initializer=INIT)(x)
     image = layers.Activation("tanh", dtype="float32")(x)
@@ -351,21 +510,44 @@ class IdentityInitializer(keras.initializers.Initializer):
         return tf.constant(kernel, dtype=dtype or "float32")
 
 
+# The adaptive normalisations of the context-aggregation network.
+ADAPTIVE_NORMS = ("instance", "batch")
+
+
 @keras.saving.register_keras_serializable("tfgan_zoo")
-class AdaptiveBatchNorm(layers.Layer):
-    """w0 x + w1 BN(x), with scalars w0 = 1 and w1 = 0 to start (`nm` of the
+class AdaptiveNorm(layers.Layer):
+    """w0 x + w1 N(x), with scalars w0 = 1 and w1 = 0 to start (`nm` of the
     reflection reference; Chen, Xu & Koltun 2017): the network can learn
-    how much normalization it wants."""
+    how much normalization it wants. `norm` is N:
+
+    - "instance": each image's own per-channel statistics, in training and
+      at inference (a learnt shift and scale after). This is what the
+      reference computes: its `slim.batch_norm` is always in training mode
+      and its batch is one image.
+    - "batch": batch norm, the batch's statistics in training and moving
+      averages at inference (held-out colours the few training photos lack
+      then come out shifted)."""
+
+    def __init__(self, norm="instance", **kwargs):
+        super().__init__(**kwargs)
+        if norm not in ADAPTIVE_NORMS:
+            raise UserError(f"unknown norm {norm!r}: choose {' or '.join(ADAPTIVE_NORMS)}")
+        self.norm_kind = norm
 
     def build(self, input_shape):
         self.w0 = self.add_weight(shape=(), initializer="ones", name="w0")
         self.w1 = self.add_weight(shape=(), initializer="zeros", name="w1")
-        self.norm = batch_norm()
+        self.norm = (batch_norm() if self.norm_kind == "batch"
+                     else InstanceNormalization(affine=True))
         self.norm.build(input_shape)
 
     def call(self, x, training=None):
-        return (tf.cast(self.w0, x.dtype) * x
-                + tf.cast(self.w1, x.dtype) * self.norm(x, training=training))
+        normed = (self.norm(x, training=training) if self.norm_kind == "batch"
+                  else self.norm(x))
+        return tf.cast(self.w0, x.dtype) * x + tf.cast(self.w1, x.dtype) * normed
+
+    def get_config(self):
+        return {**super().get_config(), "norm": self.norm_kind}
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -388,11 +570,13 @@ class UnitRange(layers.Layer):
 
 
 def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32, 64, 1),
-                                name="generator"):
+                                norm="instance", name="generator"):
     """The reflection-separation generator (Zhang, Ng & Chen 2018, sec. 3;
     `build` of the reference main.py) without hypercolumns: a 1x1
     convolution, 3x3 convolutions dilated by `rates` (1, 2, 4, ..., 64, 1),
-    each with adaptive batch norm and LeakyReLU 0.2 and identity-initialised,
+    each with an adaptive normalisation (`AdaptiveNorm`, per image by
+    default, as the reference computes it) and LeakyReLU 0.2 and
+    identity-initialised,
     and a 1x1 convolution to 2C channels: the transmission layer T and the
     reflection layer R, side by side, unbounded, in [-1, 1] scaling. The
     reference initialises that last layer at random; here T's half is
@@ -406,7 +590,7 @@ def context_aggregation_network(input_shape, width=64, rates=(1, 2, 4, 8, 16, 32
     for i, rate in enumerate((0,) + tuple(rates)):
         x = layers.Conv2D(width, 1 if i == 0 else 3, padding="same", dilation_rate=max(rate, 1),
                           kernel_initializer=IdentityInitializer())(x)
-        x = _lrelu(AdaptiveBatchNorm()(x))
+        x = _lrelu(AdaptiveNorm(norm)(x))
     # The last 1x1 convolution, split in two: T starts as the blend (identity
     # on the channels that carry the image through the identity-initialised
     # layers), R as the reference's random (Glorot) projection.

@@ -63,14 +63,23 @@ def voxel_generator(latent_dim, size=32, ngf=16, name="generator"):
     return keras.Model(z, voxels, name=name)
 
 
-def conv3d_stack(x, widths, strides, first_norm=False, prefix="conv"):
+def noise(x, sigma):
+    """x + N(0, sigma^2) while training (MoCoGAN's `Noise` module, which the
+    reference puts before every discriminator layer); x itself at sigma 0
+    and at inference."""
+    return layers.GaussianNoise(sigma)(x) if sigma else x
+
+
+def conv3d_stack(x, widths, strides, first_norm=False, prefix="conv", noise_sigma=0.0):
     """Strided Conv3D (kernel 4, `same`) -> batch norm (not on the first
     layer unless `first_norm`) -> LeakyReLU(0.2), one layer per width;
-    `strides` gives each layer's stride, an int or a (t, h, w) triple.
+    `strides` gives each layer's stride, an int or a (t, h, w) triple;
+    `noise_sigma` adds training noise before every conv (`noise`).
     Returns the output and the list of every layer's activations (3D-GAN's
     representation test reads them)."""
     features = []
     for i, (width, stride) in enumerate(zip(widths, strides)):
+        x = noise(x, noise_sigma)
         x = layers.Conv3D(width, 4, strides=stride, padding="same", use_bias=False,
                           kernel_initializer=NORMAL_002, name=f"{prefix}{i + 1}")(x)
         if i or first_norm:
@@ -129,16 +138,41 @@ def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, act
     return keras.Model(inputs, video, name=name)
 
 
-def video_discriminator(frames, image_shape, ndf=32, actions=0, name="video_discriminator"):
+def patch_image_discriminator(image_shape, ndf=32, noise_sigma=0.0,
+                              name="image_discriminator"):
+    """MoCoGAN's D_I, the reference's PatchImageDiscriminator: strided Conv2D
+    (kernel 4) with LeakyReLU(0.2), batch norm on all but the first, noise
+    (`noise`) before every layer, and a last stride-2 conv to one channel:
+    a map of real/fake logits, one per patch (4x4 at any size), not one
+    logit an image."""
+    image = keras.Input(image_shape, name="image")
+    x = image
+    for i in range(int(math.log2(image_shape[0] / BASE)) - 1):
+        x = noise(x, noise_sigma)
+        x = layers.Conv2D(ndf * 2 ** i, 4, strides=2, padding="same", use_bias=False,
+                          kernel_initializer=NORMAL_002)(x)
+        if i:
+            x = batch_norm()(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = noise(x, noise_sigma)
+    logits = layers.Conv2D(1, 4, strides=2, padding="same", use_bias=False, dtype="float32",
+                           kernel_initializer=NORMAL_002, name="patch_logits")(x)
+    return keras.Model(image, logits, name=name)
+
+
+def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
+                        name="video_discriminator"):
     """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
     only (the reference's stride (1, 2, 2)), then in time and space, to one
     real/fake logit, and with `actions` a second output of action logits
-    (the categorical video discriminator)."""
+    (the categorical video discriminator); `noise_sigma`: noise before every
+    layer, as the reference."""
     video = keras.Input((frames, *image_shape), name="video")
     stages = int(math.log2(image_shape[0] / BASE))
     strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
-    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides)
-    x = layers.Flatten()(x)
+    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides,
+                        noise_sigma=noise_sigma)
+    x = noise(layers.Flatten()(x), noise_sigma)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
     outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
         if actions else logit

@@ -47,7 +47,7 @@ SOURCE_FLAGS = (("source_steps", positive_int, "source-classifier steps (phase 1
                 ("source_lr", float, "source-classifier Adam learning rate"),
                 ("source_augment", source_augment,
                  "label-preserving augmentation of the source images, a comma-separated "
-                 "list of grey, invert, affine, stroke ('' for none)"))
+                 "list of grey, invert, affine, stroke, elastic ('' for none)"))
 
 
 def build_parser(recipe, description, source):

@@ -1,7 +1,8 @@
 """Zhang, Sindagi & Patel 2017: ID-CGAN on the embedded photo patches
 (scikit-image/scikit-learn photos, offline; held-out photos for testing) at
-64x64, here denoising at sigma = 25 (`denoise:25`); pass --dataset derain
-for de-raining or denoise:15 / denoise:50. A densely connected
+64x64, here denoising at sigma = 25 (`denoise:25`); pass denoise:15 /
+denoise:50 for other noise levels. De-raining has its own recipe,
+`idcgan_derain` (a residual G: the paper's G reaches +5.95 dB there). A densely connected
 encoder-decoder G (stem 24 wide, dense blocks of 3 layers x 8 channels,
 two levels), a conditional 70x70 PatchGAN D (24 wide), L = MSE + 6.6e-3 x
 adversarial (no VGG feature term: no weights offline), Adam(2e-4,

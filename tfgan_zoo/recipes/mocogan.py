@@ -6,8 +6,9 @@ real videos', the content/motion swaps) and GIFs of samples and real clips.
 
 Sized for a 2-core CPU (benchmarks/RESULTS.md, "Beyond 2-D images"): 32 px
 instead of 64, widths 16, batch 16 clips, 1,000 steps; the paper's code sizes (content
-50, motion 10), Adam(2e-4, beta_1 = 0.5) and the reference's instance noise
-(sigma 0.1) on what both discriminators see."""
+50, motion 10), Adam(2e-4, beta_1 = 0.5), the reference's patch image
+discriminator and its noise (sigma 0.1) before every layer of both
+discriminators."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.video import write_video_report

@@ -2,7 +2,9 @@
 blends of the embedded photo patches (`reflection`: the reference's
 `syn_data` recipe on scikit-image/scikit-learn photos, offline; held-out
 photos for testing) at 64x64. The context-aggregation G (32 wide, dilations
-1, 2, 4, 8, 16, 32, 1: a 64-px patch has no use for 64), no hypercolumns,
+1, 2, 4, 8, 16, 32, 1: a 64-px patch has no use for 64; each image
+normalised with its own statistics, `--norm instance`, as the reference's
+batch of one), no hypercolumns,
 L = adversarial + 100 (L1 on R + 0.2 feature + exclusion) with the feature
 loss on a photo auto-encoder the model trains itself (no VGG19 weights
 offline), a conditional PatchGAN (32 wide), Adam G 2e-4 / D 1e-4 as the

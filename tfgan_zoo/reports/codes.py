@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.core import draw_prior
 from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.evaluation.clustering import cluster_accuracy, confusion_matrix
 from tfgan_zoo.evaluation.moments import code_moment_correlations
@@ -48,13 +49,24 @@ def _inputs(model, z, categories, continuous=None):
     return inputs
 
 
+def _noise(model, n, rng):
+    """n draws of z from the prior the model declares (U(-1, 1) or N(0, I))."""
+    return draw_prior(model.generator_inputs()["z"].prior, (n, model.latent_dim), rng)
+
+
+def generate_codes(model, categories, continuous, rng):
+    """Images for the given codes, z drawn from the model's prior."""
+    z = _noise(model, len(categories), rng)
+    return _generate(model, _inputs(model, z, categories, continuous))
+
+
 def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=None):
     """{"cluster_accuracy", "mapping", "spearman"} for a trained InfoGAN."""
     classifier = classifier or load_classifier("mnist-cnn")
     rng = np.random.default_rng(seed)
     k = model.num_categories
     categories = np.repeat(np.arange(k), per_category)
-    z = rng.standard_normal((len(categories), model.latent_dim))
+    z = _noise(model, len(categories), rng)
     cont = rng.uniform(-1, 1, (len(categories), model.continuous_codes))
     images = _generate(model, _inputs(model, z, categories, cont))
     logits = classifier.predict_logits(images)
@@ -67,7 +79,7 @@ def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=N
                                             for d in np.argsort(-shares[c])[:3]]
                                    for c in range(k)}}
     if model.continuous_codes:
-        z = rng.standard_normal((num_random, model.latent_dim))
+        z = _noise(model, num_random, rng)
         cont = rng.uniform(-1, 1, (num_random, model.continuous_codes))
         images = _generate(model, _inputs(model, z, rng.integers(0, k, num_random), cont))
         rho = code_moment_correlations(cont, images)
@@ -84,12 +96,12 @@ def write_code_report(model, config, classifier=None):
     out = Path(config.out) / "codes"
     rng = np.random.default_rng(config.seed)
     k, columns = model.num_categories, 10
-    z = np.tile(rng.standard_normal((columns, model.latent_dim)), (k, 1))
+    z = np.tile(_noise(model, columns, rng), (k, 1))
     categories = np.repeat(np.arange(k), columns)
     save_grid(out / "categorical.png", _generate(model, _inputs(model, z, categories)),
               rows=k, scale=2)
     sweep = np.linspace(-2, 2, columns)
-    z = np.repeat(rng.standard_normal((k, model.latent_dim)), columns, axis=0)
+    z = np.repeat(_noise(model, k, rng), columns, axis=0)
     for j in range(model.continuous_codes):
         cont = np.zeros((k * columns, model.continuous_codes), np.float32)
         cont[:, j] = np.tile(sweep, k)

@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.evaluation.metrics import image_metrics
+from tfgan_zoo.evaluation.metrics import high_frequency_error, image_metrics
 from tfgan_zoo.evaluation.translation import evaluate_translation
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import save_grid
+from tfgan_zoo.networks.restoration import DiffusionFill
 
 
 def _held_out(model, config, **kwargs):
@@ -65,7 +66,11 @@ def mean_pairwise_l1(outputs):
 # ------------------------------------------------------------------ SRGAN
 def srgan_report(model, config, shown=8):
     """Y-channel PSNR/SSIM/MAE (border of `scale` pixels cropped, as in SR
-    benchmarks) of SRGAN and of bicubic upscaling on the held-out pairs."""
+    benchmarks) of SRGAN and of bicubic upscaling on the held-out pairs, and
+    the perceptual measure the GAN phase is for: `hf_ratio`, the mean
+    high-frequency magnitude (image minus its Gaussian blur, sigma 1 px)
+    over the truth's (1: as much fine detail as the real patches; below 1:
+    smoother, as MSE-trained outputs are)."""
     protocol = {"y_channel": model.image_shape[-1] == 3, "crop_border": model.scale}
     metrics, (low, sr, high) = _held_out(model, config, **protocol)
     bicubic = tf.clip_by_value(tf.image.resize(low, model.image_shape[:2],
@@ -75,11 +80,17 @@ def srgan_report(model, config, shown=8):
               + f"{model.scale}-pixel border cropped",
               "content_loss": model.content_loss_name,
               "pretrain_steps": model.pretrain_steps,
-              "srgan": _rounded({k: metrics[k] for k in ("psnr", "ssim", "mae")}),
-              "bicubic": _rounded(image_metrics(bicubic, high, **protocol))}
+              "srgan": _rounded({k: metrics[k] for k in ("psnr", "ssim", "mae")}
+                                | _detail(sr, high)),
+              "bicubic": _rounded(image_metrics(bicubic, high, **protocol)
+                                  | _detail(bicubic, high))}
     _write(config, result, [bicubic[:shown], sr[:shown], high[:shown]],
            "super_resolution.png")
     return result
+
+
+def _detail(pred, target):
+    return {"hf_ratio": high_frequency_error(pred, target)["hf_ratio"]}
 
 
 # -------------------------------------------------------- Context Encoder
@@ -92,8 +103,9 @@ def _biharmonic(images, masks):
 
 def context_encoder_report(model, config, shown=8):
     """Whole-image PSNR/SSIM/MAE and hole-only PSNR/MAE of the inpainted
-    held-out patches, against two baselines: the input as is (hole left
-    mid-grey) and biharmonic inpainting (scikit-image)."""
+    held-out patches, against three baselines: the input as is (hole left
+    mid-grey), biharmonic inpainting (scikit-image) and the smooth
+    `DiffusionFill` that `fill="diffusion"` generators start from."""
     _, (masked, filled, full) = _held_out(model, config)
     masks = np.all(masked == 0.0, axis=-1, keepdims=True).astype(np.float32)
     hole = masks[..., 0] == 1
@@ -109,7 +121,8 @@ def context_encoder_report(model, config, shown=8):
     result = {"dataset": config.dataset, "split": "test", "num_pairs": len(full),
               "hole_fraction": round(float(masks.mean()), 4),
               "context_encoder": scores(filled), "grey_fill": scores(masked),
-              "biharmonic": scores(_biharmonic(masked, masks))}
+              "biharmonic": scores(_biharmonic(masked, masks)),
+              "diffusion_fill": scores(DiffusionFill()([masked, masks]).numpy())}
     _write(config, result, [masked[:shown], filled[:shown], full[:shown]],
            "inpainting.png")
     return result

@@ -7,7 +7,7 @@ furniture, against the held-out `furniture:test` shapes (never trained on):
   each 10-25 %, a near-uniform mix); its accuracy on the held-out shapes is
   reported beside, so a weak classifier shows;
 - coverage: the share of held-out shapes with a sample within IoU 0.5
-  (target >= 0.5), and their mean best IoU;
+  (target >= 0.5), and their mean best IoU, overall and per class;
 - D's representation (paper §4.2): a linear SVM on D's max-pooled conv
   features, fitted on training shapes, classifies the held-out shapes
   (target >= 0.8)."""
@@ -48,6 +48,7 @@ def volume_report(model, samples=500, classifier_steps=300, svm_per_class=100, s
     held_out = float(np.mean(_batched(classifier.predict_on_batch, test).argmax(1)
                              == test_labels))
     covered, mean_iou = volume.coverage(test, fake)
+    by_class = [volume.coverage(test[test_labels == c], fake) for c in range(classes)]
     features = model.features()
     svm_train = np.arange(len(train)) < svm_per_class * classes  # classes in turn
     svm = volume.svm_accuracy(_batched(features.predict_on_batch, train[svm_train]),
@@ -59,6 +60,8 @@ def volume_report(model, samples=500, classifier_steps=300, svm_per_class=100, s
         "classifier_held_out_accuracy": held_out, **read,
         "class_names": list(furniture.CLASS_NAMES),
         "coverage_iou_0.5": covered, "mean_best_iou": mean_iou,
+        "coverage_by_class": [c for c, _ in by_class],
+        "mean_best_iou_by_class": [iou for _, iou in by_class],
         "d_feature_svm_accuracy": svm,
         "occupied_share_samples": float(np.mean(fake > 0)),
         "occupied_share_real": float(np.mean(test > 0)),

@@ -115,10 +115,12 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
         saved = read_config(out)
         names = path_names(config.model)
         # A hyperparameter a run left out (one started from Python with a
-        # few model_args, or before the argument existed) is its default:
-        # the command line spells every one out for the same model.
+        # few model_args, or before the argument existed) is its default,
+        # or what it was before it existed (`defaults_before`): the command
+        # line spells every one out for the same model.
         defaults = json.loads(json.dumps(model_hyperparameters(config.model), default=repr))
-        saved["model_args"] = {**defaults, **resolve_paths(
+        before = get_model_class(config.model).defaults_before
+        saved["model_args"] = {**defaults, **before, **resolve_paths(
             saved.get("model_args") or {}, names, out, saved.get("out"))}
         current = json.loads(json.dumps(config.to_dict()))
         current["model_args"] = {**defaults,
@@ -164,9 +166,10 @@ def load_run(run_dir, step=None):
     config.model_args = resolve_paths(config.model_args or {}, names, run_dir,
                                       settings.get("out"))
     config.out = str(run_dir)
+    model_class = get_model_class(saved["model"])
     try:
-        model = get_model_class(saved["model"]).from_config(
-            resolve_paths(saved["config"], names, run_dir, settings.get("out")))
+        model = model_class.from_config({**model_class.defaults_before, **resolve_paths(
+            saved["config"], names, run_dir, settings.get("out"))})
     except TypeError as e:
         raise UserError(f"model description {run_dir / 'model.json'} does not fit "
                         f"model '{saved['model']}' ({e}): restore it, or re-run "

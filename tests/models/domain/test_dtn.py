@@ -48,3 +48,15 @@ def test_the_ports_train_f_updates_f():
     f = model.encoder.get_weights()
     step(model)
     assert any(not np.array_equal(a, b) for a, b in zip(f, model.encoder.get_weights()))
+
+
+def test_ema_of_g_serves_g_of_f():
+    """--ema-decay averages g (the core's EMA); G(x) outside training, and
+    the export, read the average; training reads the raw g."""
+    model = build(ema_decay=0.5)
+    step(model)
+    x = tf.constant(model.example_data(4)[2])
+    features = model.encoder(x, training=False)
+    np.testing.assert_allclose(model.translate(x), model.generator_ema(features), atol=1e-6)
+    assert not np.allclose(model.translate(x), model.generator(features, training=False))
+    assert model.export_networks() == [model.encoder, model.generator_ema]

@@ -34,6 +34,12 @@ def test_codes_are_named_inputs_with_their_priors():
     assert list(inputs) == ["z", "code_cat", "code_cont"]
     assert inputs["code_cat"].prior == "categorical(10)"
     assert inputs["code_cont"].prior == "uniform(-1, 1)"
+    assert inputs["z"].prior == "normal"
+    # z ~ U(-1, 1) as in openai/InfoGAN's launcher, in training and as served
+    uniform = small(noise_prior="uniform")
+    assert uniform.generator_inputs()["z"].prior == "uniform(-1, 1)"
+    z = uniform.sample_codes(256)["z"].numpy()
+    assert np.abs(z).max() <= 1 and z.std() == pytest.approx(1 / math.sqrt(3), rel=0.1)
     spec = model.generator_input_spec()
     assert spec["code_cat"].dtype == tf.int32 and spec["code_cont"].shape.as_list() == [None, 2]
     example = model.example_inputs(12, seed=1)
@@ -73,6 +79,7 @@ def test_categorical_code_changes_the_image():
     ({"continuous_codes": -1}, "--continuous-codes must be a finite integer >= 0"),
     ({"info_weight": -1.0}, "--info-weight must be a finite loss weight >= 0"),
     ({"image_shape": (18, 18, 1)}, "--image-size 28"),
+    ({"noise_prior": "gauss"}, "--noise-prior normal"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):

@@ -68,3 +68,17 @@ def test_shape_motion_labels_and_acd():
     flicker = videos.copy()
     flicker[:, 1::2] = np.where(flicker[:, 1::2] > -1, -flicker[:, 1::2], -1)
     assert video.average_content_distance(flicker) > video.average_content_distance(videos)
+
+
+def test_discriminator_noise_acts_while_training_only_and_d_i_scores_patches():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, noise_sigma=0.5, seed=1)
+    m.build_networks()
+    video = tf.random.stateless_uniform([2, 4, 16, 16, 3], [0, 1], -1, 1)
+    assert m.discriminator(video[:, 0]).shape == (2, 4, 4, 1)  # a 4x4 map of patch logits
+    for net, x in ((m.discriminator, video[:, 0]), (m.video_discriminator, video)):
+        quiet = tf.nest.flatten(net(x, training=False))[0].numpy()
+        np.testing.assert_array_equal(quiet, tf.nest.flatten(net(x, training=False))[0])
+        noisy = tf.nest.flatten(net(x, training=True))[0].numpy()
+        again = tf.nest.flatten(net(x, training=True))[0].numpy()
+        assert np.abs(noisy - again).max() > 0  # fresh noise on every training call

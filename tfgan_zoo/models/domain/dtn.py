@@ -23,9 +23,12 @@ target against every fake) and L_CONST also updates f. Both are flags here,
 
 G(x) keeps what f reads in x, so it keeps the source digit only as far as
 f reads digits drawn in the target's style. The paper trains f on SVHN
-alone; the recipe's f also sees greyed, inverted, warped and re-stroked
-source digits (`--source-augment`), which lifts its reading of mnist from
-0.55 to 0.78 (benchmarks/RESULTS.md).
+alone; the recipe's f also sees greyed, inverted, warped, re-stroked and
+elastically bent source digits (`--source-augment`), which lifts its
+reading of mnist from 0.55 to about 0.78 (benchmarks/RESULTS.md).
+`--ema-decay` reads G through an average of g's weights (the core's
+generator EMA): which of the shapes f accepts g draws drifts during
+training.
 """
 
 import keras
@@ -61,6 +64,9 @@ class DTN(DomainModel):
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "const", "tid")
+    # `--ema-decay` averages g (the core's generator EMA); f is fixed, or
+    # with --train-f the raw one.
+    supports_ema = True
     test_config = {"width": 4, "feature_dim": 8, "ndf": 4, "latent_dim": 0}
     architecture_arguments = ("image_shape", "num_classes", "width", "feature_dim")
 
@@ -95,12 +101,14 @@ class DTN(DomainModel):
             self.load_source_classifier(self.source_classifier)
 
     def export_networks(self):
-        return [self.encoder, self.generator]
+        return [self.encoder, self.inference_generator()]
 
     def translate(self, images, training=False):
-        """G(x) = g(f(x)), float32 images in [-1, 1]."""
+        """G(x) = g(f(x)), float32 images in [-1, 1]; outside training g is
+        its average where `ema_decay` keeps one."""
         features = self.encoder(images, training=training and self.train_f)
-        return tf.cast(self.generator(features, training=training), tf.float32)
+        return tf.cast(self.inference_generator(training)(features, training=training),
+                       tf.float32)
 
     def generate_from(self, inputs, training=False):
         return self.translate(inputs["image"], training=training)

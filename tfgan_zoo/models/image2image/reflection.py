@@ -4,7 +4,9 @@ Separation with Perceptual Losses" (CVPR).
 A photo through glass is a blend I of a transmission layer T (the scene)
 and a reflection layer R. A context-aggregation network (dilated 3x3
 convolutions, sec. 3; T's output identity-initialised, so T_hat starts as
-I, where the reference starts it as a random colour mix) maps I to both,
+I, where the reference starts it as a random colour mix; its adaptive
+normalisations use each image's own statistics, in training and at
+inference, as the reference's batch of one does) maps I to both,
 (T_hat, R_hat), trained on synthetic blends (`reflection` dataset: the
 reference's `syn_data`) with, as the
 reference main.py weighs them,
@@ -63,6 +65,8 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     Args:
         width: channels of every context-aggregation layer (64 in the paper).
         rates: dilation rates of its 3x3 layers (1, 2, 4, ..., 64, 1 in the paper).
+        norm: the layers' adaptive normalisation: "instance" (each image's own statistics,
+            in training and at inference, as the reference's batch of one) or "batch".
         ndf: width of the PatchGAN's first layer (64).
         d_layers: PatchGAN stride-2 layers (3).
         feature_widths: channels of the feature auto-encoder's stages.
@@ -76,10 +80,13 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     loss_names = ("d_loss", "g_loss", "g_adv", "reflection_l1", "feature", "exclusion",
                   "autoencoder_l1")
     players = ("generator", "discriminator", "features")
+    # Runs saved before `norm` existed used batch norm's moving averages.
+    defaults_before = {"norm": "batch"}
     test_config = {"width": 8, "rates": (1, 2, 1), "ndf": 8, "d_layers": 2,
                    "feature_widths": (4, 8), "latent_dim": 0}
 
-    def __init__(self, *, width=64, rates=(1, 2, 4, 8, 16, 32, 64, 1), ndf=64, d_layers=3,
+    def __init__(self, *, width=64, rates=(1, 2, 4, 8, 16, 32, 64, 1), norm="instance",
+                 ndf=64, d_layers=3,
                  feature_widths=(16, 32, 64), adversarial_weight=1.0, reflection_weight=1.0,
                  feature_weight=0.2, exclusion_weight=1.0, feature_layer_weight=5.0,
                  **kwargs):
@@ -89,6 +96,7 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
                             f"target shapes must match, got {self.input_shape} and "
                             f"{self.image_shape}")
         self.width, self.rates = int(width), tuple(int(r) for r in rates)
+        self.norm = norm
         self.ndf, self.d_layers = ndf, d_layers
         self.feature_widths = tuple(int(w) for w in feature_widths)
         self.adversarial_weight = float(adversarial_weight)
@@ -96,7 +104,8 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
         self.feature_weight = float(feature_weight)
         self.exclusion_weight = float(exclusion_weight)
         self.feature_layer_weight = float(feature_layer_weight)
-        self.generator = context_aggregation_network(self.image_shape, self.width, self.rates)
+        self.generator = context_aggregation_network(self.image_shape, self.width, self.rates,
+                                                     norm)
         self.feature_encoder, self.feature_net = feature_autoencoder(
             self.image_shape, self.feature_widths)
         pair_shape = self.image_shape[:2] + (2 * self.image_shape[-1],)

@@ -26,6 +26,11 @@ checkpointed, so a resumed run continues in the right phase. Each phase is
 its own compiled step: under tf.distribute an optimizer update cannot sit
 inside a `tf.cond` (it is a cross-replica synchronisation point).
 
+With `residual` (a project option, not the paper's), the generator's last
+convolution predicts the residual over the bicubic upsampling of its input
+(VDSR's global skip, Kim et al. 2016): it starts as bicubic upscaling, so
+its MSE stage only has detail to add.
+
 Export: the SavedModel takes low-resolution images of any size
 ([None, None, None, C]) and returns them `scale` times larger; the TFLite
 model takes a fixed tile, the training input size.
@@ -37,13 +42,15 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.augment import symmetry_augment
 from tfgan_zoo.core import Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.losses import squared_error_loss, total_variation
+from tfgan_zoo.losses import log_mse_loss, squared_error_loss, total_variation
 from tfgan_zoo.models.image2image.base import ImageToImageModel
 from tfgan_zoo.networks.restoration import VGGContent, srgan_discriminator, srresnet_generator
 
 CONTENT_LOSSES = ("auto", "vgg54", "pixel_mse")
+PRETRAIN_LOSSES = ("mse", "log_mse")
 # Names of the content loss in logs and reports.
 CONTENT_NAMES = {"vgg54": "VGG19 φ5,4 feature MSE (×1/12.75)",
                  "pixel_mse": "pixel MSE"}
@@ -64,16 +71,22 @@ class SRGAN(ImageToImageModel):
         adversarial_weight: weight of the generator's adversarial loss (1e-3 in the paper).
         tv_weight: weight of the total-variation regulariser (2e-8 in the paper).
         vgg_loss_scale: factor on the VGG feature MSE (1/12.75 in the paper).
+        residual: predict the residual over the bicubic upsampling (a global skip, VDSR-style; not in the paper: False).
+        pretrain_loss: mse (the paper) or log_mse (per-image MSE in dB, i.e. minus the mean per-image PSNR) for the MSE stage.
+        augment: train on pairs randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
     """
 
     loss_names = ("d_loss", "g_loss", "pixel_mse", "adversarial_loss", "tv_loss")
+    # The recipe's options (the registry tests export and convert them too).
     test_config = {"filters": 8, "num_blocks": 1, "ndf": 4, "pretrain_steps": 1,
-                   "latent_dim": 0}
+                   "latent_dim": 0, "residual": True, "augment": True,
+                   "pretrain_loss": "log_mse"}
 
     def __init__(self, *, scale=4, filters=64, num_blocks=16, ndf=64,
                  pretrain_steps=1000, content_loss="auto", vgg_weights=None,
                  adversarial_weight=1e-3, tv_weight=2e-8, vgg_loss_scale=1 / 12.75,
-                 input_shape=None, **kwargs):
+                 residual=False, augment=False, pretrain_loss="mse", input_shape=None,
+                 **kwargs):
         image_shape = kwargs.get("image_shape", (28, 28, 1))
         if input_shape is None:  # the low-resolution size the data implies
             input_shape = _low_res_shape(image_shape, scale)
@@ -103,6 +116,12 @@ class SRGAN(ImageToImageModel):
         self.adversarial_weight = float(adversarial_weight)
         self.tv_weight = float(tv_weight)
         self.vgg_loss_scale = float(vgg_loss_scale)
+        self.residual = bool(residual)
+        self.augment = bool(augment)
+        if pretrain_loss not in PRETRAIN_LOSSES:
+            raise UserError(f"unknown pretrain_loss '{pretrain_loss}': choose "
+                            f"{', '.join(PRETRAIN_LOSSES)}")
+        self.pretrain_loss = pretrain_loss
         self.vgg = None
         if content_loss == "vgg54":
             if not vgg_weights:
@@ -116,7 +135,7 @@ class SRGAN(ImageToImageModel):
             # Not a tracked attribute: frozen, and kept out of checkpoints.
             object.__setattr__(self, "vgg", VGGContent(vgg_weights))
         self.generator = srresnet_generator(self.image_shape[-1], scale, filters,
-                                            num_blocks)
+                                            num_blocks, residual=self.residual)
         self.discriminator = srgan_discriminator(self.image_shape, ndf)
         self._announced_phase = None
 
@@ -181,16 +200,25 @@ class SRGAN(ImageToImageModel):
         return self.adversarial_step(data)
 
     # ------------------------------------------------------------- the steps
+    def training_pairs(self, data):
+        """(I_LR, I_HR), augmented when `augment` is on."""
+        low, high = self.unpack(data)
+        if self.augment:
+            low, high = symmetry_augment((low, high), self.next_seed())
+        return low, high
+
     def pretrain_step(self, data):
         """SRResNet: minimise the pixel MSE (eq. 4) of G(I_LR) against I_HR."""
-        low, high = self.unpack(data)
+        low, high = self.training_pairs(data)
         with tf.GradientTape() as tape:
-            mse = squared_error_loss(self.translate(low, training=True), high)
-        self.minimize(self.g_optimizer, tape, mse, self.generator)
-        return self.track(g_loss=mse, pixel_mse=mse)
+            sr = self.translate(low, training=True)
+            mse = squared_error_loss(sr, high)
+            loss = log_mse_loss(sr, high) if self.pretrain_loss == "log_mse" else mse
+        self.minimize(self.g_optimizer, tape, loss, self.generator)
+        return self.track(g_loss=loss, pixel_mse=mse)
 
     def adversarial_step(self, data):
-        low, high = self.unpack(data)
+        low, high = self.training_pairs(data)
         # D: maximise log D(I_HR) + log(1 - D(G(I_LR)))  (eq. 2)
         fake = self.translate(low, training=True)
         d_loss = self.minimax_discriminator_step(high, fake)

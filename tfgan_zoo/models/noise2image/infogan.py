@@ -22,8 +22,12 @@ with info = -(L_I - H(c)) the codes' negative log-likelihood. lambda = 1
 (`info_weight`) for the categorical code; the continuous codes' Gaussian
 NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
-launcher). The codes are named inputs of the generator, so the exported
-model takes `z`, `code_cat` and `code_cont`.
+launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
+from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
+`Uniform(62)`, but on mnist5k that run mixed the continuous codes: slant
+and ink each moved with both codes, benchmarks/RESULTS.md, Image GANs II).
+The codes are named inputs of the generator, so the exported model takes
+`z`, `code_cat` and `code_cont`.
 """
 
 import math
@@ -37,6 +41,8 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
 from tfgan_zoo.networks.infogan import infogan_discriminator, infogan_generator
 
+NOISE_PRIORS = ("normal", "uniform")
+
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class InfoGAN(NoiseToImageGAN):
@@ -48,17 +54,23 @@ class InfoGAN(NoiseToImageGAN):
         info_weight: lambda, the weight of the categorical code's term.
         continuous_weight: weight of the continuous codes' Gaussian NLL.
         ngf, ndf: widths (64 gives the paper's 1024 / 128 / 64 units).
+        noise_prior: z's prior, "normal" or "uniform" (U(-1, 1), the reference's).
     """
 
     loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
     test_config = {"ngf": 4, "ndf": 4}
 
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
-                 continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, **kwargs):
+                 continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
+                 **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
                             " pass --num-categories 10")
+        if noise_prior not in NOISE_PRIORS:
+            raise UserError(f"noise_prior must be one of {', '.join(NOISE_PRIORS)}, got "
+                            f"{noise_prior!r}: pass --noise-prior normal")
+        self.noise_prior = noise_prior
         # continuous_codes (an integer >= 0) and the weights (>= 0) are
         # range-checked by name (tfgan_zoo.checks).
         self.num_categories, self.continuous_codes = num_categories, continuous_codes
@@ -71,8 +83,9 @@ class InfoGAN(NoiseToImageGAN):
 
     # ----------------------------------------------------- generator inputs
     def generator_inputs(self):
-        inputs = {**super().generator_inputs(),
-                  "code_cat": Input.label(self.num_categories)}
+        z = (Input.uniform(self.latent_dim) if self.noise_prior == "uniform"
+             else Input.noise(self.latent_dim))
+        inputs = {"z": z, "code_cat": Input.label(self.num_categories)}
         if self.continuous_codes:
             inputs["code_cont"] = Input.uniform(self.continuous_codes, seed_offset=1)
         return inputs
@@ -84,8 +97,16 @@ class InfoGAN(NoiseToImageGAN):
         generator = self.inference_generator(training)
         return tf.cast(generator([inputs["z"], *codes], training=training), tf.float32)
 
+    def sample_noise(self, batch_size):
+        """z from `noise_prior`, seeded, and different on every replica."""
+        if self.noise_prior == "normal":
+            return super().sample_noise(batch_size)
+        return tf.random.stateless_uniform([batch_size, self.latent_dim], self.next_seed(),
+                                           -1.0, 1.0)
+
     def sample_codes(self, batch_size):
-        """z ~ N(0, I), c_cat uniform over K, c_cont ~ U(-1, 1), per replica."""
+        """z from `noise_prior`, c_cat uniform over K, c_cont ~ U(-1, 1),
+        per replica."""
         inputs = {"z": self.sample_noise(batch_size),
                   "code_cat": tf.random.stateless_uniform(
                       [batch_size], self.next_seed(), 0, self.num_categories, tf.int32)}

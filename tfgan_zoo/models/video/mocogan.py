@@ -6,7 +6,7 @@ video, a motion code z_M^(t) per frame from a GRU over noise eps_t, and,
 in the categorical variant, a one-hot action z_A held over the video; an
 image generator draws frame t from [z_C, z_A, z_M^(t)]
 (`networks.volume.video_generator`). Two discriminators: D_I judges single
-frames (here DCGAN's D on one random frame of each video), D_V judges
+frames (the reference's patch D, on one random frame of each video), D_V judges
 whole clips with Conv3Ds and, with actions, also classifies the action
 (`networks.volume.video_discriminator`). Each step (Algorithm 1): update
 D_I, update D_V, then G against both, with the non-saturating GAN loss;
@@ -15,9 +15,12 @@ read the action it was given (the reference's categorical trainer,
 sergeytulyakov/mocogan `trainers.py`; InfoGAN's fake-clip term is not
 used).
 
-Deviations from the reference, for a 2-core CPU: D_I sees one frame of each
-video of the batch instead of a separate image batch, is DCGAN's D with one
-logit instead of the patch D, and the Adam weight decay (1e-5) is left out.
+As the reference (its shape-motion command): D_I is the patch
+discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
+(sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
+D_I sees one frame of each video of the batch instead of a separate image
+batch, the GRU starts from a zero state instead of a random one, and the
+Adam weight decay (1e-5) is left out.
 """
 
 import keras
@@ -25,8 +28,8 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, Input
-from tfgan_zoo.networks.dcgan import dcgan_discriminator
-from tfgan_zoo.networks.volume import video_discriminator, video_generator
+from tfgan_zoo.networks.volume import (patch_image_discriminator, video_discriminator,
+                                       video_generator)
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -41,10 +44,9 @@ class MoCoGAN(AdversarialModel):
             classes when its labels are actions).
         ngf, ndf: widths of the frame generator and of both discriminators.
         action_weight: weight of the action classification terms.
-        noise_sigma: std of the Gaussian noise added to everything both
-            discriminators see while training (the reference's --use_noise
-            --noise_sigma, which its shape-motion command sets to 0.1; it
-            adds noise before every D layer, here only at the input); 0: none.
+        noise_sigma: std of the Gaussian noise both discriminators add
+            before every layer while training (the reference's --use_noise
+            --noise_sigma, which its shape-motion command sets to 0.1); 0: none.
     """
 
     sample_kind = "video"
@@ -67,10 +69,11 @@ class MoCoGAN(AdversarialModel):
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
             self.noise_dim, self.num_actions, self.ngf)
-        self.discriminator = dcgan_discriminator(self.image_shape, self.ndf,
-                                                 name="image_discriminator")
+        self.discriminator = patch_image_discriminator(self.image_shape, self.ndf,
+                                                       self.noise_sigma)
         self.video_discriminator = video_discriminator(
-            self.video_length, self.image_shape, self.ndf, self.num_actions)
+            self.video_length, self.image_shape, self.ndf, self.num_actions,
+            self.noise_sigma)
 
     @property
     def sample_shape(self):
@@ -117,23 +120,15 @@ class MoCoGAN(AdversarialModel):
                 [n], self.next_seed(), 0, self.num_actions, tf.int32)
         return inputs
 
-    def noisy(self, x):
-        """x + N(0, noise_sigma^2): instance noise for a discriminator."""
-        if not self.noise_sigma:
-            return x
-        return x + self.noise_sigma * tf.random.stateless_normal(
-            tf.shape(x), self.next_seed(), dtype=x.dtype)
-
     def random_frames(self, videos):
-        """One random frame of each video, [B, H, W, C] (D_I's input), with
-        instance noise."""
+        """One random frame of each video, [B, H, W, C] (D_I's input)."""
         t = tf.random.stateless_uniform([tf.shape(videos)[0]], self.next_seed(), 0,
                                         self.video_length, tf.int32)
-        return self.noisy(tf.gather(videos, t, batch_dims=1))
+        return tf.gather(videos, t, batch_dims=1)
 
     def video_scores(self, videos):
         """D_V's real/fake logit and action logits (None without actions)."""
-        out = self.video_discriminator(self.noisy(videos), training=True)
+        out = self.video_discriminator(videos, training=True)
         return (out[0], out[1]) if self.num_actions else (out, None)
 
     def train_step(self, data):

@@ -1,0 +1,72 @@
+"""DTN's reading at every checkpoint of a run: how often `mnist-cnn` (an
+MNIST classifier trained without mnist5k's 500 held-out digits) reads the
+source label on G(x) for the source domain's test split, with the averaged
+g (`--ema-decay`) and the raw g, and f-constancy. The recipe's report reads
+the last checkpoint only; this shows how the reading drifts between them.
+
+    python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json]
+
+RUN is a `tfgan_zoo.recipes.dtn` --out directory; keep its checkpoints
+with `--keep-checkpoints`. Prints one line per checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tfgan_zoo.data.digit_domains import domain_images  # noqa: E402
+from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
+from tfgan_zoo.training.checkpoint import CheckpointDir  # noqa: E402
+from tfgan_zoo.training.run import load_run  # noqa: E402
+
+BATCH = 200
+
+
+def read(classifier, generator, model, images, labels):
+    """(reader accuracy on g(f(x)), mean ||f(x) - f(g(f(x)))||^2)."""
+    predicted, constancy = [], []
+    for i in range(0, len(images), BATCH):
+        features = model.encoder(tf.constant(images[i:i + BATCH]), training=False)
+        fake = generator(features, training=False)
+        constancy.append(np.mean(np.square(model.encoder(fake, training=False) - features), 1))
+        predicted.append(classifier.predict_logits(np.asarray(fake)).argmax(1))
+    return (round(float((np.concatenate(predicted) == labels).mean()), 4),
+            round(float(np.concatenate(constancy).mean()), 5))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("run", help="the DTN run directory (OUT/dtn)")
+    parser.add_argument("--reader", default="mnist-cnn")
+    parser.add_argument("--out", help="also write the rows to this JSON file")
+    args = parser.parse_args(argv)
+    model, _ = load_run(args.run)
+    steps = CheckpointDir(Path(args.run) / "checkpoints", model).steps()
+    images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
+    classifier = load_classifier(args.reader)
+    rows = []
+    for step in steps:
+        model, _ = load_run(args.run, step)
+        row = {"step": step}
+        nets = {"raw g": model.generator}
+        if getattr(model, "generator_ema", None) is not None:
+            nets["EMA g"] = model.generator_ema
+        for name, net in nets.items():
+            row[name], row[f"{name} f-constancy"] = read(classifier, net, model, images, labels)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    if args.out:
+        Path(args.out).write_text(json.dumps(rows, indent=2))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
