@@ -11,6 +11,17 @@ from PIL import Image
 from tfgan_zoo.files import write_atomic
 
 
+# ITU-R BT.709 luminance weights (scikit-image's rgb2gray): the luminance
+# that gray2photo's sources hold and pix2pix's `keep_luminance` keeps.
+LUMA = (0.2125, 0.7154, 0.0721)
+
+
+def luminance_uint8(images):
+    """Luminance (LUMA) of uint8 RGB images as uint8 [..., 1]."""
+    y = (np.asarray(images) / 255.0) @ np.array(LUMA)  # as rgb2gray computes it
+    return np.clip(np.rint(y * 255), 0, 255).astype(np.uint8)[..., None]
+
+
 def to_uint8(images):
     """Float images in [-1, 1] -> uint8 in [0, 255] (round to nearest)."""
     images = np.asarray(images, dtype=np.float32)

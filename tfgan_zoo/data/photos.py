@@ -70,6 +70,7 @@ from tfgan_zoo.data import degradations
 from tfgan_zoo.data.base import (Data, decode_image, is_image_name, resize, round_to_uint8,
                                  visible_files)
 from tfgan_zoo.data.tfds import load_tfds
+from tfgan_zoo.images import luminance_uint8
 from tfgan_zoo.masks import center_mask, random_masks
 from tfgan_zoo.errors import UserError
 
@@ -291,14 +292,6 @@ def load_edges2photo(arg, *, split, data_dir, image_size):
                       _cut(shots, boxes, size))
 
 
-def grey(images):
-    """Luminance of uint8 RGB images (skimage's rgb2gray: ITU-R BT.709
-    weights) as uint8 [..., 1]."""
-    from skimage.color import rgb2gray
-    return np.clip(np.rint(rgb2gray(np.asarray(images)) * 255), 0, 255).astype(
-        np.uint8)[..., None]
-
-
 def load_gray2photo(arg, *, split, data_dir, image_size):
     """Greyscale -> colour photo patches (paired): the edges2photo patches,
     with the photo's own luminance as the source, so only the colour is to be
@@ -306,7 +299,7 @@ def load_gray2photo(arg, *, split, data_dir, image_size):
     if arg:
         raise UserError(f"gray2photo takes no option, got ':{arg}'")
     target = _clean_patches(split, image_size)
-    return PairSource("gray2photo", True, grey(target), target)
+    return PairSource("gray2photo", True, luminance_uint8(target), target)
 
 
 def load_photo2recolor(arg, *, split, data_dir, image_size):

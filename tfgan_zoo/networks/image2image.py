@@ -28,6 +28,7 @@ import tensorflow as tf
 from keras import layers
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.images import LUMA
 from tfgan_zoo.networks.layers import (NORMAL_002, InstanceNormalization, ReflectionPadding2D,
                                        normalization)
 
@@ -108,10 +109,6 @@ def unet_generator(input_shape, output_channels, ngf=64, depth=None, norm="batch
         x = layers.ReLU()(x)
         x = layers.Concatenate()([x, skips[depth - 2 - i]])
     return keras.Model(image, _output(x, output_channels, name), name=name)
-
-
-# skimage's rgb2gray (ITU-R BT.709): the luminance gray2photo's sources hold.
-LUMA = (0.2125, 0.7154, 0.0721)
 
 
 def keep_luminance(chroma_net, name="generator"):
