@@ -5,7 +5,6 @@ recorded beside it (RUN/timing.json), and a finished run reused."""
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -30,24 +29,28 @@ def step_flags(args):
 
 def train_recipe(recipe, out, *flags):
     """Run `python -m tfgan_zoo.recipes.<recipe> --out OUT FLAGS` unless OUT
-    already holds its export. Returns {"wall_s", "cpu_s", "load"}: the
-    child's user+system CPU seconds and the 1-minute load average before
-    and after (a shared machine inflates wall time, not CPU time)."""
+    already holds its export; its output goes to OUT/train.log. Returns
+    {"wall_s", "cpu_s", "load"}: the child's user+system CPU seconds and
+    the 1-minute load average before and after (a shared machine inflates wall time, not CPU time)."""
     out = Path(out)
     timing = out / "timing.json"
     if (out / "export").is_dir() and timing.is_file():
         return json.loads(timing.read_text())
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load, start = os.getloadavg()[0], time.time()
     command = [sys.executable, "-m", f"tfgan_zoo.recipes.{recipe}", "--out", str(out),
                *map(str, flags)]
     print("$", " ".join(command[1:]), flush=True)
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "train.log", "w") as log:  # the trainer's precision / XLA line
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        # wait4 reads this child's own CPU, so runs may train in parallel threads
+        _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
     result = {"command": " ".join(["python"] + command[1:]),
               "wall_s": round(time.time() - start, 1),
-              "cpu_s": round(after.ru_utime + after.ru_stime
-                             - before.ru_utime - before.ru_stime, 1),
+              "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
               "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
     timing.write_text(json.dumps(result, indent=2))
     return result
