@@ -63,3 +63,16 @@ def test_feature_loss_is_a_weighted_sum_of_mean_l1():
                                expected, rtol=1e-5)
     with pytest.raises(UserError, match="one weight per layer"):
         losses.feature_loss(layers, targets, [1.0])
+
+
+def test_mean_colour_loss_compares_mean_colours_only():
+    # Two 1x2 images, 2 channels: means (1, 2) against (0, 4) -> (1 + 2) / 2.
+    pred = np.array([[[[0.0, 1.0], [2.0, 3.0]]]], "float32")
+    true = np.array([[[[1.0, 4.0], [-1.0, 4.0]]]], "float32")
+    np.testing.assert_allclose(per_example(losses.mean_colour_loss, pred, true), [1.5])
+    expected = np.abs(A.mean((1, 2)) - B.mean((1, 2))).mean(-1)
+    np.testing.assert_allclose(per_example(losses.mean_colour_loss, A, B), expected, rtol=1e-5)
+    # Structure around the same mean costs nothing; a uniform offset costs itself.
+    assert float(losses.mean_colour_loss(B - B.mean((1, 2), keepdims=True), 0 * B)) == \
+        pytest.approx(0.0, abs=1e-6)
+    assert float(losses.mean_colour_loss(B + 0.25, B)) == pytest.approx(0.25, rel=1e-5)

@@ -438,6 +438,20 @@ def log_mse_loss(prediction, target, mask=None, *, eps=1e-5, reduce=global_mean)
     return reduce(10.0 * tf.math.log(mse + eps) / tf.math.log(10.0))
 
 
+def mean_colour_loss(prediction, target, *, reduce=global_mean):
+    """L1 between the images' mean colours, per example:
+
+        L_mean = (1/C) sum_c |mean_xy(prediction_c) - mean_xy(target_c)|
+
+    A pixel L1 moves a uniform colour offset towards the median of the
+    pixel errors; this term moves it towards their mean, the offset that
+    the mean squared error (and so PSNR) wants."""
+    axes = [1, 2]
+    diff = (tf.reduce_mean(tf.cast(prediction, tf.float32), axes)
+            - tf.reduce_mean(tf.cast(target, tf.float32), axes))
+    return reduce(tf.reduce_mean(tf.abs(diff), -1))
+
+
 def _masked_mean(error_of, prediction, target, mask, reduce):
     prediction = tf.cast(prediction, tf.float32)
     target = tf.cast(target, tf.float32)

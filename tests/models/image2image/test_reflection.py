@@ -3,6 +3,7 @@ only the transmission ones; the feature network is trained by its own
 player, never by the generator's step; outputs are clipped at inference."""
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from tests.support.tiny_models import tiny_model, weights
@@ -35,3 +36,16 @@ def test_layers_are_clipped_at_inference():
     assert t.shape == r.shape == (4, 16, 16, 3)
     assert float(tf.reduce_max(tf.abs(t))) <= 1 and float(tf.reduce_max(tf.abs(r))) <= 1
     np.testing.assert_array_equal(model.translate(TRIPLE[0]), model.separate(TRIPLE[0])[0])
+
+
+def test_the_mean_colour_term_is_weighed_into_the_generator_loss():
+    model = tiny_model("reflection", image_shape=(16, 16, 3), lr=0.0, mean_colour_weight=2.0)
+    logs = {k: float(v[0]) for k, v in model.train_step(TRIPLE).items()}
+    t_hat = model.separate(TRIPLE[0], training=True)[0].numpy()
+    # L1 of the mean colours in 0..255 units (the generator's weights did not move).
+    expected = np.abs(t_hat.mean((1, 2)) - TRIPLE[1].numpy().mean((1, 2))).mean() * 127.5
+    assert logs["mean_colour"] == pytest.approx(expected, rel=1e-3)
+    paper = logs["g_adv"] + 100 * (logs["reflection_l1"] + 0.2 * logs["feature"]
+                                   + logs["exclusion"])
+    assert logs["g_loss"] - paper == pytest.approx(100 * 2.0 * logs["mean_colour"], rel=1e-3)
+    assert tiny_model("reflection", image_shape=(16, 16, 3)).mean_colour_weight == 0.0

@@ -11,7 +11,7 @@ inference, as the reference's batch of one does) maps I to both,
 reference's `syn_data`) with, as the
 reference main.py weighs them,
 
-    L = 100 (L1(R_hat, R) + 0.2 L_feat + L_excl) + L_adv
+    L = 100 (L1(R_hat, R) + 0.2 L_feat + L_excl + w_mean L_mean) + L_adv
 
 - L_feat (eq. 3): feature loss on T_hat against T and on R_hat against R.
   The paper's features are VGG19 (input, conv1_2 ... conv5_2). No ImageNet
@@ -28,6 +28,12 @@ reference main.py weighs them,
   `--is_hyper 0`).
 - L_excl (eqs. 5-6): the gradient exclusion loss over 3 scales
   (`losses.exclusion_loss`), on [0, 1] images as in the reference.
+- L_mean (not in the paper; `mean_colour_weight`, 0 = off): an L1
+  between T_hat's and T's mean colours in 0..255 units, the units of the
+  feature loss's pixel layer, inside the x100. The held-out error left by
+  the paper's terms is mostly each T_hat's mean colour (RESULTS): the pixel
+  L1 pulls a uniform offset to the median of the pixel errors, this term to
+  their mean.
 - L_adv: -log D(I, T_hat) against a conditional PatchGAN on (I, T) pairs,
   whose own loss is halved (the reference's discriminator.py: pix2pix's
   70x70 PatchGAN).
@@ -75,10 +81,12 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
         feature_weight: weight of the feature loss inside the x100 (0.2).
         exclusion_weight: weight of the exclusion loss inside the x100 (1); 0 for the ablation.
         feature_layer_weight: weight of each auto-encoder stage's relative L1 in the feature loss.
+        mean_colour_weight: weight of the mean-colour L1 of T_hat inside the x100 (0: off).
+            Not in the paper; the L1 is between T_hat's and T's mean colours in 0..255 units.
     """
 
     loss_names = ("d_loss", "g_loss", "g_adv", "reflection_l1", "feature", "exclusion",
-                  "autoencoder_l1")
+                  "autoencoder_l1", "mean_colour")
     players = ("generator", "discriminator", "features")
     # Runs saved before `norm` existed used batch norm's moving averages.
     defaults_before = {"norm": "batch"}
@@ -89,7 +97,7 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
                  ndf=64, d_layers=3,
                  feature_widths=(16, 32, 64), adversarial_weight=1.0, reflection_weight=1.0,
                  feature_weight=0.2, exclusion_weight=1.0, feature_layer_weight=5.0,
-                 **kwargs):
+                 mean_colour_weight=0.0, **kwargs):
         super().__init__(**kwargs)
         if self.input_shape != self.image_shape:
             raise UserError(f"reflection separation keeps the image size: source and "
@@ -104,6 +112,7 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
         self.feature_weight = float(feature_weight)
         self.exclusion_weight = float(exclusion_weight)
         self.feature_layer_weight = float(feature_layer_weight)
+        self.mean_colour_weight = float(mean_colour_weight)
         self.generator = context_aggregation_network(self.image_shape, self.width, self.rates,
                                                      norm)
         self.feature_encoder, self.feature_net = feature_autoencoder(
@@ -203,6 +212,7 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
             g_adv = losses.non_saturating_generator_loss(
                 self.discriminate(t_hat, blend, training=True))
             feature = self.feature_loss(t_hat, transmission)
+            mean_colour = losses.mean_colour_loss(t_hat * 127.5, transmission * 127.5)
             reflection_l1 = exclusion = zero
             if synthetic:
                 feature += self.feature_loss(r_hat, reflection)
@@ -211,8 +221,8 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
                 exclusion = losses.exclusion_loss((t_hat + 1.0) / 2.0, (r_hat + 1.0) / 2.0)
             g_loss = self.adversarial_weight * g_adv + LOSS_SCALE * (
                 self.reflection_weight * reflection_l1 + self.feature_weight * feature
-                + self.exclusion_weight * exclusion)
+                + self.exclusion_weight * exclusion + self.mean_colour_weight * mean_colour)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, g_adv=g_adv,
                           reflection_l1=reflection_l1, feature=feature, exclusion=exclusion,
-                          autoencoder_l1=autoencoder_l1)
+                          autoencoder_l1=autoencoder_l1, mean_colour=mean_colour)

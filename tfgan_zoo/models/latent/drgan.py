@@ -50,6 +50,9 @@ class DRGAN(LatentModel):
     loss_names = ("d_loss", "g_loss", "d_pose_acc", "g_pose_acc")
     players = ("generator", "discriminator")
     test_config = {"num_poses": 2, "ngf": 4, "ndf": 4, "nef": 4}
+    # `--ema-decay` edits and frontalises through an average of G's weights
+    # (encoder and decoder; the core's generator EMA), not in the paper.
+    supports_ema = True
 
     def __init__(self, *, num_poses=13, ngf=64, ndf=64, nef=64, **kwargs):
         super().__init__(**kwargs)
