@@ -33,6 +33,7 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optimizers import with_learning_rate
 from tfgan_zoo.samples import sample_kind
 
 
@@ -278,13 +279,33 @@ class AdversarialModel(keras.Model):
         if player_optimizers:
             raise UserError(f"unexpected optimizers {sorted(player_optimizers)}"
                             f" for {type(self).__name__}")
-        self.player_optimizers = given
-        self.g_optimizer = given["generator"]
-        self.d_optimizer = given["discriminator"]
+        self._set_optimizers(given)
+
+    def _set_optimizers(self, optimizers):
+        self.player_optimizers = optimizers
+        self.g_optimizer = optimizers["generator"]
+        self.d_optimizer = optimizers["discriminator"]
         # Checkpoints see attributes, not the dict's values: an extra
         # player's optimizer (BicycleGAN's encoder, ...) is one too.
         for player in self.players[2:]:
-            setattr(self, f"{player}_optimizer", given[player])
+            setattr(self, f"{player}_optimizer", optimizers[player])
+
+    def updates_per_step(self, player):
+        """Optimizer updates `player` makes per generator step (for schedules)."""
+        return self.n_critic if player == "discriminator" else 1
+
+    def schedule_learning_rates(self, make_schedule):
+        """After `compile`: every player's optimizer becomes a fresh copy
+        whose learning rate is `make_schedule(lr0, updates_per_step)`, lr0
+        its constant rate (`tfgan_zoo.optimizers.linear_decay`, DANN's
+        `AnnealedDecay`). A schedule counts optimizer updates, so a player
+        updated n_critic times a generator step gets a schedule n_critic
+        times as long."""
+        self._set_optimizers({
+            player: with_learning_rate(optimizer, make_schedule(
+                float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
+                self.updates_per_step(player)))
+            for player, optimizer in self.player_optimizers.items()})
 
     def player_networks(self):
         """Map each player to the networks its optimizer updates."""

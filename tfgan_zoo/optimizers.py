@@ -3,7 +3,9 @@
 - `make_optimizer`: Adam, RMSProp, SGD with momentum or plain gradient
   descent by name, wrapped for
   float16 loss scaling where the run is mixed float16.
-- `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4).
+- `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4);
+  `linear_decay` installs it on every player
+  (`AdversarialModel.schedule_learning_rates`).
 - `AnnealedDecay`: lr0 / (1 + alpha p)^beta over training progress p
   (DANN sec. 5.2.2).
 - `with_learning_rate`: a fresh copy of an optimizer with a new schedule.
@@ -71,6 +73,27 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
                 "total_steps": self.total_steps, "decay_start": self.decay_start}
+
+
+def decay_fraction(decay_after):
+    """`decay_after` checked: None (no decay) or a fraction of the run in [0, 1)."""
+    if decay_after is None:
+        return None
+    if not 0 <= float(decay_after) < 1:
+        raise UserError(f"decay_after is a fraction of the run in [0, 1), "
+                        f"got {decay_after}: pass e.g. --decay-after 0.5")
+    return float(decay_after)
+
+
+def linear_decay(total_steps, decay_after):
+    """For `AdversarialModel.schedule_learning_rates`: every learning rate
+    constant for the first `decay_after` of a run of `total_steps`
+    generator steps, then linearly to 0 (`LinearDecay`), counted in each
+    player's own updates."""
+    def make(learning_rate, updates_per_step):
+        return LinearDecay(learning_rate, total_steps * updates_per_step,
+                           int(decay_after * total_steps) * updates_per_step)
+    return make
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")

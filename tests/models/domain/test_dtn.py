@@ -2,9 +2,11 @@
 the reference port's options."""
 
 import numpy as np
+import pytest
 import tensorflow as tf
 import keras
 
+from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.domain import dtn
 from tfgan_zoo.registry import build_model
 
@@ -60,3 +62,20 @@ def test_ema_of_g_serves_g_of_f():
     np.testing.assert_allclose(model.translate(x), model.generator_ema(features), atol=1e-6)
     assert not np.allclose(model.translate(x), model.generator(features, training=False))
     assert model.export_networks() == [model.encoder, model.generator_ema]
+
+
+def test_decay_after_falls_linearly_to_zero_and_is_checked():
+    """--decay-after: g's and D's rates hold for that fraction of the run,
+    then fall linearly to 0 (the core's `schedule_learning_rates`); the
+    paper's constant rate is the default."""
+    model = build(total_steps=10, decay_after=0.6)
+    for optimizer in (model.g_optimizer, model.d_optimizer):
+        rates = [float(optimizer._learning_rate(t)) for t in (0, 6, 8, 10)]
+        np.testing.assert_allclose(rates, [1e-2, 1e-2, 5e-3, 0.0], atol=1e-9)
+    assert model.player_optimizers["generator"] is model.g_optimizer
+    step(model)  # the copies the schedule made train, and read it
+    model.g_optimizer.iterations.assign(8)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(5e-3)
+    assert float(build(total_steps=10).g_optimizer.learning_rate) == pytest.approx(1e-2)
+    with pytest.raises(UserError, match="decay-after"):
+        build(total_steps=10, decay_after=1.0)

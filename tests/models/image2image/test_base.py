@@ -25,6 +25,18 @@ def test_models_install_the_decay_on_every_optimizer():
         assert float(optimizer._learning_rate(6)) == pytest.approx(lr / 2)
 
 
+def test_the_decay_reaches_a_third_players_optimizer_and_its_checkpoint_attribute():
+    """A third player's scheduled copy (BicycleGAN's encoder) is the one
+    training uses and the attribute checkpoints track."""
+    model = build_model("bicyclegan", image_shape=(16, 16, 3), total_steps=8, decay_after=0.5,
+                        ngf=4, ndf=4, nef=4, d_layers=1, encoder_blocks=1)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-4),
+                  d_optimizer=keras.optimizers.Adam(2e-4),
+                  encoder_optimizer=keras.optimizers.Adam(1e-4))
+    assert model.encoder_optimizer is model.player_optimizers["encoder"]
+    assert float(model.encoder_optimizer._learning_rate(6)) == pytest.approx(5e-5)
+
+
 def test_models_refuse_data_they_cannot_learn_from():
     with pytest.raises(UserError, match="unpaired.*cyclegan"):
         build_model("pix2pix", image_shape=(16, 16, 3), paired=False)

@@ -29,7 +29,7 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.models.domain.base import DomainAdaptationModel
 from tfgan_zoo.networks.domain import digit_encoder, feature_size, mlp, reverse_gradient
-from tfgan_zoo.optimizers import AnnealedDecay, with_learning_rate
+from tfgan_zoo.optimizers import AnnealedDecay
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -68,12 +68,8 @@ class DANN(DomainAdaptationModel):
     def compile(self, **kwargs):
         super().compile(**kwargs)
         if self.anneal and self.total_steps:
-            for player, optimizer in list(self.player_optimizers.items()):
-                lr0 = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
-                self.player_optimizers[player] = with_learning_rate(
-                    optimizer, AnnealedDecay(lr0, self.total_steps))
-            self.g_optimizer = self.player_optimizers["generator"]
-            self.d_optimizer = self.player_optimizers["discriminator"]
+            self.schedule_learning_rates(
+                lambda lr0, per_step: AnnealedDecay(lr0, self.total_steps * per_step))
 
     def reversal_scale(self):
         """lambda_p = 2 / (1 + exp(-gamma p)) - 1, times `domain_weight`."""

@@ -28,7 +28,9 @@ elastically bent source digits (`--source-augment`), which lifts its
 reading of mnist from 0.55 to about 0.78 (benchmarks/RESULTS.md).
 `--ema-decay` reads G through an average of g's weights (the core's
 generator EMA): which of the shapes f accepts g draws drifts during
-training.
+training. `--decay-after` (a project option, not the paper's: it trains
+with a constant rate) lets every learning rate fall linearly to 0 over the
+rest of the run (`tfgan_zoo.optimizers.linear_decay`, CycleGAN's schedule).
 """
 
 import keras
@@ -38,6 +40,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.losses import squared_error_loss, total_variation
 from tfgan_zoo.models.domain.base import DomainModel
 from tfgan_zoo.networks.domain import class_discriminator, content_encoder, feature_decoder, mlp
+from tfgan_zoo.optimizers import decay_fraction, linear_decay
 
 # The ternary discriminator's classes (the binary one: fake 0, real 1).
 FAKE_FROM_SOURCE, FAKE_FROM_TARGET, REAL_TARGET = 0, 1, 2
@@ -61,6 +64,9 @@ class DTN(DomainModel):
         source_classifier: directory of the source classifier whose encoder
             is f (the recipe's first phase); without one f is untrained
             (only tests do that).
+        decay_after: fraction of the run after which the learning rates
+            of g and D fall linearly to 0 at its end; None (the paper's)
+            keeps them constant.
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "const", "tid")
@@ -72,8 +78,9 @@ class DTN(DomainModel):
 
     def __init__(self, *, width=64, feature_dim=128, ndf=64, const_weight=15.0,
                  identity_weight=15.0, tv_weight=0.0, binary_discriminator=False,
-                 train_f=False, source_classifier=None, **kwargs):
+                 train_f=False, source_classifier=None, decay_after=None, **kwargs):
         super().__init__(**kwargs)
+        self.decay_after = decay_fraction(decay_after)
         self.width, self.feature_dim = int(width), int(feature_dim)
         self.const_weight, self.identity_weight = float(const_weight), float(identity_weight)
         self.tv_weight = float(tv_weight)
@@ -94,6 +101,11 @@ class DTN(DomainModel):
     def player_networks(self):
         return {"generator": [self.generator] + ([self.encoder] if self.train_f else []),
                 "discriminator": [self.discriminator]}
+
+    def compile(self, **kwargs):
+        super().compile(**kwargs)
+        if self.decay_after is not None and self.total_steps:
+            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     def build_for_training(self):
         super().build_for_training()

@@ -26,7 +26,7 @@ uint8 pixels, and for unpaired models `translate_back`, B -> A.
 
 Models with a schedule take `total_steps` (filled in by the trainer from
 `--steps`) and `decay_after`, the fraction of the run before every learning
-rate decays linearly to zero (`tfgan_zoo.optimizers.LinearDecay`; CycleGAN
+rate decays linearly to zero (`tfgan_zoo.optimizers.linear_decay`; CycleGAN
 sec. 4). The unpaired base sums each loss over both domains
 (`adversarial_g`, `adversarial_d`, `cycle_loss`), as CycleGAN, DualGAN
 and DiscoGAN do.
@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import numpy as np
 import tensorflow as tf
-import keras
 
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss, minimax_discriminator_loss
-from tfgan_zoo.optimizers import LinearDecay, with_learning_rate
+from tfgan_zoo.optimizers import decay_fraction, linear_decay
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
 
@@ -108,28 +107,13 @@ class ImageToImageModel(AdversarialModel):
         if total_steps is not None and int(total_steps) < 1:
             raise UserError(f"total_steps must be a positive integer, got {total_steps}")
         self.total_steps = None if total_steps is None else int(total_steps)
-        if decay_after is not None and not 0 <= float(decay_after) < 1:
-            raise UserError(f"decay_after is a fraction of the run in [0, 1), "
-                            f"got {decay_after}: pass e.g. --decay-after 0.5")
-        self.decay_after = None if decay_after is None else float(decay_after)
+        self.decay_after = decay_fraction(decay_after)
 
     # ------------------------------------------------------------- setup
-    def updates_per_step(self, player):
-        """Optimizer updates `player` makes per generator step (for schedules)."""
-        return self.n_critic if player == "discriminator" else 1
-
     def compile(self, **kwargs):
         super().compile(**kwargs)
         if self.total_steps is not None and self.decay_after is not None:
-            for player, optimizer in list(self.player_optimizers.items()):
-                per_step = self.updates_per_step(player)
-                schedule = LinearDecay(
-                    float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
-                    self.total_steps * per_step,
-                    int(self.decay_after * self.total_steps) * per_step)
-                self.player_optimizers[player] = with_learning_rate(optimizer, schedule)
-            self.g_optimizer = self.player_optimizers["generator"]
-            self.d_optimizer = self.player_optimizers["discriminator"]
+            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     # --------------------------------------------------- generator inputs
     def generator_inputs(self):
