@@ -2,6 +2,7 @@
 2018 §4; targets from the project's brief):
 
     python benchmarks/mocogan_checks.py [--out runs/bench/mocogan] [--steps N]
+                                        [--checkpoint STEP]
 
 Trains the `mocogan` recipe (or reuses a finished run in --out), then
 scores 50 videos an action (`tfgan_zoo.reports.video`): the motion control
@@ -9,7 +10,8 @@ score (an action classifier trained on real clips reads the requested
 action, >= 0.8), ACD against the real videos' (<= 1.5x) and against the
 distance between two different real videos, and the swaps (z_C fixed and
 the motion redrawn keeps the shape; the motion fixed and z_C redrawn keeps
-the action). Writes OUT/checks.json and prints one table row per check."""
+the action). Writes OUT/checks.json (OUT/checks-STEP.json for the
+checkpoint at STEP) and prints one table row per check."""
 
 import json
 import sys
@@ -23,12 +25,18 @@ from tfgan_zoo.training.run import load_run  # noqa: E402
 
 
 def main():
-    args = arguments(__doc__, "runs/bench/mocogan", 50).parse_args()
-    timing = train_recipe("mocogan", args.out, *step_flags(args))
-    model, config = load_run(args.out)
+    parser = arguments(__doc__, "runs/bench/mocogan", 50)
+    parser.add_argument("--checkpoint", type=int, default=None,
+                        help="score the run's checkpoint at this step (training may "
+                             "still be going on) instead of training or its newest one")
+    args = parser.parse_args()
+    timing = (train_recipe("mocogan", args.out, *step_flags(args)) if args.checkpoint is None
+              else {"checkpoint": args.checkpoint})
+    model, config = load_run(args.out, step=args.checkpoint)
     report, _, _ = video_report(model, config.dataset, per_action=args.num, seed=config.seed)
     report["timing"] = timing
-    Path(args.out, "checks.json").write_text(json.dumps(report, indent=2))
+    suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
+    Path(args.out, f"checks{suffix}.json").write_text(json.dumps(report, indent=2))
     rows = [
         ("motion control score", report["motion_control_score"], ">= 0.8"),
         ("ACD samples / real", f"{report['acd_samples']:.4f} / {report['acd_real']:.4f}",
