@@ -10,8 +10,9 @@ score (an action classifier trained on real clips reads the requested
 action, >= 0.8), ACD against the real videos' (<= 1.5x) and against the
 distance between two different real videos, and the swaps (z_C fixed and
 the motion redrawn keeps the shape; the motion fixed and z_C redrawn keeps
-the action). Writes OUT/checks.json (OUT/checks-STEP.json for the
-checkpoint at STEP) and prints one table row per check."""
+the action). Writes OUT/checks.json and OUT/checks-samples.gif
+(OUT/checks-STEP.* for the checkpoint at STEP) and prints one table row per
+check and the motion control confusion counts."""
 
 import json
 import sys
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _runs import arguments, step_flags, train_recipe  # noqa: E402
 from tfgan_zoo.reports.video import video_report  # noqa: E402
+from tfgan_zoo.samples import preview_video  # noqa: E402
 from tfgan_zoo.training.run import load_run  # noqa: E402
 
 
@@ -33,9 +35,13 @@ def main():
     timing = (train_recipe("mocogan", args.out, *step_flags(args)) if args.checkpoint is None
               else {"checkpoint": args.checkpoint})
     model, config = load_run(args.out, step=args.checkpoint)
-    report, _, _ = video_report(model, config.dataset, per_action=args.num, seed=config.seed)
-    report["timing"] = timing
     suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
+    report, fake, _ = video_report(model, config.dataset, per_action=args.num,
+                                   seed=config.seed)
+    # the first four videos of each action, actions in turn
+    first = fake.reshape(-1, args.num, *fake.shape[1:])[:, :4]
+    preview_video(Path(args.out, f"checks{suffix}-samples"), first.reshape(-1, *fake.shape[1:]))
+    report["timing"] = timing
     Path(args.out, f"checks{suffix}.json").write_text(json.dumps(report, indent=2))
     rows = [
         ("motion control score", report["motion_control_score"], ">= 0.8"),
@@ -52,6 +58,8 @@ def main():
     for name, value, target in rows:
         print(f"| {name} | {value:.3f} | {target} |" if isinstance(value, float)
               else f"| {name} | {value} | {target} |")
+    print("motion control confusion (row: asked, column: read):",
+          report["motion_control_confusion"])
     print("timing:", timing)
 
 
