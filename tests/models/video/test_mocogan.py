@@ -1,5 +1,6 @@
 """MoCoGAN: content held over a video, motion from the GRU, the action
 code reaches D_V's head, clips and bad input."""
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -115,3 +116,16 @@ def test_video_d_lr_sets_d_v_s_rate_only_and_action_accuracy():
     # D_V's action head reads 2 of 3 clips right: argmax [0, 1, 0] against [0, 0, 0]
     logits = tf.constant([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
     assert float(action_accuracy(logits, tf.constant([0, 0, 0]))) == pytest.approx(2 / 3)
+
+
+def test_action_to_gru_makes_the_motion_codes_follow_the_action():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, action_to_gru=True, seed=1)
+    m.build_networks()
+    gru = m.generator.get_layer("motion_gru")
+    assert gru.input.shape[-1] == 2 + 4  # eps_t and the one-hot action at every step
+    codes = keras.Model(m.generator.inputs, gru.output)
+    inputs = {k: tf.constant(v) for k, v in m.example_inputs(2, seed=0).items()}
+    a = codes(dict(inputs, action=tf.constant([0, 0]))).numpy()
+    b = codes(dict(inputs, action=tf.constant([3, 3]))).numpy()
+    assert np.abs(a - b).max() > 1e-4
