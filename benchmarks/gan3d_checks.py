@@ -2,6 +2,7 @@
 from the project's brief), on the held-out shapes of furniture:test:
 
     python benchmarks/gan3d_checks.py [--out runs/bench/gan3d] [--steps N] [--num 500]
+                                      [--checkpoint STEP]
 
 Trains the `gan3d` recipe (or reuses a finished run in --out), then scores
 --num samples (`tfgan_zoo.reports.volume`): the voxel classifier's mean
@@ -9,8 +10,9 @@ max-prob (>= 0.8) and class shares (each 10-25 %), IoU coverage (>= half of
 the held-out shapes have a sample within IoU 0.5), and D features + linear
 SVM on held-out shapes (>= 0.8). Beside the SVM figure it prints the same
 SVM on the features of an untrained D of the same widths: the baseline that
-says how much of that accuracy training gave. Writes OUT/checks.json and
-prints one table row per check."""
+says how much of that accuracy training gave. Writes OUT/checks.json
+(OUT/checks-STEP.json for the checkpoint at STEP) and prints one table row
+per check."""
 
 import json
 import sys
@@ -35,13 +37,19 @@ def untrained_svm(model, seed):
 
 
 def main():
-    args = arguments(__doc__, "runs/bench/gan3d", 500).parse_args()
-    timing = train_recipe("gan3d", args.out, *step_flags(args))
-    model, config = load_run(args.out)
+    parser = arguments(__doc__, "runs/bench/gan3d", 500)
+    parser.add_argument("--checkpoint", type=int, default=None,
+                        help="score the run's checkpoint at this step (training may "
+                             "still be going on) instead of training or its newest one")
+    args = parser.parse_args()
+    timing = (train_recipe("gan3d", args.out, *step_flags(args)) if args.checkpoint is None
+              else {"checkpoint": args.checkpoint})
+    model, config = load_run(args.out, step=args.checkpoint)
     report, _, _ = volume_report(model, samples=args.num, seed=config.seed)
     report["untrained_d_svm_accuracy"] = untrained_svm(model, config.seed + 1)
     report["timing"] = timing
-    Path(args.out, "checks.json").write_text(json.dumps(report, indent=2))
+    suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
+    Path(args.out, f"checks{suffix}.json").write_text(json.dumps(report, indent=2))
     low, high = TARGETS["class_share"]
     rows = [
         ("classifier mean max-prob", report["mean_max_prob"], ">= 0.8"),

@@ -2,6 +2,7 @@
 2018 §4; targets from the project's brief):
 
     python benchmarks/mocogan_checks.py [--out runs/bench/mocogan] [--steps N]
+                                        [--checkpoint STEP]
 
 Trains the `mocogan` recipe (or reuses a finished run in --out), then
 scores 50 videos an action (`tfgan_zoo.reports.video`): the motion control
@@ -9,7 +10,9 @@ score (an action classifier trained on real clips reads the requested
 action, >= 0.8), ACD against the real videos' (<= 1.5x) and against the
 distance between two different real videos, and the swaps (z_C fixed and
 the motion redrawn keeps the shape; the motion fixed and z_C redrawn keeps
-the action). Writes OUT/checks.json and prints one table row per check."""
+the action). Writes OUT/checks.json and OUT/checks-samples.gif
+(OUT/checks-STEP.* for the checkpoint at STEP) and prints one table row per
+check and the motion control confusion counts."""
 
 import json
 import sys
@@ -19,16 +22,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _runs import arguments, step_flags, train_recipe  # noqa: E402
 from tfgan_zoo.reports.video import video_report  # noqa: E402
+from tfgan_zoo.samples import preview_video  # noqa: E402
 from tfgan_zoo.training.run import load_run  # noqa: E402
 
 
 def main():
-    args = arguments(__doc__, "runs/bench/mocogan", 50).parse_args()
-    timing = train_recipe("mocogan", args.out, *step_flags(args))
-    model, config = load_run(args.out)
-    report, _, _ = video_report(model, config.dataset, per_action=args.num, seed=config.seed)
+    parser = arguments(__doc__, "runs/bench/mocogan", 50)
+    parser.add_argument("--checkpoint", type=int, default=None,
+                        help="score the run's checkpoint at this step (training may "
+                             "still be going on) instead of training or its newest one")
+    args = parser.parse_args()
+    timing = (train_recipe("mocogan", args.out, *step_flags(args)) if args.checkpoint is None
+              else {"checkpoint": args.checkpoint})
+    model, config = load_run(args.out, step=args.checkpoint)
+    suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
+    report, fake, _ = video_report(model, config.dataset, per_action=args.num,
+                                   seed=config.seed)
+    # the first four videos of each action, actions in turn
+    first = fake.reshape(-1, args.num, *fake.shape[1:])[:, :4]
+    preview_video(Path(args.out, f"checks{suffix}-samples"), first.reshape(-1, *fake.shape[1:]))
     report["timing"] = timing
-    Path(args.out, "checks.json").write_text(json.dumps(report, indent=2))
+    Path(args.out, f"checks{suffix}.json").write_text(json.dumps(report, indent=2))
     rows = [
         ("motion control score", report["motion_control_score"], ">= 0.8"),
         ("ACD samples / real", f"{report['acd_samples']:.4f} / {report['acd_real']:.4f}",
@@ -44,6 +58,8 @@ def main():
     for name, value, target in rows:
         print(f"| {name} | {value:.3f} | {target} |" if isinstance(value, float)
               else f"| {name} | {value} | {target} |")
+    print("motion control confusion (row: asked, column: read):",
+          report["motion_control_confusion"])
     print("timing:", timing)
 
 

@@ -29,6 +29,10 @@ def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
     report, fake, test = video_report(tiny(actions), data, per_action=2, classifier_steps=2)
     assert report["videos"] == 2 * actions and fake.shape == (2 * actions, 16, 16, 16, 3)
     assert np.isfinite(report["acd_samples"]) and 0 <= report["motion_control_score"] <= 1
+    # confusion rows are the actions asked for (2 videos each); its diagonal is the MCS
+    confusion = np.array(report["motion_control_confusion"])
+    assert confusion.shape == (actions, actions) and list(confusion.sum(1)) == [2] * actions
+    assert np.trace(confusion) / (2 * actions) == pytest.approx(report["motion_control_score"])
     assert ("shape_kept_when_motion_swapped" in report) == data.startswith("motion")
     assert test.shape[1:] == (16, 16, 16, 3)
 

@@ -116,21 +116,25 @@ def voxel_features(discriminator):
 
 
 def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, actions=0,
-                    ngf=32, name="generator"):
+                    ngf=32, action_to_gru=False, name="generator"):
     """MoCoGAN's G (Tulyakov et al. 2018, §3, Fig. 2): a GRU turns per-frame
     noise eps_t into motion codes z_M^(t); each frame is an image
     generator (DCGAN's, `tfgan_zoo.networks.dcgan`) applied to
     [z_C, z_A, z_M^(t)], the content code z_C and the one-hot action z_A
-    held fixed over the video. Inputs z [content_dim], motion
-    [frames, noise_dim] (and action, int32); output [B, frames, H, W, C]."""
+    held fixed over the video. With `action_to_gru` (a project option) the
+    GRU also reads z_A at every step, so the motion codes themselves can
+    follow the action. Inputs z [content_dim], motion [frames, noise_dim]
+    (and action, int32); output [B, frames, H, W, C]."""
     z = keras.Input((content_dim,), name="z")
     noise = keras.Input((frames, noise_dim), name="motion")
-    inputs, codes = [z, noise], [z]
+    inputs, codes, steps = [z, noise], [z], noise
     if actions:
         action = keras.Input((), dtype="int32", name="action")
         inputs.append(action)
         codes.append(OneHot(actions)(action))
-    motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(noise)
+        if action_to_gru:
+            steps = layers.Concatenate()([noise, layers.RepeatVector(frames)(codes[-1])])
+    motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(steps)
     fixed = layers.RepeatVector(frames)(layers.Concatenate()(codes) if actions else z)
     per_frame = layers.Concatenate()([fixed, motion])
     image = dcgan_generator(per_frame.shape[-1], image_shape, ngf, name="image_generator")

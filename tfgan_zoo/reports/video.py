@@ -5,7 +5,8 @@ classifiers trained on real training videos only and scored on generated
 ones:
 
 - motion control score (MCS): an action classifier reads the action the
-  generator was asked for (target >= 0.8);
+  generator was asked for (target >= 0.8), with the confusion counts (row:
+  asked, column: read);
 - ACD: the content distance between consecutive frames of a generated
   video, at most 1.5x the real videos' (and far below the distance between
   frames of two different videos; the real shape-motion videos keep their
@@ -106,6 +107,10 @@ def video_report(model, dataset="motion", per_action=50, classifier_steps=300, s
         "classifier_held_out_accuracy": float(np.mean(
             video.predict(action_net, real.test) == real.test_actions)),
         "motion_control_score": float(np.mean(read_actions == inputs["action"])),
+        # row: the action asked for, column: the action read
+        "motion_control_confusion": np.bincount(
+            inputs["action"] * actions + read_actions,
+            minlength=actions * actions).reshape(actions, actions).tolist(),
         "acd_samples": acd(fake), "acd_real": real_acd,
         "random_pair_distance_samples": pair(fake),
         "random_pair_distance_real": pair(real.test),

@@ -1,5 +1,6 @@
 """MoCoGAN: content held over a video, motion from the GRU, the action
 code reaches D_V's head, clips and bad input."""
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -7,7 +8,7 @@ import tensorflow as tf
 from tfgan_zoo.data import motion
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import video
-from tfgan_zoo.models.video.mocogan import MoCoGAN
+from tfgan_zoo.models.video.mocogan import MoCoGAN, action_accuracy
 from tests.support.models import one_line_error
 
 
@@ -82,3 +83,49 @@ def test_discriminator_noise_acts_while_training_only_and_d_i_scores_patches():
         noisy = tf.nest.flatten(net(x, training=True))[0].numpy()
         again = tf.nest.flatten(net(x, training=True))[0].numpy()
         assert np.abs(noisy - again).max() > 0  # fresh noise on every training call
+
+
+def test_d_i_judges_image_frames_frames_of_each_video():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, image_frames=3, seed=1)
+    m.build_networks()
+    # frame t of video b is the constant 10 b + t
+    values = 10.0 * np.arange(2)[:, None] + np.arange(4)[None, :]
+    videos = tf.constant(values[:, :, None, None, None] * np.ones((1, 1, 16, 16, 3)),
+                         tf.float32)
+    frames = m.random_frames(videos).numpy()
+    assert frames.shape == (6, 16, 16, 3)
+    picked = frames[:, 0, 0, 0]
+    assert np.all(frames == picked[:, None, None, None])  # whole frames, not mixed
+    np.testing.assert_array_equal(picked // 10, [0, 0, 0, 1, 1, 1])  # from its own video
+    assert set(picked % 10) <= {0, 1, 2, 3}
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, image_frames=0)
+    one_line_error(excinfo, "image_frames must be at least 1, got 0")
+
+
+def test_video_d_lr_sets_d_v_s_rate_only_and_action_accuracy():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, video_d_lr=5e-5, seed=1)
+    adam = lambda: tf.keras.optimizers.Adam(2e-4)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    rate = lambda o: float(o.learning_rate.numpy())  # noqa: E731
+    assert rate(m.video_discriminator_optimizer) == pytest.approx(5e-5)
+    assert m.player_optimizers["video_discriminator"] is m.video_discriminator_optimizer
+    assert rate(m.g_optimizer) == rate(m.d_optimizer) == pytest.approx(2e-4)
+    # D_V's action head reads 2 of 3 clips right: argmax [0, 1, 0] against [0, 0, 0]
+    logits = tf.constant([[2.0, 1.0], [0.0, 3.0], [1.0, 0.0]])
+    assert float(action_accuracy(logits, tf.constant([0, 0, 0]))) == pytest.approx(2 / 3)
+
+
+def test_action_to_gru_makes_the_motion_codes_follow_the_action():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, action_to_gru=True, seed=1)
+    m.build_networks()
+    gru = m.generator.get_layer("motion_gru")
+    assert gru.input.shape[-1] == 2 + 4  # eps_t and the one-hot action at every step
+    codes = keras.Model(m.generator.inputs, gru.output)
+    inputs = {k: tf.constant(v) for k, v in m.example_inputs(2, seed=0).items()}
+    a = codes(dict(inputs, action=tf.constant([0, 0]))).numpy()
+    b = codes(dict(inputs, action=tf.constant([3, 3]))).numpy()
+    assert np.abs(a - b).max() > 1e-4

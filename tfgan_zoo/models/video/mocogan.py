@@ -18,8 +18,8 @@ used).
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
 (sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
-D_I sees one frame of each video of the batch instead of a separate image
-batch, the GRU starts from a zero state instead of a random one, and the
+D_I sees `image_frames` random frames of each video of the batch (one by
+default) instead of a separate image batch, the GRU starts from a zero state instead of a random one, and the
 Adam weight decay (1e-5) is left out.
 """
 
@@ -28,8 +28,17 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, Input
+from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.volume import (patch_image_discriminator, video_discriminator,
                                        video_generator)
+from tfgan_zoo.optimizers import with_learning_rate
+
+
+def action_accuracy(logits, actions):
+    """The share of clips whose action logits' argmax is `actions`, as a
+    global-batch mean (`track`'s per-replica share)."""
+    read = tf.argmax(logits, axis=-1, output_type=tf.int32)
+    return losses.global_mean(tf.cast(read == tf.cast(actions, tf.int32), tf.float32))
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -47,17 +56,30 @@ class MoCoGAN(AdversarialModel):
         noise_sigma: std of the Gaussian noise both discriminators add
             before every layer while training (the reference's --use_noise
             --noise_sigma, which its shape-motion command sets to 0.1); 0: none.
+        video_d_lr: D_V's learning rate (project option; default: the run's
+            --g-lr, which every extra player's optimizer takes; the
+            reference gives all three nets 2e-4).
+        image_frames: random frames of each generated and real video D_I
+            judges a step (project option; the reference draws a separate
+            image batch; 1: one frame a video).
+        action_to_gru: the motion GRU also reads the action z_A at every
+            step (project option; in the paper only the image generator
+            reads z_A).
     """
 
     sample_kind = "video"
     players = ("generator", "discriminator", "video_discriminator")
-    loss_names = ("d_image_loss", "d_video_loss", "g_loss", "action_loss")
+    # real_/fake_action_accuracy: how often D_V's action head reads the real
+    # clips' actions and the actions G was asked for (0 without actions).
+    loss_names = ("d_image_loss", "d_video_loss", "g_loss", "action_loss",
+                  "real_action_accuracy", "fake_action_accuracy")
     test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
                    "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
 
     def __init__(self, *, image_shape=(32, 32, 3), video_length=16, latent_dim=50,
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
-                 action_weight=1.0, noise_sigma=0.0, **kwargs):
+                 action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
+                 action_to_gru=False, **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -66,9 +88,14 @@ class MoCoGAN(AdversarialModel):
         self.num_actions = int(num_classes or 0) if num_actions is None else int(num_actions)
         self.ngf, self.ndf, self.action_weight = int(ngf), int(ndf), float(action_weight)
         self.noise_sigma = float(noise_sigma)
+        self.video_d_lr = float(video_d_lr) if video_d_lr else None
+        self.image_frames = int(image_frames)
+        self.action_to_gru = bool(action_to_gru)
+        if self.image_frames < 1:
+            raise UserError(f"image_frames must be at least 1, got {image_frames}")
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
-            self.noise_dim, self.num_actions, self.ngf)
+            self.noise_dim, self.num_actions, self.ngf, self.action_to_gru)
         self.discriminator = patch_image_discriminator(self.image_shape, self.ndf,
                                                        self.noise_sigma)
         self.video_discriminator = video_discriminator(
@@ -78,6 +105,14 @@ class MoCoGAN(AdversarialModel):
     @property
     def sample_shape(self):
         return (self.video_length, *self.image_shape)
+
+    def compile(self, **kwargs):
+        super().compile(**kwargs)
+        if self.video_d_lr:
+            player = "video_discriminator"
+            self.player_optimizers[player] = with_learning_rate(
+                self.player_optimizers[player], self.video_d_lr)
+            setattr(self, f"{player}_optimizer", self.player_optimizers[player])
 
     def player_networks(self):
         return {"generator": [self.generator], "discriminator": [self.discriminator],
@@ -121,10 +156,11 @@ class MoCoGAN(AdversarialModel):
         return inputs
 
     def random_frames(self, videos):
-        """One random frame of each video, [B, H, W, C] (D_I's input)."""
-        t = tf.random.stateless_uniform([tf.shape(videos)[0]], self.next_seed(), 0,
-                                        self.video_length, tf.int32)
-        return tf.gather(videos, t, batch_dims=1)
+        """`image_frames` random frames of each video, [B * image_frames,
+        H, W, C] (D_I's input)."""
+        t = tf.random.stateless_uniform([tf.shape(videos)[0], self.image_frames],
+                                        self.next_seed(), 0, self.video_length, tf.int32)
+        return tf.reshape(tf.gather(videos, t, batch_dims=1), [-1, *self.image_shape])
 
     def video_scores(self, videos):
         """D_V's real/fake logit and action logits (None without actions)."""
@@ -147,9 +183,10 @@ class MoCoGAN(AdversarialModel):
             real_logit, real_actions = self.video_scores(real)
             fake_logit, _ = self.video_scores(fake)
             d_video_loss = losses.minimax_discriminator_loss(real_logit, fake_logit)
-            action_loss = tf.constant(0.0)
+            action_loss = real_read = tf.constant(0.0)
             if self.num_actions:
                 action_loss = losses.classification_loss(real_actions, actions)
+                real_read = action_accuracy(real_actions, actions)
             d_video_total = d_video_loss + self.action_weight * action_loss
         self.minimize(self.player_optimizers["video_discriminator"], tape, d_video_total,
                       self.video_discriminator)
@@ -161,9 +198,12 @@ class MoCoGAN(AdversarialModel):
             g_loss = (losses.non_saturating_generator_loss(
                 self.discriminator(self.random_frames(fake), training=True))
                 + losses.non_saturating_generator_loss(fake_logit))
+            fake_read = tf.constant(0.0)
             if self.num_actions:
                 g_loss += self.action_weight * losses.classification_loss(
                     fake_actions, inputs["action"])
+                fake_read = action_accuracy(fake_actions, inputs["action"])
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_image_loss=d_image_loss, d_video_loss=d_video_loss,
-                          g_loss=g_loss, action_loss=action_loss)
+                          g_loss=g_loss, action_loss=action_loss,
+                          real_action_accuracy=real_read, fake_action_accuracy=fake_read)
