@@ -65,3 +65,31 @@ def test_seeded_differentiable_and_identity_without_policy():
 def test_unknown_policy_names_the_choices():
     with pytest.raises(UserError, match="choose a comma-separated list of color"):
         augment.parse_policy("color,flip")
+
+
+@pytest.mark.parametrize("shape", [(3, 28, 20, 3), (2, 9, 9, 1)])
+def test_every_policy_keeps_shape_and_dtype(shape):
+    x = tf.random.stateless_uniform(shape, [5, 6], -1, 1)
+    for policy in ("color", "translation", "cutout", "color,translation,cutout"):
+        out = augment.diff_augment(x, policy, SEED)
+        assert out.shape == shape and out.dtype == tf.float32, policy
+    # Mixed precision: a bfloat16 batch stays bfloat16 (the ops run in float32).
+    half = augment.diff_augment(tf.cast(x, tf.bfloat16), "color,translation,cutout", SEED)
+    assert half.shape == shape and half.dtype == tf.bfloat16
+
+
+def test_gradient_goes_back_to_the_pixel_each_output_came_from():
+    # Unique pixel values locate each image's shift; G's gradient through T
+    # must land on the input pixel an output pixel was copied from, and be
+    # zero inside the cutout square and on pixels shifted out of the frame.
+    x = tf.Variable(tf.reshape(tf.range(1.0, 1.0 + 16 * 16 * 16), [16, 16, 16, 1]))
+    w = tf.random.stateless_normal([16, 16, 16, 1], [9, 9])
+    with tf.GradientTape() as tape:
+        out = augment.diff_augment(x, "translation,cutout", SEED)
+        loss = tf.reduce_sum(out * w)
+    grad, out, w = tape.gradient(loss, x).numpy(), out.numpy(), w.numpy()
+    expected = np.zeros_like(grad)
+    for index in np.flatnonzero(out):  # out pixel copied from input pixel value - 1
+        expected.reshape(-1)[int(out.reshape(-1)[index]) - 1] += w.reshape(-1)[index]
+    np.testing.assert_allclose(grad, expected, rtol=1e-6)
+    assert (out == 0).sum() > 0 and np.count_nonzero(grad) == np.count_nonzero(out)
