@@ -45,8 +45,8 @@ class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
             (`networks.image2image.keep_luminance`).
         reconstruction: the term lambda weighs: l1 (the paper's), mse, or
             log_mse (each image's MSE in dB, i.e. minus its PSNR; not in the
-            paper: where the colour is uncertain, a squared error hedges
-            towards the mean, the L1 picks one colour).
+            paper: every image counts the same in dB, so a wrong colour on a
+            near-grey patch costs as much as on a vivid one).
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "l1")
