@@ -58,9 +58,9 @@ def baselines(config, sources, targets):
 
 def rgb_luminance(images):
     """The grey source gray2photo derives from [-1, 1] RGB images, [..., 1]."""
-    from tfgan_zoo.data.photos import grey
+    from tfgan_zoo.images import luminance_uint8
     uint8 = np.clip(np.rint((images + 1) * 127.5), 0, 255).astype(np.uint8)
-    return grey(uint8).astype(np.float32) / 127.5 - 1.0
+    return luminance_uint8(uint8).astype(np.float32) / 127.5 - 1.0
 
 
 def evaluate_run(run_dir, fid=False):

@@ -24,7 +24,7 @@ source into a batched `Data`.
                                + age (`openmoji`; needs tfgan_zoo[faces])
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
-    edges2photo, gray2photo, photo2recolor[:kind], sr[:scale[:short]], inpaint[:kind],
+    edges2photo, gray2photo, photo2recolor[:kind], sr[:scale[:short]], inpaint[:kind[:short]],
     denoise[:sigma], derain, reflection,
     paired:<dir>, unpaired:<dir>, cycle_gan:<name>, div2k:<config>
                                image-to-image pairs (`tfgan_zoo.data.photos`)

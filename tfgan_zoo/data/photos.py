@@ -14,9 +14,13 @@ recipe's `--dataset` accept them:
                             `--image-size` is the high-res side; SHORT reduces
                             the photos to that short side first (sr:4:128, the
                             SRGAN recipe's: a 32-px patch then holds texture)
-    inpaint[:center|:random] photo patches with a hole filled with 0 (mid grey)
+    inpaint[:center|:random[:SHORT]]
+                            photo patches with a hole filled with 0 (mid grey)
                             -> the full patch; the centre hole is Pathak et
-                            al.'s central region, half the side (Context Encoder)
+                            al.'s central region, half the side (Context
+                            Encoder); SHORT reduces the photos to that short
+                            side first (default 256; inpaint:center:128 holds
+                            more texture per patch)
     denoise[:SIGMA]         photo patches with Gaussian noise of standard
                             deviation SIGMA (0..255 units; 15, 25 (default)
                             or 50 in the literature) -> the clean patch
@@ -351,12 +355,20 @@ def load_sr(arg, *, split, data_dir, image_size):
 
 def load_inpaint(arg, *, split, data_dir, image_size):
     """Photo patches with a hole (filled with mid grey, 0 in [-1, 1]) -> the
-    full patch."""
-    kind = arg or "center"
+    full patch; `inpaint:KIND:SHORT` cuts them from photos reduced to a short
+    side of SHORT px (default 256), so that a patch holds more texture."""
+    kind, _, short_text = (arg or "center").partition(":")
     if kind not in ("center", "random"):
         raise UserError(f"unknown mask '{kind}': use inpaint:center or inpaint:random")
+    try:
+        short_side = int(short_text) if short_text else PHOTO_SHORT_SIDE
+    except ValueError:
+        short_side = 0
+    if short_side < 1:
+        raise UserError(f"inpaint takes the mask and optionally the short side in px the "
+                        f"photos are reduced to (inpaint:center:128), got ':{arg}'")
     size = _patch_size(image_size)
-    shots = [image for _, image in photos(split)]
+    shots = [image for _, image in photos(split, short_side=short_side)]
     boxes = crop_boxes([s.shape[:2] for s in shots], size, _count(split),
                        SPLIT_SEEDS[split])
     full = _cut(shots, boxes, size)
@@ -366,7 +378,8 @@ def load_inpaint(arg, *, split, data_dir, image_size):
         masks = random_masks(len(full), size, size, SPLIT_SEEDS[split] + 200)
     # The hole is exactly 0 in [-1, 1], so the source is stored as float32.
     masked = np.where(masks[..., None], 0.0, full.astype(np.float32) / 127.5 - 1.0)
-    return PairSource(f"inpaint:{kind}", True, masked.astype(np.float32), full)
+    name = f"inpaint:{kind}" + (f":{short_side}" if short_text else "")
+    return PairSource(name, True, masked.astype(np.float32), full)
 
 
 def _clean_patches(split, image_size, count=None, seed_offset=0):

@@ -59,8 +59,9 @@ def _deconv(filters, kernel, strides=2, **kwargs):
                                   kernel_initializer=INIT, **kwargs)
 
 
-def _output(x, channels, name):
-    x = _deconv(channels, 4)(x)
+def _output(x, channels, name, zero=False):
+    x = (layers.Conv2DTranspose(channels, 4, 2, padding="same", kernel_initializer="zeros")
+         if zero else _deconv(channels, 4))(x)
     return layers.Activation("tanh", dtype="float32", name=f"{name}_tanh")(x)
 
 
@@ -78,7 +79,7 @@ def unet_depth(shape, depth=None):
 
 
 def unet_generator(input_shape, output_channels, ngf=64, depth=None, norm="batch",
-                   dropout=0.5, dropout_layers=3, name="generator"):
+                   dropout=0.5, dropout_layers=3, zero_output=False, name="generator"):
     """pix2pix U-Net (Isola et al. 2017, sec. 3.2.1 and appendix 6.1.1).
 
     Encoder C64-C128-C256-C512-C512-... (4x4 convolutions, stride 2,
@@ -88,6 +89,10 @@ def unet_generator(input_shape, output_channels, ngf=64, depth=None, norm="batch
     `dropout_layers` decoder stages, and a tanh output. Widths are
     ngf * min(2^i, 8). Dropout is pix2pix's only noise; it is active while
     training and off at inference, so exported models are deterministic.
+
+    `zero_output` starts the last up-convolution at zero, so the network
+    outputs 0 until it learns otherwise: for U-Nets that predict a residual
+    over a starting image (the Context Encoder's `generator="unet"`).
     """
     depth = unet_depth(input_shape, depth)
     _check_divisible(input_shape, depth, "the U-Net",
@@ -108,7 +113,7 @@ def unet_generator(input_shape, output_channels, ngf=64, depth=None, norm="batch
             x = layers.Dropout(dropout)(x)
         x = layers.ReLU()(x)
         x = layers.Concatenate()([x, skips[depth - 2 - i]])
-    return keras.Model(image, _output(x, output_channels, name), name=name)
+    return keras.Model(image, _output(x, output_channels, name, zero_output), name=name)
 
 
 def keep_luminance(chroma_net, name="generator"):

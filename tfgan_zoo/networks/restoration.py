@@ -30,6 +30,9 @@ BOTTLENECKS = ("channel_fc", "conv")
 # What the Context Encoder's generator starts from: the hole left at 0 (the
 # paper), or filled smoothly from the context first (a project option).
 FILLS = ("none", "diffusion")
+# The Context Encoder's generators: the paper's bottleneck encoder-decoder,
+# or a U-Net with skips (a project option).
+GENERATORS = ("encoder_decoder", "unet")
 
 
 def _prelu():
@@ -361,6 +364,35 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
                                kernel_initializer=INIT)(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model(masked, image, name=name)
+
+
+def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator"):
+    """The Context Encoder's `generator="unet"` (not in the paper): the
+    pix2pix U-Net (`unet_generator`: 4x4 stride-2 convolutions down to 1x1,
+    batch norm, skips by concatenation; no dropout) in place of the
+    bottleneck encoder-decoder, so the pixels next to the hole reach the
+    decoder at full resolution instead of through a 4x4 code.
+
+    With `fill="diffusion"` it sees the `DiffusionFill` of the hole and the
+    mask, and its last up-convolution starts at zero: the output is the
+    fill plus a learnt residual (clipped to [-1, 1]), so the network starts
+    as the classical fill. With `fill="none"` it sees the image with its
+    hole at 0, as the paper's network does, and ends in tanh."""
+    if fill not in FILLS:
+        raise UserError(f"unknown fill '{fill}': choose {', '.join(FILLS)}")
+    encoder_depth(image_shape)  # the same size check as the paper's network
+    masked = keras.Input(image_shape, name="image")
+    if fill == "none":
+        unet = unet_generator(image_shape, image_shape[-1], ngf, dropout=0.0,
+                              name=f"{name}_unet")
+        return keras.Model(masked, unet(masked), name=name)
+    mask = keras.Input((*image_shape[:2], 1), name="mask")
+    smooth = DiffusionFill()([masked, mask])
+    unet = unet_generator((*image_shape[:2], image_shape[-1] + 1), image_shape[-1], ngf,
+                          dropout=0.0, zero_output=True, name=f"{name}_unet")
+    residual = unet(layers.Concatenate()([smooth, mask]))
+    return keras.Model([masked, mask], RefineAdd(name="residual")([residual, smooth]),
+                       name=name)
 
 
 # ------------------------------------------------------------------ DAGAN

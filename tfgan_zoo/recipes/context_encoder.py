@@ -12,9 +12,12 @@ diffusion`: it starts at the classical fill, and colours come from the
 context); the hole's error is minimised in dB per image (`reconstruction
 log_mse`: the plain MSE let the network add errors to smooth patches); and
 training images are flipped, transposed, channel-permuted and inverted
-(`augment`). Afterwards whole-image and hole-only PSNR/SSIM/MAE on held-out photos,
-with grey-fill and biharmonic-inpainting baselines, go to RUN/metrics.json
-and a masked | filled | truth grid to RUN/inpainting.png."""
+(`augment`). `--generator unet` swaps the bottleneck encoder-decoder for
+a U-Net with skips over the same fill; measured, it adds nothing either
+(hole PSNR 30.70 dB, the fill 30.68, biharmonic 32.24). Afterwards
+whole-image and hole-only PSNR/SSIM/MAE on held-out photos, with grey-fill
+and biharmonic-inpainting baselines, go to RUN/metrics.json and a masked |
+filled | truth grid to RUN/inpainting.png."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.image2image import context_encoder_report

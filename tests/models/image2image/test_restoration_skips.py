@@ -2,8 +2,8 @@
 upsampling written in TFLite built-ins equals TensorFlow's; SRGAN with
 `residual` starts as bicubic upscaling; the diffusion fill keeps the
 context and reproduces smooth (linear) images; a Context Encoder with
-`fill="diffusion"` starts as that fill and never sees the hole; the
-`sr:F:SHORT` dataset reduces the photos first."""
+`fill="diffusion"` (either generator) starts as that fill and never sees
+the hole; the `sr:F:SHORT` dataset reduces the photos first."""
 
 import numpy as np
 import pytest
@@ -52,8 +52,10 @@ def test_diffusion_fill_keeps_the_context_and_continues_a_ramp():
     assert np.abs(filled - ramp).max() < 0.02
 
 
-def test_diffusion_context_encoder_starts_as_the_fill_and_never_sees_the_hole():
-    model = ContextEncoder(image_shape=(16, 16, 3), ngf=8, ndf=8, fill="diffusion", seed=0)
+@pytest.mark.parametrize("generator", ["encoder_decoder", "unet"])
+def test_diffusion_context_encoder_starts_as_the_fill_and_never_sees_the_hole(generator):
+    model = ContextEncoder(image_shape=(16, 16, 3), ngf=8, ndf=8, fill="diffusion",
+                           generator=generator, seed=0)
     model.build_networks()
     images = _uniform((2, 16, 16, 3))
     mask = np.broadcast_to(center_mask(16, 16)[None, ..., None], (2, 16, 16, 1))
@@ -65,7 +67,23 @@ def test_diffusion_context_encoder_starts_as_the_fill_and_never_sees_the_hole():
     changed[:, 4:12, 4:12] = 0.7
     np.testing.assert_allclose(model.inpaint(changed, mask).numpy(), out, atol=1e-6)
     with pytest.raises(UserError, match="unknown fill"):
-        ContextEncoder(image_shape=(16, 16, 3), fill="mean")
+        ContextEncoder(image_shape=(16, 16, 3), fill="mean", generator=generator)
+    assert ContextEncoder.from_config(model.get_config()).generator_kind == generator
+
+
+def test_unet_context_encoder_has_skips_and_rejects_unknown_generators():
+    model = ContextEncoder(image_shape=(16, 16, 3), ngf=8, ndf=8, generator="unet", seed=0)
+    model.build_networks()
+    # Without the fill it is a plain U-Net over the masked image: a tanh
+    # output that already differs from the input inside the hole.
+    images = _uniform((2, 16, 16, 3))
+    mask = np.broadcast_to(center_mask(16, 16)[None, ..., None], (2, 16, 16, 1))
+    out = model.inpaint(images, mask.astype("float32")).numpy()
+    assert out.shape == images.shape and np.abs(out[:, 4:12, 4:12]).max() > 0
+    assert any(type(layer).__name__ == "Concatenate"
+               for layer in model.generator.get_layer("generator_unet").layers)
+    with pytest.raises(UserError, match="unknown generator 'resnet': choose encoder_decoder, unet"):
+        ContextEncoder(image_shape=(16, 16, 3), generator="resnet")
 
 
 def test_sr_with_a_short_side_reduces_the_photos_first():
@@ -105,3 +123,20 @@ def test_diffusion_fill_converts_to_tflite_builtins():
     interpreter.invoke()
     out = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
     np.testing.assert_allclose(out, model([x, m]).numpy(), atol=1e-5)
+
+
+def test_inpaint_with_a_short_side_reduces_the_photos_first():
+    data = load_dataset("inpaint:center:128", batch_size=2, image_size=32, shuffle=False,
+                        repeat=False, split="test")
+    masked, full = next(iter(data.dataset))
+    assert data.name == "inpaint:center:128" and masked.shape == full.shape == (2, 32, 32, 3)
+    hole = center_mask(32, 32).astype(bool)
+    assert np.all(masked.numpy()[:, hole] == 0) and np.any(full.numpy()[:, hole] != 0)
+    # The same boxes on photos half the size: different patches.
+    default = load_dataset("inpaint:center", batch_size=2, image_size=32, shuffle=False,
+                           repeat=False, split="test")
+    assert default.name == "inpaint:center"
+    assert not np.allclose(next(iter(default.dataset))[1].numpy(), full.numpy())
+    for bad in ("inpaint:center:x", "inpaint:center:0", "inpaint:ring:128"):
+        with pytest.raises(UserError, match="inpaint"):
+            load_dataset(bad, batch_size=2, image_size=32)

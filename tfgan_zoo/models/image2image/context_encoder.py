@@ -27,7 +27,10 @@ With `fill="diffusion"` (a project option, not the paper's) the generator
 also takes the mask, sees the hole pre-filled by a smooth diffusion from
 the context (`networks.restoration.DiffusionFill`, a cheap stand-in for
 biharmonic inpainting) and predicts a residual over that fill: it starts
-as the classical fill and learns what a smooth fill misses.
+as the classical fill and learns what a smooth fill misses. With
+`generator="unet"` (also a project option) the bottleneck encoder-decoder
+is replaced by a U-Net with skips (`networks.restoration.inpainting_unet`),
+so the pixels next to the hole reach the output at full resolution.
 
 The model only needs complete images: it trains on any image dataset, and on
 image-to-image pairs it uses the targets. Generator inputs, as served and
@@ -47,7 +50,8 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.masks import center_mask, random_block_masks
 from tfgan_zoo.models.image2image.base import ImageToImageModel
 from tfgan_zoo.networks.image2image import conv_discriminator
-from tfgan_zoo.networks.restoration import context_encoder_generator, encoder_depth
+from tfgan_zoo.networks.restoration import (GENERATORS, context_encoder_generator,
+                                            encoder_depth, inpainting_unet)
 
 MASKS = ("center", "random")
 RECONSTRUCTIONS = ("mse", "log_mse")
@@ -70,6 +74,7 @@ class ContextEncoder(ImageToImageModel):
         reconstruction: mse (the paper's masked L2) or log_mse (the hole's MSE in dB per image, i.e. minus its PSNR).
         augment: train on images randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
         fill: none (the paper: the hole is 0) or diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill).
+        generator: encoder_decoder (the paper's, with the bottleneck) or unet (a U-Net with skips; not in the paper).
     """
 
     loss_names = ("d_loss", "g_loss", "rec_loss", "adv_loss")
@@ -84,7 +89,7 @@ class ContextEncoder(ImageToImageModel):
     def __init__(self, *, mask="center", mask_fraction=0.5, num_blocks=4, ngf=64,
                  ndf=64, bottleneck="channel_fc", bottleneck_units=512,
                  rec_weight=0.999, adv_weight=0.001, reconstruction="mse", fill="none",
-                 augment=False, **kwargs):
+                 augment=False, generator="encoder_decoder", **kwargs):
         super().__init__(**kwargs)
         if mask not in MASKS:
             raise UserError(f"unknown mask '{mask}': choose {', '.join(MASKS)}")
@@ -107,8 +112,12 @@ class ContextEncoder(ImageToImageModel):
         self.reconstruction = reconstruction
         self.center = tf.constant(
             center_mask(*self.image_shape[:2], self.mask_fraction)[..., None], tf.float32)
-        self.generator = context_encoder_generator(self.image_shape, ngf, bottleneck,
-                                                   bottleneck_units, fill)
+        if generator not in GENERATORS:
+            raise UserError(f"unknown generator '{generator}': choose {', '.join(GENERATORS)}")
+        self.generator_kind = generator
+        self.generator = (inpainting_unet(self.image_shape, ngf, fill) if generator == "unet"
+                          else context_encoder_generator(self.image_shape, ngf, bottleneck,
+                                                         bottleneck_units, fill))
         self.discriminator = conv_discriminator(self.image_shape, ndf,
                                                 encoder_depth(self.image_shape))
 

@@ -18,9 +18,13 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.losses import l1_loss
+from tfgan_zoo.losses import l1_loss, log_mse_loss, squared_error_loss
 from tfgan_zoo.models.image2image.base import ConditionalDiscriminator, ImageToImageModel
 from tfgan_zoo.networks import image2image as nets
+
+
+# The term lambda weighs (tracked as "l1" whichever it is).
+RECONSTRUCTIONS = {"l1": l1_loss, "mse": squared_error_loss, "log_mse": log_mse_loss}
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -34,19 +38,28 @@ class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
         d_layers: PatchGAN stride-2 layers; 3 is the 70x70 PatchGAN.
         norm: normalization of both nets: batch (paper), instance or none.
         dropout: dropout rate of the first three decoder stages (0.5).
-        l1_weight: lambda of the L1 term (100).
+        l1_weight: lambda of the reconstruction term (100, on the L1).
         keep_luminance: colourisation (a 1-channel source, an RGB target) as
             in the reference code's colorization model: the U-Net predicts
             only the chroma and the output keeps the source as its luminance
             (`networks.image2image.keep_luminance`).
+        reconstruction: the term lambda weighs: l1 (the paper's), mse, or
+            log_mse (each image's MSE in dB, i.e. minus its PSNR; not in the
+            paper: every image counts the same in dB, so a wrong colour on a
+            near-grey patch costs as much as on a vivid one).
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "l1")
     test_config = {"ngf": 8, "ndf": 8, "d_layers": 2, "latent_dim": 0}
 
     def __init__(self, *, ngf=64, ndf=64, depth=None, d_layers=3, norm="batch",
-                 dropout=0.5, l1_weight=100.0, keep_luminance=False, **kwargs):
+                 dropout=0.5, l1_weight=100.0, keep_luminance=False, reconstruction="l1",
+                 **kwargs):
         super().__init__(**kwargs)
+        if reconstruction not in RECONSTRUCTIONS:
+            raise UserError(f"unknown reconstruction '{reconstruction}': choose "
+                            f"{', '.join(RECONSTRUCTIONS)}")
+        self.reconstruction = reconstruction
         self.ngf, self.ndf, self.depth, self.d_layers = ngf, ndf, depth, d_layers
         self.norm, self.dropout, self.l1_weight = norm, dropout, float(l1_weight)
         self.keep_luminance = bool(keep_luminance)
@@ -77,7 +90,7 @@ class Pix2Pix(ConditionalDiscriminator, ImageToImageModel):
             fake = self.translate(source, training=True)
             g_gan = losses.non_saturating_generator_loss(
                 self.discriminate(fake, source, training=True))
-            l1 = l1_loss(fake, target)
+            l1 = RECONSTRUCTIONS[self.reconstruction](fake, target)
             g_loss = g_gan + self.l1_weight * l1
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, l1=l1)
