@@ -136,6 +136,8 @@ class StackGAN(TextConditionalModel):
                             "--discriminator matching")
         self.film, self.stage1_film = bool(film), bool(stage1_film)
         self.subpixel = bool(subpixel)
+        # Always in model.json: a run without it predates it (`defaults_before`).
+        self._hyperparameters["subpixel"] = self.subpixel
         self.stage1_ngf = int(stage1_ngf)
         if upscale not in (2, 4):
             raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
