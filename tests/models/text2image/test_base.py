@@ -189,6 +189,7 @@ def test_projection_discriminator_step_shares_the_real_trunk():
         np.testing.assert_allclose(whole, shared, rtol=1e-4, atol=1e-6)
     seen = []
     model.minimize = lambda optimizer, tape, loss, networks: seen.append(float(loss))
+    model.d_optimizer = None
     model.matching_discriminator_step(real, fake, text)  # the step takes the shared path
     assert seen[0] == pytest.approx(results[1][0], rel=1e-4)
 

@@ -98,9 +98,6 @@ class StackGAN(TextConditionalModel):
     # One discriminator step per generator step, as in the paper.
     unused_hyperparameters = ("n_critic",)
     path_hyperparameters = TextConditionalModel.path_hyperparameters + ("stage1_run",)
-    # Runs saved before the sub-pixel up blocks hold UpSampling2D + Conv2D
-    # layers: they load, and resume, with those.
-    defaults_before = {"subpixel": False}
     # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
     # the recipe's Stage-II networks (FiLM, projection discriminator) over
     # the original Stage-I ones (GAN-INT-CLS covers the matching-aware D).
@@ -136,8 +133,7 @@ class StackGAN(TextConditionalModel):
                             "--discriminator matching")
         self.film, self.stage1_film = bool(film), bool(stage1_film)
         self.subpixel = bool(subpixel)
-        # Always in model.json: a run without it predates it (`defaults_before`).
-        self._hyperparameters["subpixel"] = self.subpixel
+        self._hyperparameters["subpixel"] = self.subpixel  # always in model.json
         self.stage1_ngf = int(stage1_ngf)
         if upscale not in (2, 4):
             raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
