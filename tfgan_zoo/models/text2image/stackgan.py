@@ -91,7 +91,8 @@ class StackGAN(TextConditionalModel):
         subpixel: compute each up block's nearest-neighbour upsampling and
             3x3 convolution as one sub-pixel convolution at the low
             resolution (`networks.text.NearestUpConv2D`): the same function
-            and weights, faster on CPUs; False builds the layers as written.
+            and weights. Not the default: an exported SavedModel differed
+            from the eager model by up to 1e-3 with it (not yet explained).
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
@@ -109,7 +110,7 @@ class StackGAN(TextConditionalModel):
     def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
                  stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
-                 film=False, discriminator="matching", stage1_film=False, subpixel=True,
+                 film=False, discriminator="matching", stage1_film=False, subpixel=False,
                  **kwargs):
         super().__init__(**kwargs)
         if stage not in (1, 2):
