@@ -7,15 +7,20 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from tfgan_zoo.networks.text import BoxMask, projection_discriminator, up_block
+import pytest
+
+from tfgan_zoo.networks.text import (BoxMask, NearestUpConv2D, projection_discriminator,
+                                     up_block)
 
 
-def test_film_up_block_by_hand():
+@pytest.mark.parametrize("subpixel", [False, True])
+def test_film_up_block_by_hand(subpixel):
     """FiLM: the up block's batch norm, with no scale or shift of its own,
     is scaled by 1 + gamma(c) and shifted by beta(c) per channel; gamma
-    starts at zero, so a new block begins as an unscaled plain one."""
+    starts at zero, so a new block begins as an unscaled plain one. The
+    sub-pixel block computes the same."""
     x_in, c_in = keras.Input((2, 2, 3)), keras.Input((4,))
-    block = keras.Model([x_in, c_in], up_block(x_in, 5, c_in))
+    block = keras.Model([x_in, c_in], up_block(x_in, 5, c_in, subpixel=subpixel))
     conv, = [l for l in block.layers if isinstance(l, layers.Conv2D)]
     norm, = [l for l in block.layers if isinstance(l, layers.BatchNormalization)]
     to_gamma, to_beta = [l for l in block.layers if isinstance(l, layers.Dense)]
@@ -35,6 +40,35 @@ def test_film_up_block_by_hand():
     expected = np.maximum(x_hat * (1 + c @ wg + bg)[:, None, None] + (c @ wb + bb)[:, None, None],
                           0)
     np.testing.assert_allclose(block([x, c], training=False), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_nearest_up_conv_is_upsampling_then_convolution():
+    """NearestUpConv2D computes UpSampling2D(2) + a 3x3 'same' convolution
+    with the same kernel, borders included, and has the same gradients for
+    the kernel and the input; any other convolution is refused."""
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.normal(size=(2, 3, 5, 4)).astype("float32"))
+    layer = NearestUpConv2D(6)
+    layer.build(x.shape)
+    kernel = rng.normal(size=(3, 3, 4, 6)).astype("float32")
+    layer.kernel.assign(kernel)
+    weight = tf.constant(rng.normal(size=(2, 6, 10, 6)).astype("float32"))
+
+    def both(x):
+        up = tf.repeat(tf.repeat(x, 2, axis=1), 2, axis=2)
+        return layer(x), tf.nn.conv2d(up, layer.kernel, 1, "SAME")
+
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        ours, reference = both(x)
+        ours_loss, reference_loss = (tf.reduce_sum(y * weight) for y in (ours, reference))
+    assert ours.shape == (2, 6, 10, 6) and layer.compute_output_shape(x.shape)[1:] == (6, 10, 6)
+    np.testing.assert_allclose(ours, reference, atol=1e-4)
+    for target in (x, layer.kernel):
+        np.testing.assert_allclose(tape.gradient(ours_loss, target),
+                                   tape.gradient(reference_loss, target), rtol=1e-4, atol=1e-3)
+    with pytest.raises(ValueError, match="3x3 'same'"):
+        NearestUpConv2D(6, kernel_size=5)
 
 
 def test_projection_discriminator_by_hand():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import keras
+import tensorflow as tf
 from keras import layers, ops
 
 from tfgan_zoo.networks.dcgan import dcgan_generator
@@ -232,15 +233,67 @@ def conditioning_augmentation(embedding, condition_dim, eps, name):
     return c, mu, logvar
 
 
-def up_block(x, width, condition=None):
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class NearestUpConv2D(layers.Conv2D):
+    """Nearest-neighbour 2x upsampling then a 3x3 "same" convolution (no
+    bias), computed at the low resolution: the same function, weights and
+    gradients as `UpSampling2D(2)` + `Conv2D(filters, 3)`.
+
+    Each output pixel of the upsampled image sees a 2x2 window of the input:
+    the even row 2i reads rows i-1 and i with kernel rows (k0, k1 + k2), the
+    odd row 2i+1 rows i and i+1 with (k0 + k1, k2), and likewise for columns
+    (zero padding is zero padding either way). So one 3x3 convolution of
+    the input with 4 * filters outputs, its kernels these sums of the 3x3
+    kernel (zero outside each phase's 2x2 window), followed by a
+    depth-to-space, gives the upsampled convolution (sub-pixel convolution,
+    Shi et al. 2016). It runs on a 4x smaller image with 4x the output
+    channels, which CPU kernels vectorize far better at the narrow widths
+    of a CPU-sized generator (benchmarks/RESULTS.md, "StackGAN: the default
+    run", Time). TFLite converts it to built-in ops (CONV_2D, DEPTH_TO_SPACE)."""
+
+    # [phase, window row, kernel row]: which 3x3 rows each phase's rows sum.
+    PHASES = ((((1, 0, 0), (0, 1, 1), (0, 0, 0)),   # even: rows i-1, i (and none)
+               ((0, 0, 0), (1, 1, 0), (0, 0, 1))),)  # odd: rows (none), i, i+1
+
+    def __init__(self, filters, **kwargs):
+        kwargs.setdefault("kernel_size", 3)
+        kwargs.setdefault("padding", "same")
+        kwargs.setdefault("use_bias", False)
+        super().__init__(filters, **kwargs)
+        if (tuple(self.kernel_size) != (3, 3) or self.padding != "same" or self.use_bias
+                or tuple(self.strides) != (1, 1)):
+            raise ValueError("NearestUpConv2D is a 3x3 'same' convolution without bias")
+
+    def call(self, inputs):
+        mix = tf.constant(self.PHASES[0], dtype=self.compute_dtype)  # [2, 3, 3]
+        kernel = tf.cast(self.kernel, self.compute_dtype)
+        # [u, v, in, a, b, out] = sum_pq mix[a, u, p] mix[b, v, q] k[p, q]: the
+        # outputs ordered (a, b, filter), depth_to_space's layout.
+        phases = tf.einsum("aup,bvq,pqio->uviabo", mix, mix, kernel)
+        phases = tf.reshape(phases, [3, 3, -1, 4 * self.filters])
+        y = tf.nn.conv2d(inputs, phases, 1, "SAME")
+        return tf.nn.depth_to_space(y, 2)
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, _ = input_shape
+        return (batch, None if height is None else 2 * height,
+                None if width is None else 2 * width, self.filters)
+
+
+def up_block(x, width, condition=None, subpixel=False):
     """Nearest-neighbour 2x upsampling, 3x3 convolution, batch norm, ReLU.
+    `subpixel` computes the first two at the low resolution
+    (`NearestUpConv2D`: the same function, faster on CPUs).
 
     With a `condition` (the text code c) the batch norm's scale and shift
     come from it, FiLM (Perez et al. 2018) or conditional batch norm (de
     Vries et al. 2017): x_hat * (1 + gamma(c)) + beta(c), gamma starting at
     zero so a new block begins as the plain one."""
-    x = layers.UpSampling2D(2, interpolation="nearest")(x)
-    x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
+    if subpixel:
+        x = NearestUpConv2D(width)(x)
+    else:
+        x = layers.UpSampling2D(2, interpolation="nearest")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False)(x)
     if condition is None:
         return layers.ReLU()(batch_norm()(x))
     return layers.ReLU()(conditional_batch_norm(x, condition))
@@ -254,11 +307,12 @@ def residual_block(x, width):
 
 
 def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
-                     film=False, name="stage1_generator"):
+                     film=False, subpixel=False, name="stage1_generator"):
     """[phi_t, z, eps] -> (image, mu, logvar). `ngf` is the width at full
     resolution; it doubles at each stage back to 4x4 (64 -> 1024 for the
     paper's 64x64). `film`: the up blocks' batch norm takes its scale and
-    shift from c (`up_block`)."""
+    shift from c; `subpixel`: they upsample and convolve as one sub-pixel
+    convolution (`up_block`)."""
     size, channels = image_shape[0], image_shape[2]
     stages = int(math.log2(size // 4))
     embedding = keras.Input((embedding_dim,), name="embedding")
@@ -270,18 +324,20 @@ def stage1_generator(image_shape, embedding_dim, condition_dim, latent_dim, ngf,
     x = layers.ReLU()(batch_norm()(layers.Reshape((4, 4, width))(x)))
     for _ in range(stages):
         width //= 2
-        x = up_block(x, width, c if film else None)
+        x = up_block(x, width, c if film else None, subpixel)
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([embedding, z, eps], [image, mu, logvar], name=name)
 
 
 def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_blocks,
-                     upscale=4, film=False, name="stage2_generator"):
+                     upscale=4, film=False, subpixel=False, name="stage2_generator"):
     """[Stage-I image, phi_t, eps] -> (image at `upscale`x, mu, logvar):
     encode the Stage-I image 4x down, join the tiled text code, residual
     blocks, then upsample 4 * upscale x (Zhang et al. sec. 3.3, Fig. 2).
-    `film`: the up blocks' batch norm takes its scale and shift from c."""
+    `film`: the up blocks' batch norm takes its scale and shift from c.
+    `subpixel`: the up blocks upsample and convolve as one sub-pixel
+    convolution (`NearestUpConv2D`, the same function)."""
     size, channels = image_shape[0], image_shape[2]
     low = size // upscale
     stage1_image = keras.Input((low, low, channels), name="stage1_image")
@@ -299,7 +355,7 @@ def stage2_generator(image_shape, embedding_dim, condition_dim, ngf, residual_bl
         x = residual_block(x, 4 * ngf)
     widths = (2 * ngf, ngf, ngf // 2, ngf // 4, ngf // 8)
     for width in widths[:int(math.log2(size // max(low // 4, 1)))]:
-        x = up_block(x, max(width, 4), c if film else None)
+        x = up_block(x, max(width, 4), c if film else None, subpixel)
     x = layers.Conv2D(channels, 3, padding="same")(x)
     image = layers.Activation("tanh", dtype="float32")(x)
     return keras.Model([stage1_image, embedding, eps], [image, mu, logvar], name=name)

@@ -6,7 +6,8 @@ pretrained sentence model, `tfgan_zoo.text.sentence`), then its GAN phase(s) wit
 shared trainer, each in its own run directory under --out, then reports:
 
     OUT/encoder/      the text encoder (tfgan_zoo.text.encoder)
-    OUT/<phase>/      one trainer run directory per GAN phase
+    OUT/<phase>/      one trainer run directory per GAN phase (with its own
+                      SavedModel in export/ only under --no-report)
     OUT/report/       captioned grids (captions.png, heldout.png), caption
                       interpolation, on the shapes every colour and shape
                       (shapes.png), faithfulness.json
@@ -229,6 +230,8 @@ def run_phases(config, phases, phases_fn, name, before, elapsed):
     model = None
     for i, (title, phase) in enumerate(gan_phases, start=2):
         print(f"[{i}/{total}] {title} -> {phase.out} ({elapsed()})", flush=True)
+        if config.report:  # the report exports the final model to OUT/models
+            phase = dataclasses.replace(phase, export=False)
         model = train(phase)
     if config.report:
         print(f"Report ({elapsed()}):")

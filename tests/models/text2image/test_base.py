@@ -156,6 +156,44 @@ def test_auxiliary_classifier_in_the_steps_by_hand():
                                      rel=1e-5)
 
 
+def test_projection_discriminator_step_shares_the_real_trunk():
+    """With a projection discriminator the step runs D's image trunk once on
+    the real batch for both captions: the loss and every gradient are those
+    of three whole passes of D."""
+    model = stackgan_stage1(discriminator="projection", auxiliary_weight=1.0)
+    model.build_networks()
+    trunk, head = model.split_discriminator()
+    assert gan_int_cls().split_discriminator() is None  # matching-aware: the text is tiled
+    rng = np.random.default_rng(0)
+    real, fake = (tf.constant(rng.uniform(-1, 1, (4, 4, 4, 3)).astype("float32"))
+                  for _ in range(2))
+    right, wrong = (tf.constant(rng.normal(size=(4, 16)).astype("float32")) for _ in range(2))
+    labels = tf.constant([[0, 1, 2, 1, -1, -1, -1]] * 2 + [[1, 5, 3, 0, 2, 0, 1]] * 2)
+    text = Captions(right, wrong, tf.constant([1.0, 0.0, 1.0, 1.0]), None, labels)
+    d = model.discriminator
+    results = []
+    for split in (False, True):
+        with tf.GradientTape() as tape:
+            if split:
+                real_features = trunk(real, training=True)
+                outputs = (head([real_features, right], training=True),
+                           head([real_features, wrong], training=True),
+                           head([trunk(fake, training=True), right], training=True))
+            else:
+                outputs = (d([real, right], training=True), d([real, wrong], training=True),
+                           d([fake, right], training=True))
+            loss = model.discriminator_loss(*outputs, text)
+        results.append((float(loss), tape.gradient(loss, d.trainable_variables)))
+    assert results[0][0] == pytest.approx(results[1][0], rel=1e-5)
+    for whole, shared in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(whole, shared, rtol=1e-4, atol=1e-6)
+    seen = []
+    model.minimize = lambda optimizer, tape, loss, networks: seen.append(float(loss))
+    model.d_optimizer = None
+    model.matching_discriminator_step(real, fake, text)  # the step takes the shared path
+    assert seen[0] == pytest.approx(results[1][0], rel=1e-4)
+
+
 def test_auxiliary_classifier_needs_labels():
     model = stackgan_stage1(auxiliary_weight=1.0)
     _, features = model.example_data(4)

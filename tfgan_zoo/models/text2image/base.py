@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -180,14 +181,48 @@ class TextConditionalModel(AdversarialModel):
         real, s_w = D(real, wrong text) and s_f = D(fake, right text) are
         fake. `extra` inputs (GAWWN's boxes) go with every pair. Returns
         D's loss."""
+        split = self.split_discriminator() if not extra else None
         with tf.GradientTape() as tape:
-            real_right = self.discriminator([real, text.right, *extra], training=True)
-            fake_right = self.discriminator(
-                [tf.stop_gradient(fake), text.right, *extra], training=True)
-            real_wrong = self.discriminator([real, text.wrong, *extra], training=True)
+            if split is None:
+                real_right = self.discriminator([real, text.right, *extra], training=True)
+                fake_right = self.discriminator(
+                    [tf.stop_gradient(fake), text.right, *extra], training=True)
+                real_wrong = self.discriminator([real, text.wrong, *extra], training=True)
+            else:  # the real images' features serve both of their captions
+                trunk, head = split
+                real_features = trunk(real, training=True)
+                fake_features = trunk(tf.stop_gradient(fake), training=True)
+                real_right = head([real_features, text.right], training=True)
+                real_wrong = head([real_features, text.wrong], training=True)
+                fake_right = head([fake_features, text.right], training=True)
             d_loss = self.discriminator_loss(real_right, real_wrong, fake_right, text)
         self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         return d_loss
+
+    def split_discriminator(self):
+        """(trunk, head) of a discriminator whose image features do not see
+        the text (a projection discriminator: its `pooled_features` layer),
+        else None. Then D(real, right text) and D(real, wrong text) share
+        one pass of the trunk: batch norm normalises the same real batch
+        either way, and the trunk's gradient is the sum of both pairs', so
+        the step computes what three whole passes compute, with two passes
+        of the trunk (only batch norm's moving averages, which training does
+        not read, see the real batch once instead of twice)."""
+        network = self.discriminator
+        cached = getattr(self, "_split_discriminator", None)
+        if cached is None or cached[0] is not network:
+            split = None
+            if (isinstance(network, keras.Model) and len(network.inputs) == 2
+                    and "pooled_features" in [layer.name for layer in network.layers]):
+                image, text = network.inputs
+                features = network.get_layer("pooled_features").output
+                split = (keras.Model(image, features, name="discriminator_trunk"),
+                         keras.Model([features, text], network.outputs,
+                                     name="discriminator_head"))
+            # Views of D's own layers: kept out of Keras's tracking, so
+            # checkpoints and weight lists are unchanged.
+            object.__setattr__(self, "_split_discriminator", (network, split))
+        return self._split_discriminator[1]
 
     def discriminator_loss(self, real_right, real_wrong, fake_right, text):
         """The matching-aware loss on D's outputs for the three pairs."""
@@ -281,6 +316,7 @@ class TextConditionalModel(AdversarialModel):
     def build_for_training(self):
         super().build_for_training()
         self.load_pretrained()
+        self.split_discriminator()  # built here, not inside the traced step
 
     def load_pretrained(self):
         """Load the trained text encoder named by `text_encoder`, if any."""

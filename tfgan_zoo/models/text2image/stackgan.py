@@ -88,6 +88,11 @@ class StackGAN(TextConditionalModel):
             (FiLM); False is the original StackGAN.
         discriminator: "matching" (the original, text tiled) or "projection".
         stage1_film: `film` of the Stage-I generator inside a stage-2 model.
+        subpixel: compute each up block's nearest-neighbour upsampling and
+            3x3 convolution as one sub-pixel convolution at the low
+            resolution (`networks.text.NearestUpConv2D`): the same function
+            and weights. Not the default: an exported SavedModel differed
+            from the eager model by up to 1e-3 with it (not yet explained).
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
@@ -105,7 +110,8 @@ class StackGAN(TextConditionalModel):
     def __init__(self, *, stage=1, ngf=64, ndf=64, stage1_ngf=64, condition_dim=128,
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
                  stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
-                 film=False, discriminator="matching", stage1_film=False, **kwargs):
+                 film=False, discriminator="matching", stage1_film=False, subpixel=False,
+                 **kwargs):
         super().__init__(**kwargs)
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
@@ -127,6 +133,8 @@ class StackGAN(TextConditionalModel):
                             "text-blind head: pass --unconditional-weight 0 or "
                             "--discriminator matching")
         self.film, self.stage1_film = bool(film), bool(stage1_film)
+        self.subpixel = bool(subpixel)
+        self._hyperparameters["subpixel"] = self.subpixel  # always in model.json
         self.stage1_ngf = int(stage1_ngf)
         if upscale not in (2, 4):
             raise UserError(f"StackGAN upscale must be 2 or 4, got {upscale!r}")
@@ -140,16 +148,16 @@ class StackGAN(TextConditionalModel):
         if stage == 1:
             self.generator = stage1_generator(self.image_shape, self.embedding_dim,
                                               self.condition_dim, self.latent_dim, ngf,
-                                              self.film)
+                                              self.film, self.subpixel)
         else:
             low = (height // self.upscale, width // self.upscale, channels)
             self.stage1_generator = stage1_generator(
                 low, self.embedding_dim, self.condition_dim, self.latent_dim, stage1_ngf,
-                self.stage1_film)
+                self.stage1_film, self.subpixel)
             self.stage1_generator.trainable = False
             self.generator = stage2_generator(self.image_shape, self.embedding_dim,
                                               self.condition_dim, ngf, residual_blocks,
-                                              self.upscale, self.film)
+                                              self.upscale, self.film, self.subpixel)
         if discriminator == "projection":
             self.discriminator = projection_discriminator(
                 self.image_shape, self.embedding_dim, ndf, classes=self.auxiliary_classes)
