@@ -40,9 +40,14 @@ CPU_CLASSES = ("baseline", "avx2", "avx512", "avx512_bf16", "amx")
 
 # Families are the folders of tfgan_zoo/models (noise2image, image2image,
 # text2image). A pair not listed is float32 / no XLA until it is measured.
-# bfloat16 where it measured faster than float32 (DCGAN-64 step, fit):
-BF16_FASTER = {("cpu:amx", "noise2image"), ("cpu:amx", "image2image"),
-               ("cpu:amx", "text2image")}
+# bfloat16 where it measured faster than float32 AND a model trained in it
+# exports in the same process. On AMX it is faster (DCGAN-64: 143 against 80
+# images/s in float32, benchmarks/RESULTS.md), but a model built under a mixed
+# policy keeps bfloat16 kernels, and the reports' in-process TFLite conversion
+# of such a model fails (no bf16 TFLite kernels); until the export path converts
+# a float32 twin, CPUs train in float32 under `auto` (`--mixed-precision
+# bfloat16` still asks for it).
+BF16_FASTER: set = set()
 # XLA where it measured faster than without it, by family and device class:
 XLA_FASTER = {("cpu:avx2", "text2image"), ("cpu:avx512", "text2image"),
               ("cpu:avx512_bf16", "text2image"), ("cpu:amx", "text2image")}

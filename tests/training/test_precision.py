@@ -95,3 +95,20 @@ def test_xla_and_steps_per_execution(name):
     history = model.fit(dataset(model), steps_per_epoch=2, epochs=1, verbose=0).history
     assert_finite_float32_losses(model, history)
     assert int(model.g_optimizer.iterations.numpy()) == 2
+
+
+def test_a_mixed_precision_run_leaves_the_process_policy_as_it_found_it(tmp_path):
+    """train() sets the run's policy for its own model only: code that runs
+    after it in the same process (a report, an export, the next test) builds
+    in the policy it had before."""
+    from tfgan_zoo.config import Config
+    from tfgan_zoo.training.trainer import train
+    assert keras.mixed_precision.global_policy().name == "float32"
+    model = train(Config(model="dcgan", dataset="digits", image_size=16, batch_size=16,
+                         model_args={"latent_dim": 8, "ngf": 8, "ndf": 8}, steps=1,
+                         sample_every=100, checkpoint_every=100, log_every=1, epoch_steps=1,
+                         num_samples=4, export=False, mixed_precision="bfloat16",
+                         out=str(tmp_path)), verbose=0)
+    assert model.generator.layers[-1].dtype_policy.name in ("mixed_bfloat16", "float32")
+    assert any(layer.dtype_policy.name == "mixed_bfloat16" for layer in model.generator.layers)
+    assert keras.mixed_precision.global_policy().name == "float32"

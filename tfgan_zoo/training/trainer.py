@@ -200,18 +200,24 @@ def train(config: Config, verbose=1, callbacks=()):
     validate(config)
     config, device_line = resolve_speed(config)
     print(device_line)
+    # The run's precision holds while its model is built and trained; the
+    # process's own policy comes back afterwards (the model keeps its layers').
+    policy = keras.mixed_precision.global_policy()
     if config.mixed_precision != "none":
         keras.mixed_precision.set_global_policy(f"mixed_{config.mixed_precision}")
-    tf.keras.utils.set_random_seed(config.seed)
-    strategy = resolve_strategy(config.strategy)
-    chief = is_chief(strategy)
-    out = Path(config.out)
-    # Model paths typed relative to here are made absolute, then stored
-    # relative to the run directory (training.run: relocatable runs).
-    config = dataclasses.replace(config, model_args=resolve_paths(
-        config.model_args, path_names(config.model), os.getcwd()))
-    with RunLock(out) if chief else contextlib.nullcontext():
-        return _train(config, strategy, chief, out, verbose, callbacks)
+    try:
+        tf.keras.utils.set_random_seed(config.seed)
+        strategy = resolve_strategy(config.strategy)
+        chief = is_chief(strategy)
+        out = Path(config.out)
+        # Model paths typed relative to here are made absolute, then stored
+        # relative to the run directory (training.run: relocatable runs).
+        config = dataclasses.replace(config, model_args=resolve_paths(
+            config.model_args, path_names(config.model), os.getcwd()))
+        with RunLock(out) if chief else contextlib.nullcontext():
+            return _train(config, strategy, chief, out, verbose, callbacks)
+    finally:
+        keras.mixed_precision.set_global_policy(policy)
 
 
 def _train(config, strategy, chief, out, verbose, callbacks=()):
