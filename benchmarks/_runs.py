@@ -11,16 +11,32 @@ import time
 from pathlib import Path
 
 
-def arguments(doc, out, num):
+def arguments(doc, out, num, checkpoint=False):
     """The benchmarks' common flags: --out (runs folder), --steps (of every
-    run; default the recipe's) and --num (samples per measurement). Add a
-    script's own flags to the parser returned."""
+    run; default the recipe's) and --num (samples per measurement), and with
+    `checkpoint` --checkpoint (see `trained_run`). Add a script's own flags
+    to the parser returned."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--out", default=out)
     parser.add_argument("--steps", type=int, default=None,
                         help="training steps of every run (default: the recipe's)")
     parser.add_argument("--num", type=int, default=num, help="samples per measurement")
+    if checkpoint:
+        parser.add_argument("--checkpoint", type=int, default=None,
+                            help="score the run's checkpoint at this step (training may "
+                                 "still be going on) instead of training or its newest one")
     return parser
+
+
+def trained_run(recipe, args):
+    """(timing, model, config) of the run at args.out: trained first (or
+    reused, `train_recipe`), or, with --checkpoint STEP, that checkpoint as
+    it is, with no training."""
+    from tfgan_zoo.training.run import load_run
+    timing = (train_recipe(recipe, args.out, *step_flags(args)) if args.checkpoint is None
+              else {"checkpoint": args.checkpoint})
+    model, config = load_run(args.out, step=args.checkpoint)
+    return timing, model, config
 
 
 def step_flags(args):

@@ -22,10 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from _runs import arguments, step_flags, train_recipe  # noqa: E402
+from _runs import arguments, trained_run  # noqa: E402
 from tfgan_zoo.models.volume.gan3d import GAN3D  # noqa: E402
 from tfgan_zoo.reports.volume import TARGETS, volume_report  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
 
 
 def untrained_svm(model, seed):
@@ -37,14 +36,8 @@ def untrained_svm(model, seed):
 
 
 def main():
-    parser = arguments(__doc__, "runs/bench/gan3d", 500)
-    parser.add_argument("--checkpoint", type=int, default=None,
-                        help="score the run's checkpoint at this step (training may "
-                             "still be going on) instead of training or its newest one")
-    args = parser.parse_args()
-    timing = (train_recipe("gan3d", args.out, *step_flags(args)) if args.checkpoint is None
-              else {"checkpoint": args.checkpoint})
-    model, config = load_run(args.out, step=args.checkpoint)
+    args = arguments(__doc__, "runs/bench/gan3d", 500, checkpoint=True).parse_args()
+    timing, model, config = trained_run("gan3d", args)
     report, _, _ = volume_report(model, samples=args.num, seed=config.seed)
     report["untrained_d_svm_accuracy"] = untrained_svm(model, config.seed + 1)
     report["timing"] = timing

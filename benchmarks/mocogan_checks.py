@@ -20,21 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _runs import arguments, step_flags, train_recipe  # noqa: E402
+from _runs import arguments, trained_run  # noqa: E402
 from tfgan_zoo.reports.video import video_report  # noqa: E402
 from tfgan_zoo.samples import preview_video  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
 
 
 def main():
-    parser = arguments(__doc__, "runs/bench/mocogan", 50)
-    parser.add_argument("--checkpoint", type=int, default=None,
-                        help="score the run's checkpoint at this step (training may "
-                             "still be going on) instead of training or its newest one")
-    args = parser.parse_args()
-    timing = (train_recipe("mocogan", args.out, *step_flags(args)) if args.checkpoint is None
-              else {"checkpoint": args.checkpoint})
-    model, config = load_run(args.out, step=args.checkpoint)
+    args = arguments(__doc__, "runs/bench/mocogan", 50, checkpoint=True).parse_args()
+    timing, model, config = trained_run("mocogan", args)
     suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
     report, fake, _ = video_report(model, config.dataset, per_action=args.num,
                                    seed=config.seed)
