@@ -91,8 +91,9 @@ class StackGAN(TextConditionalModel):
         subpixel: compute each up block's nearest-neighbour upsampling and
             3x3 convolution as one sub-pixel convolution at the low
             resolution (`networks.text.NearestUpConv2D`): the same function
-            and weights. Not the default: an exported SavedModel differed
-            from the eager model by up to 1e-3 with it (not yet explained).
+            and weights. Not the default until its speed is measured on a
+            quiet machine. (Its SavedModel and TFLite parity tests pass in
+            float32; the 1e-3 difference seen once came from a bfloat16 run.)
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
