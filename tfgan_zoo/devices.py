@@ -40,14 +40,14 @@ CPU_CLASSES = ("baseline", "avx2", "avx512", "avx512_bf16", "amx")
 
 # Families are the folders of tfgan_zoo/models (noise2image, image2image,
 # text2image). A pair not listed is float32 / no XLA until it is measured.
-# bfloat16 where it measured faster than float32 AND a model trained in it
-# exports in the same process. On AMX it is faster (DCGAN-64: 143 against 80
-# images/s in float32, benchmarks/RESULTS.md), but a model built under a mixed
-# policy keeps bfloat16 kernels, and the reports' in-process TFLite conversion
-# of such a model fails (no bf16 TFLite kernels); until the export path converts
-# a float32 twin, CPUs train in float32 under `auto` (`--mixed-precision
-# bfloat16` still asks for it).
-BF16_FASTER: set = set()
+# bfloat16 where it measured faster than float32: on AMX (DCGAN-64: 143
+# against 80 images/s in float32, benchmarks/RESULTS.md). AVX512_BF16 without
+# AMX (Zen 4) stays float32 until it is measured there. A model trained in it keeps
+# bfloat16 kernels; every export writes its float32 twin
+# (`tfgan_zoo.export.graph.float32_model`), so LiteRT and CPU serving get
+# float32 graphs.
+BF16_FASTER = {("cpu:amx", "noise2image"), ("cpu:amx", "image2image"),
+               ("cpu:amx", "text2image")}
 # XLA where it measured faster than without it, by family and device class:
 XLA_FASTER = {("cpu:avx2", "text2image"), ("cpu:avx512", "text2image"),
               ("cpu:avx512_bf16", "text2image"), ("cpu:amx", "text2image")}

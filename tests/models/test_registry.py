@@ -8,7 +8,8 @@ registry line; each test builds the model once and costs seconds.
   checkpoint restores the whole training state into a fresh model;
 - two replicas under MirroredStrategy;
 - mixed float16 (loss scaling) for every model, bfloat16 for one per family
-  (float32 weights, float32 losses and images, low-precision compute).
+  (float32 weights, float32 losses and images, low-precision compute), and
+  the float32 twin a bfloat16 model's export writes (same weights).
 """
 
 import numpy as np
@@ -18,6 +19,7 @@ import keras
 
 from tfgan_zoo import registry
 from tfgan_zoo.core import ConditionalModel
+from tfgan_zoo.export.graph import float32_model
 from tfgan_zoo.training.checkpoint import CheckpointDir
 from tests.support.models import (assert_finite_losses, build, fit, images, policy,
                                   state, tensors)
@@ -99,3 +101,18 @@ def test_mixed_precision(name, precision):
             assert tracker.result().dtype == tf.float32
         out = model.generate_from(tensors(model.example_inputs(4)), training=True)
         assert out.dtype == tf.float32 and np.all(np.isfinite(out.numpy()))
+    if precision == "bfloat16":
+        # What every export writes: a float32 twin holding the same weights,
+        # computing what the mixed model computes, to bfloat16's precision.
+        twin = float32_model(model)
+        assert twin is not model and twin.compute_dtype == "float32"
+        assert {layer.compute_dtype for net in twin.player_networks()["generator"]
+                for layer in net.layers} == {"float32"}
+        for mine, its in zip(model.player_networks()["generator"],
+                             twin.player_networks()["generator"]):
+            for a, b in zip(mine.weights, its.weights, strict=True):
+                np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+        inputs = tensors(model.example_inputs(4, seed=3))
+        mixed = model.generate_from(inputs).numpy()
+        assert np.abs(twin.generate_from(inputs).numpy() - mixed).mean() < 0.02
+        assert float32_model(twin) is twin

@@ -100,7 +100,8 @@ def test_xla_and_steps_per_execution(name):
 def test_a_mixed_precision_run_leaves_the_process_policy_as_it_found_it(tmp_path):
     """train() sets the run's policy for its own model only: code that runs
     after it in the same process (a report, an export, the next test) builds
-    in the policy it had before."""
+    in the policy it had before; and the model it returns converts to LiteRT
+    in that process."""
     from tfgan_zoo.config import Config
     from tfgan_zoo.training.trainer import train
     assert keras.mixed_precision.global_policy().name == "float32"
@@ -112,3 +113,13 @@ def test_a_mixed_precision_run_leaves_the_process_policy_as_it_found_it(tmp_path
     assert model.generator.layers[-1].dtype_policy.name in ("mixed_bfloat16", "float32")
     assert any(layer.dtype_policy.name == "mixed_bfloat16" for layer in model.generator.layers)
     assert keras.mixed_precision.global_policy().name == "float32"
+    # The model keeps its bfloat16 kernels, which no LiteRT built-in runs:
+    # the converter gets its float32 twin, and the phone computes what the
+    # twin computes.
+    from tfgan_zoo.export import tflite as tfl
+    from tfgan_zoo.export.graph import float32_model
+    inputs = tfl.lite_model(model).example_inputs(1, seed=5)
+    lite = tfl.run(tfl.convert(model), inputs)["images_float"]
+    twin = float32_model(model).generate_from(
+        {k: tf.convert_to_tensor(v) for k, v in inputs.items()}).numpy()
+    np.testing.assert_allclose(lite, twin, atol=1e-4)

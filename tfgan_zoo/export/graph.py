@@ -32,6 +32,8 @@ graph (batch 1) carries no asserts: the phone app owns its inputs.
 from __future__ import annotations
 
 import dataclasses
+import os
+import tempfile
 
 import keras
 import numpy as np
@@ -258,9 +260,39 @@ def endpoints(model, batch_size=None, names=None, checks=True):
     return [checked(model, e) for e in found] if checks else found
 
 
+def float32_model(model):
+    """`model` itself when it computes in float32; otherwise its float32 twin:
+    the same class and config built under the float32 policy, holding the
+    same weights. A model trained under a mixed policy keeps bfloat16 (or
+    float16) kernels, which no LiteRT built-in runs and which a CPU without
+    native bf16 serves slowly, so every export writes the twin: the graph a
+    run directory's export (`load_run`, always float32) would write.
+
+    The weights travel through an in-memory checkpoint of the model's object
+    graph (variables are float32 under a mixed policy), matched by name as a
+    resume matches them; every weight of the twin must be found."""
+    if getattr(model, "compute_dtype", "float32") == "float32":
+        return model
+    policy = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("float32")
+    try:
+        twin = type(model).from_config(model.get_config())
+        twin.build_networks()
+    finally:
+        keras.mixed_precision.set_global_policy(policy)
+    with tempfile.TemporaryDirectory(prefix="tfgan_zoo-float32-") as tmp:
+        path = tf.train.Checkpoint(model=model).write(os.path.join(tmp, "ckpt"))
+        status = tf.train.Checkpoint(model=twin).read(path)
+        status.assert_existing_objects_matched().expect_partial()
+    twin.step = getattr(model, "step", 0)
+    return twin
+
+
 def build_archive(model, batch_size=None, names=None, checks=True):
     """A `keras.export.ExportArchive` holding the generator's networks and
-    the chosen endpoints. Returns (archive, endpoints)."""
+    the chosen endpoints (of `model`'s float32 twin, `float32_model`).
+    Returns (archive, endpoints)."""
+    model = float32_model(model)
     chosen = endpoints(model, batch_size=batch_size, names=names, checks=checks)
     archive = keras.export.ExportArchive()
     for network in model.export_networks():

@@ -31,7 +31,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import tflite as tfl
 from tfgan_zoo.export import web
 from tfgan_zoo.export.card import default_name, model_card, read_metrics, write_model_card
-from tfgan_zoo.export.graph import endpoints, signature_summary
+from tfgan_zoo.export.graph import endpoints, float32_model, signature_summary
 from tfgan_zoo.export.saved_model import config_dict, export_saved_model
 from tfgan_zoo.files import atomic_directory, write_atomic
 from tfgan_zoo.training.run import load_run
@@ -175,6 +175,7 @@ def export_model(model, export_root, *, name=None, version=None,
     Returns an `ExportResult`; `.summary()` lists sizes, latencies and the
     PSNR of each quantized variant against the float generator."""
     formats = parse_list(formats, FORMATS, "format")
+    model = float32_model(model)  # one twin serves every format
     if web_runtime is not None and "web" not in formats:
         raise UserError("--web-runtime applies to the web page: add web to --format "
                         "or drop --web-runtime")

@@ -31,7 +31,7 @@ import tensorflow as tf
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.evaluation.metrics import psnr
-from tfgan_zoo.export.graph import DEFAULT_SIGNATURE, write_graph
+from tfgan_zoo.export.graph import DEFAULT_SIGNATURE, float32_model, write_graph
 
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 VARIANTS = {"none": "float32", "float16": "float16", "dynamic": "dynamic",
@@ -143,8 +143,9 @@ class LiteView:
 
 
 def lite_model(model):
-    """What is converted: the model's LiteRT view (see `LiteView`)."""
-    return model if isinstance(model, LiteView) else LiteView(model)
+    """What is converted: the model's LiteRT view (see `LiteView`), of its
+    float32 twin where it was trained in mixed precision (`float32_model`)."""
+    return model if isinstance(model, LiteView) else LiteView(float32_model(model))
 
 
 def batch_one_saved_model(model, directory):
