@@ -16,6 +16,7 @@ import tensorflow as tf
 from tfgan_zoo.data import shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.text import sentence, tokenizer
+from tests.support.models import policy
 from tests.support.bert import (PIECES, SPECIAL, TINY_BERT, VOCABULARY, WORDS, bert_ids,
                                 make_model_folder, padded, reference_bert,
                                 write_safetensors)
@@ -77,6 +78,19 @@ def test_bert_matches_the_numpy_reference(tmp_path, pooling):
         expected = {"mean_tokens": states.mean(0), "cls_token": states[0],
                     "max_tokens": states.max(0)}[pooling]
         np.testing.assert_allclose(out[row], expected, atol=2e-5)  # padding is ignored
+
+
+def test_bert_computes_in_float32_under_a_mixed_policy(tmp_path):
+    """A StackGAN trained in mixed bfloat16 builds its sentence encoder in
+    that process: every sub-layer still computes in float32, so the
+    sentence vectors are the reference's."""
+    path, state = make_model_folder(tmp_path / "mixed", "mean_tokens", prefix="bert.")
+    with policy("mixed_bfloat16"):
+        bert, _, _ = sentence.load(path)
+        out = bert(list(padded([[2, 5, 9, 3]], width=6))).numpy()
+    assert {w.dtype for w in bert.weights} == {"float32"}
+    np.testing.assert_allclose(out[0], reference_bert(state, TINY_BERT, [2, 5, 9, 3]).mean(0),
+                               atol=2e-5)
 
 
 def test_half_precision_weights_load(tmp_path):

@@ -194,7 +194,8 @@ class BertEmbeddings(layers.Layer):
         super().__init__(**kwargs)
         self.sizes = (int(vocabulary_size), int(hidden), int(positions))
         self.epsilon = float(epsilon)
-        self.norm = layers.LayerNormalization(epsilon=self.epsilon, name="norm")
+        self.norm = layers.LayerNormalization(epsilon=self.epsilon, name="norm",
+                                              dtype=self.dtype_policy)
 
     def build(self, input_shape):
         vocabulary_size, hidden, positions = self.sizes
@@ -224,13 +225,18 @@ class BertLayer(layers.Layer):
             raise UserError(f"hidden size {hidden} is not a multiple of {heads} heads")
         self.hidden, self.heads, self.intermediate = int(hidden), int(heads), int(intermediate)
         self.epsilon, self.activation = float(epsilon), activation
+        # Sub-layers compute as this layer does (the encoder is built in
+        # float32), not in the process's policy: under mixed_bfloat16 a norm
+        # left to the global policy would hand bfloat16 to a float32 sum.
         dense = {"dtype": self.dtype_policy}
         self.query, self.key, self.value, self.attention_out = (
             layers.Dense(hidden, name=n, **dense) for n in ("query", "key", "value", "out"))
-        self.attention_norm = layers.LayerNormalization(epsilon=epsilon, name="attention_norm")
+        self.attention_norm = layers.LayerNormalization(epsilon=epsilon, name="attention_norm",
+                                                        **dense)
         self.up = layers.Dense(intermediate, name="up", **dense)
         self.down = layers.Dense(hidden, name="down", **dense)
-        self.output_norm = layers.LayerNormalization(epsilon=epsilon, name="output_norm")
+        self.output_norm = layers.LayerNormalization(epsilon=epsilon, name="output_norm",
+                                                     **dense)
 
     def build(self, input_shape):
         for layer in (self.query, self.key, self.value, self.attention_out):

@@ -14,6 +14,7 @@ import tensorflow as tf
 from tfgan_zoo.config import Config
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import tflite
+from tfgan_zoo.export.graph import float32_model
 from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.training.run import load_run
 from tfgan_zoo.training.trainer import train
@@ -83,8 +84,12 @@ def test_extra_discriminator_heads_train(tmp_path, heads):
 
 
 def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
-    _, _, model = stage_runs
-    loaded = tf.saved_model.load(str(export_saved_model(model, tmp_path / "export")))
+    _, _, trained = stage_runs
+    # What every export computes: the float32 twin of a model trained in
+    # mixed precision (`auto` on AMX; tests/models/test_registry.py checks
+    # the twin against the mixed model).
+    model = float32_model(trained)
+    loaded = tf.saved_model.load(str(export_saved_model(trained, tmp_path / "export")))
     captions = tf.constant(["a small red circle above a large blue square", "a green cross"])
     out = loaded.signatures["serving_default"](text=captions, z=tf.zeros((2, 4)))
     assert out["images"].dtype == tf.uint8 and out["images"].shape == (2, 16, 16, 3)
@@ -103,8 +108,9 @@ def test_saved_model_takes_a_string_and_returns_uint8(stage_runs, tmp_path):
 
 
 def test_tflite_takes_an_embedding_with_builtin_ops_only(stage_runs):
-    _, _, model = stage_runs
-    flatbuffer = tflite.convert(model)
+    _, _, trained = stage_runs
+    model = float32_model(trained)
+    flatbuffer = tflite.convert(trained)
     builtin, custom = tflite.operators(flatbuffer)
     assert custom == [] and not any(op.startswith("Flex") for op in builtin)
     details = tflite.io_details(flatbuffer)
