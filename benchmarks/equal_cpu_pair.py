@@ -11,7 +11,9 @@ model building to the current step) reaches the reference's at the end of
 training; until the reference has finished, the matched run keeps going
 (`--cap` bounds it). Running both at once puts them under the same
 contention from the rest of a shared machine, so neither gets the quieter
-half of the session. Both exports are then scored with
+half of the session; `--one-at-a-time` trains the reference to its end
+first and the matched run after it (then the two meet different loads, and
+CPU time is what stays matched). Both exports are then scored with
 `python -m tfgan_zoo.evaluate` (`--num-samples`, seed 0). Writes
 OUT/results.json and prints a markdown table; each leg's log (with the
 precision / XLA line the trainer prints) is OUT/<leg>.log, and its CPU
