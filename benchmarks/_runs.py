@@ -21,6 +21,9 @@ def arguments(doc, out, num, checkpoint=False):
     parser.add_argument("--steps", type=int, default=None,
                         help="training steps of every run (default: the recipe's)")
     parser.add_argument("--num", type=int, default=num, help="samples per measurement")
+    parser.add_argument("--mixed-precision", default=None,
+                        help="every run's precision (default: the recipe's, i.e. auto), "
+                             "e.g. bfloat16")
     if checkpoint:
         parser.add_argument("--checkpoint", type=int, default=None,
                             help="score the run's checkpoint at this step (training may "
@@ -40,7 +43,12 @@ def trained_run(recipe, args):
 
 
 def step_flags(args):
-    return [] if args.steps is None else ["--steps", args.steps]
+    """The recipe flags every run of a benchmark shares: --steps and
+    --mixed-precision where given."""
+    flags = [] if args.steps is None else ["--steps", args.steps]
+    if getattr(args, "mixed_precision", None):
+        flags += ["--mixed-precision", args.mixed_precision]
+    return flags
 
 
 def train_recipe(recipe, out, *flags):

@@ -11,7 +11,9 @@ model building to the current step) reaches the reference's at the end of
 training; until the reference has finished, the matched run keeps going
 (`--cap` bounds it). Running both at once puts them under the same
 contention from the rest of a shared machine, so neither gets the quieter
-half of the session. Both exports are then scored with
+half of the session; `--one-at-a-time` trains the reference to its end
+first and the matched run after it (then the two meet different loads, and
+CPU time is what stays matched). Both exports are then scored with
 `python -m tfgan_zoo.evaluate` (`--num-samples`, seed 0). Writes
 OUT/results.json and prints a markdown table; each leg's log (with the
 precision / XLA line the trainer prints) is OUT/<leg>.log, and its CPU
@@ -86,6 +88,8 @@ def leg(args):
     else:
         budget = FileBudget(out / "reference.json", args.cap)
         overrides = {"steps": 1_000_000}
+    if args.mixed_precision:
+        overrides["mixed_precision"] = args.mixed_precision
     log = CPULog(run / "cpu_steps.jsonl", budget.start)
     # The budget counts from here; train_model makes a second, unlimited one.
     model, record = train_model(name, run, None, (budget, log), report=False, **overrides)
@@ -109,6 +113,13 @@ def main():
                         "the 30 CPU-min budget)")
     parser.add_argument("--steps", type=int, default=None,
                         help="the reference's steps (default: its recipe's; for smoke tests)")
+    parser.add_argument("--mixed-precision", default=None,
+                        help="both legs' precision (default: each recipe's, i.e. auto), "
+                        "e.g. bfloat16")
+    parser.add_argument("--one-at-a-time", action="store_true",
+                        help="train the reference to the end first, then the matched run "
+                        "(for a machine whose rules allow one training process at a time; "
+                        "the two then meet different loads)")
     parser.add_argument("--leg", choices=("reference", "matched"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.leg:
@@ -123,6 +134,8 @@ def main():
         children.append(subprocess.Popen(
             [sys.executable, __file__, *sys.argv[1:], "--leg", which],
             stdout=log, stderr=subprocess.STDOUT))
+        if args.one_at_a_time and children[-1].wait():
+            raise SystemExit(f"the {which} leg failed; see {out}/{which}.log")
     codes = [child.wait() for child in children]
     if any(codes):
         raise SystemExit(f"a leg failed ({codes}); see {out}/*.log")

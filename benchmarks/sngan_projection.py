@@ -4,8 +4,10 @@ G, and a truncation sweep, as a markdown table.
 
     python benchmarks/sngan_projection.py --out runs/bench-sngan [--steps 2000]
 
-Trains the `sngan` recipe twice at once (its defaults, and `--conditioning
-concat`; RUN/train.log has each one's output), or reuses finished runs in OUT. For each: 1,000 samples (100 per
+Trains the `sngan` recipe twice (its defaults, and `--conditioning
+concat`; RUN/train.log has each one's output), one after the other unless
+`--together` (the machine's rules may allow one training process at a
+time), or reuses finished runs in OUT. For each: 1,000 samples (100 per
 class) read by the held-out-trained `mnist-cnn`: class accuracy, the
 Fréchet distance on its features overall (fd) and per class averaged
 (intra-class fd), against the 4,500 digits of mnist5k:train. Then, on the
@@ -26,12 +28,15 @@ TRUNCATIONS = (0.25, 0.5, 1.0, 1.5, 2.0, 8.0)
 
 
 def main():
-    args = arguments(__doc__, "runs/bench-sngan", 1000).parse_args()
+    parser = arguments(__doc__, "runs/bench-sngan", 1000)
+    parser.add_argument("--together", action="store_true",
+                        help="train the two runs at once, under the same load")
+    args = parser.parse_args()
 
     out = Path(args.out)
     steps = step_flags(args)
-    # Both train at once (one process each), under the same load.
-    with ThreadPoolExecutor(2) as pool:
+    # With --together both train at once (one process each), under the same load.
+    with ThreadPoolExecutor(2 if args.together else 1) as pool:
         runs = {"projection": pool.submit(train_recipe, "sngan", out / "projection", *steps),
                 "concat": pool.submit(train_recipe, "sngan", out / "concat", *steps,
                                       "--conditioning", "concat")}
