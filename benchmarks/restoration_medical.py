@@ -7,6 +7,7 @@ recipe's own report.
                                                          # (rain: also the residual G)
     python benchmarks/restoration_medical.py reflection  # exclusion loss on vs off
     python benchmarks/restoration_medical.py all --root runs/restoration
+    python benchmarks/restoration_medical.py reflection --steps 500 --only no_exclusion
     python benchmarks/restoration_medical.py export RUN [RUN ...]
 
 Each variant is a recipe run (`python -m tfgan_zoo.recipes.NAME ARGS --out
@@ -14,6 +15,10 @@ ROOT/VARIANT`) in a subprocess; a finished run is not trained again (the
 trainer resumes it and its report is rewritten). Prints, and writes to
 ROOT/NAME.json, every variant's metrics with its wall and CPU time (the
 child's user + system seconds) and the load average at start and end.
+`--steps N` and `--mixed-precision P` go to every variant (a probe at
+equal steps, or a named precision); `--only VARIANT` runs some of them and
+writes ROOT/NAME-VARIANT.json. A variant whose run is already under ROOT is
+resumed to its length and measured again, not retrained.
 
 `export` exports trained runs (`python -m tfgan_zoo.export`'s code path:
 SavedModel + LiteRT float32, float16, int8 calibrated on the run's data)
@@ -42,7 +47,8 @@ COMPARISONS = {
                ("idcgan_derain", "idcgan", ["--dataset", "derain"]),
                ("l2_only_derain", "idcgan", ["--dataset", "derain",
                                              "--adversarial-weight", "0"]),
-               ("idcgan_derain_residual", "idcgan_derain", [])],
+               ("idcgan_derain_residual", "idcgan_derain", []),
+               ("l2_only_derain_residual", "idcgan_derain", ["--adversarial-weight", "0"])],
     "reflection": [("reflection", "reflection", []),
                    ("no_exclusion", "reflection", ["--exclusion-weight", "0"])],
 }
@@ -58,9 +64,10 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_variant(root, variant, recipe, extra):
+def run_variant(root, variant, recipe, extra, common=()):
     out = Path(root) / variant
-    command = [sys.executable, "-m", f"tfgan_zoo.recipes.{recipe}", *extra, "--out", str(out)]
+    command = [sys.executable, "-m", f"tfgan_zoo.recipes.{recipe}", *extra, *common,
+               "--out", str(out)]
     print("$", " ".join(command), flush=True)
     start_load, start, cpu = load(), time.time(), children_cpu()
     subprocess.run(command, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
@@ -153,11 +160,27 @@ def main():
     parser.add_argument("name", choices=sorted(COMPARISONS) + ["all"])
     parser.add_argument("--root", default="runs/restoration_medical",
                         help="folder of the runs (default runs/restoration_medical)")
+    parser.add_argument("--steps", type=int,
+                        help="train every variant this many steps (default: each recipe's)")
+    parser.add_argument("--mixed-precision",
+                        help="passed to every variant (default: each recipe's, auto)")
+    parser.add_argument("--only", action="append", metavar="VARIANT",
+                        help="run only this variant (repeatable; default: all of them)")
     args = parser.parse_args()
     names = sorted(COMPARISONS) if args.name == "all" else [args.name]
+    common = ([] if args.steps is None else ["--steps", str(args.steps)]) + (
+        [] if args.mixed_precision is None else ["--mixed-precision", args.mixed_precision])
+    known = {v[0] for name in names for v in COMPARISONS[name]}
+    unknown = sorted(set(args.only or ()) - known)
+    if unknown:
+        parser.error(f"unknown variant {', '.join(unknown)}: choose from {', '.join(sorted(known))}")
     for name in names:
-        results = [run_variant(args.root, *variant) for variant in COMPARISONS[name]]
-        path = Path(args.root) / f"{name}.json"
+        results = [run_variant(args.root, *variant, common) for variant in COMPARISONS[name]
+                   if not args.only or variant[0] in args.only]
+        if not results:
+            continue
+        suffix = "".join(f"-{r['variant']}" for r in results) if args.only else ""
+        path = Path(args.root) / f"{name}{suffix}.json"
         path.write_text(json.dumps(results, indent=2))
         print(json.dumps(results, indent=2))
         print(f"written to {path}")

@@ -7,6 +7,7 @@ import pytest
 import tensorflow as tf
 
 from tests.support.tiny_models import tiny_model, weights
+from tfgan_zoo.errors import UserError
 
 RNG = np.random.default_rng(0)
 TRIPLE = tuple(tf.constant(RNG.uniform(-1, 1, (4, 16, 16, 3)), tf.float32) for _ in range(3))
@@ -49,3 +50,34 @@ def test_the_mean_colour_term_is_weighed_into_the_generator_loss():
                                    + logs["exclusion"])
     assert logs["g_loss"] - paper == pytest.approx(100 * 2.0 * logs["mean_colour"], rel=1e-3)
     assert tiny_model("reflection", image_shape=(16, 16, 3)).mean_colour_weight == 0.0
+
+
+def test_transmission_from_reflection_inverts_the_blend_model_in_linear_light():
+    model = tiny_model("reflection", image_shape=(16, 16, 3), transmission="from_reflection",
+                       attenuation=0.8)
+    # Hand-computed: T 0.5 and R 0.3 in 0..1 units, blend = (0.8 T^2.2 + R^2.2)^(1/2.2).
+    t_unit, r_unit = 0.5, 0.3
+    b_unit = (0.8 * t_unit ** 2.2 + r_unit ** 2.2) ** (1 / 2.2)
+    blend = tf.fill((2, 16, 16, 3), 2 * b_unit - 1)
+    reflection = tf.fill((2, 16, 16, 3), 2 * r_unit - 1)
+    t = model.transmission_from_reflection(blend, reflection).numpy()
+    np.testing.assert_allclose(t, 2 * t_unit - 1, atol=1e-5)
+    # A reflection brighter than the blend leaves black (the darkest linear value).
+    t = model.transmission_from_reflection(reflection, blend).numpy()
+    np.testing.assert_allclose(t, 2 * 1e-4 ** (1 / 2.2) - 1, atol=1e-5)
+    # separate() derives T_hat from its own R_hat; G's first output is unused.
+    t_hat, r_hat = model.separate(TRIPLE[0])
+    np.testing.assert_allclose(t_hat, model.transmission_from_reflection(TRIPLE[0], r_hat),
+                               atol=1e-6)
+    logs = model.train_step(TRIPLE)
+    assert np.isfinite(float(logs["g_loss"][0])) and float(logs["exclusion"][0]) > 0
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"transmission": "residual"}, "unknown transmission 'residual': choose direct or"),
+    ({"attenuation": 0.0}, r"attenuation must be in \(0, 1\]"),
+    ({"attenuation": 1.5}, r"attenuation must be in \(0, 1\]"),
+])
+def test_bad_transmission_options_are_refused(overrides, message):
+    with pytest.raises(UserError, match=message):
+        tiny_model("reflection", image_shape=(16, 16, 3), **overrides)
