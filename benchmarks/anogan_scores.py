@@ -11,6 +11,8 @@ search, beside the f-AnoGAN encoder's one pass:
   sum|ink_x - ink_G| / (sum ink_x + sum ink_G): the residual per unit of
   ink, so a thin digit's small residual is not read as normal;
 - latent: |z|^2 of the found z (the prior's negative log-likelihood);
+- posterior: paper + beta mean(z^2), where the search also minimised the
+  prior's term (--prior-weights beta; 0 is the paper's search);
 - d_real: -D(x), the discriminator's logit on the query (Schlegl et al.
   §2.2's first discrimination loss reads D on G(z): d_fake);
 - the same for the encoder's z = E(x) (izif: f-AnoGAN's score).
@@ -34,7 +36,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo.evaluation.anomaly import anomaly_labels, auroc
-from tfgan_zoo.latent import project
+from tfgan_zoo.latent import adam_search, project, projection_loss, unbounded
 from tfgan_zoo.recipes.anogan import RECIPE
 from tfgan_zoo.reports.anomaly import held_out_digits
 from tfgan_zoo.training.trainer import train
@@ -54,15 +56,37 @@ def scores_of(model, x, reconstruction, z):
             "d_fake": -tf.reshape(model.discriminator(reconstruction, training=False), [-1])}
 
 
-def search_scores(model, x, gamma, lam, seed=0):
-    search = tf.function(lambda images: project(
-        model.generate, images, latent_dim=model.latent_dim, steps=gamma, lr=model.search_lr,
-        loss="both", features=model.features, feature_weight=lam, seed=seed))
+def prior_search(model, x, gamma, lam, beta, seed=0, bound=3.0):
+    """The search with the prior's term beta * mean(z^2) added to eq. 5 (a MAP
+    estimate of z: -log p(z) up to a constant and scale); beta 0 is `project`."""
+    x_features = model.features(x)
+
+    def loss(w):
+        z = bound * tf.tanh(w)
+        return projection_loss(x, model.generate(z), model.features, "both", lam,
+                               x_features=x_features) + beta * tf.reduce_mean(tf.square(z), -1)
+
+    z0 = tf.random.stateless_normal([tf.shape(x)[0], model.latent_dim], [seed, 0])
+    z = bound * tf.tanh(adam_search(loss, unbounded(z0, bound), gamma, model.search_lr))
+    images = model.generate(z)
+    return {"z": z, "images": images, "loss": projection_loss(
+        x, images, model.features, "both", lam, x_features=x_features)}
+
+
+def search_scores(model, x, gamma, lam, beta=0.0, seed=0):
+    if beta:
+        search = tf.function(lambda images: prior_search(model, images, gamma, lam, beta, seed))
+    else:
+        search = tf.function(lambda images: project(
+            model.generate, images, latent_dim=model.latent_dim, steps=gamma,
+            lr=model.search_lr, loss="both", features=model.features, feature_weight=lam,
+            seed=seed))
     start = time.process_time()
     found = search(x)
     cpu = time.process_time() - start
     scores = scores_of(model, x, found["images"], found["z"])
     scores["paper"] = found["loss"]
+    scores["posterior"] = found["loss"] + beta * scores["latent"] / model.latent_dim
     return {k: v.numpy() for k, v in scores.items()}, cpu
 
 
@@ -93,6 +117,10 @@ def main():
                         help="search steps Gamma to try (default: 200, the recipe's)")
     parser.add_argument("--feature-weights", type=float, nargs="+", default=[0.1],
                         help="lambda values to try (default: 0.1, the paper's)")
+    parser.add_argument("--prior-weights", type=float, nargs="+", default=[0.0],
+                        help="beta values to try: the search also minimises beta * "
+                             "mean(z^2), and the posterior score adds it (default: 0)")
+    parser.add_argument("--tag", default="", help="suffix of the scores file's name")
     args = parser.parse_args()
     x, labels = held_out_digits()
     x = tf.constant(x)
@@ -103,7 +131,9 @@ def main():
         paths = {"encoder": (encoder_scores(model, x), 0.0)}
         for gamma in args.gammas:
             for lam in args.feature_weights:
-                paths[f"search G={gamma} lambda={lam}"] = search_scores(model, x, gamma, lam)
+                for beta in args.prior_weights:
+                    paths[f"search G={gamma} lambda={lam} beta={beta}"] = search_scores(
+                        model, x, gamma, lam, beta)
         for name, (scores, cpu) in paths.items():
             report["paths"][name] = {
                 "search_cpu_s": round(cpu, 1),
@@ -112,7 +142,7 @@ def main():
                                 for k, v in scores.items()}}
             print(f"digit {digit} {name} (search {cpu:.0f} CPU-s): " + ", ".join(
                 f"{k} {a:.3f}" for k, a in report["paths"][name]["auroc"].items()), flush=True)
-        Path(args.out, f"scores-{digit}.json").write_text(json.dumps(report, indent=2))
+        Path(args.out, f"scores-{digit}{args.tag}.json").write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,10 @@ RUNS = {
     # gradient about the L1's scale at the errors seen (d dB / d MSE = 4.34 / MSE,
     # MSE ~ 0.003 on the missing texels).
     "logmse-adv": ("--pixel-loss", "log-mse", "--pixel-weight", 0.01),
+    # ... and the same pixel term alone: the Context Encoder recipe's default
+    # reconstruction (log_mse) with no discriminators, identity or symmetry term.
+    "logmse-only": ("--pixel-loss", "log-mse", "--pixel-weight", 0.01, "--global-weight", 0.0,
+                    "--local-weight", 0.0, "--ip-weight", 0.0, "--sym-weight", 0.0),
 }
 METRICS = ("missing_psnr", "ssim")
 
