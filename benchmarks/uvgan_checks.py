@@ -29,17 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _runs import arguments, step_flags, train_recipe  # noqa: E402
 
-L2_ONLY = ("--pixel-loss", "l2", "--global-weight", 0.0, "--local-weight", 0.0,
-           "--ip-weight", 0.0, "--sym-weight", 0.0)
+L2_ONLY = ("--pixel-loss", "l2", "--pixel-weight", 1.0, "--global-weight", 0.0,
+           "--local-weight", 0.0, "--ip-weight", 0.0, "--sym-weight", 0.0)
 # The named runs: recipe flags over the uvgan recipe's defaults.
 RUNS = {
     "uvgan": (),
     "l2-only": L2_ONLY,
+    # The default until 2026-12-05: L1 on the missing texels, weight 1.
+    "l1-adv": ("--pixel-loss", "l1-missing", "--pixel-weight", 1.0),
     # L2 on the missing texels with the default's adversarial, identity and
     # symmetry weights (x10 on the pixel term keeps their ratio to a squared error).
     "l2-adv": ("--pixel-loss", "l2", "--pixel-weight", 10.0),
     # Each map's missing-texel MSE in dB (minus its PSNR, which the check
-    # averages over maps) with the default's other terms; weight 0.01 gives its
+    # averages over maps) with the default's other terms (the recipe's default
+    # since 2026-12-05, named so it stays reproducible); weight 0.01 gives its
     # gradient about the L1's scale at the errors seen (d dB / d MSE = 4.34 / MSE,
     # MSE ~ 0.003 on the missing texels).
     "logmse-adv": ("--pixel-loss", "log-mse", "--pixel-weight", 0.01),
