@@ -13,7 +13,7 @@ RESULTS part B). The pixel term is each map's missing-texel MSE in dB
 L1), weight 0.01, which puts its gradient near the L1's at these errors:
 over seeds 0 and 1 it gave 33.05 / 32.25 dB and SSIM 0.9645 / 0.9625,
 against the L1 default's 31.50 dB / 0.9543 (seed 0) and the L2-only G's
-31.80 / 32.32 dB, 0.9516 / 0.9563 (RESULTS part B). The gain is the pixel
+31.80-32.32 dB, 0.9516-0.9563 (three runs; RESULTS part B). The gain is the pixel
 term's: log-MSE with no adversarial, identity or symmetry term did as
 well at seed 0 (33.09 dB / 0.9653)."""
 
