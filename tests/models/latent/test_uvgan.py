@@ -44,6 +44,11 @@ def test_loss_is_the_weighted_sum_and_seen_texels_are_kept():
                sym_weight=0.0)
     terms, total = l2.generator_losses(raw, completed, mask, complete)
     assert float(total) == pytest.approx(float(terms["pixel"]))
+    # log-mse: each map's missing-texel MSE in dB (minus its PSNR), averaged over maps
+    terms, _ = model(pixel_loss="log-mse").generator_losses(raw, completed, mask, complete)
+    assert float(terms["pixel"]) == pytest.approx(float(np.mean(
+        [10 * np.log10(np.square(raw.numpy()[i] - complete[i])[missing[i]].mean() + 1e-5)
+         for i in range(2)])), rel=1e-5)
 
 
 def test_mirror_fill_and_missing_psnr_by_hand():

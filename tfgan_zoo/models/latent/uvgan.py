@@ -12,7 +12,10 @@ complete map. It is trained with
 
 L_pixel: L1 to the complete map over the MISSING texels only (the served
 output keeps the seen ones, so a loss on them only dilutes the one that
-matters; `pixel_loss="l1"` is the earlier L1 over every texel); L_sym:
+matters; `pixel_loss="l1"` is the earlier L1 over every texel;
+`pixel_loss="log-mse"`, a project option, is each map's missing-texel MSE
+in dB, `losses.log_mse_loss`: minus its PSNR, the figure the check
+averages over maps); L_sym:
 mean |C - flip(C)| of the completed map C (the textures here are exactly
 left-right symmetric in u; TP-GAN's symmetry loss without its Laplacian,
 an addition to the paper's terms, off with sym_weight 0); D_global judges the
@@ -49,7 +52,7 @@ from tfgan_zoo.networks.dcgan import dcgan_discriminator
 from tfgan_zoo.networks.image2image import unet_generator
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
-PIXEL_LOSSES = ("l1-missing", "l1", "l2")
+PIXEL_LOSSES = ("l1-missing", "l1", "l2", "log-mse")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -148,6 +151,7 @@ class UVGAN(IdentityPreserving, AdversarialModel):
         """The terms of L, unweighted, and their weighted sum."""
         global_logits, local_logits = self.discriminate(completed, training=True)
         pixel = {"l1-missing": losses.masked_l1, "l2": losses.masked_mse,
+                 "log-mse": losses.log_mse_loss,
                  "l1": lambda raw, complete, _: losses.l1_loss(raw, complete)}
         terms = {
             "pixel": pixel[self.pixel_loss](raw, complete, mask),
