@@ -24,6 +24,10 @@ of D's loss see the same label distribution.
 `--diff-augment color,translation,cutout` shows D only augmented images,
 T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 `tfgan_zoo.augment`); off by default, so Algorithm 1 is the paper's.
+
+`--decay-after F` keeps every learning rate constant for the first F of the
+run (`--steps`) and then decays it linearly to 0 (`LinearDecay`, the
+schedule CycleGAN uses; a project experiment here, off by default).
 """
 
 import keras
@@ -33,6 +37,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.augment import diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optimizers import decay_fraction, linear_decay
 
 
 class NoiseToImageGAN(AdversarialModel):
@@ -45,7 +50,17 @@ class NoiseToImageGAN(AdversarialModel):
             pytorch/examples' DCGAN does this; Algorithm 1 draws new noise for G.
         diff_augment: DiffAugment policy for everything D sees, e.g.
             "color,translation,cutout" (comma-separated); None for none.
+        decay_after: learning rates decay linearly to 0 after this fraction of --steps.
+            E.g. 0.67; None (the default) keeps them constant.
+        total_steps: length of the run in generator steps, for the decay; the
+            trainer passes `--steps`.
     """
+
+    # The trainer passes --steps as `total_steps` (for `decay_after`); it is
+    # not offered as a flag.
+    takes_total_steps = True
+    derived_arguments = ("total_steps",)
+    unused_hyperparameters = derived_arguments
 
     supports_ema = True
     # Generators whose last layer is linear in the paper (BEGAN, Progressive
@@ -59,14 +74,27 @@ class NoiseToImageGAN(AdversarialModel):
             images = tf.clip_by_value(images, -1.0, 1.0)
         return images
 
-    def __init__(self, *, reuse_fake=False, diff_augment=None, **kwargs):
+    def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
+                 total_steps=None, **kwargs):
         super().__init__(**kwargs)
+        self.decay_after = decay_fraction(decay_after)
+        if total_steps is not None and int(total_steps) < 1:
+            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
+        self.total_steps = None if total_steps is None else int(total_steps)
+        if self.decay_after is not None and self.total_steps is None:
+            raise UserError("decay_after needs the run's length: pass total_steps "
+                            "(the trainer passes --steps)")
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")
         self.reuse_fake = bool(reuse_fake)
         parse_policy(diff_augment)
         self.diff_augment = diff_augment or None
+
+    def compile(self, **kwargs):
+        super().compile(**kwargs)
+        if self.decay_after is not None:
+            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     def augment(self, images):
         """T(images): the DiffAugment policy, or the images unchanged."""

@@ -24,7 +24,7 @@ class WGANGP(WGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "gradient_penalty", "wasserstein_estimate")
-    unused_hyperparameters = ("clip",)
+    unused_hyperparameters = WGAN.derived_arguments + ("clip",)
 
     def __init__(self, *, gp_weight=10.0, d_norm="none", **kwargs):
         super().__init__(d_norm=d_norm, clip=None, **kwargs)
