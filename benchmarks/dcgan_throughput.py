@@ -32,8 +32,12 @@ oneDNN ISA each side reported.
     python benchmarks/dcgan_throughput.py --reference main.py --max-isa AVX2  # an AVX2 CPU
     python benchmarks/dcgan_throughput.py --reference main.py --max-isa native,AVX2  # both
 
-Each pair also runs ours with `--reuse-fake` (one generator forward per
-iteration, the reference's own iteration; `--no-with-reuse-fake` leaves it out).
+Ours runs the dcgan recipe's iteration, `--reuse-fake` (one generator
+forward per iteration, as the reference and the DCGAN authors' dcgan.torch
+do; the recipe's default since 2026-12-05). Each pair also runs ours with
+the other iteration (`--no-reuse-fake`: Algorithm 1, fresh noise and a
+second generator forward for G's update); `--no-with-other-step` leaves it
+out.
 
 `--max-isa AVX2` sets `ONEDNN_MAX_CPU_ISA=AVX2` for both programs (oneDNN's
 own cap, honoured by TensorFlow's and PyTorch's oneDNN), plus
@@ -91,10 +95,11 @@ def parse_args(argv=None):
     p.add_argument("--latent-dim", type=int, default=100, help="nz")
     p.add_argument("--ngf", type=int, default=64)
     p.add_argument("--ndf", type=int, default=64)
-    p.add_argument("--reuse-fake", action=argparse.BooleanOptionalAction, default=False,
+    p.add_argument("--reuse-fake", action=argparse.BooleanOptionalAction, default=True,
                    help="one generator forward pass serves both updates, as in the "
-                        "reference's iteration (the model's reuse_fake); default: "
-                        "Algorithm 1, fresh noise and a second G forward for G's update")
+                        "reference's iteration (the model's reuse_fake; the dcgan "
+                        "recipe's default); --no-reuse-fake: Algorithm 1, fresh noise "
+                        "and a second G forward for G's update")
     p.add_argument("--steps", type=int, default=30, help="timed train steps")
     p.add_argument("--warmup", type=int, default=5,
                    help="untimed steps first (tracing, XLA compilation)")
@@ -132,9 +137,11 @@ def parse_args(argv=None):
     ref.add_argument("--reference-args", default="",
                      help="more arguments for main.py, e.g. '--accel' on a GPU")
     ref.add_argument("--pairs", type=int, default=3, help="interleaved pairs")
-    ref.add_argument("--with-reuse-fake", action=argparse.BooleanOptionalAction,
-                     default=True, help="also run ours with --reuse-fake (the reference's "
-                                        "one generator forward per iteration) in each pair")
+    ref.add_argument("--with-other-step", "--with-reuse-fake", dest="with_other_step",
+                     action=argparse.BooleanOptionalAction, default=True,
+                     help="also run ours with the other iteration in each pair "
+                          "(--no-reuse-fake when ours reuses the fake batch, and the "
+                          "reverse)")
     ref.add_argument("--reference-epochs", type=int, default=2,
                      help=f"epochs of the reference ({FAKE_IMAGES} fake images each)")
     ref.add_argument("--max-isa", metavar="ISA[,ISA...]", default="native",
@@ -479,7 +486,10 @@ def reference_versions(args):
     return done.stdout.split()
 
 
-LABELS = {"tfgan_zoo": "tfgan_zoo", "reuse_fake": "tfgan_zoo --reuse-fake"}
+LABELS = {"tfgan_zoo": "tfgan_zoo", "algorithm_1": "tfgan_zoo --no-reuse-fake",
+          "reuse_fake": "tfgan_zoo --reuse-fake"}
+# Whether each of our sides reuses the fake batch (None: as --reuse-fake says).
+REUSES = {"tfgan_zoo": None, "algorithm_1": False, "reuse_fake": True}
 
 
 def run_pairs(args, argv):
@@ -498,7 +508,8 @@ def run_pairs(args, argv):
     check = isa_check(args, env) if args.isa_check else {}
     for side, text in check.items():
         print(f"oneDNN       {side}: {text}")
-    sides = ["reference", "tfgan_zoo"] + (["reuse_fake"] if args.with_reuse_fake else [])
+    other = "algorithm_1" if args.reuse_fake else "reuse_fake"
+    sides = ["reference", "tfgan_zoo"] + ([other] if args.with_other_step else [])
     ours = [side for side in sides if side != "reference"]
     rows = []
     for pair in range(args.pairs):
@@ -509,7 +520,8 @@ def run_pairs(args, argv):
             if side == "reference":
                 result[side] = run_reference(args, env)
                 continue
-            variant = argparse.Namespace(**{**vars(args), "reuse_fake": side == "reuse_fake"})
+            reuse = args.reuse_fake if REUSES[side] is None else REUSES[side]
+            variant = argparse.Namespace(**{**vars(args), "reuse_fake": reuse})
             result[side], out = run_ours_subprocess(variant, env)
             if pair == 0 and side == "tfgan_zoo":
                 print(f"tfgan_zoo    {result[side]['device_line']}")
