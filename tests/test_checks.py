@@ -114,8 +114,10 @@ def test_types_follow_the_default():
 
 
 @pytest.mark.parametrize("argv, value", [
-    ([], False), (["--reuse-fake"], True), (["--reuse-fake", "true"], True),
+    ([], True),  # the dcgan recipe's default since it reuses the fake batch
+    (["--reuse-fake"], True), (["--reuse-fake", "true"], True),
     (["--reuse-fake", "True"], True), (["--reuse-fake", "off"], False),
+    (["--no-reuse-fake", "--reuse-fake"], True),
     (["--reuse-fake", "--no-reuse-fake"], False), (["--no-reuse-fake"], False)])
 def test_boolean_hyperparameters_are_switches(argv, value):
     config = parse_args(get_recipe("dcgan").RECIPE, argv + ["--steps", "3"])
