@@ -42,6 +42,15 @@ def trained_run(recipe, args):
     return timing, model, config
 
 
+def each_checkpoint(run_dir):
+    """(step, model) for every checkpoint a run directory keeps, oldest first;
+    the steps are listed without loading a model."""
+    from tfgan_zoo.training.checkpoint import CheckpointDir
+    from tfgan_zoo.training.run import load_run
+    for step in CheckpointDir(Path(run_dir) / "checkpoints").steps():
+        yield step, load_run(run_dir, step)[0]
+
+
 def step_flags(args):
     """The recipe flags every run of a benchmark shares: --steps and
     --mixed-precision where given."""

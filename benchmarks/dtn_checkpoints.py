@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tfgan_zoo.data.digit_domains import domain_images  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
-from tfgan_zoo.training.checkpoint import CheckpointDir  # noqa: E402
+from _runs import each_checkpoint  # noqa: E402
 from tfgan_zoo.training.run import load_run  # noqa: E402
 
 BATCH = 200
@@ -48,13 +48,11 @@ def main(argv=None):
     parser.add_argument("--reader", default="mnist-cnn")
     parser.add_argument("--out", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
-    model, _ = load_run(args.run)
-    steps = CheckpointDir(Path(args.run) / "checkpoints", model).steps()
+    model, _ = load_run(args.run)  # the newest: which data, at which size
     images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
     classifier = load_classifier(args.reader)
     rows = []
-    for step in steps:
-        model, _ = load_run(args.run, step)
+    for step, model in each_checkpoint(args.run):
         row = {"step": step}
         nets = {"raw g": model.generator}
         if getattr(model, "generator_ema", None) is not None:

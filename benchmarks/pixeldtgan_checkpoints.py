@@ -26,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tfgan_zoo.data.figures import lookbook_arrays  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
 from tfgan_zoo.evaluation.metrics import ssim  # noqa: E402
-from tfgan_zoo.training.checkpoint import CheckpointDir  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
+from _runs import each_checkpoint  # noqa: E402
 
 BATCH = 200
 
@@ -47,15 +46,13 @@ def main(argv=None):
     parser.add_argument("--reader", default="products-cnn")
     parser.add_argument("--out", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
-    model, _ = load_run(args.run)
-    steps = CheckpointDir(Path(args.run) / "checkpoints", model).steps()
     figures, products, classes = lookbook_arrays("test")
     figures = figures.astype(np.float32) / 127.5 - 1.0
     products = products.astype(np.float32) / 127.5 - 1.0
     classifier = load_classifier(args.reader)
-    rows, weights = [], []
-    for step in steps:
-        model, _ = load_run(args.run, step)
+    rows, weights, steps = [], [], []
+    for step, model in each_checkpoint(args.run):
+        steps.append(step)
         weights.append(model.generator.get_weights())
         rows.append({"step": step, **read(classifier, model, figures, products, classes)})
         print(json.dumps(rows[-1]), flush=True)
