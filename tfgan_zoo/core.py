@@ -33,7 +33,7 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import with_learning_rate
+from tfgan_zoo.optimizers import linear_decay, with_learning_rate
 from tfgan_zoo.samples import sample_kind
 
 
@@ -280,6 +280,10 @@ class AdversarialModel(keras.Model):
             raise UserError(f"unexpected optimizers {sorted(player_optimizers)}"
                             f" for {type(self).__name__}")
         self._set_optimizers(given)
+        # A model that decays its learning rates linearly over the end of the
+        # run sets `decay_after` (a fraction) and `total_steps` (--steps).
+        if getattr(self, "decay_after", None) is not None and getattr(self, "total_steps", None):
+            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     def _set_optimizers(self, optimizers):
         self.player_optimizers = optimizers

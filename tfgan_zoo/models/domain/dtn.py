@@ -40,7 +40,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.losses import squared_error_loss, total_variation
 from tfgan_zoo.models.domain.base import DomainModel
 from tfgan_zoo.networks.domain import class_discriminator, content_encoder, feature_decoder, mlp
-from tfgan_zoo.optimizers import decay_fraction, linear_decay
+from tfgan_zoo.optimizers import decay_fraction
 
 # The ternary discriminator's classes (the binary one: fake 0, real 1).
 FAKE_FROM_SOURCE, FAKE_FROM_TARGET, REAL_TARGET = 0, 1, 2
@@ -101,11 +101,6 @@ class DTN(DomainModel):
     def player_networks(self):
         return {"generator": [self.generator] + ([self.encoder] if self.train_f else []),
                 "discriminator": [self.discriminator]}
-
-    def compile(self, **kwargs):
-        super().compile(**kwargs)
-        if self.decay_after is not None and self.total_steps:
-            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     def build_for_training(self):
         super().build_for_training()

@@ -46,7 +46,7 @@ import tensorflow as tf
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss, minimax_discriminator_loss
-from tfgan_zoo.optimizers import decay_fraction, linear_decay
+from tfgan_zoo.optimizers import decay_fraction
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
 
@@ -108,12 +108,6 @@ class ImageToImageModel(AdversarialModel):
             raise UserError(f"total_steps must be a positive integer, got {total_steps}")
         self.total_steps = None if total_steps is None else int(total_steps)
         self.decay_after = decay_fraction(decay_after)
-
-    # ------------------------------------------------------------- setup
-    def compile(self, **kwargs):
-        super().compile(**kwargs)
-        if self.total_steps is not None and self.decay_after is not None:
-            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     # --------------------------------------------------- generator inputs
     def generator_inputs(self):

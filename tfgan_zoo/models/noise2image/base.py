@@ -37,7 +37,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.augment import diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import decay_fraction, linear_decay
+from tfgan_zoo.optimizers import decay_fraction
 
 
 class NoiseToImageGAN(AdversarialModel):
@@ -90,11 +90,6 @@ class NoiseToImageGAN(AdversarialModel):
         self.reuse_fake = bool(reuse_fake)
         parse_policy(diff_augment)
         self.diff_augment = diff_augment or None
-
-    def compile(self, **kwargs):
-        super().compile(**kwargs)
-        if self.decay_after is not None:
-            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
 
     def augment(self, images):
         """T(images): the DiffAugment policy, or the images unchanged."""
