@@ -25,6 +25,11 @@ of D's loss see the same label distribution.
 T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 `tfgan_zoo.augment`); off by default, so Algorithm 1 is the paper's.
 
+`--r1-gamma G` adds Mescheder et al.'s (2018) R1 penalty to D's loss,
+(G / 2) E ||grad_x D(x)||^2 on the real batch D sees: a zero-centred
+gradient penalty that keeps D flat on the data it has memorised (a project
+experiment here, off by default).
+
 `--decay-after F` keeps every learning rate constant for the first F of the
 run (`--steps`) and then decays it linearly to 0 (`LinearDecay`, the
 schedule CycleGAN uses; a project experiment here, off by default).
@@ -54,6 +59,8 @@ class NoiseToImageGAN(AdversarialModel):
             E.g. 0.67; None (the default) keeps them constant.
         total_steps: length of the run in generator steps, for the decay; the
             trainer passes `--steps`.
+        r1_gamma: weight G of the R1 penalty (G / 2) ||grad_x D(x)||^2 on real images
+            (Mescheder et al. 2018), added to D's loss; None or 0 (the default) for none.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`); it is
@@ -75,8 +82,14 @@ class NoiseToImageGAN(AdversarialModel):
         return images
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
-                 total_steps=None, **kwargs):
+                 total_steps=None, r1_gamma=None, **kwargs):
         super().__init__(**kwargs)
+        if r1_gamma is not None and not float(r1_gamma) >= 0:
+            raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
+                            f"pass e.g. --r1-gamma 1, or leave it out for no penalty")
+        self.r1_gamma = float(r1_gamma) if r1_gamma else None
+        if self.r1_gamma:
+            self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
         self.decay_after = decay_fraction(decay_after)
         if total_steps is not None and int(total_steps) < 1:
             raise UserError(f"total_steps must be a positive integer, got {total_steps}")
@@ -106,7 +119,7 @@ class NoiseToImageGAN(AdversarialModel):
             z = self.sample_noise(keras.ops.shape(real_batch)[0])
             fake = self.generate(z, label_batch, training=True)
             with tf.GradientTape() as tape:
-                d_loss, logs = self.critic_loss(
+                d_loss, logs = self.critic_objective(
                     self.augment(real_batch), self.augment(fake), label_batch)
             self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
             self.constrain_critic()
@@ -129,7 +142,7 @@ class NoiseToImageGAN(AdversarialModel):
             fake = self.generate(z, labels, training=True)
             with g_tape.stop_recording():
                 with tf.GradientTape() as d_tape:
-                    d_loss, logs = self.critic_loss(
+                    d_loss, logs = self.critic_objective(
                         self.augment(real), self.augment(tf.stop_gradient(fake)), labels)
                 self.minimize(self.d_optimizer, d_tape, d_loss, self.discriminator)
                 self.constrain_critic()
@@ -137,6 +150,24 @@ class NoiseToImageGAN(AdversarialModel):
                 self.discriminate(self.augment(fake), labels, training=True))
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
+
+    def critic_objective(self, real, fake, labels=None):
+        """What D's update minimises: its loss and, with `r1_gamma`, the R1
+        penalty on the real images it saw; and the values to log."""
+        d_loss, logs = self.critic_loss(real, fake, labels)
+        if self.r1_gamma:
+            penalty = self.r1_penalty(real, labels)
+            d_loss += 0.5 * self.r1_gamma * penalty
+            logs = {**logs, "r1_penalty": penalty}
+        return d_loss, logs
+
+    def r1_penalty(self, real, labels=None):
+        """E ||grad_x D(x)||^2 over the real batch (Mescheder et al. 2018,
+        eq. 9 without the gamma / 2): the gradient penalty with target 0 at x."""
+        ones = tf.ones(keras.ops.shape(real)[:1])
+        return losses.gradient_penalty(
+            lambda x: self.discriminate(x, labels, training=True), real, real,
+            alpha=ones, target=0.0)
 
     def critic_loss(self, real, fake, labels=None):
         """D's loss on a real and a fake batch, and extra values to log."""
