@@ -28,7 +28,9 @@ T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 `--r1-gamma G` adds Mescheder et al.'s (2018) R1 penalty to D's loss,
 (G / 2) E ||grad_x D(x)||^2 on the real batch D sees: a zero-centred
 gradient penalty that keeps D flat on the data it has memorised (a project
-experiment here, off by default).
+experiment here, off by default). `--r1-every N` computes it on every N-th
+D update only, weighted N times (Karras et al. 2020's lazy regularisation),
+for about 1/N of its cost.
 
 `--decay-after F` keeps every learning rate constant for the first F of the
 run (`--steps`) and then decays it linearly to 0 (`LinearDecay`, the
@@ -61,6 +63,8 @@ class NoiseToImageGAN(AdversarialModel):
             trainer passes `--steps`.
         r1_gamma: weight G of the R1 penalty (G / 2) ||grad_x D(x)||^2 on real images
             (Mescheder et al. 2018), added to D's loss; None or 0 (the default) for none.
+        r1_every: compute the R1 penalty on every N-th D update only, weighted N (lazy
+            regularisation); 1 computes it on every update.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`); it is
@@ -82,12 +86,16 @@ class NoiseToImageGAN(AdversarialModel):
         return images
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
-                 total_steps=None, r1_gamma=None, **kwargs):
+                 total_steps=None, r1_gamma=None, r1_every=1, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
                             f"pass e.g. --r1-gamma 1, or leave it out for no penalty")
         self.r1_gamma = float(r1_gamma) if r1_gamma else None
+        if int(r1_every) != r1_every or r1_every < 1:
+            raise UserError(f"r1_every must be a whole number >= 1, got {r1_every}: "
+                            f"pass e.g. --r1-every 4")
+        self.r1_every = int(r1_every)
         if self.r1_gamma:
             self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
         self.decay_after = decay_fraction(decay_after)
@@ -156,10 +164,19 @@ class NoiseToImageGAN(AdversarialModel):
         penalty on the real images it saw; and the values to log."""
         d_loss, logs = self.critic_loss(real, fake, labels)
         if self.r1_gamma:
-            penalty = self.r1_penalty(real, labels)
+            penalty = self.lazy_r1_penalty(real, labels)
             d_loss += 0.5 * self.r1_gamma * penalty
             logs = {**logs, "r1_penalty": penalty}
         return d_loss, logs
+
+    def lazy_r1_penalty(self, real, labels=None):
+        """The R1 penalty times `r1_every` on every `r1_every`-th D update,
+        0 on the others: the same penalty on average over the run."""
+        if self.r1_every == 1:
+            return self.r1_penalty(real, labels)
+        due = tf.equal(self.d_optimizer.iterations % self.r1_every, 0)
+        return tf.cond(due, lambda: self.r1_every * self.r1_penalty(real, labels),
+                       lambda: tf.zeros([], tf.float32))
 
     def r1_penalty(self, real, labels=None):
         """E ||grad_x D(x)||^2 over the real batch (Mescheder et al. 2018,
