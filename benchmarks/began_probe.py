@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_zoo.data import load_dataset
+from tfgan_zoo.data import load_dataset, sample_real_images
 from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.images import save_grid
 from tfgan_zoo.models.noise2image.began import BEGAN
@@ -42,6 +42,8 @@ def main():
     parser.add_argument("--g-bias", type=float, default=0.0,
                         help="G's initial output level (BEGAN's g_output_bias)")
     parser.add_argument("--grid", default=None, help="write the last samples here (PNG)")
+    parser.add_argument("--shares", action="store_true",
+                        help="also print every digit's share (0-9) at each report")
     args = parser.parse_args()
     if args.steps < 100:
         parser.error("--steps must be at least 100 (the probe reports every 100 steps)")
@@ -65,9 +67,23 @@ def main():
               f" L(black) {float(model.autoencoder_loss(black)):.3f}"
               f" std {samples.std(0).mean():.3f} mean {samples.mean():.2f}"
               f" top {shares.max():.2f} ({shares.argmax()}) classes {(shares >= 0.05).sum()}"
-              f" CPU {time.process_time() - start:.0f} s", flush=True)
+              f" CPU {time.process_time() - start:.0f} s"
+              + (" shares " + " ".join(f"{x:.2f}" for x in shares) if args.shares else ""),
+              flush=True)
     if args.grid:
         save_grid(args.grid, samples[:64], scale=2)
+    # D's L(x) per real digit class and per fake read as that class: which
+    # digits the auto-encoder finds cheap, and what G's samples cost.
+    real, labels = sample_real_images("mnist5k:train", 1000, image_size=32, seed=1)
+    real_l1 = np.abs(model.discriminator(real).numpy() - real).mean(axis=(1, 2, 3))
+    fake_l1 = np.abs(model.discriminator(samples).numpy() - samples).mean(axis=(1, 2, 3))
+    fake_class = classifier.predict_logits(samples).argmax(1)
+    print("L(x) per real class: " + " ".join(
+        f"{c}:{real_l1[labels == c].mean():.3f}" for c in range(10))
+          + f"; all {real_l1.mean():.3f}; corr(L, ink) {np.corrcoef(real_l1, (real + 1).mean(axis=(1, 2, 3)))[0, 1]:.2f}")
+    print("L(G) per read class: " + " ".join(
+        f"{c}:{fake_l1[fake_class == c].mean():.3f}({(fake_class == c).sum()})"
+        for c in range(10) if (fake_class == c).any()) + f"; all {fake_l1.mean():.3f}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ precision the inputs may arrive as float16.
 - music: `feature_matching_loss` over `global_batch_mean`s (MidiNet).
 """
 
+import math
+
 import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
@@ -280,18 +282,22 @@ def categorical_code_loss(logits, codes, *, reduce=global_mean):
         labels=tf.cast(codes, tf.int32), logits=tf.cast(logits, tf.float32)))
 
 
-def gaussian_code_loss(means, codes, *, std=1.0, reduce=global_mean):
-    """InfoGAN's term for continuous codes, with Q a factored Gaussian of fixed deviation (the reference's
-    `fix_std=True`):
+def gaussian_code_loss(means, codes, *, std=1.0, log_var=None, reduce=global_mean):
+    """InfoGAN's term for continuous codes, Q a factored Gaussian (Chen et al. 2016, §5):
 
-        L = -log N(c; mu, std^2) = sum_j (c_j - mu_j)^2 / (2 std^2) + log(std sqrt(2 pi))
+        L = -log N(c; mu, sigma^2) = sum_j (c_j - mu_j)^2 / (2 sigma_j^2) + log(sigma_j sqrt(2 pi))
 
-    summed over the code's dimensions; `means` and `codes` are [B, D].
+    summed over the code's dimensions; `means` and `codes` are [B, D]. With `log_var` None, sigma = `std`
+    for every code (the reference MNIST launcher's `fix_std=True`); otherwise Q also predicts
+    log sigma_j^2 [B, D] (openai/InfoGAN's `Gaussian` with `fix_std=False`), and as Q grows sure the
+    term's gradient grows by 1 / sigma^2.
     """
     means, codes = tf.cast(means, tf.float32), tf.cast(codes, tf.float32)
-    dims = tf.cast(tf.shape(codes)[-1], tf.float32)
-    nll = (tf.reduce_sum(tf.square(codes - means), axis=-1) / (2.0 * std ** 2)
-           + dims * tf.math.log(std * tf.sqrt(2.0 * 3.141592653589793)))
+    if log_var is None:
+        log_var = tf.fill(tf.shape(means), 2.0 * math.log(std))
+    log_var = tf.cast(log_var, tf.float32)
+    nll = tf.reduce_sum(tf.square(codes - means) / (2.0 * tf.exp(log_var))
+                        + 0.5 * log_var + 0.5 * math.log(2.0 * math.pi), axis=-1)
     return reduce(nll)
 
 

@@ -8,7 +8,8 @@
        -> FC 16ndf BN lReLU = the shared body
        -> D head: FC 1 (real/fake logit)
        -> Q head: FC 2ndf BN lReLU -> categorical logits and the means of
-          the continuous codes (a Gaussian with fixed unit deviation)
+          the continuous codes (a Gaussian with fixed unit deviation; with
+          `learned_std` also their log-variances)
 
 Q shares every layer of D's body, so the mutual-information term trains
 that body too (Natsu6767/InfoGAN-PyTorch#2: codes were ignored when it did
@@ -55,8 +56,9 @@ def infogan_generator(latent_dim, image_shape, num_categories, continuous_codes,
 
 
 def infogan_discriminator(image_shape, num_categories, continuous_codes, ndf=64,
-                          name="discriminator"):
-    """image -> [logit, categorical logits, continuous means]."""
+                          learned_std=False, name="discriminator"):
+    """image -> [logit, categorical logits, continuous means], and the
+    continuous codes' log-variances last with `learned_std`."""
     _base_size(image_shape[0])
     image = keras.Input(image_shape, name="image")
     x = layers.LeakyReLU(0.1)(layers.Conv2D(ndf, 4, strides=2, padding="same")(image))
@@ -68,4 +70,8 @@ def infogan_discriminator(image_shape, num_categories, continuous_codes, ndf=64,
     q = layers.LeakyReLU(0.1)(batch_norm()(layers.Dense(2 * ndf)(body)))
     categories = layers.Dense(num_categories, dtype="float32", name="q_categorical")(q)
     means = layers.Dense(max(continuous_codes, 1), dtype="float32", name="q_continuous")(q)
-    return keras.Model(image, [logit, categories, means], name=name)
+    outputs = [logit, categories, means]
+    if learned_std:
+        outputs.append(layers.Dense(max(continuous_codes, 1), dtype="float32",
+                                    name="q_log_var")(q))
+    return keras.Model(image, outputs, name=name)

@@ -28,6 +28,30 @@ def test_information_losses_by_hand():
     assert float(losses.gaussian_code_loss(means, codes)) == pytest.approx(nll, rel=1e-6)
 
 
+def test_gaussian_code_loss_with_learned_variance_by_hand():
+    # -log N(c; mu, sigma^2) summed over codes: (c - mu)^2 / (2 sigma^2) + log sigma + log sqrt(2 pi)
+    means, codes = tf.constant([[0.5, 0.0]]), tf.constant([[1.0, -1.0]])
+    log_var = tf.constant([[math.log(0.25), 0.0]])           # sigma 0.5 and 1
+    nll = (0.25 / (2 * 0.25) + math.log(0.5)) + (1.0 / 2 + 0.0) + 2 * math.log(math.sqrt(2 * math.pi))
+    assert float(losses.gaussian_code_loss(means, codes, log_var=log_var)) == pytest.approx(
+        nll, rel=1e-6)
+    # a log-variance of 0 is the fixed unit deviation
+    assert float(losses.gaussian_code_loss(means, codes, log_var=tf.zeros((1, 2)))) == \
+        pytest.approx(float(losses.gaussian_code_loss(means, codes)), rel=1e-6)
+
+
+def test_learned_code_std_gives_q_a_log_variance_head_that_the_term_trains():
+    model = small(learned_code_std=True)
+    assert len(model.discriminator.outputs) == 4
+    assert len(small().discriminator.outputs) == 3   # the reference's fix_std=True
+    codes = model.sample_codes(4)
+    with tf.GradientTape() as tape:
+        info, _ = model.information_loss(codes, model.generate_from(codes, training=True))
+    head = [v for v in model.discriminator.trainable_variables if "q_log_var" in v.path]
+    assert head and all(float(tf.reduce_max(tf.abs(g))) > 0 for g in tape.gradient(info, head))
+    assert InfoGAN.from_config(model.get_config()).learned_code_std is True
+
+
 def test_codes_are_named_inputs_with_their_priors():
     model = small()
     inputs = model.generator_inputs()

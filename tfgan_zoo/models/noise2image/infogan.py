@@ -21,6 +21,10 @@ its width). Each step is Algorithm 1 with the information term added
 with info = -(L_I - H(c)) the codes' negative log-likelihood. lambda = 1
 (`info_weight`) for the categorical code; the continuous codes' Gaussian
 NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run).
+Q's Gaussian has a fixed unit deviation there (`fix_std=True`); with
+`learned_code_std` Q also predicts each code's log-variance (the paper's
+"factored Gaussian", openai/InfoGAN's `fix_std=False`), so the term sharpens
+as Q grows sure of a code (a project option, off by default).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
 launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
 from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
@@ -55,6 +59,8 @@ class InfoGAN(NoiseToImageGAN):
         continuous_weight: weight of the continuous codes' Gaussian NLL.
         ngf, ndf: widths (64 gives the paper's 1024 / 128 / 64 units).
         noise_prior: z's prior, "normal" or "uniform" (U(-1, 1), the reference's).
+        learned_code_std: Q predicts the continuous codes' log-variances
+            instead of a fixed deviation of 1 (the reference MNIST run's).
     """
 
     loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
@@ -62,7 +68,7 @@ class InfoGAN(NoiseToImageGAN):
 
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
                  continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
-                 **kwargs):
+                 learned_code_std=False, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
@@ -76,10 +82,12 @@ class InfoGAN(NoiseToImageGAN):
         self.num_categories, self.continuous_codes = num_categories, continuous_codes
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
         self.ngf, self.ndf = ngf, ndf
+        self.learned_code_std = bool(learned_code_std)
         self.generator = infogan_generator(self.latent_dim, self.image_shape, num_categories,
                                            continuous_codes, ngf)
         self.discriminator = infogan_discriminator(self.image_shape, num_categories,
-                                                   continuous_codes, ndf)
+                                                   continuous_codes, ndf,
+                                                   learned_std=self.learned_code_std)
 
     # ----------------------------------------------------- generator inputs
     def generator_inputs(self):
@@ -123,12 +131,12 @@ class InfoGAN(NoiseToImageGAN):
         """-log Q(c | images) for the codes that drew them (lambda-weighted),
         and the categorical code's cross-entropy alone: minimising the first
         maximises the lower bound L_I."""
-        _, cat_logits, means = self.discriminator(images, training=True)
+        _, cat_logits, means, *log_var = self.discriminator(images, training=True)
         categorical = losses.categorical_code_loss(cat_logits, codes["code_cat"])
         loss = self.info_weight * categorical
         if self.continuous_codes:
             loss += self.continuous_weight * losses.gaussian_code_loss(
-                means, codes["code_cont"])
+                means, codes["code_cont"], log_var=log_var[0] if log_var else None)
         return loss, categorical
 
     def train_step(self, data):
