@@ -28,6 +28,11 @@ also takes the mask, sees the hole pre-filled by a smooth diffusion from
 the context (`networks.restoration.DiffusionFill`, a cheap stand-in for
 biharmonic inpainting) and predicts a residual over that fill: it starts
 as the classical fill and learns what a smooth fill misses. With
+`fill="biharmonic"` (also a project option) the start is the exact
+biharmonic inpainting of the centre hole (`networks.restoration.
+BiharmonicFill`: the linear map from the context to the hole, solved once
+in numpy, one matmul in the graph), so the network starts at the
+classical baseline itself; random masks are refused. With
 `generator="unet"` (also a project option) the bottleneck encoder-decoder
 is replaced by a U-Net with skips (`networks.restoration.inpainting_unet`),
 so the pixels next to the hole reach the output at full resolution.
@@ -73,7 +78,7 @@ class ContextEncoder(ImageToImageModel):
         adv_weight: weight of the adversarial loss (0.001 in the paper).
         reconstruction: mse (the paper's masked L2) or log_mse (the hole's MSE in dB per image, i.e. minus its PSNR).
         augment: train on images randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
-        fill: none (the paper: the hole is 0) or diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill).
+        fill: none (the paper: the hole is 0), diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill) or biharmonic (the same over scikit-image's exact biharmonic fill, solved once for the centre hole; --mask center only).
         generator: encoder_decoder (the paper's, with the bottleneck) or unet (a U-Net with skips; not in the paper).
     """
 
@@ -115,9 +120,14 @@ class ContextEncoder(ImageToImageModel):
         if generator not in GENERATORS:
             raise UserError(f"unknown generator '{generator}': choose {', '.join(GENERATORS)}")
         self.generator_kind = generator
-        self.generator = (inpainting_unet(self.image_shape, ngf, fill) if generator == "unet"
+        if fill == "biharmonic" and mask != "center":
+            raise UserError(f"fill 'biharmonic' is solved once for the fixed centre hole: "
+                            f"pass --mask center with it, or --fill diffusion for {mask} masks")
+        hole = center_mask(*self.image_shape[:2], self.mask_fraction)
+        self.generator = (inpainting_unet(self.image_shape, ngf, fill, hole=hole)
+                          if generator == "unet"
                           else context_encoder_generator(self.image_shape, ngf, bottleneck,
-                                                         bottleneck_units, fill))
+                                                         bottleneck_units, fill, hole=hole))
         self.discriminator = conv_discriminator(self.image_shape, ndf,
                                                 encoder_depth(self.image_shape))
 
@@ -157,7 +167,7 @@ class ContextEncoder(ImageToImageModel):
 
     def fill_holes(self, context, masks, training=False):
         """F's output (the whole image) for the context (hole set to 0)."""
-        inputs = [context, masks] if self.fill == "diffusion" else context
+        inputs = context if self.fill == "none" else [context, masks]
         return tf.cast(self.generator(inputs, training=training), tf.float32)
 
     # ------------------------------------------------------------- training
