@@ -31,6 +31,9 @@ BOTTLENECKS = ("channel_fc", "conv")
 # paper), or filled from the context first (project options): smoothly by
 # relaxation (any mask), or by exact biharmonic inpainting (one fixed hole).
 FILLS = ("none", "diffusion", "biharmonic")
+# How the Context Encoder's residual over a fill is scaled (a project
+# option): not at all, or by the fine detail of the image's context.
+GATES = ("none", "detail")
 # The Context Encoder's generators: the paper's bottleneck encoder-decoder,
 # or a U-Net with skips (a project option).
 GENERATORS = ("encoder_decoder", "unet")
@@ -409,6 +412,52 @@ class BiharmonicFill(layers.Layer):
         return {**super().get_config(), "hole": self.hole.astype(int).tolist()}
 
 
+# A 3x3 binomial blur: what is left after it is an image's fine detail.
+_BINOMIAL = np.outer([1, 2, 1], [1, 2, 1]).astype(np.float32) / 16
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class DetailGate(layers.Layer):
+    """[residual, filled image, mask] -> residual x d / `scale`, where d is
+    the image's fine detail over its context: the mean of |x - blur(x)|
+    (3x3 binomial blur, mirrored edges) over the known pixels (mask 0) and
+    the channels, one number per image. A residual over a smooth fill is
+    then damped where the context is smooth, so texture learnt on the
+    training photos cannot be painted into a flat held-out region, and
+    passes where the context is textured (d ~ `scale`). Not in any paper;
+    TFLite built-ins; float32."""
+
+    def __init__(self, scale=0.03, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.scale = float(scale)
+
+    def build(self, input_shape):
+        channels = int(input_shape[1][-1])
+        self.blur = tf.constant(np.tile(_BINOMIAL[..., None, None], (1, 1, channels, 1)))
+
+    def call(self, inputs):
+        residual, image, mask = (tf.cast(x, tf.float32) for x in inputs)
+        padded = tf.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="SYMMETRIC")
+        detail = tf.abs(image - tf.nn.depthwise_conv2d(padded, self.blur, [1, 1, 1, 1],
+                                                       "VALID"))
+        known = 1.0 - mask
+        amount = (tf.reduce_sum(tf.reduce_mean(detail, -1, keepdims=True) * known,
+                                axis=[1, 2, 3], keepdims=True)
+                  / tf.maximum(tf.reduce_sum(known, axis=[1, 2, 3], keepdims=True), 1.0))
+        return residual * (amount / self.scale)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+def _gated(residual, smooth, mask, gate):
+    """The residual over `smooth`, scaled as `gate` says (GATES)."""
+    if gate not in GATES:
+        raise UserError(f"unknown residual gate '{gate}': choose {', '.join(GATES)}")
+    return DetailGate()([residual, smooth, mask]) if gate == "detail" else residual
+
+
 def _fill_layer(fill, hole):
     """The fill a `fill` generator starts from, as a function of (image, mask)."""
     if fill == "biharmonic":
@@ -423,7 +472,7 @@ def _fill_layer(fill, hole):
 
 def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
                               bottleneck_units=512, fill="none", name="generator",
-                              hole=None):
+                              hole=None, gate="none"):
     """Pathak et al. 2016, Fig. 2 / §3.1, for images whose sides halve
     `encoder_depth` times: the input is the image with its hole set to 0.
 
@@ -434,7 +483,9 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     [-1, 1]. The network starts as the smooth fill and learns what it
     misses; colours come from the context, whatever the training photos.
     `fill="biharmonic"` is the same over the exact biharmonic fill
-    (`BiharmonicFill`) of the one hole `hole` (boolean [H, W])."""
+    (`BiharmonicFill`) of the one hole `hole` (boolean [H, W]). With a fill,
+    `gate="detail"` scales the residual by the context's fine detail
+    (`DetailGate`)."""
     if bottleneck not in BOTTLENECKS:
         raise UserError(f"unknown bottleneck '{bottleneck}': choose "
                         f"{', '.join(BOTTLENECKS)}")
@@ -473,6 +524,7 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     if fill != "none":
         x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
                                    kernel_initializer="zeros")(x)
+        x = _gated(x, smooth, mask, gate)
         return keras.Model([masked, mask], RefineAdd(name="residual")([x, smooth]),
                            name=name)
     x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
@@ -481,7 +533,8 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     return keras.Model(masked, image, name=name)
 
 
-def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator", hole=None):
+def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator", hole=None,
+                    gate="none"):
     """The Context Encoder's `generator="unet"` (not in the paper): the
     pix2pix U-Net (`unet_generator`: 4x4 stride-2 convolutions down to 1x1,
     batch norm, skips by concatenation; no dropout) in place of the
@@ -492,7 +545,8 @@ def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator", hol
     mask, and its last up-convolution starts at zero: the output is the
     fill plus a learnt residual (clipped to [-1, 1]), so the network starts
     as the classical fill (`fill="biharmonic"`: the exact biharmonic fill of
-    the one hole `hole`). With `fill="none"` it sees the image with its
+    the one hole `hole`; `gate="detail"` scales the residual by the
+    context's fine detail, `DetailGate`). With `fill="none"` it sees the image with its
     hole at 0, as the paper's network does, and ends in tanh."""
     if fill not in FILLS:
         raise UserError(f"unknown fill '{fill}': choose {', '.join(FILLS)}")
@@ -506,7 +560,7 @@ def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator", hol
     smooth = _fill_layer(fill, hole)(masked, mask)
     unet = unet_generator((*image_shape[:2], image_shape[-1] + 1), image_shape[-1], ngf,
                           dropout=0.0, zero_output=True, name=f"{name}_unet")
-    residual = unet(layers.Concatenate()([smooth, mask]))
+    residual = _gated(unet(layers.Concatenate()([smooth, mask])), smooth, mask, gate)
     return keras.Model([masked, mask], RefineAdd(name="residual")([residual, smooth]),
                        name=name)
 
