@@ -3,7 +3,8 @@ a fixed hole, one matmul in the graph, equals scikit-image's
 `inpaint_biharmonic` (centre hole, and a hole touching the image border
 where the stencil is cut); the generator starts as that fill and never sees
 the hole; random masks are refused in one line; the SavedModel and the
-built-in-ops LiteRT model of a generator over it match Keras."""
+built-in-ops LiteRT model of a generator over it match Keras. The residual
+gate scales by the context's fine detail, so a flat context keeps the fill."""
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from tfgan_zoo.export import tflite
 from tfgan_zoo.export.graph import write_graph
 from tfgan_zoo.masks import center_mask
 from tfgan_zoo.models.image2image.context_encoder import ContextEncoder
-from tfgan_zoo.networks.restoration import BiharmonicFill, biharmonic_operator
+from tfgan_zoo.networks.restoration import BiharmonicFill, DetailGate, biharmonic_operator
 from tests.support.models import build_for_export, images, one_line_error
 
 
@@ -92,3 +93,26 @@ def test_biharmonic_generator_exports_with_parity(tmp_path):
     assert custom == [] and not any(op.startswith("Flex") for op in builtin)
     np.testing.assert_allclose(tflite.run(blob, inputs)["images_float"], reference,
                                atol=1e-4)
+
+
+def test_detail_gate_scales_the_residual_by_the_context_detail():
+    from scipy.ndimage import convolve
+    x = _patches(2, 16, seed=4)
+    mask = np.zeros((2, 16, 16, 1), np.float32)
+    mask[:, 4:12, 4:12] = 1
+    residual = np.ones_like(x)
+    out = DetailGate(scale=0.5)([residual, x, mask]).numpy()
+    kernel = np.outer([1, 2, 1], [1, 2, 1])[..., None] / 16
+    detail = np.abs(x - np.stack([convolve(p, kernel, mode="reflect") for p in x])).mean(-1)
+    expected = [(d[m[..., 0] == 0]).mean() / 0.5 for d, m in zip(detail, mask)]
+    np.testing.assert_allclose(out[:, 0, 0, 0], expected, rtol=1e-5)
+    # A flat context has no detail: a generator with the gate keeps the fill
+    # whatever its (spread) weights predict.
+    model = build_for_export("context_encoder", shape=(16, 16, 3), mask="center",
+                             fill="biharmonic", residual_gate="detail")
+    flat = np.full((1, 16, 16, 3), 0.3, np.float32)
+    np.testing.assert_allclose(model.inpaint(flat, mask[:1]).numpy(), flat, atol=1e-6)
+    with pytest.raises(UserError, match="pass --fill diffusion or --fill biharmonic"):
+        ContextEncoder(image_shape=(16, 16, 3), residual_gate="detail")
+    with pytest.raises(UserError, match="unknown residual gate 'edge': choose none, detail"):
+        ContextEncoder(image_shape=(16, 16, 3), fill="diffusion", residual_gate="edge")
