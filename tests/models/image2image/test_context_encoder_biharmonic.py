@@ -74,8 +74,9 @@ def test_biharmonic_fill_refuses_random_masks():
         BiharmonicFill(center_mask(16, 16))(np.zeros((1, 8, 8, 3), np.float32))
 
 
-def test_biharmonic_generator_exports_with_parity(tmp_path):
-    # Weights drawn at fan-in scale: the residual over the fill is not zero.
+def _exported_case():
+    """A generator over the fill with weights drawn at fan-in scale (the
+    residual is not zero), its inputs and its Keras images."""
     model = build_for_export("context_encoder", shape=(16, 16, 3), mask="center",
                              fill="biharmonic")
     lite = tflite.lite_model(model)
@@ -84,10 +85,19 @@ def test_biharmonic_generator_exports_with_parity(tmp_path):
     reference = images(lite, inputs)
     fill = BiharmonicFill(center_mask(16, 16))(inputs["image"]).numpy()
     assert np.abs(reference - fill).max() > 1e-2
+    return model, inputs, reference
+
+
+def test_biharmonic_generator_saved_model_parity(tmp_path):
+    model, inputs, reference = _exported_case()
     write_graph(model, tmp_path / "export")  # the SavedModel `export` writes
     served = tf.saved_model.load(str(tmp_path / "export")).signatures["serving_default"](
         **{k: tf.constant(v) for k, v in inputs.items()})
     np.testing.assert_allclose(served["images_float"].numpy(), reference, atol=1e-5)
+
+
+def test_biharmonic_generator_litert_builtins_parity():
+    model, inputs, reference = _exported_case()
     blob = tflite.convert(model)
     builtin, custom = tflite.operators(blob)
     assert custom == [] and not any(op.startswith("Flex") for op in builtin)
