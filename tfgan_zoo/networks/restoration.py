@@ -28,8 +28,12 @@ from tfgan_zoo.networks.layers import (ChannelwiseDense, InstanceNormalization, 
 # a plain convolution.
 BOTTLENECKS = ("channel_fc", "conv")
 # What the Context Encoder's generator starts from: the hole left at 0 (the
-# paper), or filled smoothly from the context first (a project option).
-FILLS = ("none", "diffusion")
+# paper), or filled from the context first (project options): smoothly by
+# relaxation (any mask), or by exact biharmonic inpainting (one fixed hole).
+FILLS = ("none", "diffusion", "biharmonic")
+# How the Context Encoder's residual over a fill is scaled (a project
+# option): not at all, or by the fine detail of the image's context.
+GATES = ("none", "detail")
 # The Context Encoder's generators: the paper's bottleneck encoder-decoder,
 # or a U-Net with skips (a project option).
 GENERATORS = ("encoder_decoder", "unet")
@@ -309,8 +313,166 @@ class DiffusionFill(layers.Layer):
                 "biharmonic_iterations": self.biharmonic_iterations}
 
 
+def biharmonic_operator(hole):
+    """The exact biharmonic inpainting of one fixed hole as a linear map.
+
+    `hole` is a boolean [H, W] mask (True = missing). Returns (ring, matrix):
+    `ring` the flat indices (row * W + col) of the known pixels the solution
+    depends on (those within two pixels of the hole), `matrix` [holes, ring]
+    float64, so that hole values (flat indices `np.flatnonzero(hole)`, one
+    channel at a time) = matrix @ image.flat[ring].
+
+    The discretisation is scikit-image's `inpaint_biharmonic`: at every
+    missing pixel the 13-point stencil laplace(laplace(delta)) is zero, the
+    stencil cut to the image near its border and taken from
+    `scipy.ndimage.laplace` on the cut window (mode "reflect"), exactly as
+    `_get_neigh_coef` builds it; known pixels move to the right-hand side.
+    scikit-image then clips each channel to its known pixels' range, which
+    `BiharmonicFill` does after the matrix."""
+    from scipy.ndimage import laplace
+    hole = np.asarray(hole, bool)
+    if hole.ndim != 2 or not hole.any() or hole.all():
+        raise UserError(f"a biharmonic fill needs a 2-D mask with both missing and known "
+                        f"pixels, got shape {hole.shape} with {int(hole.sum())} missing")
+    height, width = hole.shape
+    missing = np.flatnonzero(hole)
+    row_of = {int(i): k for k, i in enumerate(missing)}
+    unknown = np.zeros((len(missing), len(missing)))
+    known = np.zeros((len(missing), height * width))
+    cache = {}
+    for k, i in enumerate(missing):
+        y, x = divmod(int(i), width)
+        y0, y1 = max(y - 2, 0), min(y + 3, height)
+        x0, x1 = max(x - 2, 0), min(x + 3, width)
+        key = (y1 - y0, x1 - x0, y - y0, x - x0)
+        if key not in cache:
+            delta = np.zeros(key[:2])
+            delta[key[2], key[3]] = 1.0
+            coef = laplace(laplace(delta))
+            cache[key] = [(dy, dx, c) for (dy, dx), c in np.ndenumerate(coef) if c]
+        for dy, dx, c in cache[key]:
+            j = (y0 + dy) * width + x0 + dx
+            if hole.flat[j]:
+                unknown[k, row_of[j]] += c
+            else:
+                known[k, j] += c
+    ring = np.flatnonzero(np.any(known != 0, axis=0))
+    return ring, -np.linalg.solve(unknown, known[:, ring])
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class BiharmonicFill(layers.Layer):
+    """image -> the image with one fixed hole (`hole`, boolean [H, W], True =
+    missing) filled by exact biharmonic inpainting, equal to scikit-image's
+    `inpaint_biharmonic` (its discretisation, and its clip of each channel
+    to the range of the image's known pixels). For a fixed hole the fill is
+    linear in the context, so `biharmonic_operator` solves the system once
+    in numpy and the graph holds one gather of the context ring, one matmul
+    and one gather that puts the hole back: TFLite built-ins, any batch.
+    The hole's pixels of the input are ignored. Float32."""
+
+    def __init__(self, hole, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        kwargs.setdefault("trainable", False)
+        super().__init__(**kwargs)
+        self.hole = np.asarray(hole, bool)
+        ring, matrix = biharmonic_operator(self.hole)
+        size = self.hole.size
+        missing = np.flatnonzero(self.hole)
+        # Output pixel p reads [image pixels..., hole values...][source[p]].
+        source = np.arange(size)
+        source[missing] = size + np.arange(len(missing))
+        self.ring = tf.constant(ring.astype(np.int32))
+        self.matrix = tf.constant(matrix.T.astype(np.float32))  # [ring, holes]
+        self.source = tf.constant(source.astype(np.int32))
+        self.hole_values = tf.constant(self.hole[None, :, :, None].astype(np.float32))
+
+    def call(self, image):
+        image = tf.cast(image, tf.float32)
+        height, width, channels = image.shape[1:]
+        if (height, width) != self.hole.shape:
+            raise UserError(f"BiharmonicFill was solved for {self.hole.shape[0]}x"
+                            f"{self.hole.shape[1]} images, got {height}x{width}")
+        flat = tf.reshape(image, [-1, height * width, channels])
+        ring = tf.transpose(tf.gather(flat, self.ring, axis=1), [0, 2, 1])   # [B, C, R]
+        values = tf.matmul(tf.reshape(ring, [-1, self.matrix.shape[0]]), self.matrix)
+        values = tf.transpose(tf.reshape(values, [-1, channels, self.matrix.shape[1]]),
+                              [0, 2, 1])                                        # [B, holes, C]
+        # scikit-image's last step: each channel clipped to its known range.
+        low = tf.reduce_min(image + 4.0 * self.hole_values, axis=[1, 2])[:, None, :]
+        high = tf.reduce_max(image - 4.0 * self.hole_values, axis=[1, 2])[:, None, :]
+        values = tf.minimum(tf.maximum(values, low), high)
+        out = tf.gather(tf.concat([flat, values], axis=1), self.source, axis=1)
+        return tf.reshape(out, [-1, height, width, channels])
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "hole": self.hole.astype(int).tolist()}
+
+
+# A 3x3 binomial blur: what is left after it is an image's fine detail.
+_BINOMIAL = np.outer([1, 2, 1], [1, 2, 1]).astype(np.float32) / 16
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class DetailGate(layers.Layer):
+    """[residual, filled image, mask] -> residual x d / `scale`, where d is
+    the image's fine detail over its context: the mean of |x - blur(x)|
+    (3x3 binomial blur, mirrored edges) over the known pixels (mask 0) and
+    the channels, one number per image. A residual over a smooth fill is
+    then damped where the context is smooth, so texture learnt on the
+    training photos cannot be painted into a flat held-out region, and
+    passes where the context is textured (d ~ `scale`). Not in any paper;
+    TFLite built-ins; float32."""
+
+    def __init__(self, scale=0.03, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.scale = float(scale)
+
+    def build(self, input_shape):
+        channels = int(input_shape[1][-1])
+        self.blur = tf.constant(np.tile(_BINOMIAL[..., None, None], (1, 1, channels, 1)))
+
+    def call(self, inputs):
+        residual, image, mask = (tf.cast(x, tf.float32) for x in inputs)
+        padded = tf.pad(image, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="SYMMETRIC")
+        detail = tf.abs(image - tf.nn.depthwise_conv2d(padded, self.blur, [1, 1, 1, 1],
+                                                       "VALID"))
+        known = 1.0 - mask
+        amount = (tf.reduce_sum(tf.reduce_mean(detail, -1, keepdims=True) * known,
+                                axis=[1, 2, 3], keepdims=True)
+                  / tf.maximum(tf.reduce_sum(known, axis=[1, 2, 3], keepdims=True), 1.0))
+        return residual * (amount / self.scale)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+def _gated(residual, smooth, mask, gate):
+    """The residual over `smooth`, scaled as `gate` says (GATES)."""
+    if gate not in GATES:
+        raise UserError(f"unknown residual gate '{gate}': choose {', '.join(GATES)}")
+    return DetailGate()([residual, smooth, mask]) if gate == "detail" else residual
+
+
+def _fill_layer(fill, hole):
+    """The fill a `fill` generator starts from, as a function of (image, mask)."""
+    if fill == "biharmonic":
+        if hole is None:
+            raise UserError("fill 'biharmonic' solves for one fixed hole: pass its mask "
+                            "(`hole`) or use fill 'diffusion'")
+        layer = BiharmonicFill(hole)
+        return lambda image, mask: layer(image)
+    layer = DiffusionFill()
+    return lambda image, mask: layer([image, mask])
+
+
 def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
-                              bottleneck_units=512, fill="none", name="generator"):
+                              bottleneck_units=512, fill="none", name="generator",
+                              hole=None, gate="none"):
     """Pathak et al. 2016, Fig. 2 / §3.1, for images whose sides halve
     `encoder_depth` times: the input is the image with its hole set to 0.
 
@@ -319,7 +481,11 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     filled image and the mask, and the last up-convolution (linear,
     zero-initialised) predicts a residual over the fill, the sum clipped to
     [-1, 1]. The network starts as the smooth fill and learns what it
-    misses; colours come from the context, whatever the training photos."""
+    misses; colours come from the context, whatever the training photos.
+    `fill="biharmonic"` is the same over the exact biharmonic fill
+    (`BiharmonicFill`) of the one hole `hole` (boolean [H, W]). With a fill,
+    `gate="detail"` scales the residual by the context's fine detail
+    (`DetailGate`)."""
     if bottleneck not in BOTTLENECKS:
         raise UserError(f"unknown bottleneck '{bottleneck}': choose "
                         f"{', '.join(BOTTLENECKS)}")
@@ -328,9 +494,9 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     depth = encoder_depth(image_shape)
     widths = [ngf * min(2 ** i, 8) for i in range(depth)]
     masked = keras.Input(image_shape, name="image")
-    if fill == "diffusion":
+    if fill != "none":
         mask = keras.Input((*image_shape[:2], 1), name="mask")
-        smooth = DiffusionFill()([masked, mask])
+        smooth = _fill_layer(fill, hole)(masked, mask)
         x = layers.Concatenate()([smooth, mask])
     else:
         x = masked
@@ -355,9 +521,10 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     for width in reversed(widths[:-1]):
         x = layers.Conv2DTranspose(width, 4, 2, padding="same", kernel_initializer=INIT)(x)
         x = layers.ReLU()(layers.BatchNormalization(momentum=0.9, epsilon=1e-5)(x))
-    if fill == "diffusion":
+    if fill != "none":
         x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
                                    kernel_initializer="zeros")(x)
+        x = _gated(x, smooth, mask, gate)
         return keras.Model([masked, mask], RefineAdd(name="residual")([x, smooth]),
                            name=name)
     x = layers.Conv2DTranspose(image_shape[-1], 4, 2, padding="same",
@@ -366,7 +533,8 @@ def context_encoder_generator(image_shape, ngf=64, bottleneck="channel_fc",
     return keras.Model(masked, image, name=name)
 
 
-def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator"):
+def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator", hole=None,
+                    gate="none"):
     """The Context Encoder's `generator="unet"` (not in the paper): the
     pix2pix U-Net (`unet_generator`: 4x4 stride-2 convolutions down to 1x1,
     batch norm, skips by concatenation; no dropout) in place of the
@@ -376,7 +544,9 @@ def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator"):
     With `fill="diffusion"` it sees the `DiffusionFill` of the hole and the
     mask, and its last up-convolution starts at zero: the output is the
     fill plus a learnt residual (clipped to [-1, 1]), so the network starts
-    as the classical fill. With `fill="none"` it sees the image with its
+    as the classical fill (`fill="biharmonic"`: the exact biharmonic fill of
+    the one hole `hole`; `gate="detail"` scales the residual by the
+    context's fine detail, `DetailGate`). With `fill="none"` it sees the image with its
     hole at 0, as the paper's network does, and ends in tanh."""
     if fill not in FILLS:
         raise UserError(f"unknown fill '{fill}': choose {', '.join(FILLS)}")
@@ -387,10 +557,10 @@ def inpainting_unet(image_shape, ngf=64, fill="diffusion", name="generator"):
                               name=f"{name}_unet")
         return keras.Model(masked, unet(masked), name=name)
     mask = keras.Input((*image_shape[:2], 1), name="mask")
-    smooth = DiffusionFill()([masked, mask])
+    smooth = _fill_layer(fill, hole)(masked, mask)
     unet = unet_generator((*image_shape[:2], image_shape[-1] + 1), image_shape[-1], ngf,
                           dropout=0.0, zero_output=True, name=f"{name}_unet")
-    residual = unet(layers.Concatenate()([smooth, mask]))
+    residual = _gated(unet(layers.Concatenate()([smooth, mask])), smooth, mask, gate)
     return keras.Model([masked, mask], RefineAdd(name="residual")([residual, smooth]),
                        name=name)
 

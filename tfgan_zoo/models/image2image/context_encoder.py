@@ -28,6 +28,11 @@ also takes the mask, sees the hole pre-filled by a smooth diffusion from
 the context (`networks.restoration.DiffusionFill`, a cheap stand-in for
 biharmonic inpainting) and predicts a residual over that fill: it starts
 as the classical fill and learns what a smooth fill misses. With
+`fill="biharmonic"` (also a project option) the start is the exact
+biharmonic inpainting of the centre hole (`networks.restoration.
+BiharmonicFill`: the linear map from the context to the hole, solved once
+in numpy, one matmul in the graph), so the network starts at the
+classical baseline itself; random masks are refused. With
 `generator="unet"` (also a project option) the bottleneck encoder-decoder
 is replaced by a U-Net with skips (`networks.restoration.inpainting_unet`),
 so the pixels next to the hole reach the output at full resolution.
@@ -73,8 +78,9 @@ class ContextEncoder(ImageToImageModel):
         adv_weight: weight of the adversarial loss (0.001 in the paper).
         reconstruction: mse (the paper's masked L2) or log_mse (the hole's MSE in dB per image, i.e. minus its PSNR).
         augment: train on images randomly flipped, transposed, channel-permuted and inverted (not in the paper: False).
-        fill: none (the paper: the hole is 0) or diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill).
+        fill: none (the paper: the hole is 0), diffusion (G sees the hole filled smoothly from the context and the mask, and predicts a residual over that fill) or biharmonic (the same over scikit-image's exact biharmonic fill, solved once for the centre hole; --mask center only).
         generator: encoder_decoder (the paper's, with the bottleneck) or unet (a U-Net with skips; not in the paper).
+        residual_gate: with a fill, none (the residual as predicted) or detail (the residual scaled by the context's fine detail, so smooth contexts get almost none; not in the paper).
     """
 
     loss_names = ("d_loss", "g_loss", "rec_loss", "adv_loss")
@@ -89,7 +95,7 @@ class ContextEncoder(ImageToImageModel):
     def __init__(self, *, mask="center", mask_fraction=0.5, num_blocks=4, ngf=64,
                  ndf=64, bottleneck="channel_fc", bottleneck_units=512,
                  rec_weight=0.999, adv_weight=0.001, reconstruction="mse", fill="none",
-                 augment=False, generator="encoder_decoder", **kwargs):
+                 augment=False, generator="encoder_decoder", residual_gate="none", **kwargs):
         super().__init__(**kwargs)
         if mask not in MASKS:
             raise UserError(f"unknown mask '{mask}': choose {', '.join(MASKS)}")
@@ -115,9 +121,20 @@ class ContextEncoder(ImageToImageModel):
         if generator not in GENERATORS:
             raise UserError(f"unknown generator '{generator}': choose {', '.join(GENERATORS)}")
         self.generator_kind = generator
-        self.generator = (inpainting_unet(self.image_shape, ngf, fill) if generator == "unet"
+        if fill == "biharmonic" and mask != "center":
+            raise UserError(f"fill 'biharmonic' is solved once for the fixed centre hole: "
+                            f"pass --mask center with it, or --fill diffusion for {mask} masks")
+        if residual_gate != "none" and fill == "none":
+            raise UserError(f"residual gate '{residual_gate}' scales a residual over a fill: "
+                            "pass --fill diffusion or --fill biharmonic with it")
+        self.residual_gate = residual_gate
+        hole = center_mask(*self.image_shape[:2], self.mask_fraction)
+        self.generator = (inpainting_unet(self.image_shape, ngf, fill, hole=hole,
+                                          gate=residual_gate)
+                          if generator == "unet"
                           else context_encoder_generator(self.image_shape, ngf, bottleneck,
-                                                         bottleneck_units, fill))
+                                                         bottleneck_units, fill, hole=hole,
+                                                         gate=residual_gate))
         self.discriminator = conv_discriminator(self.image_shape, ndf,
                                                 encoder_depth(self.image_shape))
 
@@ -157,7 +174,7 @@ class ContextEncoder(ImageToImageModel):
 
     def fill_holes(self, context, masks, training=False):
         """F's output (the whole image) for the context (hole set to 0)."""
-        inputs = [context, masks] if self.fill == "diffusion" else context
+        inputs = context if self.fill == "none" else [context, masks]
         return tf.cast(self.generator(inputs, training=training), tf.float32)
 
     # ------------------------------------------------------------- training
