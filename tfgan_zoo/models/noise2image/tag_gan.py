@@ -92,11 +92,11 @@ class TagGAN(NoiseToImageGAN):
 
     def critic_loss(self, real, fake, tags):
         """L(D) = lambda_adv L_adv(D) + L_cls(D) + lambda_gp GP. L_cls(D) is
-        Jin et al.'s (AC-GAN's L_C, Odena et al. 2017 eq. 2; bhpfelix's
-        `loss_d_real_tag + loss_d_fake_tag`): D reads the tags of the real
+        AC-GAN's L_C (Odena et al. 2017, §3), as bhpfelix's port writes it
+        (`loss_d_real_tag + loss_d_fake_tag`): D reads the tags of the real
         faces *and* the tags G was asked for on its fakes. Without the fake
-        half D's tag head never sees a fake, and G gets no usable tag signal
-        (hair and eye colour stayed at chance in 600 steps)."""
+        half D's tag head never sees a fake, and G's tag loss is read off a
+        head that knows nothing of G's faces."""
         real_logit, real_tags = self.discriminator(real, training=True)
         fake_logit, fake_tags = self.discriminator(fake, training=True)
         d_tag_loss = (losses.multilabel_loss(real_tags, tags)
