@@ -73,3 +73,28 @@ def test_class_labels_are_refused():
     model = registry.build_model("tag_gan", **SMALL)
     with pytest.raises(UserError, match="e.g. --dataset cartoon_faces"):
         model.unpack((tf.zeros((2, 16, 16, 3)), tf.constant([1, 2])))
+
+
+def test_discriminator_reads_the_asked_tags_on_fakes_too():
+    """L_cls(D) (Jin et al.; AC-GAN's L_C) is the tag loss on the real faces
+    plus the tag loss on the fakes against the tags G was asked for; with
+    lambda_gp = 0 the whole of D's loss is checked by hand."""
+    model = registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS),
+                                 gp_weight=0.0)
+    model.build_networks()
+    rng = np.random.default_rng(3)
+    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    tags = faces.sample_tags(4, seed=5)
+
+    def bce(logits, targets):
+        p = 1 / (1 + np.exp(-np.asarray(logits, np.float64)))
+        return -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+
+    real_logit, real_tags = (t.numpy() for t in model.discriminator(real))
+    fake_logit, fake_tags = (t.numpy() for t in model.discriminator(fake))
+    tag_loss = bce(real_tags, tags).sum(1).mean() + bce(fake_tags, tags).sum(1).mean()
+    adversarial = bce(real_logit, 1).mean() + bce(fake_logit, 0).mean()
+    d_loss, logs = model.critic_loss(real, fake, tags)
+    assert float(logs["d_tag_loss"]) == pytest.approx(tag_loss, rel=1e-5)
+    assert float(d_loss) == pytest.approx(len(faces.TAGS) * adversarial + tag_loss, rel=1e-5)

@@ -7,14 +7,16 @@ data. Trained here on procedural cartoon faces (`tfgan_zoo.data.cartoon_faces`),
 since no anime data exists offline.
 
     for each step: real x with tags t; z ~ N(0, I)
-        min_D  lambda_adv [-log D(x) - log(1 - D(G(z, t)))] + L_tags(D(x), t)
+        min_D  lambda_adv [-log D(x) - log(1 - D(G(z, t)))]
+               + L_tags(D(x), t) + L_tags(D(G(z, t)), t)
                + lambda_gp (||grad D(x_hat)|| - 1)^2,  x_hat around x (DRAGAN)
         min_G  lambda_adv [-log D(G(z, t))] + L_tags(D(G(z, t)), t)
 
 L_tags is a sigmoid cross-entropy per tag, summed (`losses.multilabel_loss`).
 lambda_adv defaults to the number of tags and lambda_gp to 0.5, as in
 bhpfelix's port (settings.py); Adam(2e-4, beta_1 = 0.5). D learns the tags
-from real images only (AC-GAN also trains it on fakes; the port does).
+from real faces and from fakes, with the tags G was asked for (AC-GAN's
+L_C; the port's main.py).
 
 One choice differs from the paper: Jin et al. sample each fake's tags
 independently of the data; here fakes take the real batch's tags, so tag
@@ -72,30 +74,40 @@ class TagGAN(NoiseToImageGAN):
 
     def train_step(self, data):
         real, tags = self.unpack(data)
-        adversarial = self.adversarial_weight
         for real_batch, tag_batch in self.critic_batches(real, tags):
             z = self.sample_noise(keras.ops.shape(real_batch)[0])
             fake = self.generate(z, tag_batch, training=True)
             with tf.GradientTape() as tape:
-                real_logit, real_tags = self.discriminator(real_batch, training=True)
-                fake_logit, _ = self.discriminator(fake, training=True)
-                d_tag_loss = losses.multilabel_loss(real_tags, tag_batch)
-                penalty = (losses.dragan_penalty(
-                    lambda x: self.discriminator(x, training=True)[0], real_batch,
-                    seed=self.next_seed()) if self.gp_weight else 0.0)
-                d_loss = (adversarial * losses.minimax_discriminator_loss(real_logit, fake_logit)
-                          + d_tag_loss + self.gp_weight * penalty)
+                d_loss, logs = self.critic_loss(real_batch, fake, tag_batch)
             self.minimize(self.d_optimizer, tape, d_loss, self.discriminator)
         z = self.sample_noise(keras.ops.shape(real_batch)[0])
         with tf.GradientTape() as tape:
             fake = self.generate(z, tag_batch, training=True)
             fake_logit, fake_tags = self.discriminator(fake, training=True)
             g_tag_loss = losses.multilabel_loss(fake_tags, tag_batch)
-            g_loss = (adversarial * losses.non_saturating_generator_loss(fake_logit)
+            g_loss = (self.adversarial_weight * losses.non_saturating_generator_loss(fake_logit)
                       + g_tag_loss)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        return self.track(d_loss=d_loss, g_loss=g_loss, d_tag_loss=d_tag_loss,
-                          g_tag_loss=g_tag_loss, gradient_penalty=penalty)
+        return self.track(d_loss=d_loss, g_loss=g_loss, g_tag_loss=g_tag_loss, **logs)
+
+    def critic_loss(self, real, fake, tags):
+        """L(D) = lambda_adv L_adv(D) + L_cls(D) + lambda_gp GP. L_cls(D) is
+        AC-GAN's L_C (Odena et al. 2017, §3), as bhpfelix's port writes it
+        (`loss_d_real_tag + loss_d_fake_tag`): D reads the tags of the real
+        faces *and* the tags G was asked for on its fakes. Without the fake
+        half D's tag head never sees a fake, and G's tag loss is read off a
+        head that knows nothing of G's faces."""
+        real_logit, real_tags = self.discriminator(real, training=True)
+        fake_logit, fake_tags = self.discriminator(fake, training=True)
+        d_tag_loss = (losses.multilabel_loss(real_tags, tags)
+                      + losses.multilabel_loss(fake_tags, tags))
+        penalty = (losses.dragan_penalty(
+            lambda x: self.discriminator(x, training=True)[0], real,
+            seed=self.next_seed()) if self.gp_weight else 0.0)
+        d_loss = (self.adversarial_weight
+                  * losses.minimax_discriminator_loss(real_logit, fake_logit)
+                  + d_tag_loss + self.gp_weight * penalty)
+        return d_loss, {"d_tag_loss": d_tag_loss, "gradient_penalty": penalty}
 
     # ------------------------------------------------------- generator inputs
     def generator_inputs(self):
