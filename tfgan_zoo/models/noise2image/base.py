@@ -73,6 +73,12 @@ class NoiseToImageGAN(AdversarialModel):
     derived_arguments = ("total_steps",)
     unused_hyperparameters = derived_arguments
 
+    # The options of the shared step (`train_step`, `one_forward_step`,
+    # `critic_objective`). A model that writes its own step lists them in
+    # its `unused_hyperparameters`, so that they are not offered as flags
+    # that would do nothing.
+    step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every")
+
     supports_ema = True
     # Generators whose last layer is linear in the paper (BEGAN, Progressive
     # GAN) train on their raw output; sampled and served images are clipped

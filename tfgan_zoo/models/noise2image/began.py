@@ -46,6 +46,8 @@ class BEGAN(NoiseToImageGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "real_loss", "k", "m_global")
+    # Its own train_step: the shared step's options do not apply.
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + NoiseToImageGAN.step_options
     clip_output = True  # a linear last layer, as in the paper
     test_config = {"filters": 4, "hidden_dim": 8}
 

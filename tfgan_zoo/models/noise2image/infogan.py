@@ -64,6 +64,8 @@ class InfoGAN(NoiseToImageGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
+    # Its own train_step: the shared step's options do not apply.
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + NoiseToImageGAN.step_options
     test_config = {"ngf": 4, "ndf": 4}
 
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,

@@ -47,6 +47,8 @@ class LAPGAN(ConditionalModel, NoiseToImageGAN):
     """
 
     test_config = {"coarse_hidden": (16,), "filters": 4}
+    # Its own train_step: the shared step's options do not apply.
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + NoiseToImageGAN.step_options
 
     def __init__(self, *, levels=3, coarse_hidden=(512, 512), filters=64, dropout=0.5,
                  latent_dim=100, **kwargs):

@@ -51,6 +51,8 @@ class TagGAN(NoiseToImageGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "d_tag_loss", "g_tag_loss", "gradient_penalty")
+    # Its own train_step: the shared step's options do not apply.
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + NoiseToImageGAN.step_options
     test_config = {"ngf": 8, "ndf": 8, "residual_blocks": 1, "tag_groups": (3, 2, 1),
                    "num_classes": 6}
 
