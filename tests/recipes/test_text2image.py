@@ -59,9 +59,9 @@ def test_recipe_stage2_networks():
 
 
 def test_recipe_stage2_decay_and_subpixel_defaults():
-    """Stage-II's learning rates decay late by default (Stage-I's stay
-    constant, the paper's); `none` turns it off, a bad fraction is refused.
-    Both stages use the sub-pixel up blocks unless told not to."""
+    """Stage-II's learning rates decay late only when asked (Stage-I's
+    stay constant, the paper's); `none` turns it off again, a bad fraction
+    is refused. Both stages use the sub-pixel up blocks unless told not to."""
 
     def stages(argv):
         config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
@@ -69,11 +69,11 @@ def test_recipe_stage2_decay_and_subpixel_defaults():
 
     stage1, stage2 = stages([])
     assert stage1.model_args.get("decay_after") is None
-    assert stage2.model_args["decay_after"] == stackgan.STAGE2_DECAY_AFTER
+    assert stage2.model_args["decay_after"] is None
     assert stage2.steps == stackgan.STAGE2["stage2_steps"]
     assert stage1.model_args["subpixel"] and stage2.model_args["subpixel"]
-    assert stages(["--stage2-decay-after", "none"])[1].model_args["decay_after"] is None
     assert stages(["--stage2-decay-after", "0.25"])[1].model_args["decay_after"] == 0.25
+    assert stages(["--stage2-decay-after", "none"])[1].model_args["decay_after"] is None
     assert not stages(["--subpixel", "false"])[1].model_args["subpixel"]
     with pytest.raises(SystemExit):
         stages(["--stage2-decay-after", "1.5"])
