@@ -15,10 +15,10 @@ directory under --out, then reports what the model learned:
 Stage-II trains 10,000 steps at constant learning rates;
 `--stage2-decay-after F` makes them fall linearly to 0 after that fraction
 of `--stage2-steps` (6,000 steps decaying after 0.6 took 31 CPU-min on the
-AMX Xeon in bfloat16, about 18 min on a quiet 2-core CPU, but drew
+AMX Xeon in bfloat16, about 18-20 min on a quiet 2-core CPU, but drew
 one-object shapes right 0.77 of the time against 0.95). Both stages
 compute their up blocks as sub-pixel convolutions (`--subpixel false` for
-the two-op form: the same function, 14 % more CPU a Stage-II step).
+the two-op form: the same function, 9-17 % more CPU a Stage-II step).
 Timing: benchmarks/RESULTS.md, "StackGAN: the default run".
 
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).

@@ -89,14 +89,14 @@ class StackGAN(TextConditionalModel):
             (FiLM); False is the original StackGAN.
         discriminator: "matching" (the original, text tiled) or "projection".
         stage1_film: `film` of the Stage-I generator inside a stage-2 model.
-        subpixel: compute each up block's nearest-neighbour upsampling and
-            3x3 convolution as one sub-pixel convolution at the low
-            resolution (`networks.text.NearestUpConv2D`): the same function
-            and weights, fewer FLOPs (the recipe's default).
-        decay_after: with `total_steps`, the fraction of the run after which
-            both learning rates fall linearly to 0 at its end
-            (`optimizers.linear_decay`); None (the paper's) keeps them
-            constant.
+        subpixel: up blocks as one sub-pixel convolution (same function, faster).
+            Each up block's nearest-neighbour upsampling and 3x3
+            convolution become one convolution at the low resolution
+            (`networks.text.NearestUpConv2D`): the same function and
+            weights, fewer FLOPs (the recipe's default).
+        decay_after: learning rates decay linearly to 0 after this fraction of --steps.
+            Both players' (`optimizers.linear_decay`, with `total_steps`);
+            None (the paper's) keeps them constant.
         total_steps: length of the run in generator steps, for the decay;
             the trainer passes --steps.
     """
