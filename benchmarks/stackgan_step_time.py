@@ -103,7 +103,9 @@ def main(argv=None):
             g_inputs = [text.right, z, eps]
         g, d = model.generator, model.discriminator
 
-        @tf.function(jit_compile=jit)
+        # Plain Python inside (autograph failed to convert stage1_images'
+        # call in float32).
+        @tf.function(jit_compile=jit, autograph=False)
         def stage1_forward():
             return model.stage1_images(text.right, z, eps) if known.stage == 2 else z
 

