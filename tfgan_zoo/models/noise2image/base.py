@@ -62,7 +62,7 @@ class NoiseToImageGAN(AdversarialModel):
         total_steps: length of the run in generator steps, for the decay; the
             trainer passes `--steps`.
         r1_gamma: weight G of the R1 penalty (G / 2) ||grad_x D(x)||^2 on real images
-            (Mescheder et al. 2018), added to D's loss; None or 0 (the default) for none.
+            (Mescheder et al. 2018), added to D's loss; 0 (the default) for none.
         r1_every: compute the R1 penalty on every N-th D update only, weighted N (lazy
             regularisation); 1 computes it on every update.
     """
@@ -92,7 +92,7 @@ class NoiseToImageGAN(AdversarialModel):
         return images
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
-                 total_steps=None, r1_gamma=None, r1_every=1, **kwargs):
+                 total_steps=None, r1_gamma=0.0, r1_every=1, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
