@@ -21,20 +21,10 @@ import tensorflow as tf
 
 from tfgan_zoo.config import parse_args
 from tfgan_zoo.data import cartoon_faces as faces
-from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
+from tfgan_zoo.evaluation.tags import (cached_tag_classifier, read_tags, tag_accuracy,
+                                      tags_from_logits)
 from tfgan_zoo.recipes.tag_gan import RECIPE, after
 from tfgan_zoo.training.trainer import train
-
-
-def read_logits(logits):
-    """Tag vectors from tag logits, as `read_tags` reads the classifier's."""
-    read = np.zeros_like(logits)
-    for size, (a, b) in zip(faces.TAG_GROUPS, faces.group_slices()):
-        if size > 1:
-            read[np.arange(len(read)), a + logits[:, a:b].argmax(1)] = 1
-        else:
-            read[:, a] = logits[:, a] > 0
-    return read
 
 
 class TagCurve(keras.callbacks.Callback):
@@ -55,10 +45,10 @@ class TagCurve(keras.callbacks.Callback):
         for training in (False, True):
             images = model.generate(z, tf.constant(tags), training=training).numpy()
             clf = tag_accuracy(read_tags(self.classifier, images), tags)
-            own = tag_accuracy(read_logits(model.discriminator(images)[1].numpy()), tags)
+            own = tag_accuracy(tags_from_logits(model.discriminator(images)[1].numpy()), tags)
             out[training] = (clf["hair colour"], clf["eye colour"], own["hair colour"],
                              own["eye colour"], float(images.std(0).mean()))
-        real = tag_accuracy(read_logits(model.discriminator(self.real)[1].numpy()), tags)
+        real = tag_accuracy(tags_from_logits(model.discriminator(self.real)[1].numpy()), tags)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         infer, batch_stats = out[False], out[True]
         print(f"PROBE step {self.step}: clf(hair,eye) infer {infer[0]:.3f}/{infer[1]:.3f} "

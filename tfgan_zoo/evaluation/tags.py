@@ -46,10 +46,10 @@ def _scaled(images):
     return np.asarray(images, np.float32) / 127.5 - 1.0
 
 
-def read_tags(classifier, images, batch_size=256):
-    """Tag vectors float32 [N, len(TAGS)] read from images in [-1, 1]."""
-    logits = classifier.predict(np.asarray(images, np.float32), batch_size=batch_size,
-                                verbose=0)
+def tags_from_logits(logits):
+    """Tag vectors float32 [N, len(TAGS)] from tag logits: the likeliest tag
+    of each exclusive group, and each yes/no tag where its logit is > 0."""
+    logits = np.asarray(logits)
     read = np.zeros_like(logits, dtype=np.float32)
     for size, (start, stop) in zip(faces.TAG_GROUPS, faces.group_slices()):
         if size > 1:
@@ -57,6 +57,12 @@ def read_tags(classifier, images, batch_size=256):
         else:
             read[:, start] = logits[:, start] > 0
     return read
+
+
+def read_tags(classifier, images, batch_size=256):
+    """Tag vectors float32 [N, len(TAGS)] read from images in [-1, 1]."""
+    return tags_from_logits(classifier.predict(np.asarray(images, np.float32),
+                                               batch_size=batch_size, verbose=0))
 
 
 def tag_features(classifier, images, batch_size=256):
