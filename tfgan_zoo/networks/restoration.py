@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
+from scipy.ndimage import laplace
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.image2image import INIT, unet_generator
@@ -329,7 +330,6 @@ def biharmonic_operator(hole):
     `_get_neigh_coef` builds it; known pixels move to the right-hand side.
     scikit-image then clips each channel to its known pixels' range, which
     `BiharmonicFill` does after the matrix."""
-    from scipy.ndimage import laplace
     hole = np.asarray(hole, bool)
     if hole.ndim != 2 or not hole.any() or hole.all():
         raise UserError(f"a biharmonic fill needs a 2-D mask with both missing and known "
