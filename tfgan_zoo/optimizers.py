@@ -85,6 +85,23 @@ def decay_fraction(decay_after):
     return float(decay_after)
 
 
+def run_length(total_steps):
+    """`total_steps` checked: None or a positive integer (the trainer passes --steps)."""
+    if total_steps is not None and int(total_steps) < 1:
+        raise UserError(f"total_steps must be a positive integer, got {total_steps}")
+    return None if total_steps is None else int(total_steps)
+
+
+def decay_settings(decay_after, total_steps):
+    """(decay_after, total_steps) checked, for a model whose rates may decay
+    linearly over the end of the run: the decay needs the run's length."""
+    fraction, steps = decay_fraction(decay_after), run_length(total_steps)
+    if fraction is not None and steps is None:
+        raise UserError("decay_after needs the run's length: pass total_steps "
+                        "(the trainer passes --steps)")
+    return fraction, steps
+
+
 def linear_decay(total_steps, decay_after):
     """For `AdversarialModel.schedule_learning_rates`: every learning rate
     constant for the first `decay_after` of a run of `total_steps`

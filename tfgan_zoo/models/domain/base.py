@@ -30,6 +30,7 @@ import tensorflow as tf
 
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optimizers import run_length
 from tfgan_zoo.signatures import class_output_spec, class_outputs
 from tfgan_zoo.training.classifier import restore_classifier
 
@@ -70,9 +71,7 @@ class DomainModel(AdversarialModel):
         if target_domain in self.source_domains:
             raise UserError(f"the target domain '{target_domain}' is also a source: "
                             f"adapt to another domain (e.g. --dataset {EXAMPLE})")
-        if total_steps is not None and int(total_steps) < 1:
-            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
-        self.total_steps = None if total_steps is None else int(total_steps)
+        self.total_steps = run_length(total_steps)
 
     def architecture(self):
         """The hyperparameters a source classifier is saved and checked with."""

@@ -46,7 +46,7 @@ import tensorflow as tf
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss, minimax_discriminator_loss
-from tfgan_zoo.optimizers import decay_fraction
+from tfgan_zoo.optimizers import decay_fraction, run_length
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
 
@@ -104,9 +104,7 @@ class ImageToImageModel(AdversarialModel):
             raise UserError(f"{name} learns from paired images but the dataset is "
                             "unpaired: use a paired dataset (e.g. edges2photo, "
                             "paired:DIR) or an unpaired model such as cyclegan")
-        if total_steps is not None and int(total_steps) < 1:
-            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
-        self.total_steps = None if total_steps is None else int(total_steps)
+        self.total_steps = run_length(total_steps)
         self.decay_after = decay_fraction(decay_after)
 
     # --------------------------------------------------- generator inputs

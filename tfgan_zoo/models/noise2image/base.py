@@ -44,7 +44,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.augment import diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import decay_fraction
+from tfgan_zoo.optimizers import decay_settings
 
 
 class NoiseToImageGAN(AdversarialModel):
@@ -104,13 +104,7 @@ class NoiseToImageGAN(AdversarialModel):
         self.r1_every = int(r1_every)
         if self.r1_gamma:
             self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
-        self.decay_after = decay_fraction(decay_after)
-        if total_steps is not None and int(total_steps) < 1:
-            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
-        self.total_steps = None if total_steps is None else int(total_steps)
-        if self.decay_after is not None and self.total_steps is None:
-            raise UserError("decay_after needs the run's length: pass total_steps "
-                            "(the trainer passes --steps)")
+        self.decay_after, self.total_steps = decay_settings(decay_after, total_steps)
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")

@@ -56,7 +56,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.text2image.base import TextConditionalModel
 from tfgan_zoo.networks.text import (matching_discriminator, projection_discriminator,
                                      stage1_generator, stage2_generator)
-from tfgan_zoo.optimizers import decay_fraction
+from tfgan_zoo.optimizers import decay_settings
 from tfgan_zoo.training.run import load_run
 
 DISCRIMINATORS = ("matching", "projection")
@@ -122,13 +122,7 @@ class StackGAN(TextConditionalModel):
                  film=False, discriminator="matching", stage1_film=False, subpixel=False,
                  decay_after=None, total_steps=None, **kwargs):
         super().__init__(**kwargs)
-        if total_steps is not None and int(total_steps) < 1:
-            raise UserError(f"total_steps must be a positive integer, got {total_steps}")
-        self.total_steps = None if total_steps is None else int(total_steps)
-        self.decay_after = decay_fraction(decay_after)
-        if self.decay_after is not None and self.total_steps is None:
-            raise UserError("decay_after needs the run's length: pass total_steps "
-                            "(the trainer passes --steps)")
+        self.decay_after, self.total_steps = decay_settings(decay_after, total_steps)
         if stage not in (1, 2):
             raise UserError(f"StackGAN stage must be 1 or 2, got {stage!r}")
         self.stage, self.kl_weight = int(stage), float(kl_weight)
