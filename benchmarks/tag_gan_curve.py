@@ -2,7 +2,9 @@
 flags after the script's own) and, every --every steps, reads the hair and
 eye colour of 300 faces generated for the tags of 300 real test faces (one
 fixed z per face) with the tag classifier (`cartoon-tags-cnn`), in
-inference mode and with batch statistics, and with D's own tag head; D's
+inference mode (the averaged G, its batch norm re-estimated, where
+--ema-decay asks for one; then also the raw G) and with batch statistics
+(the raw G), and with D's own tag head; D's
 head on the real faces; the pixel spread over the faces; and the running
 losses. At the end the recipe's report (`RUN/report/`) as the recipe writes it.
 
@@ -41,6 +43,17 @@ class TagCurve(keras.callbacks.Callback):
             return
         model, tags = self.model, self.tags
         z = tf.random.stateless_normal([len(tags), model.latent_dim], [1, 2])
+        # With an EMA, the averaged G is read with its batch-norm statistics
+        # re-estimated, as checkpoints, samples and the report read it (the
+        # next EMA update overwrites them, so training is unchanged), and
+        # the raw G in inference mode beside it.
+        raw = ""
+        if model.ema_decay:
+            model.recalibrate_ema()
+            images = tf.cast(model.generator([z, tf.constant(tags)], training=False),
+                             tf.float32).numpy()
+            clf = tag_accuracy(read_tags(self.classifier, images), tags)
+            raw = f"raw G infer {clf['hair colour']:.3f}/{clf['eye colour']:.3f} | "
         out = {}
         for training in (False, True):
             images = model.generate(z, tf.constant(tags), training=training).numpy()
@@ -52,7 +65,7 @@ class TagCurve(keras.callbacks.Callback):
         usage = resource.getrusage(resource.RUSAGE_SELF)
         infer, batch_stats = out[False], out[True]
         print(f"PROBE step {self.step}: clf(hair,eye) infer {infer[0]:.3f}/{infer[1]:.3f} "
-              f"trainBN {batch_stats[0]:.3f}/{batch_stats[1]:.3f} | D-head on fakes infer "
+              f"trainBN {batch_stats[0]:.3f}/{batch_stats[1]:.3f} | {raw}D-head on fakes infer "
               f"{infer[2]:.3f}/{infer[3]:.3f} | D-head on real {real['hair colour']:.3f}/"
               f"{real['eye colour']:.3f} | pix std over z {infer[4]:.3f}/{batch_stats[4]:.3f} "
               "| logs " + " ".join(f"{k}={float(np.ravel(v)[0]):.3f}"
