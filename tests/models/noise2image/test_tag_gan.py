@@ -1,6 +1,8 @@
 """The tag GAN: DRAGAN's penalty and the multi-label tag loss by hand,
-sampling by tag names, and one-line errors for data without tags."""
+sampling by tag names, one-line errors for data without tags, and the
+averaged generator's batch norm re-estimated on drawn tags."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -98,3 +100,31 @@ def test_discriminator_reads_the_asked_tags_on_fakes_too():
     d_loss, logs = model.critic_loss(real, fake, tags)
     assert float(logs["d_tag_loss"]) == pytest.approx(tag_loss, rel=1e-5)
     assert float(d_loss) == pytest.approx(len(faces.TAGS) * adversarial + tag_loss, rel=1e-5)
+
+
+def test_ema_batch_norm_is_recalibrated_on_drawn_tags():
+    """The tag input has no prior the shared sampler reads, so the tag GAN
+    draws its calibration tags itself; the averaged G's first batch norm
+    then holds the mean of the batch moments of its input, by hand."""
+    model = registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS),
+                                 ema_decay=0.5, ema_bn_recalibrate=2)
+    model.build_networks()
+    batches = model.calibration_batches(2, batch_size=32)
+    for batch in batches:
+        tags = batch["tags"].numpy()
+        for start, stop in faces.group_slices()[:2]:
+            np.testing.assert_array_equal(tags[:, start:stop].sum(1), 1.0)
+        assert batch["z"].shape == (32, 8)
+    assert not np.array_equal(batches[0]["tags"], batches[1]["tags"])
+    first = [layer for layer in model.generator_ema._flatten_layers(include_self=False)
+             if isinstance(layer, keras.layers.BatchNormalization)][0]
+    before = keras.Model(model.generator_ema.inputs, first.input)
+    moments = [before([b["z"], b["tags"]]).numpy().astype(np.float64)
+               for b in model.calibration_batches(2)]
+    assert model.recalibrate_ema()
+    np.testing.assert_allclose(first.moving_mean.numpy(),
+                               np.mean([m.mean((0, 1, 2)) for m in moments], 0),
+                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(first.moving_variance.numpy(),
+                               np.mean([m.var((0, 1, 2)) for m in moments], 0),
+                               rtol=1e-4, atol=1e-6)
