@@ -58,15 +58,22 @@ class TagCurve(keras.callbacks.Callback):
         for training in (False, True):
             images = model.generate(z, tf.constant(tags), training=training).numpy()
             clf = tag_accuracy(read_tags(self.classifier, images), tags)
-            own = tag_accuracy(tags_from_logits(model.discriminator(images)[1].numpy()), tags)
+            heads = model.discriminator(images)[1:]
+            own = tag_accuracy(tags_from_logits(heads[0].numpy()), tags)
+            # With g_tag_head="real": the real-only head, the one G reads.
+            only = tag_accuracy(tags_from_logits(heads[-1].numpy()), tags)
             out[training] = (clf["hair colour"], clf["eye colour"], own["hair colour"],
-                             own["eye colour"], float(images.std(0).mean()))
+                             own["eye colour"], float(images.std(0).mean()),
+                             only["hair colour"], only["eye colour"])
         real = tag_accuracy(tags_from_logits(model.discriminator(self.real)[1].numpy()), tags)
         usage = resource.getrusage(resource.RUSAGE_SELF)
         infer, batch_stats = out[False], out[True]
         print(f"PROBE step {self.step}: clf(hair,eye) infer {infer[0]:.3f}/{infer[1]:.3f} "
               f"trainBN {batch_stats[0]:.3f}/{batch_stats[1]:.3f} | {raw}D-head on fakes infer "
-              f"{infer[2]:.3f}/{infer[3]:.3f} | D-head on real {real['hair colour']:.3f}/"
+              f"{infer[2]:.3f}/{infer[3]:.3f} "
+              + (f"real-only head {infer[5]:.3f}/{infer[6]:.3f} "
+                 if getattr(model, "g_tag_head", "shared") == "real" else "")
+              + f"| D-head on real {real['hair colour']:.3f}/"
               f"{real['eye colour']:.3f} | pix std over z {infer[4]:.3f}/{batch_stats[4]:.3f} "
               "| logs " + " ".join(f"{k}={float(np.ravel(v)[0]):.3f}"
                                    for k, v in (logs or {}).items())

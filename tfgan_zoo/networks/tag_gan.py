@@ -58,8 +58,11 @@ def _residual_unit(x):
     return layers.LeakyReLU(0.2)(layers.Add()([x, y]))
 
 
-def tag_discriminator(image_shape, num_tags, ndf=32, name="discriminator"):
-    """image -> [logit [B, 1], tag logits [B, num_tags]], both float32."""
+def tag_discriminator(image_shape, num_tags, ndf=32, real_tag_head=False,
+                      name="discriminator"):
+    """image -> [logit [B, 1], tag logits [B, num_tags]], both float32;
+    with `real_tag_head` a third output, a second linear tag head on the
+    same features [B, num_tags] (`TagGAN`'s g_tag_head="real")."""
     _check_size(image_shape)
     image = keras.Input(image_shape, name="image")
     x = layers.LeakyReLU(0.2)(layers.Conv2D(ndf, 4, strides=2, padding="same")(image))
@@ -70,4 +73,7 @@ def tag_discriminator(image_shape, num_tags, ndf=32, name="discriminator"):
     x = layers.Flatten()(x)
     logit = layers.Dense(1, dtype="float32", name="logit")(x)
     tag_logits = layers.Dense(num_tags, dtype="float32", name="tag_logits")(x)
-    return keras.Model(image, [logit, tag_logits], name=name)
+    outputs = [logit, tag_logits]
+    if real_tag_head:
+        outputs.append(layers.Dense(num_tags, dtype="float32", name="real_tag_logits")(x))
+    return keras.Model(image, outputs, name=name)

@@ -10,6 +10,7 @@ import tensorflow as tf
 from tfgan_zoo import losses, registry
 from tfgan_zoo.data import cartoon_faces as faces
 from tfgan_zoo.errors import UserError
+from tests.support.models import build, dataset
 
 SMALL = dict(image_shape=(16, 16, 3), latent_dim=8, ngf=8, ndf=8, residual_blocks=1,
              seed=0)
@@ -128,3 +129,49 @@ def test_ema_batch_norm_is_recalibrated_on_drawn_tags():
     np.testing.assert_allclose(first.moving_variance.numpy(),
                                np.mean([m.var((0, 1, 2)) for m in moments], 0),
                                rtol=1e-4, atol=1e-6)
+
+
+def test_real_only_tag_head_is_what_g_reads_and_d_trains_on_real_faces():
+    """g_tag_head="real": D's loss adds the second head's tag loss on the
+    real faces only (by hand, lambda_gp = 0), and G's tag loss reads that
+    head: with both heads' kernels zeroed, the AC head's biases at +5 and
+    the real-only head's at -5, one training step logs G's tag loss at
+    the real-only head's value (one D update moves the logits by ~1e-2)."""
+    model = registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS),
+                                 gp_weight=0.0, g_tag_head="real")
+    model.build_networks()
+    assert len(model.discriminator.outputs) == 3
+    rng = np.random.default_rng(3)
+    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    tags = faces.sample_tags(4, seed=5)
+
+    def bce(logits, targets):
+        p = 1 / (1 + np.exp(-np.asarray(logits, np.float64)))
+        return -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+
+    _, real_tags, real_only = (t.numpy() for t in model.discriminator(real))
+    _, fake_tags, _ = (t.numpy() for t in model.discriminator(fake))
+    expected = (bce(real_tags, tags).sum(1).mean() + bce(fake_tags, tags).sum(1).mean()
+                + bce(real_only, tags).sum(1).mean())
+    _, logs = model.critic_loss(real, fake, tags)
+    assert float(logs["d_tag_loss"]) == pytest.approx(expected, rel=1e-5)
+
+    model = build("tag_gan", gp_weight=0.0, g_tag_head="real")
+    for name, bias in (("tag_logits", 5.0), ("real_tag_logits", -5.0)):
+        head = model.discriminator.get_layer(name)
+        head.kernel.assign(tf.zeros_like(head.kernel))
+        head.bias.assign(tf.fill(head.bias.shape, bias))
+    batch = next(iter(dataset(model)))
+    logs = model.train_step(batch)  # eagerly: one D update, then G's loss
+    batch_tags = batch[1].numpy()
+    read_real_only = bce(np.full(batch_tags.shape, -5.0), batch_tags).sum(1).mean()
+    read_shared = bce(np.full(batch_tags.shape, 5.0), batch_tags).sum(1).mean()
+    assert abs(read_real_only - read_shared) > 4
+    assert float(np.ravel(logs["g_tag_loss"])[0]) == pytest.approx(read_real_only, abs=0.5)
+
+
+def test_bad_g_tag_head():
+    with pytest.raises(UserError, match="--g-tag-head must be one of shared, real"):
+        registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS),
+                             g_tag_head="fake")

@@ -18,6 +18,14 @@ bhpfelix's port (settings.py); Adam(2e-4, beta_1 = 0.5). D learns the tags
 from real faces and from fakes, with the tags G was asked for (AC-GAN's
 L_C; the port's main.py).
 
+A project option, off by default (`g_tag_head="real"`): G's tag loss reads
+a second linear tag head on D's features that D trains on real faces only,
+while D's AC-GAN head still learns from both halves. With the paper's
+shared head, D's fake half can learn whatever code G draws for a tag
+(AC-GAN's shortcut), and G's tag loss is then satisfied by faces that only
+D reads as that tag; a head that never sees a fake reads G's faces as the
+real faces' tags.
+
 One choice differs from the paper: Jin et al. sample each fake's tags
 independently of the data; here fakes take the real batch's tags, so tag
 combinations the data holds out (`cartoon_faces.HELD_OUT`) are never asked
@@ -48,6 +56,10 @@ class TagGAN(NoiseToImageGAN):
             are multi-hot vectors of sum(tag_groups) entries.
         adversarial_weight: lambda_adv; None gives the number of tags.
         gp_weight: lambda of DRAGAN's gradient penalty (0: none).
+        g_tag_head: which tag head G's tag loss reads: "shared" (the paper:
+            D's AC-GAN head, trained on real faces and on fakes) or "real"
+            (a project option: a second head that D trains on real faces
+            only; D's loss adds its real-face tag loss).
     """
 
     loss_names = ("d_loss", "g_loss", "d_tag_loss", "g_tag_loss", "gradient_penalty")
@@ -55,11 +67,18 @@ class TagGAN(NoiseToImageGAN):
     unused_hyperparameters = NoiseToImageGAN.derived_arguments + NoiseToImageGAN.step_options
     test_config = {"ngf": 8, "ndf": 8, "residual_blocks": 1, "tag_groups": (3, 2, 1),
                    "num_classes": 6}
+    # Runs saved before `g_tag_head` existed read the shared head.
+    defaults_before = {"g_tag_head": "shared"}
+    G_TAG_HEADS = ("shared", "real")
 
     def __init__(self, *, ngf=64, ndf=32, residual_blocks=16,
                  tag_groups=cartoon_faces.TAG_GROUPS, adversarial_weight=None,
-                 gp_weight=0.5, latent_dim=128, num_classes=None, **kwargs):
+                 gp_weight=0.5, g_tag_head="shared", latent_dim=128, num_classes=None,
+                 **kwargs):
         groups = tuple(int(g) for g in tag_groups)
+        if g_tag_head not in self.G_TAG_HEADS:
+            raise UserError(f"--g-tag-head must be one of {', '.join(self.G_TAG_HEADS)}, "
+                            f"got {g_tag_head!r}: pass --g-tag-head shared (the paper) or real")
         if not groups or min(groups) < 1:
             raise UserError(f"tag_groups must be sizes >= 1, got {tag_groups!r}")
         if num_classes is not None and num_classes != sum(groups):
@@ -70,9 +89,11 @@ class TagGAN(NoiseToImageGAN):
         self.tag_groups, self.num_tags = groups, sum(groups)
         self.adversarial_weight = float(adversarial_weight or self.num_tags)
         self.gp_weight = float(gp_weight)
+        self.g_tag_head = g_tag_head
         self.generator = tag_generator(self.latent_dim, self.image_shape, self.num_tags,
                                        ngf, residual_blocks)
-        self.discriminator = tag_discriminator(self.image_shape, self.num_tags, ndf)
+        self.discriminator = tag_discriminator(self.image_shape, self.num_tags, ndf,
+                                               real_tag_head=g_tag_head == "real")
 
     def train_step(self, data):
         real, tags = self.unpack(data)
@@ -85,8 +106,9 @@ class TagGAN(NoiseToImageGAN):
         z = self.sample_noise(keras.ops.shape(real_batch)[0])
         with tf.GradientTape() as tape:
             fake = self.generate(z, tag_batch, training=True)
-            fake_logit, fake_tags = self.discriminator(fake, training=True)
-            g_tag_loss = losses.multilabel_loss(fake_tags, tag_batch)
+            fake_logit, *fake_tags = self.discriminator(fake, training=True)
+            # The last tag head: D's AC-GAN head, or the real-only one.
+            g_tag_loss = losses.multilabel_loss(fake_tags[-1], tag_batch)
             g_loss = (self.adversarial_weight * losses.non_saturating_generator_loss(fake_logit)
                       + g_tag_loss)
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
@@ -98,11 +120,14 @@ class TagGAN(NoiseToImageGAN):
         (`loss_d_real_tag + loss_d_fake_tag`): D reads the tags of the real
         faces *and* the tags G was asked for on its fakes. Without the fake
         half D's tag head never sees a fake, and G's tag loss is read off a
-        head that knows nothing of G's faces."""
-        real_logit, real_tags = self.discriminator(real, training=True)
-        fake_logit, fake_tags = self.discriminator(fake, training=True)
+        head that knows nothing of G's faces. With g_tag_head="real" it adds
+        the real faces' tag loss of the second head, the one G reads."""
+        real_logit, real_tags, *real_only = self.discriminator(real, training=True)
+        fake_logit, fake_tags, *_ = self.discriminator(fake, training=True)
         d_tag_loss = (losses.multilabel_loss(real_tags, tags)
                       + losses.multilabel_loss(fake_tags, tags))
+        for head in real_only:
+            d_tag_loss += losses.multilabel_loss(head, tags)
         penalty = (losses.dragan_penalty(
             lambda x: self.discriminator(x, training=True)[0], real,
             seed=self.next_seed()) if self.gp_weight else 0.0)
