@@ -8,7 +8,8 @@ z per face, beside the classifier's own matrices on those real faces.
 
 Reads the generator the report reads (`model.sample`: the averaged G
 where the run keeps one), and with an EMA also the raw G in inference
-mode.
+mode, and both G's colour accuracy under each batch-norm statistics (the
+averaged G's re-estimated ones, batch statistics, the raw G's copied).
 """
 
 import argparse
@@ -17,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo.data import cartoon_faces as faces
-from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags
+from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
 from tfgan_zoo.training.run import load_run
 
 
@@ -55,9 +56,29 @@ def main():
     show("generated (model.sample: the averaged G where there is one)",
          read_tags(classifier, model.sample(args.num, seed=config.seed, tags=tags)), tags)
     if model.ema_decay:
-        z = model.example_inputs(args.num, seed=config.seed)["z"]
-        raw = tf.cast(model.generator([z, tf.constant(tags)], training=False), tf.float32)
+        z = tf.constant(model.example_inputs(args.num, seed=config.seed)["z"])
+        tags_in = tf.constant(tags)
+
+        def read(network, training=False):
+            images = tf.cast(network([z, tags_in], training=training), tf.float32).numpy()
+            return tag_accuracy(read_tags(classifier, images), tags)
+
+        raw = tf.cast(model.generator([z, tags_in], training=False), tf.float32)
         show("raw G, inference mode", read_tags(classifier, raw.numpy()), tags)
+        # The averaged G's batch norm: re-estimated (what the checkpoint
+        # holds), with batch statistics, and with the raw G's statistics
+        # copied (what it had before `recalibrate_ema`).
+        rows = {"averaged G, batch norm re-estimated (checkpoint)": read(model.generator_ema),
+                "averaged G, batch statistics of these 600": read(model.generator_ema, True)}
+        for average, weight in zip(model.generator_ema.weights, model.generator.weights):
+            if not weight.trainable:
+                average.assign(weight)
+        rows["averaged G, raw G's statistics copied"] = read(model.generator_ema)
+        rows["raw G, inference mode"] = read(model.generator)
+        rows["raw G, batch statistics of these 600"] = read(model.generator, True)
+        print("\n## hair / eye colour by generator and batch-norm statistics")
+        for name, scores in rows.items():
+            print(f"  {name}: {scores['hair colour']:.3f} / {scores['eye colour']:.3f}")
 
 
 if __name__ == "__main__":
