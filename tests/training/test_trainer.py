@@ -88,6 +88,19 @@ def test_resume_reads_a_left_out_hyperparameter_as_its_default(tmp_path):
               verbose=0)
 
 
+def test_resume_reads_ema_decay_zero_as_no_ema(tmp_path):
+    """A run saved without an EMA (None) resumes with `--ema-decay 0`, the
+    spelling a recipe's resume note gives; a real EMA is still refused."""
+    train(Config(**dict(TINY, model_args={**TINY["model_args"], "ema_decay": None}),
+                 steps=2, out=str(tmp_path)), verbose=0)
+    off = dict(TINY, model_args={**TINY["model_args"], "ema_decay": 0})
+    resumed = train(Config(**off, steps=3, out=str(tmp_path)), verbose=0)
+    assert int(resumed.g_optimizer.iterations.numpy()) == 3
+    on = dict(TINY, model_args={**TINY["model_args"], "ema_decay": 0.9})
+    with pytest.raises(UserError, match="different model_args"):
+        train(Config(**on, steps=4, out=str(tmp_path)), verbose=0)
+
+
 class ExplodingDCGAN(DCGAN):
     """Reports a NaN loss from its third step on."""
 

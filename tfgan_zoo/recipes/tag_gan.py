@@ -14,7 +14,9 @@ and `--ema-decay 0.995`, sampling, export and the report from an average
 of G over about the last 200 steps (the raw G's eye colour swung by up
 to 0.3 between readings 500 steps apart). After training: the hair x eye
 colour grid, yes/no tag switches, and how a tag classifier reads faces
-drawn for test and held-out tag combinations (`RUN/report/`)."""
+drawn for test and held-out tag combinations (`RUN/report/`). Runs
+started before these two options were the default resume with
+`--g-tag-head shared --ema-decay 0`."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.tags import write_tag_report

@@ -125,6 +125,9 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
         current = json.loads(json.dumps(config.to_dict()))
         current["model_args"] = {**defaults,
                                  **resolve_paths(current["model_args"], names, out)}
+        for args in (saved["model_args"], current["model_args"]):
+            if "ema_decay" in args and not args["ema_decay"]:
+                args["ema_decay"] = None  # `--ema-decay 0` is "no EMA", as None is
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
         if changed:
             raise UserError(f"{out} holds a run with different {', '.join(changed)} "
