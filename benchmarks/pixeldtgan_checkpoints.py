@@ -1,9 +1,11 @@
-"""PixelDTGAN's reading at every kept checkpoint of a run, and of the
-converter whose weights are the mean of those checkpoints' (batch-norm
-statistics averaged too): how often `products-cnn` reads the right garment
-class on C(figure) over lookbook's 1,000 test pairs, which classes it reads,
-and SSIM to the true product. The recipe's report reads the last checkpoint
-only; this shows how the reading moves between them.
+"""PixelDTGAN's reading at every kept checkpoint of a run, with the raw
+converter C and, where the run keeps one (`--ema-decay`), the average of
+C's weights, and of the raw converter whose weights are the mean of those
+checkpoints' (batch-norm statistics averaged too): how often
+`products-cnn` reads the right garment class on C(figure) over lookbook's
+1,000 test pairs, which classes it reads, and SSIM to the true product.
+The recipe's report reads the last checkpoint only; this shows how the
+reading moves between them.
 
     python benchmarks/pixeldtgan_checkpoints.py RUN [--out FILE.json]
 
@@ -31,8 +33,8 @@ from _runs import each_checkpoint  # noqa: E402
 BATCH = 200
 
 
-def read(classifier, model, figures, products, classes):
-    converted = np.concatenate([np.asarray(model.translate(figures[i:i + BATCH]))
+def read(classifier, converter, figures, products, classes):
+    converted = np.concatenate([np.asarray(converter(figures[i:i + BATCH], training=False))
                                 for i in range(0, len(figures), BATCH)])
     predicted = classifier.predict_logits(converted).argmax(1)
     return {"class accuracy": round(float((predicted == classes).mean()), 4),
@@ -54,11 +56,16 @@ def main(argv=None):
     for step, model in each_checkpoint(args.run):
         steps.append(step)
         weights.append(model.generator.get_weights())
-        rows.append({"step": step, **read(classifier, model, figures, products, classes)})
-        print(json.dumps(rows[-1]), flush=True)
+        converters = {"raw C": model.generator}
+        if getattr(model, "generator_ema", None) is not None:
+            converters["EMA C"] = model.generator_ema
+        for name, converter in converters.items():
+            rows.append({"step": step, "converter": name,
+                         **read(classifier, converter, figures, products, classes)})
+            print(json.dumps(rows[-1]), flush=True)
     model.generator.set_weights([np.mean(w, axis=0) for w in zip(*weights)])
-    rows.append({"step": f"mean of the weights at {steps}",
-                 **read(classifier, model, figures, products, classes)})
+    rows.append({"step": f"mean of the raw weights at {steps}", "converter": "raw C",
+                 **read(classifier, model.generator, figures, products, classes)})
     print(json.dumps(rows[-1]), flush=True)
     print("true classes:", np.bincount(classes, minlength=10).tolist())
     if args.out:
