@@ -32,6 +32,26 @@ def test_pixeldtgan_figure_to_product(association):
     assert model.translate(tf.zeros([2, 64, 64, 3])).shape == (2, 32, 32, 3)
 
 
+def test_pixeldtgan_ema_converts_outside_training():
+    """--ema-decay averages C (the core's EMA): C(figure) outside training,
+    and the export, read the average; training reads the raw C."""
+    model = compiled("pixeldtgan", image_shape=(32, 32, 3), input_shape=(64, 64, 3), ngf=4,
+                     ndf=4, ema_decay=0.5)
+    kernel = model.generator.weights[0].numpy()  # the first convolution's
+    step(model)
+    # one update with decay 0.5: the average sits halfway between the start and C
+    np.testing.assert_allclose(model.generator_ema.weights[0].numpy(),
+                               0.5 * kernel + 0.5 * model.generator.weights[0].numpy(),
+                               atol=1e-6)
+    figures = tf.constant(model.example_data(2)[0])
+    averaged = model.generator_ema(figures, training=False)
+    np.testing.assert_allclose(model.translate(figures), averaged, atol=1e-6)
+    assert not np.allclose(averaged, model.generator(figures, training=False), atol=1e-4)
+    np.testing.assert_allclose(model.translate(figures, training=True),
+                               model.generator(figures, training=True), atol=1e-6)
+    assert model.export_networks() == [model.generator_ema]
+
+
 def test_pg2_stage_one_then_two(tmp_path):
     shape = dict(image_shape=(16, 8, 3), ngf=4, ndf=4, depth=2, bottleneck=8)
     first = compiled("pg2", stage=1, **shape)

@@ -121,8 +121,10 @@ class ImageToImageModel(AdversarialModel):
         return self.translate(inputs["image"], training=training)
 
     def translate(self, images, training=False):
-        """Source images -> target images in [-1, 1], float32 NHWC."""
-        return tf.cast(self.generator(images, training=training), tf.float32)
+        """Source images -> target images in [-1, 1], float32 NHWC; outside
+        training through the generator's average where `ema_decay` keeps one."""
+        return tf.cast(self.inference_generator(training)(images, training=training),
+                       tf.float32)
 
     def generate(self, z, labels=None, training=False):
         raise UserError(f"{type(self).__name__} translates images: call "

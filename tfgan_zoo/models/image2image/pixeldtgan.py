@@ -22,7 +22,11 @@ with y' the product of another example in the batch. The paper trains with
 Adam (2e-4, beta_1 0.5) at 64x64; the Lua port's default optimizer is SGD
 with its state never set (fxia22/PixelDTGAN, main.lua), so the paper's
 Adam is followed. `--no-association` drops D_A (the paper's D_R-only
-ablation): nothing then ties the product to the person.
+ablation): nothing then ties the product to the person. `--ema-decay`
+(a project option, not the paper's) converts through an average of C's
+weights outside training (the core's generator EMA): which garment class
+the raw converter draws for a kind of figure moves between checkpoints
+(benchmarks/RESULTS.md).
 """
 
 import keras
@@ -47,6 +51,8 @@ class PixelDTGAN(ImageToImageModel):
     """
 
     loss_names = ("d_loss", "g_loss", "real_fake", "association")
+    # `--ema-decay` averages C; training reads the raw C (`translate`).
+    supports_ema = True
     test_config = {"ngf": 4, "ndf": 4, "latent_dim": 0}
 
     def __init__(self, *, ngf=64, ndf=64, association=True, decay_after=None, **kwargs):
