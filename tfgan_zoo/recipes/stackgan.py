@@ -14,12 +14,16 @@ directory under --out, then reports what the model learned:
 
 Stage-II trains 10,000 steps at constant learning rates;
 `--stage2-decay-after F` makes them fall linearly to 0 after that fraction
-of `--stage2-steps` (6,000 steps decaying after 0.6 took 31 CPU-min on the
-AMX Xeon in bfloat16, about 18-20 min on a quiet 2-core CPU, but drew
-one-object shapes right 0.77 of the time against 0.95). Both stages
-compute their up blocks as sub-pixel convolutions (`--subpixel false` for
-the two-op form: the same function, 9-17 % more CPU a Stage-II step).
-Timing: benchmarks/RESULTS.md, "StackGAN: the default run".
+of `--stage2-steps` (6,000 steps decaying after 0.6 drew one-object shapes
+right 0.77 of the time). Both stages train without XLA (`--jit-compile on`
+gives it back: the same function, 64 % more CPU a Stage-II step in
+bfloat16 on an AMX CPU, 19 % more in float32 capped to AVX2) and compute
+their up blocks as sub-pixel convolutions (`--subpixel false` for the
+two-op form: the same function, 9-17 % more CPU a Stage-II step). The
+whole run took 27 CPU-min on a 2-core AMX Xeon in bfloat16 (about 16-17
+min on a quiet machine; about 25 min estimated on a 2-core AVX2 CPU in
+float32). Timing and what it learned: benchmarks/RESULTS.md, "StackGAN:
+the default run".
 
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).
 `--text-encoder DIR` reuses a trained encoder and skips phase 1;
