@@ -58,10 +58,11 @@ def test_recipe_stage2_networks():
     assert stage1["film"] and stage2["stage1_film"]
 
 
-def test_recipe_stage2_decay_and_subpixel_defaults():
+def test_recipe_stage2_decay_subpixel_and_xla_defaults():
     """Stage-II's learning rates decay late only when asked (Stage-I's
     stay constant, the paper's); `none` turns it off again, a bad fraction
-    is refused. Both stages use the sub-pixel up blocks unless told not to."""
+    is refused. Both stages use the sub-pixel up blocks unless told not to,
+    and train without XLA unless --jit-compile names it."""
 
     def stages(argv):
         config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
@@ -75,6 +76,9 @@ def test_recipe_stage2_decay_and_subpixel_defaults():
     assert stages(["--stage2-decay-after", "0.25"])[1].model_args["decay_after"] == 0.25
     assert stages(["--stage2-decay-after", "none"])[1].model_args["decay_after"] is None
     assert not stages(["--subpixel", "false"])[1].model_args["subpixel"]
+    assert stage1.jit_compile is False and stage2.jit_compile is False
+    assert all(c.jit_compile is True for c in stages(["--jit-compile", "on"]))
+    assert all(c.jit_compile == "auto" for c in stages(["--jit-compile", "auto"]))
     with pytest.raises(SystemExit):
         stages(["--stage2-decay-after", "1.5"])
 

@@ -14,12 +14,16 @@ directory under --out, then reports what the model learned:
 
 Stage-II trains 10,000 steps at constant learning rates;
 `--stage2-decay-after F` makes them fall linearly to 0 after that fraction
-of `--stage2-steps` (6,000 steps decaying after 0.6 took 31 CPU-min on the
-AMX Xeon in bfloat16, about 18-20 min on a quiet 2-core CPU, but drew
-one-object shapes right 0.77 of the time against 0.95). Both stages
-compute their up blocks as sub-pixel convolutions (`--subpixel false` for
-the two-op form: the same function, 9-17 % more CPU a Stage-II step).
-Timing: benchmarks/RESULTS.md, "StackGAN: the default run".
+of `--stage2-steps` (6,000 steps decaying after 0.6 drew one-object shapes
+right 0.77 of the time). Both stages train without XLA (`--jit-compile on`
+gives it back: the same function, 51-64 % more CPU a Stage-II step in
+bfloat16 on an AMX CPU, 15-19 % more in float32 capped to AVX2) and compute
+their up blocks as sub-pixel convolutions (`--subpixel false` for the
+two-op form: the same function, 9-17 % more CPU a Stage-II step). The
+whole run took 27 CPU-min on a 2-core AMX Xeon in bfloat16 (about 16-17
+min on a quiet machine; about 25 min estimated on a 2-core AVX2 CPU in
+float32). Timing and what it learned: benchmarks/RESULTS.md, "StackGAN:
+the default run".
 
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).
 `--text-encoder DIR` reuses a trained encoder and skips phase 1;
@@ -54,7 +58,13 @@ from tfgan_zoo.recipes import _text2image as recipe
 SHARED = {"latent_dim": 32, "condition_dim": 32, "discriminator_condition_dim": 32,
           "embedding_dim": 64, "word_dim": 32, "text_hidden": 64, "kl_weight": 1.0,
           "residual_blocks": 2, "mismatch": "contrast", "subpixel": True}
-RECIPE = Config(recipe="stackgan", model="stackgan", image_size=16, **recipe.SHAPES,
+# No XLA: without it (oneDNN's own kernels) a Stage-II step took 126-128
+# instead of 194-206 CPU-ms in bfloat16 on an AMX Xeon and 202-205 instead
+# of 233-244 in the AVX2/float32 proxy, a Stage-I step 60 instead of 87 and
+# 92 instead of 98 (benchmarks/RESULTS.md, "StackGAN: the default run",
+# Time). `--jit-compile on` gives XLA back.
+RECIPE = Config(recipe="stackgan", model="stackgan", image_size=16,
+                **{**recipe.SHAPES, "jit_compile": False},
                 model_args={**SHARED, "ngf": 32, "ndf": 32})
 # None: Stage-II's learning rates stay constant (the paper's). 6,000 steps
 # decaying after 0.6 ran in 31 CPU-min but drew one-object shapes right
