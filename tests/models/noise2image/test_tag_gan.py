@@ -78,6 +78,20 @@ def test_class_labels_are_refused():
         model.unpack((tf.zeros((2, 16, 16, 3)), tf.constant([1, 2])))
 
 
+def bce(logits, targets):
+    """Sigmoid cross-entropy per entry, by hand (float64)."""
+    p = 1 / (1 + np.exp(-np.asarray(logits, np.float64)))
+    return -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+
+
+def faces_and_tags():
+    """Four random "real" and four "fake" 16 px faces and four drawn tag vectors."""
+    rng = np.random.default_rng(3)
+    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
+    return real, fake, faces.sample_tags(4, seed=5)
+
+
 def test_discriminator_reads_the_asked_tags_on_fakes_too():
     """L_cls(D) (Jin et al.; AC-GAN's L_C) is the tag loss on the real faces
     plus the tag loss on the fakes against the tags G was asked for; with
@@ -85,14 +99,7 @@ def test_discriminator_reads_the_asked_tags_on_fakes_too():
     model = registry.build_model("tag_gan", **SMALL, num_classes=len(faces.TAGS),
                                  gp_weight=0.0)
     model.build_networks()
-    rng = np.random.default_rng(3)
-    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
-    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
-    tags = faces.sample_tags(4, seed=5)
-
-    def bce(logits, targets):
-        p = 1 / (1 + np.exp(-np.asarray(logits, np.float64)))
-        return -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+    real, fake, tags = faces_and_tags()
 
     real_logit, real_tags = (t.numpy() for t in model.discriminator(real))
     fake_logit, fake_tags = (t.numpy() for t in model.discriminator(fake))
@@ -141,14 +148,7 @@ def test_real_only_tag_head_is_what_g_reads_and_d_trains_on_real_faces():
                                  gp_weight=0.0, g_tag_head="real")
     model.build_networks()
     assert len(model.discriminator.outputs) == 3
-    rng = np.random.default_rng(3)
-    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
-    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 3)), tf.float32)
-    tags = faces.sample_tags(4, seed=5)
-
-    def bce(logits, targets):
-        p = 1 / (1 + np.exp(-np.asarray(logits, np.float64)))
-        return -(targets * np.log(p) + (1 - targets) * np.log(1 - p))
+    real, fake, tags = faces_and_tags()
 
     _, real_tags, real_only = (t.numpy() for t in model.discriminator(real))
     _, fake_tags, _ = (t.numpy() for t in model.discriminator(fake))

@@ -37,7 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.core import EMA_BN_BATCH_SIZE, Input
+from tfgan_zoo.core import EMA_BN_BATCH_SIZE, Input, draw_prior
 from tfgan_zoo.data import cartoon_faces
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
@@ -149,9 +149,8 @@ class TagGAN(NoiseToImageGAN):
         input has no prior the shared `draw_prior` reads, so without this
         `recalibrate_ema` would leave the averaged generator's batch-norm
         statistics as copied from the raw one."""
-        rng = np.random.default_rng(seed)
-        return [{"z": tf.constant(rng.standard_normal((batch_size, self.latent_dim))
-                                  .astype("float32")),
+        rng, z = np.random.default_rng(seed), self.generator_inputs()["z"]
+        return [{"z": tf.constant(draw_prior(z.prior, (batch_size, *z.shape), rng)),
                  "tags": tf.constant(cartoon_faces.sample_tags(
                      batch_size, self.tag_groups, seed=int(rng.integers(2**31))))}
                 for _ in range(count)]
