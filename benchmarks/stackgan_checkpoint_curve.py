@@ -2,7 +2,7 @@
 checkpoint: one JSON line per kept step.
 
     python benchmarks/stackgan_checkpoint_curve.py OUT/stage2 STEP [STEP ...] \
-        [--classifier OUT/classifier] [--average]
+        [--classifier OUT/classifier] [--average] [--raw]
 
 Each step's Stage-II is loaded (`load_run(run, step=N)`) and read by the
 attribute classifier in --classifier (the recipe's report keeps its own in
@@ -10,7 +10,10 @@ OUT/classifier; trained there if absent) on the 256 test and held-out
 captions of `faithfulness.faithfulness`: one-object shape and size,
 two-object colour and shape, and `all`. `--average` also reads one model
 whose generator weights (batch-norm statistics included) are the mean of
-the listed steps'. Keep the checkpoints with the run's `--keep-checkpoints`.
+the listed steps'. A run with an EMA (`--stage2-ema-decay`) is read through
+its averaged generator, as its samples and report are; `--raw` reads the
+raw generator of the same checkpoints instead. Keep the checkpoints with the
+run's `--keep-checkpoints`.
 """
 
 import argparse
@@ -37,6 +40,8 @@ def main(argv=None):
     parser.add_argument("--classifier", default=None,
                         help="attribute classifier directory (default: the run's OUT/classifier)")
     parser.add_argument("--average", action="store_true")
+    parser.add_argument("--raw", action="store_true",
+                        help="read the raw generator of a run that keeps an EMA")
     args = parser.parse_args(argv)
 
     from pathlib import Path
@@ -50,12 +55,14 @@ def main(argv=None):
     weights, model, classifier = [], None, None
     for step in args.steps:
         model, _ = load_run(args.run, step=step)
+        if args.raw:
+            model.ema_decay = None  # `inference_generator` is then the raw one
         if classifier is None:
             classifier = fm.cached_classifier(model.image_shape[0], classifier_dir)
         print(json.dumps({"step": step, **scores(model, classifier)}), flush=True)
-        weights.append(model.generator.get_weights())
+        weights.append(model.inference_generator().get_weights())
     if args.average:
-        model.generator.set_weights([np.mean(w, axis=0) for w in zip(*weights)])
+        model.inference_generator().set_weights([np.mean(w, axis=0) for w in zip(*weights)])
         print(json.dumps({"mean_of_steps": args.steps, **scores(model, classifier)}),
               flush=True)
 

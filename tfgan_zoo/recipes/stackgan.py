@@ -70,9 +70,12 @@ RECIPE = Config(recipe="stackgan", model="stackgan", image_size=16,
 # decaying after 0.6 ran in 31 CPU-min but drew one-object shapes right
 # only 0.77 of the time (10,000 constant steps: 0.95); RESULTS.md.
 STAGE2_DECAY_AFTER = None
+# None: Stage-II samples, reports and exports its raw generator (the paper's).
+STAGE2_EMA_DECAY = None
 STAGE2 = {"stage2_steps": 10000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
           "stage2_film": True, "stage2_discriminator": "projection",
-          "stage2_auxiliary_weight": None, "stage2_decay_after": STAGE2_DECAY_AFTER}
+          "stage2_auxiliary_weight": None, "stage2_decay_after": STAGE2_DECAY_AFTER,
+          "stage2_ema_decay": STAGE2_EMA_DECAY}
 
 
 def fraction_or_none(text):
@@ -109,6 +112,12 @@ def build_parser():
                            help="Stage-II's learning rates fall linearly to 0 after this "
                                 "fraction of --stage2-steps; none keeps them constant "
                                 "(the paper's)")
+        group.add_argument("--stage2-ema-decay", type=float, metavar="DECAY",
+                           default=STAGE2["stage2_ema_decay"],
+                           help="Stage-II samples, reports and exports an exponential moving "
+                                "average of its generator's weights with this decay (e.g. "
+                                "0.999); 0 turns it off (the paper's; a run saved without it "
+                                "resumes with 0). --ema-decay sets Stage-I's")
         group.add_argument("--stage2-auxiliary-weight", type=float,
                            default=STAGE2["stage2_auxiliary_weight"],
                            help="Stage-II's auxiliary attribute classifier weight (default 1 "
@@ -139,7 +148,8 @@ def phases(config, settings, shared):
                     "film": settings["stage2_film"],
                     "discriminator": settings["stage2_discriminator"],
                     "auxiliary_weight": auxiliary,
-                    "decay_after": settings["stage2_decay_after"]})
+                    "decay_after": settings["stage2_decay_after"],
+                    "ema_decay": settings["stage2_ema_decay"] or None})
     return [(f"Stage-I at {stage1.image_size}px", stage1),
             (f"Stage-II at {stage2.image_size}px over the frozen Stage-I", stage2)]
 

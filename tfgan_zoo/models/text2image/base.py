@@ -280,6 +280,19 @@ class TextConditionalModel(AdversarialModel):
         text = [text] if isinstance(text, str) else list(text)
         return np.array([text[i % len(text)] for i in range(num)])
 
+    def calibration_captions(self, n, rng):
+        """`n` real training captions (numpy strings) drawn with `rng`, for
+        re-estimating an averaged generator's batch norm
+        (`calibration_batches`): on the embedded shapes one random caption
+        each of `n` training scenes; on another dataset, whose captions
+        this model does not hold, its sample captions (the dataset's
+        examples), cycled in a random order."""
+        if self.vocabulary == shapes.VOCABULARY:
+            scenes = shapes.make_scenes(n, seed=int(rng.integers(2**31)), split="train")
+            pick = rng.integers(0, scenes.captions.shape[1], n)
+            return np.array([str(c) for c in scenes.captions[np.arange(n), pick]])
+        return self._cycle(list(rng.permutation(self.sample_captions)), n)
+
     def interpolate_captions(self, start, end, steps=8, seed=0, **inputs):
         """GAN-INT's interpolation (Reed et al. 2016, sec. 4.3): images along
         the straight line from the embedding of caption `start` to that of

@@ -38,6 +38,11 @@ Two stages, trained one after the other (sec. 3):
   Reed et al. 2016): real image + right text is real; real image + wrong
   text and fake + right text are fake. In the original ("matching") one
   the text enters as a compressed embedding tiled over the 4x4 feature map.
+- `ema_decay` (a project option, off in the paper) samples, reports and
+  exports through an exponential moving average of the trained stage's
+  generator (the core's EMA; Yazici et al. 2019). Its batch-norm statistics
+  are re-estimated before every checkpoint on real training captions with
+  their training-time noise (`calibration_batches`).
 
 `stage=1` builds and trains Stage-I at `image_shape`; `stage=2` builds the
 whole stack, Stage-I at `image_shape / upscale` (loaded from the
@@ -48,9 +53,11 @@ whole stack, Stage-I at `image_shape / upscale` (loaded from the
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.core import EMA_BN_BATCH_SIZE, draw_prior
 from tfgan_zoo.data import shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.text2image.base import TextConditionalModel
@@ -102,6 +109,9 @@ class StackGAN(TextConditionalModel):
     """
 
     loss_names = ("d_loss", "g_loss", "kl")
+    # `ema_decay` averages the trained stage's generator (Stage-II's in a
+    # stage-2 model); training reads the raw one, Stage-I stays frozen.
+    supports_ema = True
     # One discriminator step per generator step, as in the paper.
     # The trainer passes --steps as `total_steps` (for `decay_after`).
     takes_total_steps = True
@@ -183,8 +193,9 @@ class StackGAN(TextConditionalModel):
                 else tf.random.stateless_normal(shape, seed))
 
     def stage1_images(self, embedding, z, eps=None):
-        """Stage-I's images (the frozen Stage-I of a stage-2 model)."""
-        network = self.generator if self.stage == 1 else self.stage1_generator
+        """Stage-I's images (the frozen Stage-I of a stage-2 model; a
+        Stage-I model's averaged generator where it keeps one)."""
+        network = self.inference_generator() if self.stage == 1 else self.stage1_generator
         batch = tf.shape(embedding)[0]
         eps = self._eps(batch) if eps is None else eps
         return network([embedding, z, eps], training=False)[0]
@@ -198,16 +209,40 @@ class StackGAN(TextConditionalModel):
                                   tf.constant(inputs["z"])).numpy()
 
     def generate_from_embedding(self, embedding, inputs, training=False):
+        """c = mu (eps = 0) unless `inputs` hold `eps` (and, for Stage-II,
+        `stage1_eps`, Stage-I's): the batch-norm re-estimation passes
+        training-time noise."""
         z, batch = inputs["z"], tf.shape(embedding)[0]
+        eps = inputs.get("eps")
+        eps = self._eps(batch) if eps is None else tf.cast(eps, tf.float32)
+        network = self.inference_generator(training)
         if self.stage == 1:
-            return self.generator([embedding, z, self._eps(batch)], training=training)[0]
-        low = self.stage1_images(embedding, z)
-        return self.generator([low, embedding, self._eps(batch)], training=training)[0]
+            return network([embedding, z, eps], training=training)[0]
+        low = self.stage1_images(embedding, z, inputs.get("stage1_eps"))
+        return network([low, embedding, eps], training=training)[0]
 
     def image_networks(self):
         if self.stage == 1:
-            return [self.generator]
-        return [self.stage1_generator, self.generator]
+            return [self.inference_generator()]
+        return [self.stage1_generator, self.inference_generator()]
+
+    def calibration_batches(self, count, batch_size=EMA_BN_BATCH_SIZE, seed=0):
+        """What the averaged generator's batch norm is re-estimated on: the
+        text has no prior, so real training captions
+        (`TextConditionalModel.calibration_captions`), z from its prior and
+        eps ~ N(0, I) for each stage's conditioning augmentation, as in a
+        training step (Stage-I's image follows from them)."""
+        rng, z = np.random.default_rng(seed), self.generator_inputs()["z"]
+        shape = (batch_size, self.condition_dim)
+        batches = []
+        for _ in range(count):
+            batch = {"text": tf.constant(self.calibration_captions(batch_size, rng)),
+                     "z": tf.constant(draw_prior(z.prior, (batch_size, *z.shape), rng)),
+                     "eps": tf.constant(rng.standard_normal(shape, dtype=np.float32))}
+            if self.stage == 2:
+                batch["stage1_eps"] = tf.constant(rng.standard_normal(shape, dtype=np.float32))
+            batches.append(batch)
+        return batches
 
     # -------------------------------------------------------------- training
     def train_step(self, data):
@@ -318,6 +353,7 @@ class StackGAN(TextConditionalModel):
         if changed:
             raise UserError(f"the Stage-I run {self.stage1_run} has a different "
                             f"{', '.join(changed)}: pass the same settings to Stage-II")
-        self.stage1_generator.set_weights(source.generator.get_weights())
+        # A Stage-I trained with an EMA draws through its averaged generator.
+        self.stage1_generator.set_weights(source.inference_generator().get_weights())
         if not self.sentence_encoder:  # a sentence model is already loaded from its folder
             self.text_encoder.set_weights(source.text_encoder.get_weights())
