@@ -83,6 +83,23 @@ def test_recipe_stage2_decay_subpixel_and_xla_defaults():
         stages(["--stage2-decay-after", "1.5"])
 
 
+def test_recipe_stage2_ema_default_and_off():
+    """Stage-II keeps an EMA of its generator by default (Stage-I does not,
+    the paper's); `--stage2-ema-decay 0`, what an older run resumes with,
+    turns it off, and a decay outside [0, 1) is refused."""
+
+    def stages(argv):
+        config, settings = recipe.parse(stackgan.build_parser(), stackgan.RECIPE, argv)
+        return [c.model_args.get("ema_decay")
+                for _, c in stackgan.phases(config, settings, dict(config.model_args))]
+
+    assert stages([]) == [None, 0.999] == [None, stackgan.STAGE2_EMA_DECAY]
+    assert stages(["--stage2-ema-decay", "0"]) == [None, None]
+    assert stages(["--stage2-ema-decay", "0.99", "--ema-decay", "0.9"]) == [0.9, 0.99]
+    with pytest.raises((SystemExit, UserError)):
+        stages(["--stage2-ema-decay", "1.5"])
+
+
 def test_recipe_wrong_text_default_follows_the_dataset():
     """StackGAN's recipe gives D contrast captions on the shapes, which have
     them; on other captioned data it falls back to random wrong text unless

@@ -130,9 +130,15 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
                 args["ema_decay"] = None  # `--ema-decay 0` is "no EMA", as None is
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
         if changed:
+            # Name the model arguments that differ, not the whole dict.
+            shown = [f"{k}={saved.get(k)!r}" for k in changed if k != "model_args"]
+            if "model_args" in changed:
+                mine, theirs = current["model_args"], saved["model_args"]
+                shown += [f"{k}: saved {theirs.get(k)!r}, given {mine.get(k)!r}"
+                          for k in sorted(set(mine) | set(theirs))
+                          if mine.get(k) != theirs.get(k)]
             raise UserError(f"{out} holds a run with different {', '.join(changed)} "
-                            f"({', '.join(f'{k}={saved.get(k)!r}' for k in changed)}): "
-                            "pass a new --out or the same settings")
+                            f"({'; '.join(shown)}): pass a new --out or the same settings")
     elif path.exists():
         read_config(out)  # never overwrite what could not be read
     if chief:

@@ -134,7 +134,7 @@ def test_a_stage2_run_without_ema_resumes_with_ema_decay_zero(stage_runs, tmp_pa
     saved["model_args"].pop("ema_bn_recalibrate", None)
     (tmp_path / "stage2/config.json").write_text(json.dumps(saved))
     stage1 = str(tmp_path / "stage1")
-    with pytest.raises(UserError, match="different model_args"):
+    with pytest.raises(UserError, match="ema_decay: saved None, given 0.9"):
         train(_config(tmp_path, "stage2", 2, 16, steps=3, stage1_run=stage1,
                       subpixel=True, ema_decay=0.9), verbose=0)
     model = train(_config(tmp_path, "stage2", 2, 16, steps=3, stage1_run=stage1,
