@@ -2,13 +2,20 @@
 the latent-space tools of §6: interpolation and class-mean arithmetic.
 
 Trains on mnist5k's train part (4,500 digits; the 500 held out are for
-evaluation). Widths 64, 12,000 steps and an exponential moving average of G
-(decay 0.999, what `sample`, export and `evaluate` use) are the measured
-setting of benchmarks/RESULTS.md's fidelity section: on the Xeon (mixed
-bfloat16) FID 26.9 / precision 0.482 at 12,000 steps against 33.3 / 0.463
-at 6,000 (the same run, resumed), in about 17 CPU-minutes there (about 28 on
-the EPYC at float32); 65.8 for the first default (32 px, widths 32, 2,000
-steps, no EMA).
+evaluation). Widths 64 and an exponential moving average of G (decay 0.999,
+what `sample`, export and `evaluate` use) are the measured setting of
+benchmarks/RESULTS.md's fidelity section: on the Xeon (mixed bfloat16) FID
+26.9 / precision 0.482 at 12,000 steps against 33.3 / 0.463 at 6,000 (the
+same run, resumed, before R1); 65.8 for the first default (32 px, widths
+32, 2,000 steps, no EMA).
+
+17,000 steps: with everything below, FID still fell at 12,000 (31.3, 27.6,
+25.4, 23.5 at 6,000 / 8,000 / 10,000 / 12,000 steps), and the same run
+resumed to 17,000 read FID 21.4 / precision 0.581 / recall 0.775 (Xeon,
+bfloat16, one seed), in about 27-29 CPU-minutes there at load 7-11 (about
+22 on a quiet Xeon; over 30 on the EPYC at float32, an estimate). A run
+started before this default continues to 17,000 steps when re-run;
+`--steps 12000` keeps it where it stopped.
 
 Each iteration reuses its fake batch (`reuse_fake`): one generator forward
 serves D's and G's update, as in the DCGAN authors' dcgan.torch and
@@ -34,7 +41,7 @@ from tfgan_zoo.recipes._digits import DIGITS_28
 from tfgan_zoo.reports.latent import write_latent_report
 from tfgan_zoo.training.trainer import main
 
-RECIPE = Config(recipe="dcgan", model="dcgan", steps=12000, **DIGITS_28,
+RECIPE = Config(recipe="dcgan", model="dcgan", steps=17000, **DIGITS_28,
                 model_args={"latent_dim": 100, "ngf": 64, "ndf": 64, "ema_decay": 0.999,
                             "reuse_fake": True, "r1_gamma": 0.1, "r1_every": 4})
 
