@@ -2,7 +2,7 @@
 from the project's brief), on the held-out shapes of furniture:test:
 
     python benchmarks/gan3d_checks.py [--out runs/bench/gan3d] [--steps N] [--num 500]
-                                      [--checkpoint STEP]
+                                      [--checkpoint STEP] [--raw-g]
 
 Trains the `gan3d` recipe (or reuses a finished run in --out), then scores
 --num samples (`tfgan_zoo.reports.volume`): the voxel classifier's mean
@@ -10,9 +10,11 @@ max-prob (>= 0.8) and class shares (each 10-25 %), IoU coverage (>= half of
 the held-out shapes have a sample within IoU 0.5), and D features + linear
 SVM on held-out shapes (>= 0.8). Beside the SVM figure it prints the same
 SVM on the features of an untrained D of the same widths: the baseline that
-says how much of that accuracy training gave. Writes OUT/checks.json
-(OUT/checks-STEP.json for the checkpoint at STEP) and prints one table row
-per check."""
+says how much of that accuracy training gave. A run trained with
+--ema-decay samples from the average of G; --raw-g scores its raw G instead
+(the same training, the same D). Writes OUT/checks.json (OUT/checks-STEP.json
+for the checkpoint at STEP, OUT/checks-raw*.json with --raw-g) and prints one
+table row per check."""
 
 import json
 import sys
@@ -36,12 +38,20 @@ def untrained_svm(model, seed):
 
 
 def main():
-    args = arguments(__doc__, "runs/bench/gan3d", 500, checkpoint=True).parse_args()
+    parser = arguments(__doc__, "runs/bench/gan3d", 500, checkpoint=True)
+    parser.add_argument("--raw-g", action="store_true",
+                        help="sample from the raw G of a run trained with --ema-decay")
+    args = parser.parse_args()
     timing, model, config = trained_run("gan3d", args)
+    if args.raw_g:
+        if not model.ema_decay:
+            parser.error("--raw-g: this run keeps no EMA of G (trained without --ema-decay)")
+        model.ema_decay = None  # inference_generator is then the raw G
     report, _, _ = volume_report(model, samples=args.num, seed=config.seed)
     report["untrained_d_svm_accuracy"] = untrained_svm(model, config.seed + 1)
     report["timing"] = timing
-    suffix = "" if args.checkpoint is None else f"-{args.checkpoint}"
+    suffix = ("-raw" if args.raw_g else "") + (
+        "" if args.checkpoint is None else f"-{args.checkpoint}")
     Path(args.out, f"checks{suffix}.json").write_text(json.dumps(report, indent=2))
     low, high = TARGETS["class_share"]
     rows = [

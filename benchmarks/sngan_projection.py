@@ -14,6 +14,10 @@ Fréchet distance on its features overall (fd) and per class averaged
 projection run, z fixed and the truncation psi swept: precision and recall
 (k = 3) on mnist-cnn features against 1,000 real training digits, and
 class accuracy. psi = 8 is no truncation.
+
+With --step STEP nothing is trained: the checkpoints at STEP of the two
+runs already in OUT are scored (EMA and raw G; no truncation sweep), to
+compare the pair at an equal step when one run could not finish.
 """
 
 import json
@@ -31,16 +35,22 @@ def main():
     parser = arguments(__doc__, "runs/bench-sngan", 1000)
     parser.add_argument("--together", action="store_true",
                         help="train the two runs at once, under the same load")
+    parser.add_argument("--step", type=int, default=None,
+                        help="score both runs' checkpoints at this step; train nothing")
     args = parser.parse_args()
 
     out = Path(args.out)
     steps = step_flags(args)
-    # With --together both train at once (one process each), under the same load.
-    with ThreadPoolExecutor(2 if args.together else 1) as pool:
-        runs = {"projection": pool.submit(train_recipe, "sngan", out / "projection", *steps),
-                "concat": pool.submit(train_recipe, "sngan", out / "concat", *steps,
-                                      "--conditioning", "concat")}
-        timings = {name: run.result() for name, run in runs.items()}
+    if args.step is not None:
+        timings = {}
+    else:
+        # With --together both train at once (one process each), under the same load.
+        with ThreadPoolExecutor(2 if args.together else 1) as pool:
+            runs = {"projection": pool.submit(train_recipe, "sngan", out / "projection",
+                                              *steps),
+                    "concat": pool.submit(train_recipe, "sngan", out / "concat", *steps,
+                                          "--conditioning", "concat")}
+            timings = {name: run.result() for name, run in runs.items()}
 
     from tfgan_zoo.data import sample_real_images
     from tfgan_zoo.evaluation import metrics as M
@@ -61,7 +71,7 @@ def main():
 
     results, rows = {"timing": timings}, []
     for name in ("projection", "concat"):
-        model, _ = load_run(out / name)
+        model, _ = load_run(out / name, step=args.step)
         z = np.random.default_rng(1).standard_normal((args.num, model.latent_dim)).astype(
             "float32")
         results[name] = measure(model.sample(args.num, z=z, labels=labels))
@@ -77,6 +87,9 @@ def main():
     for title, r in rows:
         print(f"| {title} | {r['class_accuracy']:.3f} | {r['fd']:.2f} "
               f"| {r['intra_class_fd']:.2f} |")
+    if args.step is not None:
+        (out / f"results-{args.step}.json").write_text(json.dumps(results, indent=2))
+        return
 
     model, _ = load_run(out / "projection")
     z = np.random.default_rng(1).standard_normal((args.num, model.latent_dim)).astype("float32")

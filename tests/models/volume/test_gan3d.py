@@ -11,9 +11,9 @@ from tfgan_zoo.samples import voxel_outputs
 from tests.support.models import one_line_error
 
 
-def model(limit=0.8):
+def model(limit=0.8, **kwargs):
     m = GAN3D(image_shape=(8, 8, 8, 1), latent_dim=4, ngf=2, ndf=2, seed=1,
-              d_accuracy_limit=limit)
+              d_accuracy_limit=limit, **kwargs)
     m.compile(g_optimizer=keras.optimizers.Adam(1e-2), d_optimizer=keras.optimizers.Adam(1e-2))
     m.build_for_training()
     return m
@@ -59,3 +59,26 @@ def test_voxel_size_not_a_power_of_two_is_one_line(size):
     with pytest.raises(UserError) as excinfo:
         GAN3D(image_shape=(size, size, size, 1), ngf=2, ndf=2)
     one_line_error(excinfo, f"voxel size {size} is not a power of 2", "use 16, 32 or 64")
+
+
+def test_ema_of_g_is_what_samples_and_training_reads_the_raw_g():
+    """--ema-decay 0.5: one G update puts each averaged weight halfway
+    between G's start and its updated value; samples come from the average
+    (batch norm in inference mode), training from the raw G."""
+    m = model(ema_decay=0.5)
+    trained = [w.trainable for w in m.generator.weights]
+    assert any(trained)
+    start = [w.numpy().copy() for w in m.generator.weights]
+    m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    after = [w.numpy() for w in m.generator.weights]
+    assert any(not np.allclose(s, a) for s, a in zip(start, after))
+    for average, s, a, t in zip(m.generator_ema.weights, start, after, trained):
+        np.testing.assert_allclose(average.numpy(), (s + a) / 2 if t else a, atol=1e-6)
+    assert m.inference_generator() is m.generator_ema
+    assert m.inference_generator(training=True) is m.generator
+    z = m.example_inputs(3, seed=2)["z"]
+    np.testing.assert_allclose(m.sample(3, seed=2), m.generator_ema(z, training=False),
+                               atol=1e-6)
+    assert not np.allclose(m.sample(3, seed=2), m.generator(z, training=False), atol=1e-4)
+    with pytest.raises(UserError, match="ema-decay"):
+        model(ema_decay=1.0)

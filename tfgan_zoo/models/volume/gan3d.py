@@ -18,6 +18,12 @@ export contract: z ~ N(0, I) where the paper draws U(0, 1) (the export's
 `sample` signature draws normal z), and any power-of-2 size (the paper's
 64^3; 32^3 by default for a CPU). The paper's 3D-VAE-GAN image encoder is
 not built.
+
+`--ema-decay` (not in the paper; the core's generator EMA, off by default)
+samples, reports and exports through an exponential moving average of G's
+weights, whose batch-norm statistics are re-estimated before each
+checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads the
+raw G.
 """
 
 import keras
@@ -51,6 +57,9 @@ class GAN3D(AdversarialModel):
     """
 
     sample_kind = "voxels"
+    # `--ema-decay`: samples, the report and the export read an average of
+    # G's weights (the core's generator EMA), not in the paper.
+    supports_ema = True
     loss_names = ("d_loss", "g_loss", "d_accuracy", "d_updated")
     test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2}
 
