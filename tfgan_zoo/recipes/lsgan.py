@@ -8,8 +8,9 @@ lazy R1 penalty on D (gamma 0.1 on every 4th D update; D memorises the
 4,500 digits without it) and an exponential moving average of G (decay
 0.999, batch-norm statistics re-estimated; what `sample`, export and
 `evaluate` use). Measured on the Xeon in bfloat16 (benchmarks/RESULTS.md,
-fidelity, one seed): FID 23.5 at N = 1,000, precision 0.527, every class
->= 5 %, in about 28-29 CPU-minutes there at load 3-12; FID fell 30.7,
+fidelity): FID 23.5 at N = 1,000, precision 0.527, every class >= 5 %
+(seed 0, about 28 CPU-minutes at load 3-12); seed 1, a fresh run: 23.3 /
+0.572 in 22.6 training CPU-minutes. Seed 0's FID fell 30.7,
 27.4, 24.1, 23.5 at 10,000 / 12,000 / 16,000 / 17,000 steps (the same run,
 resumed). The earlier default (6,000 steps, Algorithm 1, no R1) read
 43.8 / 0.326; those changes were not measured one at a time. A run made

@@ -20,9 +20,10 @@ one critic update"):
   - EMA decay 0.999 and 24,000 G steps (about 0.07 CPU-s a step on the
     Xeon in bfloat16: 28.8 CPU-minutes of training, at the budget's edge;
     an AVX2 CPU in float32 would need more).
-Measured on the Xeon in bfloat16 (one seed): FID 23.2 at N = 1,000
-(precision 0.515, recall 0.761) after 24,000 steps; 25.5 at 20,000, 31.0
-at 12,000.
+Measured on the Xeon in bfloat16: FID 23.2 at N = 1,000 (precision
+0.515, recall 0.761) after 24,000 steps, seed 0; 23.9 (0.534 / 0.804) for
+seed 1 in a fresh run of 28.2 training CPU-minutes; 25.5 at 20,000 and
+31.0 at 12,000 steps (seed 0).
 The paper's setting stays available: `--n-critic 5 --no-reuse-fake
 --gp-every 1 --g-lr 1e-4 --d-lr 1e-4 --beta-1 0`. Runs started before this
 default resume with those flags and `--steps 2000 --ema-decay 0.995`."""
