@@ -51,6 +51,15 @@ def each_checkpoint(run_dir):
         yield step, load_run(run_dir, step)[0]
 
 
+def raw_and_average(model, raw, average):
+    """{raw: the trained generator, average: its EMA where the run keeps one}:
+    what a checkpoint curve reads, under the labels its rows carry."""
+    nets = {raw: model.generator}
+    if getattr(model, "generator_ema", None) is not None:
+        nets[average] = model.generator_ema
+    return nets
+
+
 def step_flags(args):
     """The recipe flags every run of a benchmark shares: --steps and
     --mixed-precision where given."""

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tfgan_zoo.data.digit_domains import domain_images  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
-from _runs import each_checkpoint  # noqa: E402
+from _runs import each_checkpoint, raw_and_average  # noqa: E402
 from tfgan_zoo.training.run import load_run  # noqa: E402
 
 BATCH = 200
@@ -54,9 +54,7 @@ def main(argv=None):
     rows = []
     for step, model in each_checkpoint(args.run):
         row = {"step": step}
-        nets = {"raw g": model.generator}
-        if getattr(model, "generator_ema", None) is not None:
-            nets["EMA g"] = model.generator_ema
+        nets = raw_and_average(model, "raw g", "EMA g")
         for name, net in nets.items():
             row[name], row[f"{name} f-constancy"] = read(classifier, net, model, images, labels)
         print(json.dumps(row), flush=True)

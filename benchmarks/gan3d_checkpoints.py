@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _runs import each_checkpoint  # noqa: E402
+from _runs import each_checkpoint, raw_and_average  # noqa: E402
 from tfgan_zoo.data import furniture  # noqa: E402
 from tfgan_zoo.evaluation import volume  # noqa: E402
 from tfgan_zoo.reports.volume import TARGETS  # noqa: E402
@@ -49,9 +49,7 @@ def main(argv=None):
     low, high = TARGETS["class_share"]
     rows = []
     for step, model in each_checkpoint(args.run):
-        nets = {"raw G": model.generator}
-        if getattr(model, "generator_ema", None) is not None:
-            nets["EMA G"] = model.generator_ema
+        nets = raw_and_average(model, "raw G", "EMA G")
         for name, net in nets.items():
             fake = np.concatenate([np.asarray(net(z[i:i + BATCH], training=False))
                                    for i in range(0, len(z), BATCH)])

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tfgan_zoo.data.figures import lookbook_arrays  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
 from tfgan_zoo.evaluation.metrics import ssim  # noqa: E402
-from _runs import each_checkpoint  # noqa: E402
+from _runs import each_checkpoint, raw_and_average  # noqa: E402
 
 BATCH = 200
 
@@ -66,9 +66,7 @@ def main(argv=None):
     for step, model in each_checkpoint(args.run):
         steps.append(step)
         weights.append(model.generator.get_weights())
-        converters = {"raw C": model.generator}
-        if getattr(model, "generator_ema", None) is not None:
-            converters["EMA C"] = model.generator_ema
+        converters = raw_and_average(model, "raw C", "EMA C")
         for name, converter in converters.items():
             rows.append({"step": step, "converter": name,
                          **read(classifier, converter, figures, products, classes)})
