@@ -372,15 +372,27 @@ class AdversarialModel(keras.Model):
         return self.generator
 
     def calibration_batches(self, count, batch_size=EMA_BN_BATCH_SIZE, seed=0):
-        """`count` batches of generator inputs drawn from their priors with
-        numpy's generator at `seed` (the training noise is not touched);
-        None when an input has no prior (an image, a caption)."""
+        """`count` batches of generator inputs drawn with numpy's generator
+        at `seed` (the training noise is not touched): each input with a
+        prior from it, the others from `calibration_draws`; None when an
+        input has neither (an image, a caption the model cannot draw)."""
         inputs = self.generator_inputs()
-        if any(spec.prior is None for spec in inputs.values()):
-            return None
         rng = np.random.default_rng(seed)
-        return [{name: tf.constant(draw_prior(spec.prior, (batch_size, *spec.shape), rng))
-                 for name, spec in inputs.items()} for _ in range(count)]
+        batches = []
+        for _ in range(count):
+            batch = {name: draw_prior(spec.prior, (batch_size, *spec.shape), rng)
+                     for name, spec in inputs.items() if spec.prior is not None}
+            batch.update(self.calibration_draws(batch_size, rng))
+            if any(name not in batch for name in inputs):
+                return None
+            batches.append({name: tf.constant(value) for name, value in batch.items()})
+        return batches
+
+    def calibration_draws(self, batch_size, rng):
+        """For `calibration_batches`: the generator inputs that have no prior
+        (and any training-time noise the generator takes besides them),
+        drawn with `rng` as training would see them; none by default."""
+        return {}
 
     def recalibrate_ema(self, batches=None):
         """Re-estimate the averaged generator's batch-norm statistics on its

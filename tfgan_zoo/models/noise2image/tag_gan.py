@@ -37,7 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.core import EMA_BN_BATCH_SIZE, Input, draw_prior
+from tfgan_zoo.core import Input
 from tfgan_zoo.data import cartoon_faces
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
@@ -143,17 +143,14 @@ class TagGAN(NoiseToImageGAN):
                 "tags": Input((self.num_tags,), example=lambda n, seed: cartoon_faces.sample_tags(
                     n, groups, seed, order=True))}
 
-    def calibration_batches(self, count, batch_size=EMA_BN_BATCH_SIZE, seed=0):
-        """z from its prior and tags drawn as `cartoon_faces.sample_tags`
-        draws them (one value per one-of-k group, yes/no at 1/2): the tag
-        input has no prior the shared `draw_prior` reads, so without this
-        `recalibrate_ema` would leave the averaged generator's batch-norm
-        statistics as copied from the raw one."""
-        rng, z = np.random.default_rng(seed), self.generator_inputs()["z"]
-        return [{"z": tf.constant(draw_prior(z.prior, (batch_size, *z.shape), rng)),
-                 "tags": tf.constant(cartoon_faces.sample_tags(
-                     batch_size, self.tag_groups, seed=int(rng.integers(2**31))))}
-                for _ in range(count)]
+    def calibration_draws(self, batch_size, rng):
+        """Tags drawn as `cartoon_faces.sample_tags` draws them (one value
+        per one-of-k group, yes/no at 1/2): the tag input has no prior the
+        shared `draw_prior` reads, so without this `recalibrate_ema` would
+        leave the averaged generator's batch-norm statistics as copied from
+        the raw one."""
+        return {"tags": cartoon_faces.sample_tags(batch_size, self.tag_groups,
+                                                  seed=int(rng.integers(2**31)))}
 
     def generate_from(self, inputs, training=False):
         return self.generate(inputs["z"], inputs["tags"], training=training)

@@ -57,7 +57,6 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.core import EMA_BN_BATCH_SIZE, draw_prior
 from tfgan_zoo.data import shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.text2image.base import TextConditionalModel
@@ -226,23 +225,18 @@ class StackGAN(TextConditionalModel):
             return [self.inference_generator()]
         return [self.stage1_generator, self.inference_generator()]
 
-    def calibration_batches(self, count, batch_size=EMA_BN_BATCH_SIZE, seed=0):
-        """What the averaged generator's batch norm is re-estimated on: the
-        text has no prior, so real training captions
-        (`TextConditionalModel.calibration_captions`), z from its prior and
-        eps ~ N(0, I) for each stage's conditioning augmentation, as in a
+    def calibration_draws(self, batch_size, rng):
+        """What the averaged generator's batch norm is re-estimated on,
+        besides z from its prior: the text has no prior, so real training
+        captions (`TextConditionalModel.calibration_captions`), and eps ~
+        N(0, I) for each stage's conditioning augmentation, as in a
         training step (Stage-I's image follows from them)."""
-        rng, z = np.random.default_rng(seed), self.generator_inputs()["z"]
         shape = (batch_size, self.condition_dim)
-        batches = []
-        for _ in range(count):
-            batch = {"text": tf.constant(self.calibration_captions(batch_size, rng)),
-                     "z": tf.constant(draw_prior(z.prior, (batch_size, *z.shape), rng)),
-                     "eps": tf.constant(rng.standard_normal(shape, dtype=np.float32))}
-            if self.stage == 2:
-                batch["stage1_eps"] = tf.constant(rng.standard_normal(shape, dtype=np.float32))
-            batches.append(batch)
-        return batches
+        draws = {"text": self.calibration_captions(batch_size, rng),
+                 "eps": rng.standard_normal(shape, dtype=np.float32)}
+        if self.stage == 2:
+            draws["stage1_eps"] = rng.standard_normal(shape, dtype=np.float32)
+        return draws
 
     # -------------------------------------------------------------- training
     def train_step(self, data):
