@@ -248,8 +248,9 @@ class NearestUpConv2D(layers.Conv2D):
     depth-to-space, gives the upsampled convolution (sub-pixel convolution,
     Shi et al. 2016). It runs on a 4x smaller image with 4x the output
     channels, which CPU kernels vectorize far better at the narrow widths
-    of a CPU-sized generator (benchmarks/RESULTS.md, "StackGAN: the default
-    run", Time). TFLite converts it to built-in ops (CONV_2D, DEPTH_TO_SPACE)."""
+    of a CPU-sized generator (benchmarks/history/stackgan.md, "StackGAN:
+    time, 2026-12-04 23:55 - 2026-12-05 01:32 UTC"). TFLite converts it
+    to built-in ops (CONV_2D, DEPTH_TO_SPACE)."""
 
     # [phase, window row, kernel row]: which 3x3 rows each phase's rows sum.
     PHASES = ((((1, 0, 0), (0, 1, 1), (0, 0, 0)),   # even: rows i-1, i (and none)

@@ -74,7 +74,8 @@ RECIPE = Config(recipe="stackgan", model="stackgan", image_size=16,
                 model_args={**SHARED, "ngf": 32, "ndf": 32})
 # None: Stage-II's learning rates stay constant (the paper's). 6,000 steps
 # decaying after 0.6 ran in 31 CPU-min but drew one-object shapes right
-# only 0.77 of the time (10,000 constant steps: 0.95); RESULTS.md.
+# only 0.77 of the time (10,000 constant steps: 0.95 on 2026-11-30);
+# benchmarks/history/stackgan.md, "StackGAN: time, 2026-12-05 06:14".
 STAGE2_DECAY_AFTER = None
 # Stage-II samples, reports and exports an EMA of its generator's weights
 # (the core's `ema_decay`; 0 / None is the paper's raw generator). Over the
