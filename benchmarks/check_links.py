@@ -3,8 +3,8 @@
 Resolves every `#anchor`, `file.md#anchor` and relative file or image link in
 those files, and every link into them (`RESULTS.md#...`, `history/X.md#...`)
 from the repository's other Markdown and Python files. Anchors follow GitHub's
-rule (the one /work/tools/toc.py uses): the heading's text lower-cased, every
-character but letters, digits, `_`, `-` and spaces dropped, spaces turned into
+rule: the heading's text lower-cased, every character but letters, marks,
+digits, `_`, `-` and spaces dropped, spaces turned into
 `-`, and a repeated anchor suffixed `-1`, `-2`, ... in document order over
 headings of every level outside code fences.
 
@@ -16,6 +16,7 @@ Exits 1 if any link is broken, 0 otherwise.
 import pathlib
 import re
 import sys
+import unicodedata
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks"
@@ -27,7 +28,9 @@ _anchor_cache = {}
 def slug(title):
     title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)  # a link shows its text
     title = re.sub(r"</?[A-Za-z][^>]*>", "", title)
-    a = re.sub(r"[^\w\- ]", "", title.strip().lower())
+    # GitHub keeps letters, marks (the accent of T̂), numbers, `_`, `-` and spaces
+    a = "".join(c for c in title.strip().lower()
+                if c.isalnum() or c in "_- " or unicodedata.category(c).startswith("M"))
     return a.replace(" ", "-")
 
 
