@@ -63,6 +63,11 @@ def anchors(path):
     return _anchor_cache[path]
 
 
+def shown(path):
+    """`path` relative to the repository when it is inside it."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def check_target(src, target):
     """Return None if `target` (as written in file `src`) resolves, else why not."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # http:, mailto:, ...
@@ -73,7 +78,7 @@ def check_target(src, target):
         return f"no file {file_part}"
     if frag and dest.suffix == ".md":
         if frag not in anchors(dest):
-            return f"no anchor #{frag} in {dest.relative_to(ROOT)}"
+            return f"no anchor #{frag} in {shown(dest)}"
     return None
 
 
