@@ -2,6 +2,7 @@
 against 1/K) and the softmax variant, by hand; the discriminator's style
 head and the losses of one step."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -58,10 +59,28 @@ def test_discriminator_classifies_styles_and_the_generator_is_scored_on_ambiguit
     assert float(g_loss) == pytest.approx(float(expected), rel=1e-5)
 
 
+def test_style_after_leaves_the_term_out_for_that_fraction_of_the_run():
+    model = registry.build_model("can", **SMALL, style_weight=2.0, style_after=0.25,
+                                 total_steps=8)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-4),
+                  d_optimizer=keras.optimizers.Adam(2e-4))
+    model.build_networks()
+    outputs = model.discriminate(model.generate(tf.zeros((4, 8))), training=False)
+    adversarial = float(losses.non_saturating_generator_loss(outputs[0]))
+    ambiguity = float(losses.style_ambiguity_loss(outputs[1]))
+    # Steps 0 and 1 of 8 (the first quarter) without it, step 2 on with lambda = 2.
+    for step, weight in ((0, 0.0), (1, 0.0), (2, 2.0), (7, 2.0)):
+        model.g_optimizer.iterations.assign(step)
+        assert float(model.generator_loss(outputs)) == pytest.approx(
+            adversarial + weight * ambiguity, rel=1e-5)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"ambiguity": "entropy"}, "unknown ambiguity 'entropy'"),
     ({"num_classes": None}, "CAN needs a labelled dataset"),
     ({"style_weight": -1.0}, "--style-weight must be a finite loss weight >= 0"),
+    ({"style_after": 1.0, "total_steps": 8}, "style_after is a fraction of the run in"),
+    ({"style_after": 0.5}, "style_after needs the run's length"),
 ])
 def test_bad_settings(kwargs, message):
     with pytest.raises(UserError, match=message):

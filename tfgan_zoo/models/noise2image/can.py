@@ -22,9 +22,15 @@ The paper trains on WikiArt's 27 styles at 256 px, which are not available
 offline; here the "styles" are dataset classes (MNIST digits, as
 mlberkeley's MNIST run, or Fashion-MNIST garments). The generator uses
 the non-saturating form of its adversarial term. Networks are DCGAN's.
+
+`--style-after F` (a project experiment, off by default) leaves the style
+term out for the first F of the run (`--steps`) and then weighs it lambda:
+G first learns the styles with D's real/fake head alone, then is pushed
+away from them.
 """
 
 import keras
+import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.errors import UserError
@@ -44,12 +50,15 @@ class CAN(DCGAN):
         ambiguity: "binary" (the paper's K binary cross-entropies against
             1/K) or "softmax" (cross-entropy against the uniform, as the
             mlberkeley code).
+        style_after: fraction of the run in [0, 1) trained with lambda = 0
+            before the style term switches on (0: from the first step, the paper's).
     """
 
     loss_names = ("d_loss", "g_loss", "style_loss", "ambiguity")
     test_config = {"ngf": 8, "ndf": 8}
 
-    def __init__(self, *, style_weight=1.0, ambiguity="binary", num_classes=None, **kwargs):
+    def __init__(self, *, style_weight=1.0, ambiguity="binary", style_after=0.0,
+                 num_classes=None, **kwargs):
         if ambiguity not in AMBIGUITIES:
             raise UserError(f"unknown ambiguity '{ambiguity}': choose "
                             f"{' or '.join(AMBIGUITIES)}")
@@ -58,6 +67,20 @@ class CAN(DCGAN):
                             f"(e.g. mnist5k or fashion_mnist_local), got num_classes={num_classes}")
         super().__init__(num_classes=num_classes, **kwargs)
         self.style_weight, self.ambiguity = float(style_weight), ambiguity
+        if not 0 <= float(style_after) < 1:
+            raise UserError(f"style_after is a fraction of the run in [0, 1), got "
+                            f"{style_after}: pass e.g. --style-after 0.5")
+        self.style_after = float(style_after)
+        if self.style_after and not self.total_steps:
+            raise UserError("style_after needs the run's length: pass total_steps "
+                            "(the trainer passes --steps)")
+
+    def current_style_weight(self):
+        """lambda, or 0 during the first `style_after` of the run."""
+        if not self.style_after:
+            return self.style_weight
+        on = self.g_optimizer.iterations >= int(self.style_after * self.total_steps)
+        return tf.where(on, self.style_weight, 0.0)
 
     def discriminator_heads(self):
         return (self.num_classes,)
@@ -77,7 +100,7 @@ class CAN(DCGAN):
         ambiguity = AMBIGUITIES[self.ambiguity](fake_styles)
         self.track(ambiguity=ambiguity)
         return (losses.non_saturating_generator_loss(fake_logit)
-                + self.style_weight * ambiguity)
+                + self.current_style_weight() * ambiguity)
 
     def unpack(self, data):
         images, labels = super().unpack(data)
