@@ -14,6 +14,10 @@
    precision of the raw G, the averaged G, and the averaged G with its
    statistics re-estimated on its own activations, at N = `--num` against
    as many mnist5k:train digits (seed 0, `evaluate`'s draw).
+3. For a critic with weight clipping (WGAN), the share of its weights at
+   the clip (|w| >= 0.99 c), per variable kind and in all: a critic whose
+   weights all sit at +-c has lost most of its capacity (Gulrajani et al.
+   2017, §3 and Fig. 1b).
 """
 
 from __future__ import annotations
@@ -41,6 +45,21 @@ def d_readings(model, images):
             "called_real": round(float((p > 0.5).mean()), 3)}
 
 
+def clip_saturation(model):
+    """Share of the critic's trainable weights with |w| >= 0.99 clip, for
+    the kernels, the batch-norm scales and offsets, and all of them."""
+    groups = {}
+    for w in model.discriminator.trainable_variables:
+        kind = w.path.rsplit("/", 1)[-1]
+        values = np.abs(np.asarray(w)).reshape(-1)
+        at, n = groups.get(kind, (0, 0))
+        groups[kind] = (at + int((values >= 0.99 * model.clip).sum()), n + values.size)
+    at = sum(a for a, _ in groups.values())
+    n = sum(m for _, m in groups.values())
+    return {"clip": model.clip, "all": round(at / n, 3),
+            **{kind: round(a / m, 3) for kind, (a, m) in sorted(groups.items())}}
+
+
 def main(argv=None):
     from tfgan_zoo.data import sample_real_images
     from tfgan_zoo.evaluation.samples import sample_latents
@@ -65,6 +84,8 @@ def main(argv=None):
     record = {"run": args.run, "step": int(model.step),
               "d_train": d_readings(model, train), "d_test": d_readings(model, test),
               "d_fake": d_readings(model, fake)}
+    if getattr(model, "clip", None):
+        record["at_clip"] = clip_saturation(model)
     print(json.dumps(record), flush=True)
     if args.fid:
         nets = {"raw": model.generator}
