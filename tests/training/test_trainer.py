@@ -73,6 +73,16 @@ def test_resume_refuses_a_different_model(tmp_path):
         train(Config(**other, steps=4, out=str(tmp_path)), verbose=0)
 
 
+def test_resume_refuses_changed_learning_rates(tmp_path):
+    """A recipe whose default rates changed does not go on silently at the
+    new rates from an old run's optimizer state: the refusal names each
+    setting with both values."""
+    train(Config(**TINY, steps=2, out=str(tmp_path)), verbose=0)
+    with pytest.raises(UserError, match=r"different d_lr, beta_2 \(d_lr: saved 0.0002, "
+                                        r"given 0.0004; beta_2: saved 0.999, given 0.9\)"):
+        train(Config(**TINY, steps=4, d_lr=4e-4, beta_2=0.9, out=str(tmp_path)), verbose=0)
+
+
 def test_resume_reads_a_left_out_hyperparameter_as_its_default(tmp_path):
     """A run started from Python with a few model_args resumes from a
     command line that spells every hyperparameter out, at the same values;

@@ -38,8 +38,11 @@ from tfgan_zoo.files import read_json, write_atomic, write_error, writing
 from tfgan_zoo.registry import get_model_class
 from tfgan_zoo.training.checkpoint import CheckpointDir
 
-# Settings that must match for a run directory to be resumed.
-IDENTITY = ("model", "model_args", "dataset", "image_size", "channels")
+# Settings that must match for a run directory to be resumed: the model, its
+# data, and the optimizers (a recipe whose default rates change must not go on
+# silently at the new rates from an old run's state).
+IDENTITY = ("model", "model_args", "dataset", "image_size", "channels",
+            "optimizer", "g_lr", "d_lr", "beta_1", "beta_2")
 LOCK_FILE = "lock.json"
 FRESH = "move the run directory away, or pass a new --out, to start afresh"
 
@@ -131,14 +134,16 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
         if changed:
             # Name the model arguments that differ, not the whole dict.
-            shown = [f"{k}={saved.get(k)!r}" for k in changed if k != "model_args"]
+            shown = [f"{k}: saved {saved.get(k)!r}, given {current.get(k)!r}"
+                     for k in changed if k != "model_args"]
             if "model_args" in changed:
                 mine, theirs = current["model_args"], saved["model_args"]
                 shown += [f"{k}: saved {theirs.get(k)!r}, given {mine.get(k)!r}"
                           for k in sorted(set(mine) | set(theirs))
                           if mine.get(k) != theirs.get(k)]
             raise UserError(f"{out} holds a run with different {', '.join(changed)} "
-                            f"({'; '.join(shown)}): pass a new --out or the same settings")
+                            f"({'; '.join(shown)}): pass a new --out or the same settings (or delete "
+                            f"{path} to go on with the ones given now)")
     elif path.exists():
         read_config(out)  # never overwrite what could not be read
     if chief:
