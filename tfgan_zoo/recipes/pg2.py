@@ -12,6 +12,13 @@ and of copying the input, and PCK@0.1 of a keypoint regressor trained on
 renders against the requested pose, in OUT/stage2/metrics.json and
 poses.png. Adam 2e-4 (beta_1 0.5; the reference uses 2e-5 over 60k steps),
 lambda = 10, batch 32.
+
+Stage II can start from a Stage I trained before, instead of training
+OUT/stage1: `--stage1-run RUN/stage1` (the same --ngf, --depth and
+--bottleneck). Stage I trains at --g-lr and at the model's defaults of the
+settings only Stage II reads (--ndf, --l1-weight, --condition-negative), so
+one Stage I serves Stage II runs that differ in those; `--stage2-g-lr` and
+`--stage2-d-lr` give Stage II its own rates (default: --g-lr, --d-lr).
 """
 
 from __future__ import annotations
