@@ -27,6 +27,7 @@ def test_stage2_rates_and_settings_leave_stage1_alone(tmp_path):
     assert (stage1.steps, stage1.g_lr, stage1.out) == (3000, 2e-4, str(out / "stage1"))
     assert stage1.model_args["l1_weight"] == 10.0 and stage1.model_args["ndf"] == 32
     assert (stage2.g_lr, stage2.d_lr, plain2.g_lr, plain2.d_lr) == (2e-5, 3e-5, 2e-4, 2e-4)
+    assert plain2.model_args["l1_weight"] == 500.0  # the recipe's Stage II lambda
     assert stage2.model_args["stage1_run"] == str(out / "stage1")
     assert (stage2.model_args["l1_weight"], stage2.model_args["ndf"]) == (50, 16)
     assert stage2.model_args["condition_negative"] is False
