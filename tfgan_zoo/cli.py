@@ -27,6 +27,17 @@ def positive_int(text):
     return value
 
 
+def positive_float(text):
+    """argparse type: a number > 0 (a learning rate, a weight)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got '{text}'")
+    if not value > 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    return value
+
+
 def without_flags(argv, flags):
     """`argv` without the given flags and their values (`--flag V` or
     `--flag=V`): what is left for another parser, e.g. a recipe's training
