@@ -2,29 +2,19 @@
 both recipes train on tfds:cifar10 at 32 px, export, and are evaluated with
 the peers' protocol (samples against the train split), offline."""
 
-import importlib.util
 import json
 import math
-from pathlib import Path
 
 import pytest
 
 tfds = pytest.importorskip("tensorflow_datasets")
 
+from tests.support.scripts import load_benchmark  # noqa: E402
 from tfgan_zoo.data import tfds as tfds_source  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("fidelity", ROOT / "benchmarks" / "fidelity.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_cifar10_anchor_on_mock_data(tmp_path, monkeypatch):
-    fidelity = load_benchmark()
+    fidelity = load_benchmark("fidelity")
     # mock_data makes download_and_prepare a no-op; the probe is the only network use.
     monkeypatch.setattr(tfds_source, "online", lambda: True)
     monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))
@@ -47,7 +37,7 @@ def test_cifar10_anchor_on_mock_data(tmp_path, monkeypatch):
 
 
 def test_fid_target_is_an_upper_bound():
-    targets_met = load_benchmark().targets_met
+    targets_met = load_benchmark("fidelity").targets_met
     assert targets_met("lsgan", {"fid_train": 205.8}) == {"fid_train": False}
     assert targets_met("dcgan", {"fid_train": 19.0, "precision": 0.5}) == {
         "fid_train": True, "precision": False}

@@ -1,26 +1,16 @@
 """benchmarks/fidelity_diagnose.py: the share of a clipped critic's weights
 that sit at the clip, by variable kind and in all."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from tests.support.models import build
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.scripts import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def diagnose():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location(
-        "fidelity_diagnose", ROOT / "benchmarks" / "fidelity_diagnose.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("fidelity_diagnose")
 
 
 def test_clip_saturation_counts_weights_at_the_clip(diagnose):

@@ -1,25 +1,17 @@
 """benchmarks/fidelity_probes.py: the probe-only learning-rate decay follows
 the CPU budget, and the probes' table reads what a probe writes."""
 
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import keras
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.scripts import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def probes():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location(
-        "fidelity_probes", ROOT / "benchmarks" / "fidelity_probes.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("fidelity_probes")
 
 
 class Players:

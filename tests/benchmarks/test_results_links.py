@@ -1,18 +1,11 @@
 """benchmarks/check_links.py: every link of RESULTS.md and history/*.md
 resolves, with GitHub's anchor rule."""
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.scripts import load_benchmark
 
 
 def load():
-    spec = importlib.util.spec_from_file_location("check_links",
-                                                  ROOT / "benchmarks" / "check_links.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("check_links")
 
 
 def test_anchors_follow_githubs_rule():
