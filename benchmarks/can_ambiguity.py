@@ -61,6 +61,7 @@ def main():
     from tfgan_zoo.evaluation import metrics as M
     from tfgan_zoo.evaluation.classifiers import load_classifier
     from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.training.checkpoint import CheckpointDir
 
     clf = load_classifier("mnist-cnn")
     real = sample_real_images("mnist5k:train", 4500, seed=0)[0]
@@ -73,8 +74,10 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for title, (folder, _) in runs.items():
         # A run's scores are kept beside it (same samples, same reader), so
-        # adding a run to OUT does not score the others again.
-        saved = out / folder / f"ambiguity-{args.num}.json"
+        # adding a run to OUT does not score the others again; named by the
+        # run's last step, so a run trained further is scored afresh.
+        step = CheckpointDir(out / folder / "checkpoints").latest()
+        saved = out / folder / f"ambiguity-{args.num}-step{step}.json"
         if saved.is_file():
             r = results[title] = json.loads(saved.read_text())
         else:

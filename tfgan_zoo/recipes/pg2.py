@@ -48,8 +48,6 @@ RECIPE = Config(recipe="pg2", model="pg2", dataset="poses", steps=1500, batch_si
                 log_every=100, epoch_steps=500, num_samples=16,
                 model_args={"ngf": 32, "ndf": 32, "l1_weight": 500.0})
 STAGE1_STEPS = 3000
-# Stage II's own Adam rates (None: --g-lr / --d-lr, which Stage I trains at).
-STAGE2_G_LR = STAGE2_D_LR = None
 # Settings only Stage II reads: Stage I runs at the model's defaults of these,
 # so one Stage I serves Stage II runs that differ in them.
 STAGE2_ONLY = ("ndf", "l1_weight", "condition_negative")
@@ -72,9 +70,9 @@ def build_parser():
     phases = parser.add_argument_group("phases")
     phases.add_argument("--stage1-steps", type=positive_int, default=STAGE1_STEPS,
                         help="Stage I steps")
-    phases.add_argument("--stage2-g-lr", type=positive_float, default=STAGE2_G_LR,
+    phases.add_argument("--stage2-g-lr", type=positive_float, default=None,
                         help="Stage II's G2 learning rate; None: --g-lr, which Stage I trains at")
-    phases.add_argument("--stage2-d-lr", type=positive_float, default=STAGE2_D_LR,
+    phases.add_argument("--stage2-d-lr", type=positive_float, default=None,
                         help="Stage II's D learning rate; None: --d-lr")
     return parser
 

@@ -106,6 +106,12 @@ def read_config(run_dir):
                      f"given now, or {FRESH}")
 
 
+def differences(keys, saved, given):
+    """"KEY: saved X, given Y" for each of `keys` whose values differ."""
+    return [f"{k}: saved {saved.get(k)!r}, given {given.get(k)!r}"
+            for k in keys if saved.get(k) != given.get(k)]
+
+
 def prepare_run_dir(config: Config, out: Path, chief: bool):
     """Write config.json, or check that an existing run is the same model.
     A config.json or model.json that does not read is reported and kept."""
@@ -134,13 +140,10 @@ def prepare_run_dir(config: Config, out: Path, chief: bool):
         changed = [k for k in IDENTITY if saved.get(k) != current.get(k)]
         if changed:
             # Name the model arguments that differ, not the whole dict.
-            shown = [f"{k}: saved {saved.get(k)!r}, given {current.get(k)!r}"
-                     for k in changed if k != "model_args"]
+            shown = differences([k for k in changed if k != "model_args"], saved, current)
             if "model_args" in changed:
-                mine, theirs = current["model_args"], saved["model_args"]
-                shown += [f"{k}: saved {theirs.get(k)!r}, given {mine.get(k)!r}"
-                          for k in sorted(set(mine) | set(theirs))
-                          if mine.get(k) != theirs.get(k)]
+                theirs, mine = saved["model_args"], current["model_args"]
+                shown += differences(sorted(set(mine) | set(theirs)), theirs, mine)
             raise UserError(f"{out} holds a run with different {', '.join(changed)} "
                             f"({'; '.join(shown)}): pass a new --out or the same settings (or delete "
                             f"{path} to go on with the ones given now)")
