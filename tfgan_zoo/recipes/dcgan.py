@@ -30,11 +30,12 @@ Runs started before this default resume with `--no-reuse-fake`.
 D carries an R1 penalty, (0.1 / 2) ||grad_x D(x)||^2 on the real batch
 (Mescheder et al. 2018), computed on every 4th D update and weighted 4
 (lazy, Karras et al. 2020): D memorises mnist5k's 4,500 digits without it
-(RESULTS, "Why dcgan stalls"). On the Xeon in bfloat16 it took FID 27.0 ->
-23.5, precision 0.456 -> 0.557 and the rarest class (the 1s) 3.9 % -> 6.6 %
-at 12,000 steps, one seed (the penalty on every update: 23.7 / 0.558, for
-about 1.6x the CPU). `--r1-gamma 0` turns it off; runs started before this
-default resume with `--r1-gamma 0 --r1-every 1`.
+(benchmarks/history/fidelity.md, "Why dcgan stalls"). On the Xeon in
+bfloat16 it took FID 27.0 -> 23.5, precision 0.456 -> 0.557 and the rarest
+class (the 1s) 3.9 % -> 6.6 % at 12,000 steps, one seed (the penalty on
+every update: 23.7 / 0.558, for about 1.6x the CPU). `--r1-gamma 0` turns
+it off; runs started before this default resume with `--r1-gamma 0
+--r1-every 1`.
 
 Two time-scale rates (TTUR, Heusel et al. 2017), as the wgan_gp recipe
 has them: D 4e-4 and G 2e-4 with Adam betas (0.5, 0.9), and both rates
