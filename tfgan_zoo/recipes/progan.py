@@ -4,7 +4,7 @@ EMA of G), small feature maps for a CPU. The EMA decay is 0.99, not the
 paper's 0.999: the official horizon (1,000 steps of 16 images) is a
 fortieth of a 600k-image phase, while here a phase is 800 steps; at 0.999
 the averaged G still drew noise at step 1,800 while the trained G drew
-varied digits (benchmarks/RESULTS.md, Image GANs II)."""
+varied digits (benchmarks/history/image_gans_ii.md)."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.training.trainer import main

@@ -29,7 +29,7 @@ Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
 launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
 from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
 `Uniform(62)`, but on mnist5k that run mixed the continuous codes: slant
-and ink each moved with both codes, benchmarks/RESULTS.md, Image GANs II).
+and ink each moved with both codes, benchmarks/history/image_gans_ii.md).
 The codes are named inputs of the generator, so the exported model takes
 `z`, `code_cat` and `code_cont`.
 """

@@ -131,7 +131,7 @@ class ProGAN(NoiseToImageGAN):
         sees. With the official target 1, D must steepen 2^l-fold; its long
         phases (37k steps at batch 16) allow that, but in a CPU recipe's few
         hundred steps D stayed at a penalty of 0.65 and lost to G at 8 px
-        (benchmarks/RESULTS.md, Image GANs II)."""
+        (benchmarks/history/image_gans_ii.md)."""
         if self.penalty_resolution == "full":
             return 1.0
         return tf.pow(2.0, -self.level_of_detail())
