@@ -25,7 +25,7 @@ G(x) keeps what f reads in x, so it keeps the source digit only as far as
 f reads digits drawn in the target's style. The paper trains f on SVHN
 alone; the recipe's f also sees greyed, inverted, warped, re-stroked and
 elastically bent source digits (`--source-augment`), which lifts its
-reading of mnist from 0.55 to about 0.78 (benchmarks/RESULTS.md).
+reading of mnist from 0.55 to about 0.78 (benchmarks/history/domain.md).
 `--ema-decay` reads G through an average of g's weights (the core's
 generator EMA): which of the shapes f accepts g draws drifts during
 training. `--decay-after` (a project option, not the paper's: it trains
