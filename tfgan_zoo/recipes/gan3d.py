@@ -5,7 +5,8 @@ holds the checks of `tfgan_zoo.reports.volume` on the held-out shapes of
 furniture:test (classifier confidence and class mix, IoU coverage, D
 features + linear SVM) and projections of samples and real shapes.
 
-Sized for a 2-core CPU (see benchmarks/RESULTS.md, "Beyond 2-D images"):
+Sized for a 2-core CPU (see benchmarks/RESULTS.md, "Beyond 2-D images", and
+benchmarks/history/voxels_video.md for the first 1,200-step run):
 32^3 instead of the paper's 64^3, widths 16 instead of 64 (G) / 32 (D),
 batch 32 instead of 100, 1,800 steps (1,200 drew almost no chairs: 1.2 %
 of samples; 1,800: 14 %). Adam(beta_1 = 0.5) with the paper's G rate
