@@ -4,7 +4,7 @@ a new user runs it, then measured against the real-data floor.
     python benchmarks/fidelity.py                        # all six recipes
     python benchmarks/fidelity.py --recipes dcgan,cgan   # some of them
     python benchmarks/fidelity.py --skip-training        # re-measure OUT/<recipe>
-    python benchmarks/fidelity.py --write-results        # table -> RESULTS.md
+    python benchmarks/fidelity.py --write-results        # rows -> RESULTS.md table
     python benchmarks/fidelity.py --cifar10 --data-dir DIR   # the CIFAR-10 anchor
 
 For each recipe (mnist5k mode):
@@ -236,35 +236,60 @@ def target_text(recipe, row):
     return "; ".join(parts)
 
 
+HEADER = ("| recipe (current default) | steps | CPU / wall time | load | FID train / test | KID | "
+          "precision / recall | rarest class | class accuracy | target | section |")
+
+
 def table(rows, floor):
-    lines = ["| recipe | steps | wall / CPU time | load | FID train / test | KID | "
-             "precision / recall | rarest class | class accuracy | target |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    """The measured rows in RESULTS.md's fidelity-table columns; the section
+    cell is left for the write-up that names the run ("–")."""
+    lines = [HEADER, "| --- " * HEADER.count(" | ") + "| --- |"]
     for recipe, r in rows.items():
         t = r["training"]
         accuracy = f"{r['class_accuracy']:.1%}" if "class_accuracy" in r else "–"
         lines.append(
             f"| [{recipe}](../docs/images/fidelity_{recipe}.png) | {t['steps']:,} | "
-            f"{fmt_time(t['wall_s'])} / {fmt_time(t['cpu_s'])} | "
+            f"{fmt_time(t['cpu_s'])} / {fmt_time(t['wall_s'])} | "
             f"{t['load'][0]:.0f}–{t['load'][1]:.0f} | "
             f"**{r['fid_train']:.1f}** / {r['fid_test']:.1f} | {r['kid']:.4f} | "
             f"{r['precision']:.3f} / {r['recall']:.3f} | {r['rarest_class_share']:.1%} | "
-            f"{accuracy} | {target_text(recipe, r)} |")
+            f"{accuracy} | {target_text(recipe, r)} | – |")
     if floor:
         f = floor["train"]
         lines.append(f"| real digits (floor) | – | – | – | {f['fid']:.1f} / "
                      f"{floor['test']['fid']:.1f} | {f['kid']:.4f} | {f['precision']:.3f} / "
-                     f"{f['recall']:.3f} | – | – | – |")
+                     f"{f['recall']:.3f} | – | – | – | – |")
     return "\n".join(lines)
 
 
+def row_key(line):
+    """The recipe a table row is about ("dcgan", "floor"), or None."""
+    cell = line.split("|")[1].strip() if line.startswith("|") else ""
+    if cell.startswith("real digits"):
+        return "floor"
+    return cell[1:cell.index("]")] if cell.startswith("[") and "]" in cell else None
+
+
 def write_results(text):
-    """Replace the marked fidelity table in RESULTS.md."""
+    """Put the measured rows into RESULTS.md's marked fidelity table: a row
+    replaces the row of the same recipe (or the floor's), a new recipe goes
+    before the floor, and every other row (hand-written notes, earlier
+    recipes' figures) stays as it is."""
     doc = RESULTS.read_text()
-    if BEGIN not in doc:
-        raise SystemExit(f"{RESULTS} has no {BEGIN} marker")
+    if BEGIN not in doc or END not in doc:
+        raise SystemExit(f"{RESULTS} has no {BEGIN} ... {END} markers: restore them "
+                         "around the fidelity table")
     head, rest = doc.split(BEGIN, 1)
-    RESULTS.write_text(head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1])
+    old, tail = rest.split(END, 1)
+    kept = [line for line in old.strip("\n").splitlines() if line.strip()] or \
+        text.splitlines()[:2]
+    for line in text.splitlines()[2:]:
+        keys = [row_key(k) for k in kept]
+        if row_key(line) in keys:
+            kept[keys.index(row_key(line))] = line
+        else:
+            kept.insert(keys.index("floor") if "floor" in keys else len(kept), line)
+    RESULTS.write_text(head + BEGIN + "\n" + "\n".join(kept) + "\n" + END + tail)
 
 
 # ------------------------------------------------------------------- modes
