@@ -357,7 +357,8 @@ def parse(argv=None):
     p.add_argument("--check", default="dcgan",
                    help="recipe whose FID is recomputed independently ('' for none)")
     p.add_argument("--write-results", action="store_true",
-                   help=f"put the table between the fidelity markers of {RESULTS.name}")
+                   help=f"put the measured rows into {RESULTS.name}'s fidelity table (a "
+                   "recipe's own row is replaced, every other row kept)")
     p.add_argument("--cifar10", action="store_true",
                    help="the CIFAR-10 anchor: DCGAN and WGAN-GP, 50k samples vs train")
     p.add_argument("--data-dir", default=None, help="TFDS data directory (with --cifar10)")
