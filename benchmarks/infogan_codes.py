@@ -9,7 +9,12 @@ and, per code value, its three most frequent readings with their shares, as
 a markdown table. Then each continuous code's Spearman rho with each image
 moment, pooled over all codes (the report's figure) and within each
 categorical value (300 images each, z and the continuous codes random; the
-mean over values), which leaves out how the moments differ between digits.
+mean over values), which leaves out how the moments differ between digits,
+and as the paper's Fig. 2 reads a code (`tfgan_zoo.reports.codes.
+sweep_correlations`): the code swept from -2 to 2 with z, the categorical
+value and the other codes fixed, rho within each such row, its mean over
+rows (one direction everywhere) and the mean of abs(rho) (a direction per
+row).
 """
 
 from __future__ import annotations
@@ -48,12 +53,16 @@ def main():
               + ", ".join(f"{d}: {share:.0%}" for d, share in readings) + " |")
     if model.continuous_codes:
         within = within_category(model, seed=config.seed)
-        print("| code | moment | rho pooled | rho within a categorical value (mean) |")
-        print("|---|---|---|---|")
+        sweep = figures["sweep"]
+        print("| code | moment | rho pooled | rho within a categorical value (mean) "
+              f"| sweep {sweep['range'][0]:g} to {sweep['range'][1]:g}, "
+              f"{sweep['rows']} rows: mean rho | mean abs(rho) |")
+        print("|---|---|---|---|---|---|")
         for j in range(model.continuous_codes):
             for name in MOMENTS:
                 print(f"| {j} | {name} | {figures['spearman'][name][j]:+.3f} | "
-                      f"{within[name][j]:+.3f} |")
+                      f"{within[name][j]:+.3f} | {sweep['mean'][name][j]:+.3f} | "
+                      f"{sweep['mean_abs'][name][j]:.3f} |")
 
 
 if __name__ == "__main__":

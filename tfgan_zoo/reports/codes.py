@@ -14,7 +14,10 @@ digits by the Hungarian method; `digits_per_code` lists each value's three
 most frequent readings with their shares (which digits a value merges).
 Continuous codes: 2,000 images with every input random; Spearman's rho
 between each code and each image moment (slant, width, ink, height;
-`tfgan_zoo.evaluation.moments`).
+`tfgan_zoo.evaluation.moments`), pooled over all of them. And, under
+`sweep`, the paper's Fig. 2 reading (`sweep_correlations`): each code swept
+from -2 to 2 with z, the categorical value and the other codes fixed, rho
+taken within each such row.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+from scipy.stats import rankdata
 
 from tfgan_zoo.core import draw_prior
 from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.evaluation.clustering import cluster_accuracy, confusion_matrix
-from tfgan_zoo.evaluation.moments import code_moment_correlations
+from tfgan_zoo.evaluation.moments import MOMENTS, code_moment_correlations, image_moments
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.images import save_grid
 
@@ -60,6 +64,44 @@ def generate_codes(model, categories, continuous, rng):
     return _generate(model, _inputs(model, z, categories, continuous))
 
 
+def _row_spearman(x, values):
+    """Spearman's rho of each row of `values` [R, S] against x [S]; a row
+    whose value does not move gives 0 (no effect)."""
+    a = rankdata(values, axis=1)
+    a -= a.mean(axis=1, keepdims=True)
+    b = rankdata(x) - (len(x) + 1) / 2.0
+    norm = np.sqrt((a * a).sum(axis=1) * (b * b).sum())
+    return np.divide((a * b).sum(axis=1), norm, out=np.zeros(len(a)), where=norm > 0)
+
+
+def sweep_correlations(model, rows_per_category=20, steps=9, low=-2.0, high=2.0, seed=0):
+    """Each continuous code read as the paper's Fig. 2 shows it (Chen et al.
+    2016, §7.1): in each row z and the categorical value are fixed (every
+    value equally often, z from the model's prior) with the other codes at
+    0, as in `continuous_<j>.png`, and code j takes `steps` values from `low`
+    to `high`; Spearman's rho between c_j and each image moment is taken
+    within the row. Returns {"mean": {moment: [per code]}, "mean_abs": ...,
+    "rows", "range"}: the mean over rows of rho (one direction in every row)
+    and of abs(rho) (a direction of its own in each row)."""
+    rng = np.random.default_rng(seed + 2)
+    k, codes = model.num_categories, model.continuous_codes
+    sweep = np.linspace(low, high, steps)
+    rows = k * rows_per_category
+    mean = {name: [] for name in MOMENTS}
+    mean_abs = {name: [] for name in MOMENTS}
+    for j in range(codes):
+        z = np.repeat(_noise(model, rows, rng), steps, axis=0)
+        categories = np.repeat(np.repeat(np.arange(k), rows_per_category), steps)
+        cont = np.zeros((rows * steps, codes), np.float32)
+        cont[:, j] = np.tile(sweep, rows)
+        moments = image_moments(_generate(model, _inputs(model, z, categories, cont)))
+        for name in MOMENTS:
+            rho = _row_spearman(sweep, moments[name].reshape(rows, steps))
+            mean[name].append(float(rho.mean()))
+            mean_abs[name].append(float(np.abs(rho).mean()))
+    return {"mean": mean, "mean_abs": mean_abs, "rows": rows, "range": [low, high]}
+
+
 def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=None):
     """{"cluster_accuracy", "mapping", "spearman"} for a trained InfoGAN."""
     classifier = classifier or load_classifier("mnist-cnn")
@@ -88,6 +130,7 @@ def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=N
             max(((name, values[j]) for name, values in rho.items()),
                 key=lambda item: abs(item[1]))
             for j in range(model.continuous_codes)]
+        figures["sweep"] = sweep_correlations(model, seed=seed)
     return figures
 
 
@@ -112,5 +155,9 @@ def write_code_report(model, config, classifier=None):
     print(f"Code grids and report written to {out}: cluster accuracy "
           f"{report['cluster_accuracy']:.3f}"
           + "".join(f"; code {j}: {name} rho {rho:+.2f}"
-                    for j, (name, rho) in enumerate(report.get("best_moment", []))))
+                    for j, (name, rho) in enumerate(report.get("best_moment", [])))
+          + ("" if "sweep" not in report else "; swept -2 to 2 (mean rho in a row): " + ", ".join(
+              f"code {j} " + " ".join(f"{name} {values[j]:+.2f}"
+                                      for name, values in report["sweep"]["mean"].items())
+              for j in range(model.continuous_codes))))
     return report

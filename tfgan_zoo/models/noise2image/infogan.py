@@ -20,7 +20,11 @@ its width). Each step is Algorithm 1 with the information term added
 
 with info = -(L_I - H(c)) the codes' negative log-likelihood. lambda = 1
 (`info_weight`) for the categorical code; the continuous codes' Gaussian
-NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run).
+NLL is weighted by `continuous_weight` (1 in openai/InfoGAN's MNIST run;
+eriklindernoren/PyTorch-GAN's `lambda_con` 0.1 on an MSE over two codes is
+0.1 here. On mnist5k, 0.5 gave the cleanest slant code and categorical code
+but a weaker ink code, 0.1 left the codes nearly unused and 2 let them take
+over the digit: benchmarks/RESULTS.md, Image GANs II).
 Q's Gaussian has a fixed unit deviation there (`fix_std=True`); with
 `learned_code_std` Q also predicts each code's log-variance (the paper's
 "factored Gaussian", openai/InfoGAN's `fix_std=False`), so the term sharpens
