@@ -1,10 +1,12 @@
 """DTN's reading at every checkpoint of a run: how often `mnist-cnn` (an
 MNIST classifier trained without mnist5k's 500 held-out digits) reads the
 source label on G(x) for the source domain's test split, with the averaged
-g (`--ema-decay`) and the raw g, and f-constancy. The recipe's report reads
-the last checkpoint only; this shows how the reading drifts between them.
+g (`--ema-decay`) and the raw g, f-constancy, and the swaps: for each
+source digit that G(x) turns into another digit in at least `--swap` of
+the test images, "source>read: count". The recipe's report reads the last
+checkpoint only; this shows how the reading drifts between them.
 
-    python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json]
+    python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json] [--swap 15]
 
 RUN is a `tfgan_zoo.recipes.dtn` --out directory; keep its checkpoints
 with `--keep-checkpoints`. Prints one line per checkpoint.
@@ -30,16 +32,28 @@ from tfgan_zoo.training.run import load_run  # noqa: E402
 BATCH = 200
 
 
+def swaps(labels, predicted, least):
+    """'source>read: count' for every (source, read) pair of different
+    digits seen at least `least` times, most first."""
+    pairs = np.zeros((10, 10), int)
+    np.add.at(pairs, (labels, predicted), 1)
+    np.fill_diagonal(pairs, 0)
+    found = [(int(pairs[a, b]), a, b) for a, b in zip(*np.nonzero(pairs >= least))]
+    return [f"{a}>{b}: {n}" for n, a, b in sorted(found, reverse=True)]
+
+
 def read(classifier, generator, model, images, labels):
-    """(reader accuracy on g(f(x)), mean ||f(x) - f(g(f(x)))||^2)."""
+    """(reader accuracy on g(f(x)), mean ||f(x) - f(g(f(x)))||^2, the
+    reader's digit for each image)."""
     predicted, constancy = [], []
     for i in range(0, len(images), BATCH):
         features = model.encoder(tf.constant(images[i:i + BATCH]), training=False)
         fake = generator(features, training=False)
         constancy.append(np.mean(np.square(model.encoder(fake, training=False) - features), 1))
         predicted.append(classifier.predict_logits(np.asarray(fake)).argmax(1))
-    return (round(float((np.concatenate(predicted) == labels).mean()), 4),
-            round(float(np.concatenate(constancy).mean()), 5))
+    predicted = np.concatenate(predicted)
+    return (round(float((predicted == labels).mean()), 4),
+            round(float(np.concatenate(constancy).mean()), 5), predicted)
 
 
 def main(argv=None):
@@ -47,6 +61,8 @@ def main(argv=None):
     parser.add_argument("run", help="the DTN run directory (OUT/dtn)")
     parser.add_argument("--reader", default="mnist-cnn")
     parser.add_argument("--out", help="also write the rows to this JSON file")
+    parser.add_argument("--swap", type=int, default=15,
+                        help="list the source digits drawn as another this many times")
     args = parser.parse_args(argv)
     model, _ = load_run(args.run)  # the newest: which data, at which size
     images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
@@ -56,7 +72,9 @@ def main(argv=None):
         row = {"step": step}
         nets = raw_and_average(model, "raw g", "EMA g")
         for name, net in nets.items():
-            row[name], row[f"{name} f-constancy"] = read(classifier, net, model, images, labels)
+            row[name], row[f"{name} f-constancy"], predicted = read(
+                classifier, net, model, images, labels)
+            row[f"{name} swaps"] = swaps(labels, predicted, args.swap)
         print(json.dumps(row), flush=True)
         rows.append(row)
     if args.out:

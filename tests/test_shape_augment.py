@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_zoo.augment import affine, elastic, shape_augment
+from tfgan_zoo.augment import _uniform, affine, contrast, elastic, shape_augment, zoom
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.domain import content_encoder, mlp
 from tfgan_zoo.recipes import dtn
@@ -53,6 +53,34 @@ def test_elastic_without_motion_is_the_identity_and_keeps_a_flat_image():
     np.testing.assert_allclose(shape_augment(flat, "elastic", SEED), flat, atol=1e-6)
 
 
+def test_zoom_magnifies_about_the_centre_by_the_drawn_factor():
+    # Bilinear sampling is exact on a ramp, so each output column reads the
+    # input column cx + (j - cx) / z: hand-computed, with z the drawn factor.
+    side, n = 9, 4
+    ramp = tf.constant(np.broadcast_to(np.arange(side, dtype=np.float32)[None, None, :, None],
+                                       (n, side, side, 1)))
+    factors = _uniform(SEED, 0, [n], 1.0, 2.0).numpy()
+    centre = (side - 1) / 2
+    expected = centre + (np.arange(side)[None, :] - centre) / factors[:, None]
+    np.testing.assert_allclose(zoom(ramp, SEED, largest=2.0).numpy()[:, 4, :, 0], expected,
+                               atol=1e-4)
+    assert (factors > 1.0).all() and (factors < 2.0).all()
+    np.testing.assert_allclose(zoom(images(), SEED, largest=1.0), images(), atol=1e-5)
+
+
+def test_contrast_stretches_half_the_images_to_the_full_range_and_keeps_flat_ones():
+    x = images(n=32) * 0.3 + 0.2  # values in [-0.1, 0.5]
+    y = contrast(x, SEED).numpy()
+    x = x.numpy()
+    low, high = x.min(axis=(1, 2, 3), keepdims=True), x.max(axis=(1, 2, 3), keepdims=True)
+    stretched = (x - low) / (high - low) * 2 - 1
+    kept = np.all(y == x, axis=(1, 2, 3))
+    full = np.all(np.abs(y - stretched) < 1e-5, axis=(1, 2, 3))
+    assert np.all(kept | full) and kept.any() and full.any()
+    flat = tf.fill([8, 4, 4, 3], 0.25)
+    np.testing.assert_array_equal(contrast(flat, SEED), flat)
+
+
 def test_stroke_only_dilates_or_erodes():
     x = images(n=32)
     y = shape_augment(x, "stroke", SEED).numpy()
@@ -68,7 +96,8 @@ def test_unknown_policy_is_one_line_naming_the_choices(capsys):
     with pytest.raises(SystemExit) as done:
         dtn.build_parser().parse_args(["--source-augment", "blur"])
     assert done.value.code == 2
-    assert "grey, invert, affine, stroke" in capsys.readouterr().err
+    assert "grey, invert, affine, stroke, elastic, contrast, zoom" in capsys.readouterr().err
+    assert dtn.build_parser().parse_args(["--source-augment", "contrast,zoom"])
 
 
 def test_source_classifier_trains_on_augmented_batches():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import keras
 
-from tfgan_zoo.augment import parse_shape_policy
+from tfgan_zoo.augment import SHAPE_POLICIES, parse_shape_policy
 from tfgan_zoo.cli import fail, positive_int, without_flags
 from tfgan_zoo.config import build_parser as config_parser
 from tfgan_zoo.config import parse_args
@@ -46,8 +46,8 @@ SOURCE_FLAGS = (("source_steps", positive_int, "source-classifier steps (phase 1
                 ("source_batch_size", positive_int, "source-classifier batch size"),
                 ("source_lr", float, "source-classifier Adam learning rate"),
                 ("source_augment", source_augment,
-                 "label-preserving augmentation of the source images, a comma-separated "
-                 "list of grey, invert, affine, stroke, elastic ('' for none)"))
+                 "label-preserving augmentation of the source images, applied in order: a "
+                 f"comma-separated list of {', '.join(SHAPE_POLICIES)} ('' for none)"))
 
 
 def build_parser(recipe, description, source):
