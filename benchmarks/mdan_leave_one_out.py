@@ -13,7 +13,13 @@ with the shared trainer (one resumable run directory each under --out):
     dann-pooled              DANN on the three sources pooled        extra; only with --pooled
 
 every one with the same optimizer (Adam, --lr, constant), steps and
-per-domain batch, so the comparison is of the objectives alone. The
+per-domain batch, so the comparison is of the objectives alone. DANN's
+reversal is lambda_p (its ramp, 0 -> 1 over the run) times --dann-weight,
+by default MDAN's mu = 1e-2: a single-source DANN is then MDAN's objective
+with k = 1 (plus DANN's ramp). At the paper's full strength,
+--dann-weight 1, two of the three DANNs into mnist collapsed to chance
+(class loss at ln 10) in 1,500 Adam steps, as MDAN did at mu >= 0.3
+(benchmarks/RESULTS.md): a baseline no method needs to beat. The
 required runs of every target train first, then the extras, so a
 benchmark stopped early still answers the check. Accuracy
 is on each target's test split; the check is MDAN-soft >= the best
@@ -39,21 +45,25 @@ from _timing import cpu_seconds  # noqa: E402
 
 from tfgan_zoo.data.digit_domains import DOMAINS  # noqa: E402
 
+# MDAN's domain-loss weight (the model's default, the reference's), and
+# the benchmark's default DANN reversal weight.
+MU = 1e-2
 # What results.json must agree on for its records to be reused.
-SETTINGS = ("steps", "batch_size", "lr", "seed")
+SETTINGS = ("steps", "batch_size", "lr", "dann_weight", "seed")
 
 
-def runs(target, pooled=False, hard=True):
+def runs(target, pooled=False, hard=True, dann_weight=MU):
     """{run name: (model, source domains, model args)} for one target: the
     required MDAN-soft and single-source DANNs, then the extras asked for."""
     sources = [d for d in DOMAINS if d != target]
+    dann = {"anneal": False, "domain_weight": dann_weight}
     found = {"mdan-soft": ("mdan", sources, {"combination": "soft"})}
     for source in sources:
-        found[f"dann-{source}"] = ("dann", [source], {"anneal": False})
+        found[f"dann-{source}"] = ("dann", [source], dann)
     if hard:
         found["mdan-hard"] = ("mdan", sources, {"combination": "hard"})
     if pooled:
-        found["dann-pooled"] = ("dann", sources, {"anneal": False})
+        found["dann-pooled"] = ("dann", sources, dann)
     return found
 
 
@@ -61,10 +71,10 @@ def runs(target, pooled=False, hard=True):
 REQUIRED = len(DOMAINS)
 
 
-def plan(targets, pooled=False, hard=True):
+def plan(targets, pooled=False, hard=True, dann_weight=MU):
     """[(target, run name, (model, sources, model args))]: the required runs
     of every target, then the extras of every target."""
-    found = [[(t, name, spec) for name, spec in runs(t, pooled, hard).items()]
+    found = [[(t, name, spec) for name, spec in runs(t, pooled, hard, dann_weight).items()]
              for t in targets]
     return ([r for rows in found for r in rows[:REQUIRED]]
             + [r for rows in found for r in rows[REQUIRED:]])
@@ -126,6 +136,9 @@ def main(argv=None):
                         help="also MDAN-hard (an extra; --no-hard skips it)")
     parser.add_argument("--pooled", action="store_true",
                         help="also DANN on the pooled sources (an extra)")
+    parser.add_argument("--dann-weight", type=float, default=MU,
+                        help="DANN's reversal: lambda_p times this (default MDAN's mu; "
+                             "1 is the paper's DANN)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     targets = args.targets.split(",")
@@ -140,9 +153,10 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     settings = {"steps": args.steps, "batch_size": args.batch_size, "lr": args.lr,
-                "seed": args.seed}
+                "dann_weight": args.dann_weight, "seed": args.seed}
     records = recorded(out / "results.json", settings)
-    for target, name, (model, sources, extra) in plan(targets, args.pooled, args.hard):
+    for target, name, (model, sources, extra) in plan(targets, args.pooled, args.hard,
+                                                       args.dann_weight):
         key = f"{target}/{name}"
         if key in records:
             continue

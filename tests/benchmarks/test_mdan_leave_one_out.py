@@ -20,8 +20,11 @@ def test_runs_leave_the_target_out_and_the_extras_are_optional(loo):
                           "dann-ucidigits", "dann-pooled"}
     assert every["mdan-soft"] == ("mdan", ["mnist", "syndigits", "ucidigits"],
                                   {"combination": "soft"})
-    assert every["dann-syndigits"] == ("dann", ["syndigits"], {"anneal": False})
+    # DANN's reversal defaults to MDAN's mu, at a constant rate like MDAN's.
+    assert every["dann-syndigits"] == ("dann", ["syndigits"],
+                                       {"anneal": False, "domain_weight": 0.01})
     assert every["dann-pooled"][1] == ["mnist", "syndigits", "ucidigits"]
+    assert loo.runs("mnistm", dann_weight=1.0)["dann-mnist"][2]["domain_weight"] == 1.0
     required = loo.runs("ucidigits", pooled=False, hard=False)
     assert set(required) == {"mdan-soft", "dann-mnist", "dann-mnistm", "dann-syndigits"}
 
@@ -57,7 +60,7 @@ def test_table_names_the_best_single_source_and_counts_the_wins(loo):
 
 
 def test_a_restart_reuses_records_only_with_the_same_settings(loo, tmp_path):
-    settings = {"steps": 600, "batch_size": 32, "lr": 1e-3, "seed": 0}
+    settings = {"steps": 600, "batch_size": 32, "lr": 1e-3, "dann_weight": 0.01, "seed": 0}
     path = tmp_path / "results.json"
     assert loo.recorded(path, settings) == {}
     runs = {"mnistm/mdan-soft": {"accuracy": 0.6, "cpu_s": 60.0, "wall_s": 90.0}}
@@ -65,3 +68,5 @@ def test_a_restart_reuses_records_only_with_the_same_settings(loo, tmp_path):
     assert loo.recorded(path, settings) == runs
     with pytest.raises(SystemExit, match="steps=600.*another --out"):
         loo.recorded(path, {**settings, "steps": 1500})
+    with pytest.raises(SystemExit, match="dann_weight=0.01"):
+        loo.recorded(path, {**settings, "dann_weight": 1.0})
