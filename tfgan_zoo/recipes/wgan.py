@@ -22,6 +22,13 @@ This default trades critic updates for G updates (benchmarks/RESULTS.md,
 Measured on the Xeon in bfloat16, seed 0: FID 40.5 at N = 1,000
 (precision 0.256, recall 0.639) after 24,000 steps (50.9 at 12,000), in 26.6
 CPU-minutes of training. The target (FID <= 35) is not met.
+Measured and not taken (RESULTS, "WGAN: a late decay, Adam and higher
+rates"; Xeon, bfloat16, seed 0): `--decay-after 0.75` on a fresh 24,000-step
+run read 44.3 (precision 0.218): the curve stops falling once the rates
+decay (44.3 at 18,000 steps and at 24,000). Adam betas (0.5, 0.9) at these
+rates lost badly at 3,000 steps (raw G 121.2 against 78.6). D 6e-4 / G 3e-4
+led at 3,000 steps (raw G 64.6, EMA G 98.1 against 78.6 / 109.5) but has no
+full run yet.
 The paper's setting stays available: `--n-critic 5 --no-reuse-fake
 --g-lr 5e-5 --d-lr 5e-5`. Runs started before this default resume with
 those flags and `--steps 4500 --ema-decay 0.995`."""
