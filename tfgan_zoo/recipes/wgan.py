@@ -19,10 +19,11 @@ This default trades critic updates for G updates (benchmarks/RESULTS.md,
     G 3e-4, in place of the extra critic updates;
   - EMA decay 0.999 and 24,000 G steps (about 0.066 CPU-s a step on the
     Xeon in bfloat16).
-Measured on the Xeon in bfloat16, seed 0, one fresh run: FID 37.6 at
-N = 1,000 (precision 0.286, recall 0.713, rarest class 7.2 %) in 26.6
-CPU-minutes of training (RESULTS, "WGAN at D 6e-4 / G 3e-4"), against 40.5
-(precision 0.256) at the earlier rates D 4e-4 / G 2e-4 (43.3 on seed 1).
+Measured on the Xeon in bfloat16, two fresh runs: FID 37.6 / 38.1 at
+N = 1,000 (precision 0.286 / 0.309, rarest class 7.2 / 5.8 %) in 25.5-26.6
+CPU-minutes of training (RESULTS, "WGAN at D 6e-4 / G 3e-4"), against
+40.5 / 43.3 (precision 0.256 / 0.241) on the same seeds at the earlier
+rates D 4e-4 / G 2e-4.
 The target (FID <= 35) is not met.
 Measured and not taken (RESULTS, "WGAN: a late decay, Adam and higher
 rates"; Xeon, bfloat16, seed 0): `--decay-after 0.75` at D 4e-4 / G 2e-4
