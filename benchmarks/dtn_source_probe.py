@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _timing import cpu_seconds  # noqa: E402
+
 from tfgan_zoo.config import parse_args  # noqa: E402
 from tfgan_zoo.recipes import _domain, dtn  # noqa: E402
 from tfgan_zoo.registry import build_model  # noqa: E402
@@ -61,17 +63,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     out = Path(args.out)
     rows = []
-    for k, policy in enumerate(args.policy):
-        directory = out / str(k)
+    for index, policy in enumerate(args.policy):
+        directory = out / str(index)
         config = parse_args(dtn.RECIPE, ["--out", str(directory), "--seed", str(args.seed)])
         phase = {**dtn.SOURCE, "source_augment": policy, "source_steps": args.source_steps}
-        started, cpu = time.time(), time.process_time()
+        started, cpu = time.time(), cpu_seconds()
         info = classifier_info(directory)
         if info is None or {k: info.get(k) for k in phase} != phase:
             _domain.train_source_classifier(config, phase, directory)
         row = {"policy": policy, "seed": args.seed, "steps": phase["source_steps"],
                "dir": str(directory), **read(directory, config),
-               "cpu_s": round(time.process_time() - cpu, 1),
+               "cpu_s": round(cpu_seconds() - cpu, 1),
                "wall_s": round(time.time() - started, 1)}
         print(json.dumps(row), flush=True)
         rows.append(row)

@@ -51,11 +51,8 @@ CPU-minutes for the fresh run (export and latent report included) at load
 16-21. Runs started before this default resume
 with `--d-lr 2e-4 --beta-2 0.999 --decay-after None`.
 
-Measured and not taken: `--diff-augment translation` on top of all this
-(one fresh 17,000-step run, Xeon, bfloat16, seed 0; RESULTS, "DiffAugment
-translation on the TTUR default"). D no longer tells its training digits
-from held-out ones, and FID fell to 19.6 (test 24.7), but precision fell to
-0.559, recall to 0.769 and the 1s to 4.9 % of samples."""
+Tries measured and not taken (DiffAugment translation on top of this
+default, and others) are in benchmarks/RESULTS.md's fidelity section."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28
