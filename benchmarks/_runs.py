@@ -35,7 +35,7 @@ def trained_run(recipe, args):
     """(timing, model, config) of the run at args.out: trained first (or
     reused, `train_recipe`), or, with --checkpoint STEP, that checkpoint as
     it is, with no training."""
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
     timing = (train_recipe(recipe, args.out, *step_flags(args)) if args.checkpoint is None
               else {"checkpoint": args.checkpoint})
     model, config = load_run(args.out, step=args.checkpoint)
@@ -45,8 +45,8 @@ def trained_run(recipe, args):
 def each_checkpoint(run_dir):
     """(step, model) for every checkpoint a run directory keeps, oldest first;
     the steps are listed without loading a model."""
-    from tfgan_zoo.training.checkpoint import CheckpointDir
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.checkpoint import CheckpointDir
+    from tfgan_zoo.rundir.run import load_run
     for step in CheckpointDir(Path(run_dir) / "checkpoints").steps():
         yield step, load_run(run_dir, step)[0]
 

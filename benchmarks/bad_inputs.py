@@ -36,7 +36,7 @@ TEXT = ["tfgan_zoo.recipes.gan_int_cls", "--steps", "2", "--encoder-steps", "2",
         "--batch-size", "8", "--no-report", "--no-evaluate"]
 EVALUATE = ["tfgan_zoo.evaluate", "{run}", "--num-samples", "4", "--dataset", "digits"]
 EXPORT = ["tfgan_zoo.export", "{run}", "--to", "{scratch}/exports", "--format", "saved_model"]
-HOLD_LOCK = ("import sys, time\nfrom tfgan_zoo.training.run import RunLock\n"
+HOLD_LOCK = ("import sys, time\nfrom tfgan_zoo.rundir.run import RunLock\n"
              "RunLock(sys.argv[1]).__enter__()\nprint('held', flush=True)\ntime.sleep(600)\n")
 
 

@@ -37,7 +37,7 @@ def digit_shares(run_dir, num=1000):
     import numpy as np
 
     from tfgan_zoo.evaluation.classifiers import load_classifier
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     model, _ = load_run(run_dir)
     read = load_classifier("mnist-cnn").predict_logits(model.sample(num)).argmax(1)

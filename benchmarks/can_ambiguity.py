@@ -60,8 +60,8 @@ def main():
     from tfgan_zoo.data import sample_real_images
     from tfgan_zoo.evaluation import metrics as M
     from tfgan_zoo.evaluation.classifiers import load_classifier
-    from tfgan_zoo.training.run import load_run
-    from tfgan_zoo.training.checkpoint import CheckpointDir
+    from tfgan_zoo.rundir.run import load_run
+    from tfgan_zoo.rundir.checkpoint import CheckpointDir
 
     clf = load_classifier("mnist-cnn")
     real = sample_real_images("mnist5k:train", 4500, seed=0)[0]

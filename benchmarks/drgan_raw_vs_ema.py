@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tfgan_zoo.reports.rotation import write_rotation_report  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
+from tfgan_zoo.rundir.run import load_run  # noqa: E402
 
 KEYS = ("frontal_ssim", "frontal_ssim_input_baseline", "frontal_pose_accuracy_judge",
         "verification_eer_judge", "verification_eer", "pose_accuracy_own_d",

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tfgan_zoo.data.digit_domains import domain_images  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import load_classifier  # noqa: E402
 from _runs import each_checkpoint, raw_and_average  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
+from tfgan_zoo.rundir.run import load_run  # noqa: E402
 
 BATCH = 200
 

@@ -28,7 +28,7 @@ from fidelity_probes import measure  # noqa: E402
 
 
 def main(argv=None):
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("run")

@@ -144,7 +144,7 @@ def main(argv=None):
             spread_weights(model)
             reports.append(measure(model, name, **kwargs))
     elif args.run_dir:
-        from tfgan_zoo.training.run import load_run
+        from tfgan_zoo.rundir.run import load_run
         model, config = load_run(args.run_dir)
         reports.append(measure(model, config.recipe, config, **kwargs))
         reports[-1]["training_step"] = model.step

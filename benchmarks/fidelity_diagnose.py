@@ -63,7 +63,7 @@ def clip_saturation(model):
 def main(argv=None):
     from tfgan_zoo.data import sample_real_images
     from tfgan_zoo.evaluation.samples import sample_latents
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("run")

@@ -33,7 +33,7 @@ from _runs import each_checkpoint, raw_and_average  # noqa: E402
 from tfgan_zoo.data import furniture  # noqa: E402
 from tfgan_zoo.evaluation import volume  # noqa: E402
 from tfgan_zoo.reports.volume import TARGETS  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
+from tfgan_zoo.rundir.run import load_run  # noqa: E402
 
 BATCH = 100
 

@@ -3,7 +3,7 @@
     python benchmarks/image2image_eval.py runs/pix2pix runs/cyclegan ... [--fid]
 
 For each run directory (a recipe's --out): the trained model from its newest
-checkpoint (`tfgan_zoo.training.run.load_run`), translated over every held-out
+checkpoint (`tfgan_zoo.rundir.run.load_run`), translated over every held-out
 pair of its dataset's test split, then
 
 - PSNR / SSIM / MAE against the targets (`tfgan_zoo.evaluation.image_metrics`,
@@ -66,7 +66,7 @@ def rgb_luminance(images):
 def evaluate_run(run_dir, fid=False):
     from tfgan_zoo.evaluation.metrics import image_metrics
     from tfgan_zoo.evaluation.translation import evaluate_translation
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     model, config = load_run(run_dir)
     kwargs = dict(image_size=config.image_size, channels=config.channels,

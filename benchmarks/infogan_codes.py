@@ -25,7 +25,7 @@ import numpy as np
 
 from tfgan_zoo.evaluation.moments import MOMENTS, code_moment_correlations
 from tfgan_zoo.reports.codes import code_figures, generate_codes
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 
 def within_category(model, per_category=300, seed=0):

@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tfgan_zoo.training.checkpoint import CheckpointDir  # noqa: E402
+from tfgan_zoo.rundir.checkpoint import CheckpointDir  # noqa: E402
 
 
 def environment():

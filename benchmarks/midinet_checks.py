@@ -32,7 +32,7 @@ from tfgan_zoo.data import music
 from tfgan_zoo.evaluation.music import melody_metrics, random_bars
 from tfgan_zoo.files import write_atomic
 from tfgan_zoo.samples import midi_bytes
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 BASELINE = ["--chords", "False", "--previous-bar", "False"]
 

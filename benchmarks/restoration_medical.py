@@ -116,7 +116,7 @@ def export_check(run_dir):
     import numpy as np
     from tfgan_zoo.export.serving import export_run
     from tfgan_zoo.reports.restoration import held_out_batches
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     run_dir = Path(run_dir)
     model, config = load_run(run_dir)

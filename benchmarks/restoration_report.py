@@ -24,7 +24,7 @@ def main():
     args = parser.parse_args()
 
     from tfgan_zoo.reports import image2image as reports
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     model, config = load_run(args.run, step=args.step)
     out = Path(args.run) / "reports" / f"step-{model.step}"

@@ -55,7 +55,7 @@ def main():
     from tfgan_zoo.data import sample_real_images
     from tfgan_zoo.evaluation import metrics as M
     from tfgan_zoo.evaluation.classifiers import load_classifier
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     clf = load_classifier("mnist-cnn")
     real, real_labels = sample_real_images("mnist5k:train", 4500, seed=0)

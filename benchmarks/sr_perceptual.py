@@ -30,7 +30,7 @@ def main():
     from tfgan_zoo.evaluation.metrics import (high_frequency_error, image_metrics,
                                               kernel_inception_distance)
     from tfgan_zoo.evaluation.inception import get_fid_inception
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     final, config = load_run(args.run)
     mse, _ = load_run(args.run, step=final.pretrain_steps)

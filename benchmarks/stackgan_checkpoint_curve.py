@@ -49,7 +49,7 @@ def main(argv=None):
     import numpy as np
 
     from tfgan_zoo.evaluation import faithfulness as fm
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     classifier_dir = args.classifier or Path(args.run).resolve().parent / "classifier"
     weights, model, classifier = [], None, None

@@ -27,7 +27,7 @@ def main(argv=None):
     from tfgan_zoo.evaluation import faithfulness as fm
     from tfgan_zoo.data import shapes
     from tfgan_zoo.reports.text2image import shape_grid
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     model, _ = load_run(args.run)
     table = fm.shape_table(model, fm.cached_classifier(model.image_shape[0], args.classifier))

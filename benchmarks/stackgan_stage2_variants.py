@@ -29,7 +29,7 @@ import tensorflow as tf
 
 import stackgan_stage2
 from tfgan_zoo import losses
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tfgan_zoo.models.text2image import stackgan as S
 from tfgan_zoo.text import encoder as E
 

@@ -19,7 +19,7 @@ import tensorflow as tf
 
 from tfgan_zoo.data import cartoon_faces as faces
 from tfgan_zoo.evaluation.tags import cached_tag_classifier, read_tags, tag_accuracy
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 
 def confusion(read, asked, start, stop):

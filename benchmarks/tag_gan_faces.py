@@ -39,7 +39,7 @@ def main():
     from tfgan_zoo.evaluation import metrics as M
     from tfgan_zoo.evaluation.tags import (cached_tag_classifier, read_tags, tag_accuracy,
                                            tag_features)
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     results = {"timing": timings}
     groups = faces.GROUP_NAMES + ("all",)

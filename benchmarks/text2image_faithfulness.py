@@ -25,7 +25,7 @@ def main():
     args = parser.parse_args()
 
     from tfgan_zoo.evaluation import faithfulness as fm
-    from tfgan_zoo.training.run import load_run
+    from tfgan_zoo.rundir.run import load_run
 
     out = Path(args.out)
     run = out / "stage2" if (out / "stage2").is_dir() else out / "gan"

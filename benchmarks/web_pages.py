@@ -37,7 +37,7 @@ from tfgan_zoo.export import browser, serving, web  # noqa: E402
 from tfgan_zoo.export.tflite import machine  # noqa: E402
 from tfgan_zoo.recipes import cgan, dcgan, pix2pix, stackgan  # noqa: E402
 from tfgan_zoo.registry import build_model  # noqa: E402
-from tfgan_zoo.training.run import load_run  # noqa: E402
+from tfgan_zoo.rundir.run import load_run  # noqa: E402
 
 RUNTIME = Path(__file__).resolve().parents[1] / "node_modules" / "@litertjs" / "core"
 # name -> (registry model, image shape, constructor arguments) at the recipe defaults.

@@ -13,7 +13,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.recipes import get_recipe
 from tfgan_zoo.registry import build_model
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tests.support.models import SHAPE, build, fit, images, one_line_error
 
 DECAY = 0.5

@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tfgan_zoo.training.callbacks import Checkpointer, RunState
-from tfgan_zoo.training.checkpoint import CheckpointDir
 from tests.support.models import build, fit
 
 

@@ -225,7 +225,7 @@ class AdversarialModel(keras.Model):
         return sample_kind(self.sample_kind).output_docs
 
     # Constructor arguments that are paths (a trained text encoder, another
-    # run): a run directory stores them relative to itself (training.run).
+    # run): a run directory stores them relative to itself (rundir.run).
     path_hyperparameters: tuple[str, ...] = ()
 
     def __new__(cls, *args, **kwargs):

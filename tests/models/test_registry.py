@@ -20,7 +20,7 @@ import keras
 from tfgan_zoo import registry
 from tfgan_zoo.core import ConditionalModel
 from tfgan_zoo.export.graph import float32_model
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tests.support.models import (assert_finite_losses, build, fit, images, policy,
                                   state, tensors)
 

@@ -19,9 +19,10 @@ from tests.support.runs import TINY_FLAGS, environment, last_line, tiny
 from tfgan_zoo import files
 from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.export.saved_model import export_saved_model
-from tfgan_zoo.training import callbacks, checkpoint
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import LOCK_FILE, load_run
+from tfgan_zoo.rundir import checkpoint
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.run import LOCK_FILE, load_run
+from tfgan_zoo.training import callbacks
 from tfgan_zoo.training.trainer import train
 
 NO_SPACE = "No space left on device"

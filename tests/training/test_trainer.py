@@ -16,8 +16,8 @@ from tfgan_zoo import registry
 from tfgan_zoo.config import Config, model_hyperparameters
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.dcgan import DCGAN
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.run import load_run
 from tfgan_zoo.training.trainer import train
 
 TINY = dict(model="dcgan", dataset="digits", image_size=16, batch_size=16,

@@ -34,7 +34,7 @@ from tfgan_zoo.export.card import default_name, model_card, read_metrics, write_
 from tfgan_zoo.export.graph import endpoints, float32_model, signature_summary
 from tfgan_zoo.export.saved_model import config_dict, export_saved_model
 from tfgan_zoo.files import atomic_directory, write_atomic
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 FORMATS = ("saved_model", "tflite", "web")
 TFLITE_DIR = "tflite"

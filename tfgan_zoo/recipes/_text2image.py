@@ -30,8 +30,8 @@ from tfgan_zoo.config import check_out
 from tfgan_zoo.data import captions, shapes
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.reports.text2image import report
+from tfgan_zoo.rundir.run import RunLock
 from tfgan_zoo.text import encoder, sentence
-from tfgan_zoo.training.run import RunLock
 from tfgan_zoo.training.text_encoder import train_text_encoder
 from tfgan_zoo.training.trainer import train
 

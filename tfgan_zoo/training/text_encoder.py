@@ -17,9 +17,9 @@ from tfgan_zoo.data import load_dataset, shapes
 from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.files import read_json, write_atomic, writing
 from tfgan_zoo.text.encoder import CONFIG_FILE, ENCODER_ARGS, WEIGHTS_FILE, JointEmbedding
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.run import RunLock
 from tfgan_zoo.training import callbacks as cb
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import RunLock
 
 
 def train_text_encoder(out, *, dataset="shapes_captions", data_dir=None, image_size=32,

@@ -37,10 +37,10 @@ from tfgan_zoo.errors import Interrupted, UserError
 from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.files import remove_leftovers
 from tfgan_zoo.registry import build_model, get_model_class, model_family
+from tfgan_zoo.rundir.checkpoint import CheckpointDir, first_line
+from tfgan_zoo.rundir.run import (RunLock, path_names, prepare_run_dir, resolve_paths,
+                                  write_model_description)
 from tfgan_zoo.training import callbacks as cb
-from tfgan_zoo.training.checkpoint import CheckpointDir, first_line
-from tfgan_zoo.training.run import (RunLock, path_names, prepare_run_dir, resolve_paths,
-                                    write_model_description)
 
 
 TF_CONFIG_EXAMPLE = ('{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
@@ -211,7 +211,7 @@ def train(config: Config, verbose=1, callbacks=()):
         chief = is_chief(strategy)
         out = Path(config.out)
         # Model paths typed relative to here are made absolute, then stored
-        # relative to the run directory (training.run: relocatable runs).
+        # relative to the run directory (rundir.run: relocatable runs).
         config = dataclasses.replace(config, model_args=resolve_paths(
             config.model_args, path_names(config.model), os.getcwd()))
         with RunLock(out) if chief else contextlib.nullcontext():

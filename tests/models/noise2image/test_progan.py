@@ -10,7 +10,7 @@ import keras
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.progan import ProGAN
 from tfgan_zoo.networks.progan import fade_alpha, lod_weights
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 
 # 4 -> 8 -> 16 px, 2 steps to stabilize and 2 to fade: lod by step
 # 2 2 | 2 1.5 | 1 1 | 1 0.5 | 0 ...

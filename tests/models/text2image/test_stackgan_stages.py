@@ -19,7 +19,7 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.export import tflite
 from tfgan_zoo.export.graph import float32_model
 from tfgan_zoo.export.saved_model import export_saved_model
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 from tfgan_zoo.training.trainer import train
 from tests.support.bert import TINY_BERT, make_model_folder
 from tests.models.text2image.test_stackgan import TINY

@@ -36,7 +36,7 @@ from tfgan_zoo.losses import binary_cross_entropy, pose_mask_l1
 from tfgan_zoo.models.image2image.base import ImageToImageModel
 from tfgan_zoo.networks.domain import pose_unet
 from tfgan_zoo.networks.image2image import conv_discriminator
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 LOSSES = {1: ("g_loss", "mask_l1"), 2: ("d_loss", "g_loss", "g_gan", "mask_l1")}
 

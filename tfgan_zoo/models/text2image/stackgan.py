@@ -63,7 +63,7 @@ from tfgan_zoo.models.text2image.base import TextConditionalModel
 from tfgan_zoo.networks.text import (matching_discriminator, projection_discriminator,
                                      stage1_generator, stage2_generator)
 from tfgan_zoo.optimizers import decay_settings
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.run import load_run
 
 DISCRIMINATORS = ("matching", "projection")
 

@@ -1,9 +1,9 @@
-"""Run-directory checkpoints (tfgan_zoo.training.checkpoint): a save killed
+"""Run-directory checkpoints (tfgan_zoo.rundir.checkpoint): a save killed
 half-way leaves nothing that looks complete, and only the last `keep`
 checkpoints are kept."""
 
 from tfgan_zoo import registry
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 
 
 def test_checkpoints_are_atomic_and_pruned(tmp_path):

@@ -36,7 +36,7 @@ from tfgan_zoo.config import Config, model_hyperparameters
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import read_json, write_atomic, write_error, writing
 from tfgan_zoo.registry import get_model_class
-from tfgan_zoo.training.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 
 # Settings that must match for a run directory to be resumed: the model, its
 # data, and the optimizers (a recipe whose default rates change must not go on

@@ -16,8 +16,8 @@ import tensorflow as tf
 from tfgan_zoo.config import Config
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.export.serving import export_run
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import load_run
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.run import load_run
 from tfgan_zoo.training.trainer import train
 
 OLD_RUNS = Path(__file__).parent.parent / "fixtures" / "old_runs"

@@ -12,11 +12,11 @@ import pytest
 
 from tests.support.runs import environment, tiny
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.training.run import LOCK_FILE, RunLock
+from tfgan_zoo.rundir.run import LOCK_FILE, RunLock
 from tfgan_zoo.training.trainer import train
 
 HOLD = ("import sys, time\n"
-        "from tfgan_zoo.training.run import RunLock\n"
+        "from tfgan_zoo.rundir.run import RunLock\n"
         "RunLock(sys.argv[1]).__enter__()\n"
         "print('held', flush=True)\n"
         "time.sleep(120)\n")

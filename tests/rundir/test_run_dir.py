@@ -16,8 +16,8 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation.samples import SavedModelGenerator, resolve_target
 from tfgan_zoo.export.serving import export_run
 from tfgan_zoo.models.noise2image.dcgan import DCGAN
-from tfgan_zoo.training.checkpoint import CheckpointDir
-from tfgan_zoo.training.run import load_run, portable_paths, resolve_paths
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.rundir.run import load_run, portable_paths, resolve_paths
 from tfgan_zoo.training.trainer import train
 
 
