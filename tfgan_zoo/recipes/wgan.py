@@ -25,8 +25,8 @@ CPU-minutes of training (RESULTS, "WGAN at D 6e-4 / G 3e-4"), against
 40.5 / 43.3 (precision 0.256 / 0.241) on the same seeds at the earlier
 rates D 4e-4 / G 2e-4.
 The target (FID <= 35) is not met.
-Tries measured and not taken (a late rate decay, Adam) are in
-benchmarks/RESULTS.md's fidelity section.
+Tries measured and not taken (a late rate decay, Adam, the higher rates
+D 8e-4 / G 4e-4) are in benchmarks/RESULTS.md's fidelity section.
 The paper's setting stays available: `--n-critic 5 --no-reuse-fake
 --g-lr 5e-5 --d-lr 5e-5`. Runs started before this default resume with
 `--d-lr 4e-4 --g-lr 2e-4` (those of the one-critic default, 2026-12-05
