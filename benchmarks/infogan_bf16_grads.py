@@ -49,7 +49,7 @@ def build(model_args, policy):
 def term_gradients(g, d, batch):
     """{(term, net): flat gradient} for one batch, and the loss inputs' dtypes."""
     z, cat, cont, real = batch
-    grads, dtypes = {}, {}
+    grads = {}
     with tf.GradientTape(persistent=True) as tape:
         fake = g([z, cat, cont], training=True)
         logit_f, cat_logits, means = d(fake, training=True)
