@@ -4,7 +4,9 @@ MNIST launcher: G 1e-3, D 2e-4, beta_1 = 0.5, batch 128). Afterwards the
 code report: a grid per code, the cluster accuracy of the categorical code
 against mnist-cnn's reading, and the continuous codes' Spearman correlation
 with slant and width. 4,000 steps: cluster accuracy 0.914 against 0.825 at
-3,000 (benchmarks/RESULTS.md, Image GANs II), about 16 CPU-minutes."""
+3,000 in one float32 run on an AMD EPYC (about 16 CPU-minutes), but 0.77-0.83
+in four runs on an AMX Xeon, float32 and bf16 alike: the spread between runs,
+not the precision (benchmarks/RESULTS.md, Image GANs II)."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.codes import write_code_report
