@@ -71,7 +71,7 @@ class GAN3D(AdversarialModel):
     # G's weights (the core's generator EMA), not in the paper.
     supports_ema = True
     loss_names = ("d_loss", "g_loss", "d_accuracy", "d_updated")
-    test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2}
+    test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2, "mbstd_group_size": 2}
 
     def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
                  d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, **kwargs):
