@@ -80,3 +80,19 @@ def test_resolutions_must_be_powers_of_two():
         resolution_levels(28)
     with pytest.raises(UserError, match="--start-resolution 4"):
         resolution_levels(32, 6)
+
+
+def test_minibatch_stddev_on_voxels_by_hand():
+    # Rank 5 (3D-GAN's D): [N, D, H, W, C] = [4, 1, 2, 1, 2]; groups of 2 are
+    # images (0, 2) and (1, 3). Image 2 is image 0 + (2, 4) on the two voxels
+    # of channel 0 and + (0, 0) on channel 1: per-feature deviations
+    # sqrt(1 + eps), sqrt(4 + eps), sqrt(eps), sqrt(eps), mean 0.75005
+    # (eps 1e-8); images 1 and 3 are equal: sqrt(eps) = 1e-4.
+    base = np.arange(4, dtype=np.float32).reshape(1, 1, 2, 1, 2)
+    shift = np.array([2.0, 0.0, 4.0, 0.0], np.float32).reshape(1, 1, 2, 1, 2)
+    x = np.concatenate([base, base + 5, base + shift, base + 5])
+    y = MinibatchStddev(group_size=2)(tf.constant(x)).numpy()
+    assert y.shape == (4, 1, 2, 1, 3)
+    np.testing.assert_array_equal(y[..., :2], x)
+    np.testing.assert_allclose(y[[0, 2], ..., 2], (1 + 2 + 2e-4) / 4, rtol=1e-6)
+    np.testing.assert_allclose(y[[1, 3], ..., 2], 1e-4, rtol=1e-3)

@@ -127,10 +127,11 @@ class PixelNorm(layers.Layer):
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class MinibatchStddev(layers.Layer):
     """Appends one feature map: the standard deviation of each feature over
-    a group of `group_size` images, averaged over features and pixels (§3).
-    A discriminator that sees how varied a minibatch is penalises
+    a group of `group_size` samples, averaged over features and positions
+    (§3). A discriminator that sees how varied a minibatch is penalises
     collapsed generators. A batch that the group size does not divide forms
-    one group."""
+    one group. Any rank with channels last: images [N, H, W, C], voxels
+    [N, D, H, W, C] (3D-GAN's `--mbstd-group-size`)."""
 
     def __init__(self, group_size=4, **kwargs):
         super().__init__(**kwargs)
@@ -138,14 +139,14 @@ class MinibatchStddev(layers.Layer):
 
     def call(self, x):
         shape = tf.shape(x)
-        batch = shape[0]
+        batch, spatial = shape[0], list(range(1, x.shape.rank))
         group = tf.minimum(self.group_size, batch)
         group = tf.where(batch % group == 0, group, batch)
-        y = tf.reshape(tf.cast(x, tf.float32), [group, -1, shape[1], shape[2], shape[3]])
+        y = tf.reshape(tf.cast(x, tf.float32), tf.concat([[group, -1], shape[1:]], 0))
         y = y - tf.reduce_mean(y, axis=0, keepdims=True)
-        y = tf.sqrt(tf.reduce_mean(tf.square(y), axis=0) + 1e-8)    # [M, H, W, C]
-        y = tf.reduce_mean(y, axis=[1, 2, 3], keepdims=True)        # [M, 1, 1, 1]
-        y = tf.tile(y, [group, shape[1], shape[2], 1])              # [N, H, W, 1]
+        y = tf.sqrt(tf.reduce_mean(tf.square(y), axis=0) + 1e-8)    # [M, ..., C]
+        y = tf.reduce_mean(y, axis=spatial, keepdims=True)          # [M, 1, ..., 1]
+        y = tf.tile(y, tf.concat([[group], shape[1:-1], [1]], 0))   # [N, ..., 1]
         return tf.concat([x, tf.cast(y, x.dtype)], axis=-1)
 
     def compute_output_shape(self, input_shape):

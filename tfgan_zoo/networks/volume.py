@@ -19,6 +19,7 @@ from keras import layers
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.dcgan import dcgan_generator
 from tfgan_zoo.networks.layers import NORMAL_002, OneHot, batch_norm
+from tfgan_zoo.networks.progan import MinibatchStddev
 
 # The smallest cube both players meet at: G projects z to it, D reads its
 # logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).
@@ -89,13 +90,18 @@ def conv3d_stack(x, widths, strides, first_norm=False, prefix="conv", noise_sigm
     return x, features
 
 
-def voxel_discriminator(size=32, ndf=16, name="discriminator"):
+def voxel_discriminator(size=32, ndf=16, mbstd_group_size=0, name="discriminator"):
     """Wu et al. 2016: G mirrored, strided Conv3D with batch norm and
     LeakyReLU(0.2) down to BASE^3, then one logit. The activations of the
-    conv layers are what `voxel_features` reads."""
+    conv layers are what `voxel_features` reads. `mbstd_group_size` > 1 (not
+    in the paper) appends ProGAN's minibatch standard deviation (Karras et
+    al. 2018, §3) to the BASE^3 features before the logit: the spread of
+    D's features over each group of that many shapes."""
     stages = voxel_stages(size)
     voxels = keras.Input((size, size, size, 1), name="voxels")
     x, _ = conv3d_stack(voxels, [ndf * 2 ** i for i in range(stages)], [2] * stages)
+    if mbstd_group_size > 1:
+        x = MinibatchStddev(mbstd_group_size, name="minibatch_stddev")(x)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002,
                          name="logit")(layers.Flatten()(x))
     return keras.Model(voxels, logit, name=name)

@@ -82,3 +82,19 @@ def test_ema_of_g_is_what_samples_and_training_reads_the_raw_g():
     assert not np.allclose(m.sample(3, seed=2), m.generator(z, training=False), atol=1e-4)
     with pytest.raises(UserError, match="ema-decay"):
         model(ema_decay=1.0)
+
+
+def test_minibatch_stddev_option_reaches_d_and_bad_group_is_one_line():
+    plain, mbstd = model(), model(mbstd_group_size=2)
+    assert not any(layer.name == "minibatch_stddev" for layer in plain.discriminator.layers)
+    layer = mbstd.discriminator.get_layer("minibatch_stddev")
+    assert layer.group_size == 2 and layer.output.shape[-1] == layer.input.shape[-1] + 1
+    # the logit reads the extra feature: two batches that differ only in how
+    # varied they are (the same first shape) get different logits for it
+    same = tf.repeat(tf.constant(mbstd.example_data(1)[0]), 2, axis=0)
+    varied = tf.constant(np.concatenate([same[:1].numpy(), mbstd.example_data(1, seed=5)[0]]))
+    assert not np.allclose(mbstd.discriminator(same)[0], mbstd.discriminator(varied)[0])
+    assert mbstd.get_config()["mbstd_group_size"] == 2
+    with pytest.raises(UserError) as excinfo:
+        GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, mbstd_group_size=1)
+    one_line_error(excinfo, "--mbstd-group-size")

@@ -24,6 +24,13 @@ samples, reports and exports through an exponential moving average of G's
 weights, whose batch-norm statistics are re-estimated before each
 checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads the
 raw G.
+
+`--mbstd-group-size N` (not in the paper; off by default) gives D the
+minibatch standard-deviation feature of ProGAN (Karras et al. 2018, §3;
+`networks.progan.MinibatchStddev`) at its 4^3 stage: the spread of D's
+features over each group of N shapes, so that a G that drops a class or
+collapses within a batch is told so. Real and fake batches go through D
+separately, so a group never mixes them.
 """
 
 import keras
@@ -31,6 +38,7 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, cross_replica_sum
+from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
 
 # Paper §3.1: D is updated only while its accuracy is at most this.
@@ -54,6 +62,8 @@ class GAN3D(AdversarialModel):
             64^3 network has 64 and 32, doubling per stage).
         d_accuracy_limit: D is updated only while its accuracy on the batch
             is at most this (paper: 0.8); 1 updates D always.
+        mbstd_group_size: shapes per minibatch-stddev group in D, 0: off
+            (Karras et al. 2018, §3; not in the paper).
     """
 
     sample_kind = "voxels"
@@ -61,16 +71,20 @@ class GAN3D(AdversarialModel):
     # G's weights (the core's generator EMA), not in the paper.
     supports_ema = True
     loss_names = ("d_loss", "g_loss", "d_accuracy", "d_updated")
-    test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2}
+    test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2, "mbstd_group_size": 2}
 
     def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
-                 d_accuracy_limit=D_ACCURACY_LIMIT, **kwargs):
+                 d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, **kwargs):
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.ngf, self.ndf = int(ngf), int(ndf)
         self.d_accuracy_limit = float(d_accuracy_limit)
+        if int(mbstd_group_size) < 0 or int(mbstd_group_size) == 1:
+            raise UserError(f"--mbstd-group-size must be 0 (off) or at least 2, "
+                            f"got {mbstd_group_size}")
+        self.mbstd_group_size = int(mbstd_group_size)
         size = self.image_shape[0]
         self.generator = voxel_generator(self.latent_dim, size, self.ngf)
-        self.discriminator = voxel_discriminator(size, self.ndf)
+        self.discriminator = voxel_discriminator(size, self.ndf, self.mbstd_group_size)
 
     def example_data(self, n, seed=0):
         """n random occupancy grids in {-1, 1} and class labels (tests)."""
