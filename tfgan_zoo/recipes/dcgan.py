@@ -52,7 +52,8 @@ CPU-minutes for the fresh run (export and latent report included) at load
 with `--d-lr 2e-4 --beta-2 0.999 --decay-after None`.
 
 Tries measured and not taken (DiffAugment translation on top of this
-default, and others) are in benchmarks/RESULTS.md's fidelity section."""
+default, an earlier decay from 0.6 of the run with and without it, and
+others) are in benchmarks/RESULTS.md's fidelity section."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28
