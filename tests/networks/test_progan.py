@@ -9,8 +9,8 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.progan import (EqualizedConv2D, EqualizedDense, Fade, MinibatchStddev,
-                                       PixelNorm, fade_alpha, fade_images, level_of_detail,
+from tfgan_zoo.networks.progan import (EqualizedConv2D, EqualizedDense, Fade, PixelNorm,
+                                       fade_alpha, fade_images, level_of_detail,
                                        resolution_levels)
 
 
@@ -32,18 +32,6 @@ def test_equalized_layers_scale_unit_normal_weights_at_run_time():
 def test_pixel_norm_gives_unit_mean_square_per_pixel():
     x = tf.constant([[[[3.0, 4.0]]]])
     np.testing.assert_allclose(PixelNorm()(x), [[[[3.0, 4.0]]]] / np.sqrt(12.5), rtol=1e-6)
-
-
-def test_minibatch_stddev_appends_the_group_deviation():
-    # Two groups of two images; group (a, c) and (b, d) as the reference
-    # reshapes [G, M, ...]: images 0 and 2 form one group.
-    x = tf.constant([0.0, 10.0, 2.0, 10.0])[:, None, None, None] * tf.ones([4, 2, 2, 3])
-    y = MinibatchStddev(group_size=2)(x).numpy()
-    assert y.shape == (4, 2, 2, 4)
-    std = np.sqrt(1.0 + 1e-8)  # of (0, 2); group (10, 10) has 0 (+ eps)
-    np.testing.assert_allclose(y[[0, 2], ..., 3], std, rtol=1e-6)
-    np.testing.assert_allclose(y[[1, 3], ..., 3], 1e-4, rtol=1e-3)
-    assert MinibatchStddev(4)(tf.ones([6, 2, 2, 1])).shape == (6, 2, 2, 2)  # one group
 
 
 def test_fade_blends_new_and_old_by_the_level_of_detail():
@@ -80,19 +68,3 @@ def test_resolutions_must_be_powers_of_two():
         resolution_levels(28)
     with pytest.raises(UserError, match="--start-resolution 4"):
         resolution_levels(32, 6)
-
-
-def test_minibatch_stddev_on_voxels_by_hand():
-    # Rank 5 (3D-GAN's D): [N, D, H, W, C] = [4, 1, 2, 1, 2]; groups of 2 are
-    # images (0, 2) and (1, 3). Image 2 is image 0 + (2, 4) on the two voxels
-    # of channel 0 and + (0, 0) on channel 1: per-feature deviations
-    # sqrt(1 + eps), sqrt(4 + eps), sqrt(eps), sqrt(eps), mean 0.75005
-    # (eps 1e-8); images 1 and 3 are equal: sqrt(eps) = 1e-4.
-    base = np.arange(4, dtype=np.float32).reshape(1, 1, 2, 1, 2)
-    shift = np.array([2.0, 0.0, 4.0, 0.0], np.float32).reshape(1, 1, 2, 1, 2)
-    x = np.concatenate([base, base + 5, base + shift, base + 5])
-    y = MinibatchStddev(group_size=2)(tf.constant(x)).numpy()
-    assert y.shape == (4, 1, 2, 1, 3)
-    np.testing.assert_array_equal(y[..., :2], x)
-    np.testing.assert_allclose(y[[0, 2], ..., 2], (1 + 2 + 2e-4) / 4, rtol=1e-6)
-    np.testing.assert_allclose(y[[1, 3], ..., 2], 1e-4, rtol=1e-3)

@@ -395,3 +395,36 @@ class ChannelwiseDense(layers.Layer):
         maps = tf.transpose(tf.reshape(x, [-1, h * w, c]), [2, 0, 1])  # [C, B, hw]
         y = tf.matmul(maps, tf.cast(self.kernel, x.dtype)) + tf.cast(self.bias, x.dtype)[:, None, :]
         return tf.reshape(tf.transpose(y, [1, 2, 0]), [-1, h, w, c])
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class MinibatchStddev(layers.Layer):
+    """ProGAN's minibatch standard deviation (Karras et al. 2018, §3):
+    appends one feature map, the standard deviation of each feature over a
+    group of `group_size` samples, averaged over features and positions. A
+    discriminator that sees how varied a minibatch is penalises
+    collapsed generators. A batch that the group size does not divide forms
+    one group. Any rank with channels last: images [N, H, W, C] (ProGAN's
+    D), voxels [N, D, H, W, C] (3D-GAN's `--mbstd-group-size`)."""
+
+    def __init__(self, group_size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
+
+    def call(self, x):
+        shape = tf.shape(x)
+        batch, spatial = shape[0], list(range(1, x.shape.rank))
+        group = tf.minimum(self.group_size, batch)
+        group = tf.where(batch % group == 0, group, batch)
+        y = tf.reshape(tf.cast(x, tf.float32), tf.concat([[group, -1], shape[1:]], 0))
+        y = y - tf.reduce_mean(y, axis=0, keepdims=True)
+        y = tf.sqrt(tf.reduce_mean(tf.square(y), axis=0) + 1e-8)    # [M, ..., C]
+        y = tf.reduce_mean(y, axis=spatial, keepdims=True)          # [M, 1, ..., 1]
+        y = tf.tile(y, tf.concat([[group], shape[1:-1], [1]], 0))   # [N, ..., 1]
+        return tf.concat([x, tf.cast(y, x.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+    def get_config(self):
+        return {**super().get_config(), "group_size": self.group_size}

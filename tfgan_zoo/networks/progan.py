@@ -28,6 +28,7 @@ import tensorflow as tf
 from keras import layers
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.networks.layers import MinibatchStddev
 from tfgan_zoo.networks.pyramid import downsample, upsample
 
 SQRT2 = math.sqrt(2.0)
@@ -122,38 +123,6 @@ class PixelNorm(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "epsilon": self.epsilon}
-
-
-@keras.saving.register_keras_serializable("tfgan_zoo")
-class MinibatchStddev(layers.Layer):
-    """Appends one feature map: the standard deviation of each feature over
-    a group of `group_size` samples, averaged over features and positions
-    (§3). A discriminator that sees how varied a minibatch is penalises
-    collapsed generators. A batch that the group size does not divide forms
-    one group. Any rank with channels last: images [N, H, W, C], voxels
-    [N, D, H, W, C] (3D-GAN's `--mbstd-group-size`)."""
-
-    def __init__(self, group_size=4, **kwargs):
-        super().__init__(**kwargs)
-        self.group_size = int(group_size)
-
-    def call(self, x):
-        shape = tf.shape(x)
-        batch, spatial = shape[0], list(range(1, x.shape.rank))
-        group = tf.minimum(self.group_size, batch)
-        group = tf.where(batch % group == 0, group, batch)
-        y = tf.reshape(tf.cast(x, tf.float32), tf.concat([[group, -1], shape[1:]], 0))
-        y = y - tf.reduce_mean(y, axis=0, keepdims=True)
-        y = tf.sqrt(tf.reduce_mean(tf.square(y), axis=0) + 1e-8)    # [M, ..., C]
-        y = tf.reduce_mean(y, axis=spatial, keepdims=True)          # [M, 1, ..., 1]
-        y = tf.tile(y, tf.concat([[group], shape[1:-1], [1]], 0))   # [N, ..., 1]
-        return tf.concat([x, tf.cast(y, x.dtype)], axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return (*input_shape[:-1], input_shape[-1] + 1)
-
-    def get_config(self):
-        return {**super().get_config(), "group_size": self.group_size}
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")

@@ -18,8 +18,7 @@ from keras import layers
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.dcgan import dcgan_generator
-from tfgan_zoo.networks.layers import NORMAL_002, OneHot, batch_norm
-from tfgan_zoo.networks.progan import MinibatchStddev
+from tfgan_zoo.networks.layers import NORMAL_002, MinibatchStddev, OneHot, batch_norm
 
 # The smallest cube both players meet at: G projects z to it, D reads its
 # logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).

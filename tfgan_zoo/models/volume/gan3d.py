@@ -27,7 +27,7 @@ raw G.
 
 `--mbstd-group-size N` (not in the paper; off by default) gives D the
 minibatch standard-deviation feature of ProGAN (Karras et al. 2018, §3;
-`networks.progan.MinibatchStddev`) at its 4^3 stage: the spread of D's
+`networks.layers.MinibatchStddev`) at its 4^3 stage: the spread of D's
 features over each group of N shapes, so that a G that drops a class or
 collapses within a batch is told so. Real and fake batches go through D
 separately, so a group never mixes them.
