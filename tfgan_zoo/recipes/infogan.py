@@ -8,9 +8,10 @@ with slant and width.
 The continuous codes' Gaussian NLL is weighted 0.5, not the launcher's 1:
 the paper (its Implementation section) uses a smaller lambda for continuous codes so that the
 differential-entropy term sits on the GAN loss's scale. Measured on an AMX
-Xeon at 4,000 steps (about 9-16 CPU-minutes), cluster accuracy 0.975 and
-0.854 on two seeds against 0.77-0.83 at weight 1 in four runs, float32 and
-bf16 alike (benchmarks/RESULTS.md, Image GANs II). A run started at weight 1
+Xeon at 4,000 steps (about 9-16 CPU-minutes), cluster accuracy 0.975,
+0.854 and 0.670 on three seeds (mean 0.833) against 0.77-0.83 at weight 1
+in four runs, float32 and bf16 alike (benchmarks/RESULTS.md, Image GANs
+II): the spread between seeds is larger than either weight's effect. A run started at weight 1
 resumes with --continuous-weight 1."""
 
 from tfgan_zoo.config import Config
