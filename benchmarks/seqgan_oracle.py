@@ -3,8 +3,9 @@
     python benchmarks/seqgan_oracle.py --seeds 0 1 2 --out runs/seqgan-oracle.jsonl
 
 Per seed: MLE pre-training of G on 10,000 oracle sequences (vocab 5,000,
-length 20), D pre-training on G's samples, then two arms from the same
-pre-trained G and optimizer state:
+length 20), D pre-training on G's samples (2,000 updates by default: with
+100, D stayed at chance and the rewards carried no signal), then two arms
+from the same pre-trained G and optimizer state:
 
 - adversarial: `--adversarial-steps` SeqGAN steps (REINFORCE with
   `--rollouts` Monte-Carlo rollouts, `--n-critic` D steps each);
@@ -19,7 +20,10 @@ seeds differ in the adversarial and MLE-continued phases only.
 
 Each arm's oracle NLL (nats a token, `--num-samples` samples of G) is
 measured at its end; the oracle's NLL on its own held-out samples is the
-floor. One JSON line per seed is appended to --out as it finishes, so a
+floor. D's accuracy on 1,000 held-out oracle sequences against 1,000 of G's
+is read at the split and after the adversarial arm (`--d-log-every`: along
+D's pre-training too): whether D tells the oracle's sequences from G's, or
+only the training set's. One JSON line per seed is appended to --out as it finishes, so a
 stopped run keeps its finished seeds; the table is printed at the end
 (pass --table to print it from --out alone).
 """
@@ -55,6 +59,14 @@ def arrays(values):
     return out
 
 
+def d_accuracy(model, real, seed, n=1000):
+    """D's accuracy on `n` held-out oracle sequences against `n` fresh samples
+    of G (threshold logit 0): how well the rewards can tell them apart."""
+    fake = sample_tokens(model, n, seed=seed)
+    logits = [model.discriminate(tf.constant(x)).numpy()[:, 0] for x in (real[:n], fake)]
+    return float((np.mean(logits[0] > 0) + np.mean(logits[1] <= 0)) / 2)
+
+
 def run_seed(seed, args, floor):
     tf.keras.utils.set_random_seed(seed)
     data = load_dataset("oracle", batch_size=64 * args.n_critic, seed=seed)
@@ -67,6 +79,7 @@ def run_seed(seed, args, floor):
     batches = iter(data.dataset)
     step = model.make_train_function()
     nll = lambda n=args.num_samples: oracle_nll(sample_tokens(model, n, seed=1000 + seed))
+    held_out = oracle_tokens(1000, seed=77)  # not among the training sequences
     split = seed if args.split_seed is None else args.split_seed
     cache = Path(args.cache) / (f"seed{split}-mle{args.pretrain_steps}"
                                 f"-d{args.d_pretrain_steps}.npz") if args.cache else None
@@ -82,22 +95,30 @@ def run_seed(seed, args, floor):
         result = {**json.loads(str(state["result"])), "seed": seed, "split_seed": split,
                   "floor": floor, "cached": True}
     else:
-        start, curve = cpu(), []
+        start, curve, d_curve = cpu(), [], []
         while model.phase() != "adversarial":  # D pre-training counts D updates
+            phase = model.phase()
             step(batches)
             done = int(model.g_optimizer.iterations.numpy())
-            if (args.log_every and model.phase() == "mle" and done % args.log_every == 0):
+            d_done = int(model.d_optimizer.iterations.numpy())
+            if (args.log_every and phase == "mle" and done % args.log_every == 0):
                 curve.append((done, round(nll(500), 3)))
                 print(f"MLE step {done}: oracle NLL {curve[-1][1]} (500 samples), "
                       f"{cpu() - start:.0f} CPU s", flush=True)
+            if (args.d_log_every and phase == "discriminator"
+                    and d_done % args.d_log_every < args.n_critic):
+                d_curve.append((d_done, round(d_accuracy(model, held_out, 500 + d_done), 3)))
+                print(f"D update {d_done}: accuracy {d_curve[-1][1]} (1,000 held-out real "
+                      f"against 1,000 of G), {cpu() - start:.0f} CPU s", flush=True)
         result = {"seed": seed, "pretrain_cpu_s": cpu() - start, "floor": floor,
-                  "mle_curve": curve}
+                  "mle_curve": curve, "d_curve": d_curve}
         result["nll_after_mle"] = nll()
         if cache:
             cache.parent.mkdir(parents=True, exist_ok=True)
             np.savez(cache, weights=arrays(model.get_weights()), result=json.dumps(result),
                      **{key: arrays(v.numpy() for v in getattr(model, key).variables)
                         for key in ("g_optimizer", "d_optimizer")})
+    result["d_accuracy_at_split"] = d_accuracy(model, held_out, 2000 + seed)
     print(json.dumps(result), flush=True)
     saved = ([w.numpy() for w in model.generator.weights],
              [v.numpy() for v in model.g_optimizer.variables])
@@ -108,6 +129,7 @@ def run_seed(seed, args, floor):
     result["adversarial_cpu_s"] = budget = cpu() - start
     result["nll_adversarial"] = nll()
     result["adversarial_logs"] = {k: float(np.ravel(v)[0]) for k, v in logs.items()}
+    result["d_accuracy_after"] = d_accuracy(model, held_out, 3000 + seed)
 
     for w, v in zip(model.generator.weights, saved[0]):
         w.assign(v)
@@ -131,12 +153,14 @@ def run_seed(seed, args, floor):
 
 def table(rows):
     print("| seed | NLL after MLE | SeqGAN | MLE, same G steps | MLE, same CPU | "
-          "gain (same CPU) | gain (same steps) |")
-    print("|---|---|---|---|---|---|---|")
+          "gain (same CPU) | gain (same steps) | D held-out accuracy, split / after |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
+        accuracy = " / ".join(f"{r[k]:.3f}" if k in r else "–"
+                              for k in ("d_accuracy_at_split", "d_accuracy_after"))
         print(f"| {r['seed']} | {r['nll_after_mle']:.3f} | {r['nll_adversarial']:.3f} | "
               f"{r['nll_mle_same_steps']:.3f} | {r['nll_mle_same_cpu']:.3f} | "
-              f"{r['gain_same_cpu']:+.3f} | {r['gain_same_steps']:+.3f} |")
+              f"{r['gain_same_cpu']:+.3f} | {r['gain_same_steps']:+.3f} | {accuracy} |")
     for key in ("gain_same_cpu", "gain_same_steps"):
         gains = np.array([r[key] for r in rows])
         print(f"{key}: mean {gains.mean():+.3f}, sd {gains.std(ddof=1) if len(gains) > 1 else 0:.3f}"
@@ -151,7 +175,12 @@ def main():
                              "about 3,000)")
     parser.add_argument("--log-every", type=int, default=1000,
                         help="oracle NLL (500 samples) every this many MLE steps; 0: off")
-    parser.add_argument("--d-pretrain-steps", type=int, default=100)
+    parser.add_argument("--d-pretrain-steps", type=int, default=2000,
+                        help="D updates on G's samples before the arms (the reference "
+                             "code: 50 x 3 epochs)")
+    parser.add_argument("--d-log-every", type=int, default=0,
+                        help="D's held-out accuracy every this many D pre-training updates; "
+                             "0: off")
     parser.add_argument("--adversarial-steps", type=int, default=30)
     parser.add_argument("--rollouts", type=int, default=8)
     parser.add_argument("--n-critic", type=int, default=2)
