@@ -1,12 +1,12 @@
 """Run directories written before the reorganisation into one home per
-family (tests/fixtures/old_runs, made at commit 272d125) still load,
+family (tests/fixtures/old_runs.tar.gz, made at commit 272d125) still load,
 resume, export and evaluate with today's code: registered names,
 checkpoint object graphs and config files did not change."""
 
 import json
-import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +20,21 @@ from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tfgan_zoo.rundir.run import load_run
 from tfgan_zoo.training.trainer import train
 
-OLD_RUNS = Path(__file__).parent.parent / "fixtures" / "old_runs"
+# Packed, so that no run output (a checkpoints/ folder) is tracked as a tree.
+OLD_RUNS = Path(__file__).parent.parent / "fixtures" / "old_runs.tar.gz"
+
+
+def unpack(name, into):
+    """The old run directory `name` (dcgan, cyclegan), unpacked under `into`."""
+    with tarfile.open(OLD_RUNS) as archive:
+        archive.extractall(into, members=[m for m in archive.getmembers()
+                                          if m.name.split("/")[0] == name], filter="data")
+    return into / name
 
 
 @pytest.fixture(params=["dcgan", "cyclegan"])
 def old_run(request, tmp_path):
-    run = tmp_path / request.param
-    shutil.copytree(OLD_RUNS / request.param, run)
-    return run
+    return unpack(request.param, tmp_path)
 
 
 def test_old_run_loads_resumes_and_exports(old_run, tmp_path):
@@ -49,8 +56,7 @@ def test_old_run_loads_resumes_and_exports(old_run, tmp_path):
 
 
 def test_old_run_evaluates(tmp_path):
-    run = tmp_path / "dcgan"
-    shutil.copytree(OLD_RUNS / "dcgan", run)
+    run = unpack("dcgan", tmp_path)
     saved = json.loads((run / "config.json").read_text())
     train(Config(**{**saved, "out": str(run), "export": True}), verbose=0)  # writes export/
     done = subprocess.run([sys.executable, "-m", "tfgan_zoo.evaluate", str(run),
