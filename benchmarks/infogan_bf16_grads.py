@@ -29,7 +29,11 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.data import sample_real_images
 from tfgan_zoo.networks.infogan import infogan_discriminator, infogan_generator
+from tfgan_zoo.recipes.infogan import RECIPE
+from tfgan_zoo.registry import build_model
+from tfgan_zoo.rundir.run import load_run
 
 
 def build(model_args, policy):
@@ -81,19 +85,15 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.run:
-        from tfgan_zoo.training.run import load_run
         model, _ = load_run(args.run)
-        model_args = {"latent_dim": model.latent_dim, "image_shape": tuple(model.image_shape),
-                      "num_categories": model.num_categories,
-                      "continuous_codes": model.continuous_codes,
-                      "ngf": model.ngf, "ndf": model.ndf}
-        weights = (model.generator.get_weights(), model.discriminator.get_weights())
     else:
-        model_args = {"latent_dim": 62, "image_shape": (28, 28, 1), "num_categories": 10,
-                      "continuous_codes": 2, "ngf": 32, "ndf": 32}
         keras.utils.set_random_seed(args.seed)
-        g, d = build(model_args, "float32")
-        weights = (g.get_weights(), d.get_weights())
+        model = build_model("infogan", image_shape=(28, 28, 1), **RECIPE.model_args)
+        model.build_networks()
+    model_args = {"latent_dim": model.latent_dim, "image_shape": tuple(model.image_shape),
+                  "num_categories": model.num_categories,
+                  "continuous_codes": model.continuous_codes, "ngf": model.ngf, "ndf": model.ndf}
+    weights = (model.generator.get_weights(), model.discriminator.get_weights())
     nets = {}
     for policy in ("float32", "mixed_bfloat16"):
         g, d = build(model_args, policy)
@@ -101,7 +101,8 @@ def main():
         d.set_weights(weights[1])
         nets[policy] = (g, d)
     rng = np.random.default_rng(args.seed)
-    real_pool = _real_digits(args.batches * args.batch_size, args.seed)
+    real_pool = sample_real_images("mnist5k:train", args.batches * args.batch_size,
+                                   seed=args.seed)[0].astype(np.float32)
     sums, previous = {}, None
     for b in range(args.batches):
         n = args.batch_size
@@ -131,12 +132,6 @@ def main():
         cos, rel, norm = np.mean(rows, axis=0)[:3]
         other = np.nanmean([r[3] for r in rows])
         print(f"| {term} | {net} | {cos:.4f} | {rel:.3f} | {norm:.3g} | {other:.3f} |")
-
-
-def _real_digits(n, seed):
-    """n mnist5k training digits in [-1, 1], [n, 28, 28, 1] float32."""
-    from tfgan_zoo.data import sample_real_images
-    return sample_real_images("mnist5k:train", n, seed=seed)[0].astype(np.float32)
 
 
 if __name__ == "__main__":

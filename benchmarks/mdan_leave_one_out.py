@@ -25,8 +25,9 @@ benchmark stopped early still answers the check. Accuracy
 is on each target's test split; the check is MDAN-soft >= the best
 single-source DANN on at least 3 of the 4 targets.
 
-OUT/results.json is rewritten after every run (accuracy, CPU and wall
-time of each), so a long benchmark can be polled; started again with the
+OUT/results.json is rewritten (atomically) after every run (accuracy, CPU
+and wall time of each), so a long benchmark can be polled and a kill never
+leaves it half-written; started again with the
 same settings, it skips the runs recorded there and resumes the others
 from their checkpoints. At the end it prints a Markdown table per target.
 """
@@ -44,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _timing import cpu_seconds  # noqa: E402
 
 from tfgan_zoo.data.digit_domains import DOMAINS  # noqa: E402
+from tfgan_zoo.files import write_atomic  # noqa: E402
 
 # MDAN's domain-loss weight (the model's default, the reference's), and
 # the benchmark's default DANN reversal weight.
@@ -173,8 +175,8 @@ def main(argv=None):
                             domain_accuracy(*trained.classifier_networks(), target)), 4),
                         "cpu_s": round(cpu_seconds() - cpu, 1),
                         "wall_s": round(time.time() - started, 1)}
-        (out / "results.json").write_text(json.dumps({**settings, "runs": records},
-                                                     indent=2))
+        write_atomic(out / "results.json",
+                     json.dumps({**settings, "runs": records}, indent=2).encode())
         print(f"{target:10s} {name:18s} {records[key]['accuracy']:.4f} "
               f"({records[key]['cpu_s'] / 60:.1f} CPU-min, "
               f"{records[key]['wall_s'] / 60:.1f} min)", flush=True)
@@ -191,7 +193,7 @@ def main(argv=None):
           f"{sum(r['cpu_s'] for r in records.values()) / 60:.1f} CPU-min over "
           f"{len(records)} runs")
     summary = {**settings, "runs": records, "soft_matches_best_single": verdict}
-    (out / "results.json").write_text(json.dumps(summary, indent=2))
+    write_atomic(out / "results.json", json.dumps(summary, indent=2).encode())
     return summary
 
 

@@ -67,7 +67,7 @@ def d_accuracy(model, real, seed, n=1000):
     return float((np.mean(logits[0] > 0) + np.mean(logits[1] <= 0)) / 2)
 
 
-def run_seed(seed, args, floor):
+def run_seed(seed, args, floor, held_out):
     tf.keras.utils.set_random_seed(seed)
     data = load_dataset("oracle", batch_size=64 * args.n_critic, seed=seed)
     model = SeqGAN(**data.model_args, num_filters=tuple(f // 2 for f in PAPER_FILTERS),
@@ -79,7 +79,6 @@ def run_seed(seed, args, floor):
     batches = iter(data.dataset)
     step = model.make_train_function()
     nll = lambda n=args.num_samples: oracle_nll(sample_tokens(model, n, seed=1000 + seed))
-    held_out = oracle_tokens(1000, seed=77)  # not among the training sequences
     split = seed if args.split_seed is None else args.split_seed
     cache = Path(args.cache) / (f"seed{split}-mle{args.pretrain_steps}"
                                 f"-d{args.d_pretrain_steps}.npz") if args.cache else None
@@ -200,9 +199,10 @@ def main():
     if not args.table:
         out.parent.mkdir(parents=True, exist_ok=True)
         floor = oracle_nll(oracle_tokens(args.num_samples, seed=99))
+        held_out = oracle_tokens(1000, seed=77)  # D's test set: not among the training sequences
         print(f"oracle floor (its own held-out samples): {floor:.3f}", flush=True)
         for seed in args.seeds:
-            result = run_seed(seed, args, floor)
+            result = run_seed(seed, args, floor, held_out)
             print(json.dumps(result), flush=True)
             with out.open("a") as f:
                 f.write(json.dumps({**result, "args": vars(args)}) + "\n")
