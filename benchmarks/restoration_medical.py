@@ -8,6 +8,9 @@ recipe's own report.
     python benchmarks/restoration_medical.py reflection  # exclusion loss on vs off
     python benchmarks/restoration_medical.py all --root runs/restoration
     python benchmarks/restoration_medical.py reflection --steps 500 --only no_exclusion
+    python benchmarks/restoration_medical.py exclusion --seeds 0,1 --steps 400
+                                                         # exclusion weights 0, 1, 10, 30
+    python benchmarks/restoration_medical.py exclusion --seeds 0,1 --summary-only
     python benchmarks/restoration_medical.py export RUN [RUN ...]
 
 Each variant is a recipe run (`python -m tfgan_zoo.recipes.NAME ARGS --out
@@ -19,6 +22,18 @@ child's user + system seconds) and the load average at start and end.
 equal steps, or a named precision); `--only VARIANT` runs some of them and
 writes ROOT/NAME-VARIANT.json. A variant whose run is already under ROOT is
 resumed to its length and measured again, not retrained.
+
+`--seeds 0,1` runs every variant once per seed (`--seed S`, named
+VARIANT_seedS, all variants of the first seed before the second's).
+`exclusion` is the exclusion-loss dose-response: one reflection variant
+per weight of `--exclusion-weights` (default 0, 1, 10, 30), named
+exclusion_W. Each variant's record also goes to ROOT/VARIANT.json, and a
+summary of the records under ROOT (each variant's mean +- sd over its
+seeds of the leak corr(grad T_hat, grad R_true), T PSNR and R_hat PSNR for
+the reflection comparisons) is printed and written to ROOT/NAME-summary.json;
+`--summary-only` writes it from the records without running anything (so
+variants run by separate invocations, e.g. in parallel, are summarised
+together).
 
 `export` exports trained runs (`python -m tfgan_zoo.export`'s code path:
 SavedModel + LiteRT float32, float16, int8 calibrated on the run's data)
@@ -32,7 +47,9 @@ also runs `reconstruct_with_preset` on the fully sampled slices.
 import argparse
 import json
 import os
+import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -52,6 +69,71 @@ COMPARISONS = {
     "reflection": [("reflection", "reflection", []),
                    ("no_exclusion", "reflection", ["--exclusion-weight", "0"])],
 }
+# The exclusion dose-response's weights (`--exclusion-weights`); 1 is the recipe's.
+EXCLUSION_WEIGHTS = (0.0, 1.0, 10.0, 30.0)
+# What the summary reports of each comparison's metrics.json: label -> keys.
+SUMMARY_METRICS = {
+    "reflection": {"leak": ("reflection_leak", "estimate"), "t_psnr": ("transmission", "psnr"),
+                   "t_ssim": ("transmission", "ssim"), "r_psnr": ("reflection_psnr",)},
+}
+SUMMARY_METRICS["exclusion"] = SUMMARY_METRICS["reflection"]
+
+
+def exclusion_variants(weights):
+    """The reflection recipe once per exclusion weight, named exclusion_W."""
+    return [(f"exclusion_{w:g}", "reflection", ["--exclusion-weight", f"{w:g}"])
+            for w in weights]
+
+
+def seeded(variants, seeds):
+    """Each variant once per seed, seed-major (every variant of the first seed
+    first), named VARIANT_seedS with `--seed S`; `variants` unchanged without seeds."""
+    if not seeds:
+        return list(variants)
+    return [(f"{name}_seed{seed}", recipe, [*extra, "--seed", str(seed)])
+            for seed in seeds for name, recipe, extra in variants]
+
+
+def unseeded(variant):
+    """VARIANT of VARIANT_seedS (the name a summary groups the seeds under)."""
+    return re.sub(r"_seed\d+$", "", variant)
+
+
+def summarise(records, metrics):
+    """{variant: {label: {mean, sd, n, values}}} over the seeds of each
+    unseeded variant, in the records' order; sd is the sample standard
+    deviation (0 for one seed)."""
+    groups = {}
+    for record in records:
+        groups.setdefault(unseeded(record["variant"]), []).append(record)
+    summary = {}
+    for name, group in groups.items():
+        summary[name] = {"seeds": [r["variant"] for r in group]}
+        for label, keys in metrics.items():
+            values = []
+            for record in group:
+                value = record["metrics"]
+                for key in keys:
+                    value = value[key]
+                values.append(value)
+            summary[name][label] = {
+                "mean": round(statistics.fmean(values), 4),
+                "sd": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
+                "n": len(values), "values": values}
+        summary[name]["cpu_s"] = round(statistics.fmean(r["timing"]["cpu_s"] for r in group), 1)
+    return summary
+
+
+def summary_table(summary):
+    """The summary as text lines: one row per variant, `mean +- sd (n)`."""
+    labels = [k for k in next(iter(summary.values())) if k not in ("seeds", "cpu_s")]
+    lines = ["variant".ljust(24) + "".join(label.rjust(22) for label in labels)
+             + "mean CPU s".rjust(12)]
+    for name, row in summary.items():
+        cells = [f"{row[k]['mean']:.4f} +- {row[k]['sd']:.4f} ({row[k]['n']})" for k in labels]
+        lines.append(name.ljust(24) + "".join(c.rjust(22) for c in cells)
+                     + f"{row['cpu_s']:12.1f}")
+    return lines
 
 
 def load():
@@ -74,8 +156,10 @@ def run_variant(root, variant, recipe, extra, common=()):
     timing = {"wall_s": round(time.time() - start, 1), "cpu_s": round(children_cpu() - cpu, 1),
               "load_start": start_load, "load_end": load()}
     metrics = json.loads((out / "metrics.json").read_text())
-    return {"variant": variant, "command": " ".join(command[1:]), "timing": timing,
-            "metrics": metrics}
+    record = {"variant": variant, "command": " ".join(command[1:]), "timing": timing,
+              "metrics": metrics}
+    (Path(root) / f"{variant}.json").write_text(json.dumps(record, indent=2))
+    return record
 
 
 STANDALONE = """
@@ -157,7 +241,7 @@ def main():
         print(f"written to {out}")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("name", choices=sorted(COMPARISONS) + ["all"])
+    parser.add_argument("name", choices=sorted(COMPARISONS) + ["exclusion", "all"])
     parser.add_argument("--root", default="runs/restoration_medical",
                         help="folder of the runs (default runs/restoration_medical)")
     parser.add_argument("--steps", type=int,
@@ -166,24 +250,64 @@ def main():
                         help="passed to every variant (default: each recipe's, auto)")
     parser.add_argument("--only", action="append", metavar="VARIANT",
                         help="run only this variant (repeatable; default: all of them)")
+    parser.add_argument("--seeds", type=seed_list, default=(),
+                        help="run every variant once per seed, e.g. 0,1 (default: the "
+                             "recipe's seed, variants unsuffixed)")
+    parser.add_argument("--exclusion-weights", type=weight_list, default=EXCLUSION_WEIGHTS,
+                        help="the exclusion comparison's weights (default "
+                             f"{','.join(f'{w:g}' for w in EXCLUSION_WEIGHTS)})")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="summarise the variants' records under ROOT; run nothing")
     args = parser.parse_args()
-    names = sorted(COMPARISONS) if args.name == "all" else [args.name]
+    names = sorted(COMPARISONS) + ["exclusion"] if args.name == "all" else [args.name]
+    comparisons = {**COMPARISONS, "exclusion": exclusion_variants(args.exclusion_weights)}
+    comparisons = {name: seeded(comparisons[name], args.seeds) for name in names}
     common = ([] if args.steps is None else ["--steps", str(args.steps)]) + (
         [] if args.mixed_precision is None else ["--mixed-precision", args.mixed_precision])
-    known = {v[0] for name in names for v in COMPARISONS[name]}
+    known = {v[0] for name in names for v in comparisons[name]}
     unknown = sorted(set(args.only or ()) - known)
     if unknown:
         parser.error(f"unknown variant {', '.join(unknown)}: choose from {', '.join(sorted(known))}")
     for name in names:
-        results = [run_variant(args.root, *variant, common) for variant in COMPARISONS[name]
-                   if not args.only or variant[0] in args.only]
-        if not results:
-            continue
-        suffix = "".join(f"-{r['variant']}" for r in results) if args.only else ""
-        path = Path(args.root) / f"{name}{suffix}.json"
-        path.write_text(json.dumps(results, indent=2))
-        print(json.dumps(results, indent=2))
-        print(f"written to {path}")
+        chosen = [v for v in comparisons[name] if not args.only or v[0] in args.only]
+        if not args.summary_only:
+            results = [run_variant(args.root, *variant, common) for variant in chosen]
+            if not results:
+                continue
+            suffix = "".join(f"-{r['variant']}" for r in results) if args.only else ""
+            path = Path(args.root) / f"{name}{suffix}.json"
+            path.write_text(json.dumps(results, indent=2))
+            print(json.dumps(results, indent=2))
+            print(f"written to {path}")
+        records = [json.loads(p.read_text()) for p in
+                   (Path(args.root) / f"{v[0]}.json" for v in comparisons[name]) if p.exists()]
+        if name in SUMMARY_METRICS and records:
+            summary = summarise(records, SUMMARY_METRICS[name])
+            path = Path(args.root) / f"{name}-summary.json"
+            path.write_text(json.dumps(summary, indent=2))
+            print("\n".join(summary_table(summary)))
+            print(f"summary of {len(records)} runs written to {path}")
+
+
+def seed_list(text):
+    """"0,1" -> (0, 1)."""
+    try:
+        return tuple(int(s) for s in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seeds are comma-separated integers, e.g. 0,1; "
+                                         f"got {text!r}") from None
+
+
+def weight_list(text):
+    """"0,1,10" -> (0.0, 1.0, 10.0), each >= 0."""
+    try:
+        weights = tuple(float(s) for s in text.split(","))
+    except ValueError:
+        weights = ()
+    if not weights or min(weights) < 0:
+        raise argparse.ArgumentTypeError(f"exclusion weights are comma-separated numbers >= 0, "
+                                         f"e.g. 0,1,10,30; got {text!r}")
+    return weights
 
 
 if __name__ == "__main__":
