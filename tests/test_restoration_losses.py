@@ -54,6 +54,34 @@ def test_exclusion_loss_matches_the_reference_formula():
     assert disjoint < 0.05 < float(losses.exclusion_loss(left, left, levels=1))
 
 
+def _reference_exclusion(t, r, levels=3):
+    """main.py's loss_grad for one image: compute_exclusion_loss(T, R, level=3),
+    summed over x and y, each averaged over the levels, halved."""
+    pool = lambda x: x.reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2, -1).mean((1, 3))  # noqa: E731
+    x_terms, y_terms = [], []
+    for _ in range(levels):
+        x_terms.append(_psi(np.diff(t, axis=0), np.diff(r, axis=0)))
+        y_terms.append(_psi(np.diff(t, axis=1), np.diff(r, axis=1)))
+        t, r = pool(t), pool(r)
+    return (sum(x_terms) / levels + sum(y_terms) / levels) / 2
+
+
+def test_exclusion_loss_matches_the_reference_over_three_levels_per_image():
+    # 16x16 images: the levels are 16, 8 and 4 px (2x2 average pooling). Each
+    # image of the batch gets its own balance lambda (the reference's batch is
+    # one image), and the batch's loss is the mean of the images'.
+    rng = np.random.default_rng(1)
+    t = rng.uniform(0, 1, (2, 16, 16, 3)).astype("float32")
+    r = 0.3 * rng.uniform(0, 1, (2, 16, 16, 3)).astype("float32")
+    r[1] *= 0.1
+    expected = [_reference_exclusion(a, b) for a, b in zip(t, r)]
+    np.testing.assert_allclose(per_example(losses.exclusion_loss, t, r), expected, rtol=1e-4)
+    assert float(losses.exclusion_loss(t, r)) == pytest.approx(np.mean(expected), rel=1e-4)
+    # lambda makes the loss blind to R's overall contrast, per image.
+    np.testing.assert_allclose(per_example(losses.exclusion_loss, t, r * [[[[1.0]]], [[[5.0]]]]),
+                               expected, rtol=1e-3)
+
+
 def test_feature_loss_is_a_weighted_sum_of_mean_l1():
     layers = [A, A[:, ::2]]
     targets = [B, B[:, ::2]]
