@@ -31,3 +31,6 @@ def test_report(name, tmp_path):
     if name == "reflection":
         leak = result["reflection_leak"]
         assert leak["input"] > 0.2 > abs(leak["true_transmission"])
+        assert -1 <= leak["against_estimated_reflection"] <= 1
+        # True layers' edges seldom meet; the exclusion of (T_hat, R_hat) is the model's.
+        assert 0 < result["exclusion"]["truth"] < result["exclusion"]["estimate"]

@@ -11,7 +11,9 @@ that need no training, and a picture of the results.
 - `reflection_report`: transmission PSNR/SSIM against the blend's, the
   reflection layer's PSNR, and the leak of the true reflection's edges into
   the estimated transmission (gradient correlation), with the blend's and
-  the true transmission's leak beside it.
+  the true transmission's leak beside it; also T_hat's gradient correlation
+  with R_hat and the exclusion loss of (T_hat, R_hat) and of the true (T, R):
+  what the exclusion loss is trained on, beside what the leak measures.
 
 Images are in [-1, 1]; PSNR uses a data range of 2 (= [0, 1] images with
 range 1). DAGAN's NMSE is measured on images scaled to [0, 1], as in its
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tfgan_zoo import losses
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation.metrics import (gradient_correlation, high_frequency_error,
@@ -139,6 +142,11 @@ def separations(model, blends, batch_size=32):
     return tuple(np.concatenate(p) for p in zip(*parts))
 
 
+def _exclusion(transmission, reflection):
+    """The exclusion loss of layers in [-1, 1], as training computes it ([0, 1] units)."""
+    return float(losses.exclusion_loss((transmission + 1.0) / 2.0, (reflection + 1.0) / 2.0))
+
+
 def reflection_report(model, config, shown=8):
     """Transmission and reflection estimates on held-out synthetic blends,
     and the reflection leak: corr(grad T_hat, grad R_true)."""
@@ -158,6 +166,10 @@ def reflection_report(model, config, shown=8):
         result["reflection_leak"] = _rounded({
             "estimate": gradient_correlation(t_hat, reflection),
             "input": gradient_correlation(blend, reflection),
-            "true_transmission": gradient_correlation(transmission, reflection)})
+            "true_transmission": gradient_correlation(transmission, reflection),
+            # What the exclusion loss sees: T_hat's edges against R_hat's, not R's.
+            "against_estimated_reflection": gradient_correlation(t_hat, r_hat)})
+        result["exclusion"] = _rounded({
+            "estimate": _exclusion(t_hat, r_hat), "truth": _exclusion(transmission, reflection)})
         rows.append(reflection[:shown])
     return write_report(config, result, rows, "separations.png")
