@@ -32,7 +32,8 @@ starts, the lowest loss kept), --hybrid (Gamma steps from z = E(x), iGAN's
 hybrid, the f-AnoGAN encoder's start).
 
     python benchmarks/anogan_scores.py --digits 1,9 --out runs/anogan-rotation \
-        [--gammas 200 500] [--feature-weights 0.1 0.5] [--steps N]
+        [--gammas 200 500] [--feature-weights 0.1 0.5] [--steps N] \
+        [--knn 5 --calibration 500] [--hybrid] [--restarts R] [--tag=-probe]
 
 Prints AUROC per score and the class means of the chosen scores (does a
 score rank ink mass rather than novelty?); writes OUT/scores-D.json.
@@ -47,6 +48,7 @@ import time
 import zlib
 from pathlib import Path
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -62,7 +64,6 @@ def first_stage(discriminator):
     """D's first convolution's activations (before any batch norm): a
     stride-2 edge map that reads stroke shape, where the last feature map
     reads what D uses to call an image real."""
-    import keras
     act = next(layer for layer in discriminator.layers
                if isinstance(layer, keras.layers.LeakyReLU))
     return keras.Model(discriminator.inputs, act.output)
