@@ -26,11 +26,13 @@ recipe's `--dataset` accept them:
                             or 50 in the literature) -> the clean patch
     derain                  photo patches with procedural rain streaks -> the
                             clean patch (ID-CGAN)
-    reflection              synthetic reflections (Zhang, Ng & Chen 2018): a
+    reflection[:fixed|:fresh[:anyphoto][:permute]]
+                            synthetic reflections (Zhang, Ng & Chen 2018): a
                             blend of a transmission patch and a blurred,
                             vignetted reflection patch -> the transmission;
                             batches also carry the reflection layer (a third
-                            element)
+                            element); :fresh re-synthesises every training
+                            blend (test: the fixed set)
     paired:PATH             A|B images side by side (pix2pix datasets), or
                             A/ and B/ folders with matching file names
     unpaired:PATH           trainA/ and trainB/ (testA/, testB/ for split test)
@@ -413,15 +415,110 @@ def load_derain(arg, *, split, data_dir, image_size):
 def load_reflection(arg, *, split, data_dir, image_size):
     """Synthetic reflection blends -> transmission, with the reflection layer
     as a third element. Transmission and reflection patches are cut from the
-    same split's photos at independent places."""
-    if arg:
-        raise UserError(f"reflection takes no option, got ':{arg}'")
+    same photo of the split at independent places.
+
+    `reflection` (or `reflection:fixed`) synthesises one fixed set of blends
+    per split. `reflection:fresh[:anyphoto][:permute]` draws every training
+    example afresh (`FreshReflections`), as the reference's training loop
+    re-synthesises its blends every epoch; `anyphoto` takes the reflection
+    from any training photo, `permute` permutes its colour channels at
+    random (neither is in the reference). The test split is always the fixed
+    set, so held-out figures stay comparable."""
+    draw, *options = (arg or "fixed").split(":")
+    if draw not in REFLECTION_DRAWS or not set(options) <= set(REFLECTION_OPTIONS) or (
+            options and draw != "fresh"):
+        raise UserError(f"reflection takes :fixed or :fresh, then optionally "
+                        f"{' and '.join(':' + o for o in REFLECTION_OPTIONS)} after :fresh "
+                        f"(e.g. reflection:fresh:permute), got ':{arg}'")
+    if draw == "fresh" and split == "train":
+        return FreshReflections(f"reflection:{arg}", [image for _, image in photos(split)],
+                                _patch_size(image_size), any_photo="anyphoto" in options,
+                                permute="permute" in options)
     transmission = _clean_patches(split, image_size)
     reflection = _clean_patches(split, image_size, seed_offset=500)
     rng = np.random.default_rng(SPLIT_SEEDS[split] + 600)
     blend, transmission, layer = degradations.synthesize_reflection(
         transmission, reflection, rng)
     return PairSource("reflection", True, blend, transmission, extra=layer)
+
+
+REFLECTION_DRAWS = ("fixed", "fresh")
+REFLECTION_OPTIONS = ("anyphoto", "permute")
+# Mixed into every fresh example's seed, apart from the other seeded draws.
+FRESH_STREAM = 700
+
+
+@dataclasses.dataclass
+class FreshReflections:
+    """Training blends synthesised afresh for every example: T and R cut at
+    random places (T from the photos in turn, R from the same photo or, with
+    `any_photo`, any), then a fresh blur sigma, vignette window and
+    attenuation (`degradations.synthesize_reflection`).
+
+    Example i is drawn from a generator seeded by (run seed, i) alone, so a
+    run is the same for its seed whatever the batch size, epoch i // N
+    differs from the ones before it, and a resumed run that skips the
+    batches already trained on sees what an uninterrupted one would have."""
+
+    name: str
+    photos: list          # uint8 [h, w, 3] training photos
+    size: int             # patch side
+    any_photo: bool = False
+    permute: bool = False
+    num_examples: int = TRAIN_PATCHES  # an "epoch": the fixed set's size
+    paired: bool = True
+
+    def __post_init__(self):
+        crop_boxes([p.shape[:2] for p in self.photos], self.size, 1, 0)  # patch fits
+
+    def draw(self, seed, indices):
+        """(blend, transmission, reflection layer) uint8 [n, size, size, 3] of
+        the examples `indices` under the run seed `seed`."""
+        n, size = len(self.photos), self.size
+        ts, rs, rngs = [], [], []
+        for i in np.asarray(indices).tolist():
+            rng = np.random.default_rng([FRESH_STREAM, int(seed) % 2**32, i])
+            k = i % n
+            j = int(rng.integers(n)) if self.any_photo else k
+            for photo, out in ((self.photos[k], ts), (self.photos[j], rs)):
+                top = rng.integers(0, photo.shape[0] - size + 1)
+                left = rng.integers(0, photo.shape[1] - size + 1)
+                out.append(photo[top:top + size, left:left + size])
+            if self.permute:
+                rs[-1] = rs[-1][..., rng.permutation(3)]
+            rngs.append(rng)
+        parts = [degradations.synthesize_reflection(t[None], r[None], rng)
+                 for t, r, rng in zip(ts, rs, rngs)]
+        return tuple(np.concatenate(p) for p in zip(*parts))
+
+    def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
+              repeat=True, drop_remainder=True, cache=True):
+        # Every example is a fresh random draw: `shuffle` has nothing to add.
+        if drop_remainder and batch_size > self.num_examples:
+            raise UserError(f"batch size {batch_size} is larger than dataset "
+                            f"'{self.name}' ({self.num_examples} examples per epoch): "
+                            "lower --batch-size")
+        shape = (self.size, self.size, 3)
+        convert = functools.partial(_convert_channels, channels=channels)
+
+        def draw(indices):
+            parts = tf.numpy_function(functools.partial(self.draw, seed), [indices],
+                                      [tf.uint8] * 3, stateful=False)
+            return tuple(convert(_to_float(tf.ensure_shape(p, (None, *shape))))
+                         for p in parts)
+
+        indices = tf.data.Dataset.range(self.num_examples) if not repeat else (
+            tf.data.Dataset.counter())
+        ds = (indices.batch(batch_size, drop_remainder=drop_remainder)
+              .map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+              .prefetch(tf.data.AUTOTUNE))
+        options = tf.data.Options()
+        options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.DATA)
+        shapes = _channels_shape(shape, channels)
+        return Data(dataset=ds.with_options(options), image_shape=shapes, num_classes=None,
+                    num_examples=self.num_examples, name=self.name,
+                    model_args={"input_shape": shapes, "paired": True})
 
 
 # ------------------------------------------------------------------ folders
@@ -612,6 +709,7 @@ LOADERS = {
     "denoise:": load_denoise,
     "derain": load_derain,
     "reflection": load_reflection,
+    "reflection:": load_reflection,
     "paired:": load_paired_folder,
     "unpaired:": load_unpaired_folder,
     "cycle_gan:": load_cycle_gan,
