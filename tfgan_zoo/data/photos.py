@@ -450,15 +450,16 @@ FRESH_STREAM = 700
 
 @dataclasses.dataclass
 class FreshReflections:
-    """Training blends synthesised afresh for every example: T and R cut at
-    random places (T from the photos in turn, R from the same photo or, with
-    `any_photo`, any), then a fresh blur sigma, vignette window and
-    attenuation (`degradations.synthesize_reflection`).
+    """Training blends synthesised afresh for every example, in TensorFlow
+    ops: T and R cut at random places (T from the photos in turn, R from
+    the same photo or, with `any_photo`, any; with `permute`, R's colour
+    channels in a random order), then a fresh blur sigma, vignette window
+    and attenuation (`degradations.synthesize_reflection_tf`).
 
-    Example i is drawn from a generator seeded by (run seed, i) alone, so a
-    run is the same for its seed whatever the batch size, epoch i // N
-    differs from the ones before it, and a resumed run that skips the
-    batches already trained on sees what an uninterrupted one would have."""
+    Example i's draws are stateless, from (run seed, i) alone, so a run is
+    the same for its seed whatever the batch size, epoch i // N differs
+    from the ones before it, and a resumed run that skips the batches
+    already trained on sees what an uninterrupted one would have."""
 
     name: str
     photos: list          # uint8 [h, w, 3] training photos
@@ -471,25 +472,36 @@ class FreshReflections:
     def __post_init__(self):
         crop_boxes([p.shape[:2] for p in self.photos], self.size, 1, 0)  # patch fits
 
-    def draw(self, seed, indices):
-        """(blend, transmission, reflection layer) uint8 [n, size, size, 3] of
-        the examples `indices` under the run seed `seed`."""
+    def draw(self, seed):
+        """The function of an example index (int64) that returns its uint8
+        (blend, transmission, reflection layer) under the run seed."""
         n, size = len(self.photos), self.size
-        ts, rs, rngs = [], [], []
-        for i in np.asarray(indices).tolist():
-            rng = np.random.default_rng([FRESH_STREAM, int(seed) % 2**32, i])
-            k = i % n
-            j = int(rng.integers(n)) if self.any_photo else k
-            for photo, out in ((self.photos[k], ts), (self.photos[j], rs)):
-                top = rng.integers(0, photo.shape[0] - size + 1)
-                left = rng.integers(0, photo.shape[1] - size + 1)
-                out.append(photo[top:top + size, left:left + size])
+        height = max(p.shape[0] for p in self.photos)
+        width = max(p.shape[1] for p in self.photos)
+        stack = tf.constant(np.stack([np.pad(p, [(0, height - p.shape[0]),
+                                                 (0, width - p.shape[1]), (0, 0)])
+                                      for p in self.photos]))
+        sizes = tf.constant([p.shape[:2] for p in self.photos], tf.int32)
+        base = tf.constant([FRESH_STREAM, int(seed) % 2**31], tf.int64)
+
+        def crop(k, key):
+            keys = tf.random.experimental.stateless_split(key, 2)
+            top = tf.random.stateless_uniform([], keys[0], 0, sizes[k, 0] - size + 1, tf.int32)
+            left = tf.random.stateless_uniform([], keys[1], 0, sizes[k, 1] - size + 1, tf.int32)
+            return tf.ensure_shape(tf.slice(stack[k], [top, left, 0], [size, size, 3]),
+                                   (size, size, 3))
+
+        def example(index):
+            keys = tf.random.experimental.stateless_split(
+                tf.random.experimental.stateless_fold_in(base, index), 5)
+            k = tf.cast(index % n, tf.int32)
+            j = tf.random.stateless_uniform([], keys[0], 0, n, tf.int32) if self.any_photo else k
+            t, r = crop(k, keys[1]), crop(j, keys[2])
             if self.permute:
-                rs[-1] = rs[-1][..., rng.permutation(3)]
-            rngs.append(rng)
-        parts = [degradations.synthesize_reflection(t[None], r[None], rng)
-                 for t, r, rng in zip(ts, rs, rngs)]
-        return tuple(np.concatenate(p) for p in zip(*parts))
+                order = tf.argsort(tf.random.stateless_uniform([3], keys[3]))
+                r = tf.gather(r, order, axis=-1)
+            return degradations.synthesize_reflection_tf(t, r, keys[4])
+        return example
 
     def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
               repeat=True, drop_remainder=True, cache=True):
@@ -498,27 +510,22 @@ class FreshReflections:
             raise UserError(f"batch size {batch_size} is larger than dataset "
                             f"'{self.name}' ({self.num_examples} examples per epoch): "
                             "lower --batch-size")
-        shape = (self.size, self.size, 3)
         convert = functools.partial(_convert_channels, channels=channels)
-
-        def draw(indices):
-            parts = tf.numpy_function(functools.partial(self.draw, seed), [indices],
-                                      [tf.uint8] * 3, stateful=False)
-            return tuple(convert(_to_float(tf.ensure_shape(p, (None, *shape))))
-                         for p in parts)
-
-        indices = tf.data.Dataset.range(self.num_examples) if not repeat else (
-            tf.data.Dataset.counter())
-        ds = (indices.batch(batch_size, drop_remainder=drop_remainder)
-              .map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        indices = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(
+            self.num_examples)
+        ds = (indices.map(self.draw(seed), num_parallel_calls=tf.data.AUTOTUNE,
+                          deterministic=True)
+              .batch(batch_size, drop_remainder=drop_remainder)
+              .map(lambda *images: tuple(convert(_to_float(x)) for x in images),
+                   num_parallel_calls=tf.data.AUTOTUNE)
               .prefetch(tf.data.AUTOTUNE))
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = (
             tf.data.experimental.AutoShardPolicy.DATA)
-        shapes = _channels_shape(shape, channels)
-        return Data(dataset=ds.with_options(options), image_shape=shapes, num_classes=None,
+        shape = _channels_shape((self.size, self.size, 3), channels)
+        return Data(dataset=ds.with_options(options), image_shape=shape, num_classes=None,
                     num_examples=self.num_examples, name=self.name,
-                    model_args={"input_shape": shapes, "paired": True})
+                    model_args={"input_shape": shape, "paired": True})
 
 
 # ------------------------------------------------------------------ folders
