@@ -463,10 +463,10 @@ class FreshReflections:
     from the ones before it, and a resumed run that skips the batches
     already trained on sees what an uninterrupted one would have.
 
-    Measured (RESULTS, 2026-12-06, one or two seeds): at 500 steps `:anyphoto`
-    gains +0.6 to +0.9 dB over the fixed set and `:permute` loses 0.3 dB;
-    at 1,500 steps `:anyphoto` fell below the blend, so the recipe keeps
-    the fixed set."""
+    Measured (RESULTS, 2026-12-06, one or two seeds): fresh blends lead the
+    fixed set at 500 and 1,000 steps (+2.0 against +1.4 / +1.65 dB; `:permute`
+    trails it) but fall to about the blend at 1,500, where the fixed set
+    reaches +2.13 dB; so the recipe keeps the fixed set."""
 
     name: str
     photos: list          # uint8 [h, w, 3] training photos
