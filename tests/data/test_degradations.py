@@ -1,10 +1,14 @@
 """Seeded degradations of the photo patches: `denoise:SIGMA`, `derain` and
-`reflection` (the reference's `syn_data`)."""
+`reflection` (the reference's `syn_data`), fixed or drawn afresh."""
+
+import dataclasses
 
 import numpy as np
 import pytest
+import tensorflow as tf
+from scipy import ndimage
 
-from tfgan_zoo.data import degradations, load_dataset
+from tfgan_zoo.data import degradations, load_dataset, photos
 from tfgan_zoo.errors import UserError
 
 
@@ -48,3 +52,82 @@ def test_reflection_blends_carry_their_layers():
     black = np.zeros_like(t)
     out, _, layer = degradations.synthesize_reflection(t, black, rng)
     assert layer.max() == 0 and (out <= t).all()  # no reflection: only the attenuation
+
+
+# ------------------------------------------------- fresh reflection blends
+def fresh_batches(name, batches, batch_size=8, seed=0, size=32, num_examples=None, skip=0):
+    """The first `batches` training batches of `name` (numpy), after `skip`."""
+    src = photos.load_reflection(name.partition(":")[2], split="train", data_dir=None,
+                                 image_size=size)
+    if num_examples:
+        src = dataclasses.replace(src, num_examples=num_examples)
+    ds = src.build(batch_size=batch_size, seed=seed).dataset.skip(skip).take(batches)
+    return [tuple(x.numpy() for x in b) for b in ds]
+
+
+def test_the_fixed_blend_in_tensorflow_ops_equals_numpy():
+    t = photos._clean_patches("test", 32, count=3)
+    r = photos._clean_patches("test", 32, count=3, seed_offset=500)
+    window = degradations._vignette_kernel(32)
+    for i, (sigma, att, top, left, alpha) in enumerate([(1.0, 1.1, 0, 0, 0.9),
+                                                        (2.53, 1.15, 20, 30, 0.85),
+                                                        (5.0, 1.18, 37, 5, 1.0)]):
+        t_lin, r_lin = (t[i] / 255.0) ** 2.2, (r[i] / 255.0) ** 2.2
+        r_blur = ndimage.gaussian_filter(r_lin, (sigma, sigma, 0), truncate=2.0)
+        blend, layer = degradations._blend(t_lin, r_blur, att,
+                                           window[top:top + 32, left:left + 32], alpha)
+        got = degradations.reflection_blend_tf(tf.constant(t[i]), tf.constant(r[i]), sigma,
+                                               att, top, left, alpha)
+        np.testing.assert_array_equal(got[0], degradations._to_uint8(
+            np.clip(blend, 0, 1) ** (1 / 2.2)))
+        np.testing.assert_array_equal(got[2], degradations._to_uint8(layer ** (1 / 2.2)))
+
+
+def test_fresh_blends_keep_the_fixed_test_split():
+    for name in ("reflection:fresh", "reflection:fresh:anyphoto:permute"):
+        for mine, fixed in zip(held_out(name), held_out("reflection")):
+            np.testing.assert_array_equal(mine, fixed)
+
+
+def test_fresh_blends_are_seeded_by_run_seed_and_example():
+    first, second = fresh_batches("reflection:fresh", 2, batch_size=8)
+    again = fresh_batches("reflection:fresh", 4, batch_size=4)
+    for part in range(3):  # the same examples whatever the batch size
+        np.testing.assert_array_equal(np.concatenate([b[part] for b in again]),
+                                      np.concatenate([first[part], second[part]]))
+    other = fresh_batches("reflection:fresh", 1, seed=1)[0]
+    assert np.abs(other[0] - first[0]).mean() > 0.05
+    # A resumed run skips the batches it trained on and sees the same ones.
+    np.testing.assert_array_equal(fresh_batches("reflection:fresh", 1, skip=1)[0][0],
+                                  second[0])
+    blend, transmission, reflection = first
+    assert blend.shape == transmission.shape == reflection.shape == (8, 32, 32, 3)
+    assert np.abs(blend - transmission).mean() > 0.05
+
+
+def test_every_epoch_of_fresh_blends_is_new():
+    epoch_1, epoch_2 = fresh_batches("reflection:fresh", 2, batch_size=6, num_examples=6)
+    for part in (0, 1, 2):  # blends, transmissions, reflections
+        assert all(np.abs(a - b).mean() > 0.01 for a, b in zip(epoch_1[part], epoch_2[part]))
+
+
+def test_fresh_blend_options_reach_the_reflection():
+    plain = fresh_batches("reflection:fresh", 1)[0]
+    for option in ("anyphoto", "permute"):
+        other = fresh_batches(f"reflection:fresh:{option}", 1)[0]
+        np.testing.assert_array_equal(other[1], plain[1])  # the same transmissions
+        assert not np.array_equal(other[2], plain[2])
+
+
+def test_fresh_blends_distribute_over_replicas(mirrored):
+    data = load_dataset("reflection:fresh", batch_size=8, image_size=32)
+    element = next(iter(mirrored.experimental_distribute_dataset(data.dataset)))
+    parts = [mirrored.experimental_local_results(x) for x in element]
+    assert [[tuple(p.shape) for p in part] for part in parts] == [[(4, 32, 32, 3)] * 2] * 3
+
+
+@pytest.mark.parametrize("arg", ["foo", "fixed:permute", "fresh:sepia"])
+def test_bad_reflection_options_are_one_line_errors(arg):
+    with pytest.raises(UserError, match="reflection takes :fixed or :fresh") as info:
+        load_dataset(f"reflection:{arg}", batch_size=4)
+    assert "\n" not in str(info.value)

@@ -25,7 +25,7 @@ source into a batched `Data`.
     tfds:<name>                any TensorFlow Datasets image dataset
     folder:<path> or <path>    a folder of images, one class per sub-folder
     edges2photo, gray2photo, photo2recolor[:kind], sr[:scale[:short]], inpaint[:kind[:short]],
-    denoise[:sigma], derain, reflection,
+    denoise[:sigma], derain, reflection[:fixed|:fresh],
     paired:<dir>, unpaired:<dir>, cycle_gan:<name>, div2k:<config>
                                image-to-image pairs (`tfgan_zoo.data.photos`)
     shapes_captions[:N], captions:<dir>
@@ -114,6 +114,7 @@ DATASETS = {
     "denoise:": photos.load_denoise,
     "derain": photos.load_derain,
     "reflection": photos.load_reflection,
+    "reflection:": photos.load_reflection,
     "paired:": photos.load_paired_folder,
     "unpaired:": photos.load_unpaired_folder,
     "cycle_gan:": photos.load_cycle_gan,

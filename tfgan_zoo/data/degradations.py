@@ -1,16 +1,19 @@
-"""Seeded image degradations for restoration datasets, pure numpy: additive
+"""Seeded image degradations for restoration datasets, in numpy: additive
 Gaussian noise, procedural rain streaks and synthetic reflections.
 
 Every function takes uint8 RGB (or grey) images [N, H, W, C] and a numpy
 `Generator`, so a dataset that draws with a fixed seed is the same on every
-machine. `tfgan_zoo.data.photos` cuts the photo patches and calls these.
+machine. `synthesize_reflection_tf` is the reflection blend in TensorFlow
+ops, for blends drawn afresh inside a tf.data pipeline. `tfgan_zoo.data.photos` cuts the photo patches and calls these.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
+import tensorflow as tf
 from scipy import ndimage
 
 from tfgan_zoo.errors import UserError
@@ -95,6 +98,7 @@ def add_rain(images, rng):
     return _to_uint8(out)
 
 
+@functools.lru_cache(maxsize=None)
 def _vignette_kernel(size):
     """The reference's gkern(560, 3), scaled from its ~256-px photos to
     patches of `size` px: a 2-D Gaussian bump, peak 1."""
@@ -119,22 +123,90 @@ def synthesize_reflection(transmission, reflection, rng):
     t = _unit(transmission) ** GAMMA
     r = _unit(reflection) ** GAMMA
     n, h, w, c = t.shape
-    kernel = _vignette_kernel(max(h, w))
+    kernel = np.asarray(_vignette_kernel(max(h, w)))
     blends, layers = np.empty_like(t), np.empty_like(r)
     for i in range(n):
         sigma = rng.choice(REFLECTION_SIGMAS)
         # cv2.GaussianBlur with ksize 2 ceil(2 sigma) + 1: truncated at 2 sigma.
         r_blur = ndimage.gaussian_filter(r[i], (sigma, sigma, 0), truncate=2.0)
-        blend = r_blur + t[i]
         att = 1.08 + rng.uniform() / 10.0
-        for ch in range(c):
-            over = blend[..., ch] > 1
-            mean = max(1.0, np.sum(blend[..., ch] * over) / (over.sum() + 1e-6))
-            r_blur[..., ch] -= (mean - 1) * att
-        r_blur = np.clip(r_blur, 0, 1)
         top = rng.integers(0, kernel.shape[0] - h - int(10 * h / VIGNETTE_PHOTO) + 1)
         left = rng.integers(0, kernel.shape[1] - w - int(10 * w / VIGNETTE_PHOTO) + 1)
-        layers[i] = r_blur * kernel[top:top + h, left:left + w, None]
-        blends[i] = layers[i] + t[i] * (1 - rng.uniform() / 5.0)
+        blends[i], layers[i] = _blend(t[i], r_blur, att, kernel[top:top + h, left:left + w],
+                                      1 - rng.uniform() / 5.0)
     return (_to_uint8(np.clip(blends, 0, 1) ** (1 / GAMMA)), np.asarray(transmission),
             _to_uint8(layers ** (1 / GAMMA)))
+
+
+def _blend(t, r_blur, att, window, alpha):
+    """syn_data's sum of linear [H, W, C] layers: the blurred reflection
+    lowered by `att` times each channel's mean overexposure, weighed by the
+    vignette `window`, plus `alpha` times the transmission. Returns (blend,
+    reflection layer), both linear and unclipped above."""
+    blend = r_blur + t
+    r_blur = r_blur.copy()
+    for ch in range(t.shape[-1]):
+        over = blend[..., ch] > 1
+        mean = max(1.0, np.sum(blend[..., ch] * over) / (over.sum() + 1e-6))
+        r_blur[..., ch] -= (mean - 1) * att
+    layer = np.clip(r_blur, 0, 1) * window[..., None]
+    return layer + t * alpha, layer
+
+
+def _gaussian_taps(sigma, radius):
+    """1-D Gaussian weights of `sigma` on -radius..radius, truncated at
+    int(2 sigma + 0.5) and normalised (scipy's gaussian_filter with
+    truncate 2, for any sigma up to radius / 2)."""
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    taps = tf.exp(-0.5 * tf.square(x / sigma))
+    taps *= tf.cast(tf.abs(x) <= tf.floor(2.0 * sigma + 0.5), tf.float32)
+    return taps / tf.reduce_sum(taps)
+
+
+def synthesize_reflection_tf(transmission, reflection, seed):
+    """`synthesize_reflection` for one pair of uint8 [H, W, 3] tensors in
+    TensorFlow ops, its random draws stateless from `seed` (shape [2]), so
+    a tf.data pipeline can synthesise fresh blends with no Python in it.
+    Returns uint8 (blend, transmission, reflection layer as blended)."""
+    seeds = tf.random.experimental.stateless_split(seed, 5)
+    h, w = int(transmission.shape[0]), int(transmission.shape[1])
+    side = _vignette_kernel(max(h, w)).shape[0]
+    sigma = tf.gather(tf.constant(REFLECTION_SIGMAS, tf.float32), tf.random.stateless_uniform(
+        [], seeds[0], 0, len(REFLECTION_SIGMAS), tf.int32))
+    att = 1.08 + tf.random.stateless_uniform([], seeds[1]) / 10.0
+    top, left = (tf.random.stateless_uniform(
+        [], key, 0, side - n - int(10 * n / VIGNETTE_PHOTO) + 1, tf.int32)
+        for key, n in ((seeds[2], h), (seeds[3], w)))
+    alpha = 1.0 - tf.random.stateless_uniform([], seeds[4]) / 5.0
+    return reflection_blend_tf(transmission, reflection, sigma, att, top, left, alpha)
+
+
+def reflection_blend_tf(transmission, reflection, sigma, att, top, left, alpha):
+    """The blend of `synthesize_reflection` for given draws (blur `sigma`,
+    overexposure factor `att`, vignette window at `top`, `left`, transmission
+    scale `alpha`), in TensorFlow ops on uint8 [H, W, C] layers."""
+    h, w = int(transmission.shape[0]), int(transmission.shape[1])
+    t = (tf.cast(transmission, tf.float32) / 255.0) ** GAMMA
+    r = (tf.cast(reflection, tf.float32) / 255.0) ** GAMMA
+    radius = int(2 * REFLECTION_SIGMAS.max() + 0.5)
+    taps = _gaussian_taps(tf.cast(sigma, tf.float32), radius)
+    # scipy's "reflect" boundary is TF's SYMMETRIC padding; a separable blur.
+    padded = tf.pad(r, [[radius, radius], [radius, radius], [0, 0]], "SYMMETRIC")[None]
+    channels = int(r.shape[-1])
+    across = tf.tile(taps[None, :, None, None], [1, 1, channels, 1])
+    down = tf.tile(taps[:, None, None, None], [1, 1, channels, 1])
+    r_blur = tf.nn.depthwise_conv2d(padded, across, [1, 1, 1, 1], "VALID")
+    r_blur = tf.nn.depthwise_conv2d(r_blur, down, [1, 1, 1, 1], "VALID")[0]
+    blend = r_blur + t
+    over = tf.cast(blend > 1, tf.float32)
+    mean = tf.maximum(1.0, tf.reduce_sum(blend * over, [0, 1])
+                      / (tf.reduce_sum(over, [0, 1]) + 1e-6))
+    r_blur = tf.clip_by_value(r_blur - (mean - 1.0) * att, 0.0, 1.0)
+    kernel = tf.constant(_vignette_kernel(max(h, w)), tf.float32)
+    layer = r_blur * kernel[top:top + h, left:left + w, None]
+    blend = layer + t * alpha
+
+    def to_uint8(x):
+        return tf.cast(tf.round(tf.clip_by_value(x, 0.0, 1.0) ** (1 / GAMMA) * 255.0), tf.uint8)
+
+    return to_uint8(blend), tf.convert_to_tensor(transmission), to_uint8(layer)
