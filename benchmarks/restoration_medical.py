@@ -55,6 +55,8 @@ import sys
 import time
 from pathlib import Path
 
+from tfgan_zoo.files import write_atomic
+
 # name -> [(variant, recipe, extra arguments)]
 COMPARISONS = {
     "dagan": [("dagan", "dagan", []),
@@ -158,7 +160,8 @@ def run_variant(root, variant, recipe, extra, common=()):
     metrics = json.loads((out / "metrics.json").read_text())
     record = {"variant": variant, "command": " ".join(command[1:]), "timing": timing,
               "metrics": metrics}
-    (Path(root) / f"{variant}.json").write_text(json.dumps(record, indent=2))
+    # Read back by --summary-only: written whole or not at all.
+    write_atomic(Path(root) / f"{variant}.json", json.dumps(record, indent=2).encode())
     return record
 
 
@@ -237,7 +240,7 @@ def main():
     if sys.argv[1:2] == ["export"]:
         reports = [export_check(run) for run in sys.argv[2:]]
         out = Path(sys.argv[2]).parent / "exports.json"
-        out.write_text(json.dumps(reports, indent=2))
+        write_atomic(out, json.dumps(reports, indent=2).encode())
         print(f"written to {out}")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -267,7 +270,8 @@ def main():
     known = {v[0] for name in names for v in comparisons[name]}
     unknown = sorted(set(args.only or ()) - known)
     if unknown:
-        parser.error(f"unknown variant {', '.join(unknown)}: choose from {', '.join(sorted(known))}")
+        parser.error(f"unknown variant {', '.join(unknown)}: "
+                     f"choose from {', '.join(sorted(known))}")
     for name in names:
         chosen = [v for v in comparisons[name] if not args.only or v[0] in args.only]
         if not args.summary_only:
@@ -276,7 +280,7 @@ def main():
                 continue
             suffix = "".join(f"-{r['variant']}" for r in results) if args.only else ""
             path = Path(args.root) / f"{name}{suffix}.json"
-            path.write_text(json.dumps(results, indent=2))
+            write_atomic(path, json.dumps(results, indent=2).encode())
             print(json.dumps(results, indent=2))
             print(f"written to {path}")
         records = [json.loads(p.read_text()) for p in
@@ -284,7 +288,7 @@ def main():
         if name in SUMMARY_METRICS and records:
             summary = summarise(records, SUMMARY_METRICS[name])
             path = Path(args.root) / f"{name}-summary.json"
-            path.write_text(json.dumps(summary, indent=2))
+            write_atomic(path, json.dumps(summary, indent=2).encode())
             print("\n".join(summary_table(summary)))
             print(f"summary of {len(records)} runs written to {path}")
 

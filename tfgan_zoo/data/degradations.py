@@ -4,7 +4,8 @@ Gaussian noise, procedural rain streaks and synthetic reflections.
 Every function takes uint8 RGB (or grey) images [N, H, W, C] and a numpy
 `Generator`, so a dataset that draws with a fixed seed is the same on every
 machine. `synthesize_reflection_tf` is the reflection blend in TensorFlow
-ops, for blends drawn afresh inside a tf.data pipeline. `tfgan_zoo.data.photos` cuts the photo patches and calls these.
+ops, for blends drawn afresh inside a tf.data pipeline.
+`tfgan_zoo.data.photos` cuts the photo patches and calls these.
 """
 
 from __future__ import annotations
