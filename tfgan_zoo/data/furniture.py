@@ -175,11 +175,13 @@ def check_size(size):
 
 
 @functools.lru_cache(maxsize=4)
-def generate(per_class, size=DEFAULT_SIZE, part="train"):
+def generate(per_class, size=DEFAULT_SIZE, part="train", seed=None):
     """(uint8 [6 * per_class, size, size, size, 1] occupancy in {0, 1},
-    int32 labels), classes in turn, seeded by part."""
+    int32 labels), classes in turn, seeded by part. `seed` draws other
+    shapes of the same part's distribution (benchmarks/gan3d_coverage.py's
+    ceiling); the data sets use the part's own seed, `SEEDS`."""
     check_size(size)
-    rng = np.random.default_rng(SEEDS[part])
+    rng = np.random.default_rng(SEEDS[part] if seed is None else seed)
     shapes, labels = [], []
     for _ in range(per_class):
         for label, build in enumerate(BUILDERS):

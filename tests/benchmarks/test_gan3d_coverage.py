@@ -1,0 +1,42 @@
+"""benchmarks/gan3d_coverage.py: isolated voxels removed by hand, shares by
+class, and an ideal draw that covers held-out shapes the way the report
+counts them."""
+
+import numpy as np
+
+from tfgan_zoo.data import furniture
+from tests.support.scripts import load_benchmark
+
+
+def grid(*cells, size=4):
+    v = -np.ones((size, size, size, 1), np.float32)
+    for c in cells:
+        v[c] = 1
+    return v
+
+
+def test_without_isolated_keeps_voxels_with_a_face_neighbour():
+    without_isolated = load_benchmark("gan3d_coverage").without_isolated
+    # a pair sharing a face, a voxel touching it only by an edge, one alone at a corner
+    voxels = grid((0, 0, 0), (0, 0, 1), (1, 1, 1), (3, 3, 3))[None]
+    kept = without_isolated(voxels)
+    np.testing.assert_array_equal(kept, grid((0, 0, 0), (0, 0, 1))[None])
+    # the grid's edge is no neighbour: a lone voxel on the far face goes too
+    np.testing.assert_array_equal(without_isolated(grid((0, 3, 0))[None]), grid()[None])
+
+
+def test_by_class_counts_shares_at_the_threshold():
+    by_class = load_benchmark("gan3d_coverage").by_class
+    best = np.array([0.5, 0.49, 0.9, 0.1])
+    labels = np.array([0, 0, 1, 1])
+    assert by_class(best, labels, ("a", "b", "c")) == {"a": 0.5, "b": 0.5, "c": None}
+
+
+def test_a_draw_of_the_test_distribution_covers_every_held_out_shape():
+    coverage_row = load_benchmark("gan3d_coverage").coverage_row
+    test, labels = furniture.generate(2, 16, "test")
+    again, _ = furniture.generate.__wrapped__(2, 16, "test", seed=furniture.SEEDS["test"])
+    row = coverage_row("same", furniture.as_float(test), labels, furniture.as_float(again))
+    assert row["coverage"] == 1.0 and row["mean_best_iou"] == 1.0
+    other, _ = furniture.generate.__wrapped__(2, 16, "test", seed=7)
+    assert not (other == test).all()
