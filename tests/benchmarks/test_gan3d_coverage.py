@@ -6,13 +6,7 @@ import numpy as np
 
 from tfgan_zoo.data import furniture
 from tests.support.scripts import load_benchmark
-
-
-def grid(*cells, size=4):
-    v = -np.ones((size, size, size, 1), np.float32)
-    for c in cells:
-        v[c] = 1
-    return v
+from tests.support.voxels import grid
 
 
 def test_without_isolated_keeps_voxels_with_a_face_neighbour():

@@ -3,13 +3,7 @@ import numpy as np
 import pytest
 
 from tfgan_zoo.evaluation import volume
-
-
-def grid(*cells, size=4):
-    v = -np.ones((size, size, size, 1), np.float32)
-    for c in cells:
-        v[c] = 1
-    return v
+from tests.support.voxels import grid
 
 
 def test_best_iou_and_coverage_by_hand():

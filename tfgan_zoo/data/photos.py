@@ -123,13 +123,7 @@ class PairSource:
     def build(self, *, batch_size, image_size=None, channels=None, shuffle=True,
               seed=0, repeat=True, drop_remainder=True, cache=True):
 
-        if drop_remainder and batch_size > self.num_examples:
-            raise UserError(f"batch size {batch_size} is larger than dataset "
-                            f"'{self.name}' ({self.num_examples} examples): lower "
-                            "--batch-size")
-        shapes = [_channels_shape(s, channels) for s in (self.source_shape,
-                                                         self.target_shape)]
-        convert = functools.partial(_convert_channels, channels=channels)
+        _check_batch_size(batch_size, self.num_examples, self.name, drop_remainder)
         options = tf.data.Options()
         if self.stream is not None:
             a = self.stream
@@ -158,14 +152,29 @@ class PairSource:
             ds = prepare(a, 0)
         else:  # unpaired: each side in its own order
             ds = tf.data.Dataset.zip((prepare(a, 0), prepare(b, 7919)))
-        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-        ds = ds.map(lambda *images: tuple(convert(_to_float(x)) for x in images),
-                    num_parallel_calls=tf.data.AUTOTUNE)
-        ds = ds.prefetch(tf.data.AUTOTUNE)
-        return Data(dataset=ds.with_options(options), image_shape=shapes[1],
-                    num_classes=None, num_examples=int(self.num_examples),
-                    name=self.name,
-                    model_args={"input_shape": shapes[0], "paired": self.paired})
+        return _batched_data(ds.with_options(options), batch_size, drop_remainder, channels,
+                             self.source_shape, self.target_shape, self.name,
+                             self.num_examples, self.paired)
+
+
+def _check_batch_size(batch_size, num_examples, name, drop_remainder):
+    if drop_remainder and batch_size > num_examples:
+        raise UserError(f"batch size {batch_size} is larger than dataset '{name}' "
+                        f"({num_examples} examples): lower --batch-size")
+
+
+def _batched_data(ds, batch_size, drop_remainder, channels, source_shape, target_shape,
+                  name, num_examples, paired):
+    """A `Data` of (source, target[, extra]) batches in [-1, 1] from a stream of
+    uint8 (or [-1, 1] float32) examples, with `channels` imposed."""
+    shapes = [_channels_shape(s, channels) for s in (source_shape, target_shape)]
+    convert = functools.partial(_convert_channels, channels=channels)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    ds = ds.map(lambda *images: tuple(convert(_to_float(x)) for x in images),
+                num_parallel_calls=tf.data.AUTOTUNE)
+    return Data(dataset=ds.prefetch(tf.data.AUTOTUNE), image_shape=shapes[1],
+                num_classes=None, num_examples=int(num_examples), name=name,
+                model_args={"input_shape": shapes[0], "paired": paired})
 
 
 def _to_float(x):
@@ -513,26 +522,17 @@ class FreshReflections:
     def build(self, *, batch_size, image_size=None, channels=None, shuffle=True, seed=0,
               repeat=True, drop_remainder=True, cache=True):
         # Every example is a fresh random draw: `shuffle` has nothing to add.
-        if drop_remainder and batch_size > self.num_examples:
-            raise UserError(f"batch size {batch_size} is larger than dataset "
-                            f"'{self.name}' ({self.num_examples} examples per epoch): "
-                            "lower --batch-size")
-        convert = functools.partial(_convert_channels, channels=channels)
+        _check_batch_size(batch_size, self.num_examples, self.name, drop_remainder)
         indices = tf.data.Dataset.counter() if repeat else tf.data.Dataset.range(
             self.num_examples)
-        ds = (indices.map(self.draw(seed), num_parallel_calls=tf.data.AUTOTUNE,
-                          deterministic=True)
-              .batch(batch_size, drop_remainder=drop_remainder)
-              .map(lambda *images: tuple(convert(_to_float(x)) for x in images),
-                   num_parallel_calls=tf.data.AUTOTUNE)
-              .prefetch(tf.data.AUTOTUNE))
+        ds = indices.map(self.draw(seed), num_parallel_calls=tf.data.AUTOTUNE,
+                         deterministic=True)
         options = tf.data.Options()
         options.experimental_distribute.auto_shard_policy = (
             tf.data.experimental.AutoShardPolicy.DATA)
-        shape = _channels_shape((self.size, self.size, 3), channels)
-        return Data(dataset=ds.with_options(options), image_shape=shape, num_classes=None,
-                    num_examples=self.num_examples, name=self.name,
-                    model_args={"input_shape": shape, "paired": True})
+        shape = (self.size, self.size, 3)
+        return _batched_data(ds.with_options(options), batch_size, drop_remainder, channels,
+                             shape, shape, self.name, self.num_examples, self.paired)
 
 
 # ------------------------------------------------------------------ folders

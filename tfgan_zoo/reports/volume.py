@@ -33,14 +33,19 @@ def _batched(fn, x, batch=100):
     return np.concatenate([np.asarray(fn(x[i:i + batch])) for i in range(0, len(x), batch)])
 
 
+def report_samples(model, samples, seed):
+    """The report's samples: `samples` grids drawn 100 at a time, batch i at seed + i."""
+    return np.concatenate([model.sample(min(100, samples - i), seed=seed + i)
+                           for i in range(0, samples, 100)])
+
+
 def volume_report(model, samples=500, classifier_steps=300, svm_per_class=100, seed=0):
     """The checks as a dict (see the module docstring)."""
     size = model.image_shape[0]
     train, train_labels = furniture.generate(furniture.DEFAULT_COUNT["train"], size, "train")
     test, test_labels = furniture.generate(furniture.DEFAULT_COUNT["test"], size, "test")
     train, test = furniture.as_float(train), furniture.as_float(test)
-    fake = np.concatenate([model.sample(min(100, samples - i), seed=seed + i)
-                           for i in range(0, samples, 100)])
+    fake = report_samples(model, samples, seed)
     classes = len(furniture.CLASS_NAMES)
     classifier = volume.train_voxel_classifier(train, train_labels, classes,
                                                steps=classifier_steps, seed=seed)
