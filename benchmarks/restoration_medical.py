@@ -11,6 +11,7 @@ recipe's own report.
     python benchmarks/restoration_medical.py exclusion --seeds 0,1 --steps 400
                                                          # exclusion weights 0, 1, 10, 30
     python benchmarks/restoration_medical.py exclusion --seeds 0,1 --summary-only
+    python benchmarks/restoration_medical.py exclusion --seeds 0,1 --report-precision float32
     python benchmarks/restoration_medical.py export RUN [RUN ...]
 
 Each variant is a recipe run (`python -m tfgan_zoo.recipes.NAME ARGS --out
@@ -29,11 +30,19 @@ VARIANT_seedS, all variants of the first seed before the second's).
 per weight of `--exclusion-weights` (default 0, 1, 10, 30), named
 exclusion_W. Each variant's record also goes to ROOT/VARIANT.json, and a
 summary of the records under ROOT (each variant's mean +- sd over its
-seeds of the leak corr(grad T_hat, grad R_true), T PSNR and R_hat PSNR for
-the reflection comparisons) is printed and written to ROOT/NAME-summary.json;
-`--summary-only` writes it from the records without running anything (so
-variants run by separate invocations, e.g. in parallel, are summarised
-together).
+seeds of the leak corr(grad T_hat, grad R_true), T PSNR/SSIM, R_hat PSNR,
+corr(grad T_hat, grad R_hat) and the exclusion loss of (T_hat, R_hat) for
+the reflection comparisons; a figure that an older record lacks is left
+out) is printed and written to ROOT/NAME-summary.json; `--summary-only`
+writes it from the records without running anything (so variants run by
+separate invocations, e.g. in parallel, are summarised together).
+
+`--report-precision float32` measures every variant again after its run:
+the recipe's report on the run's newest checkpoint, with the model built in
+float32 whatever precision it trained in (a bfloat16 run's own report runs
+in bfloat16, which moved the reflection leak by 0.005-0.026), written to
+RUN/report-float32/. The record keeps it as `metrics_float32`, and the
+summary of those goes to ROOT/NAME-summary-float32.json.
 
 `export` exports trained runs (`python -m tfgan_zoo.export`'s code path:
 SavedModel + LiteRT float32, float16, int8 calibrated on the run's data)
@@ -76,9 +85,14 @@ EXCLUSION_WEIGHTS = (0.0, 1.0, 10.0, 30.0)
 # What the summary reports of each comparison's metrics.json: label -> keys.
 SUMMARY_METRICS = {
     "reflection": {"leak": ("reflection_leak", "estimate"), "t_psnr": ("transmission", "psnr"),
-                   "t_ssim": ("transmission", "ssim"), "r_psnr": ("reflection_psnr",)},
+                   "t_ssim": ("transmission", "ssim"), "r_psnr": ("reflection_psnr",),
+                   # What the exclusion term is trained on: T_hat's edges against R_hat's.
+                   "leak_r_hat": ("reflection_leak", "against_estimated_reflection"),
+                   "exclusion": ("exclusion", "estimate")},
 }
 SUMMARY_METRICS["exclusion"] = SUMMARY_METRICS["reflection"]
+# The inference precisions `--report-precision` measures in besides the training's.
+REPORT_PRECISIONS = ("float32",)
 
 
 def exclusion_variants(weights):
@@ -101,10 +115,20 @@ def unseeded(variant):
     return re.sub(r"_seed\d+$", "", variant)
 
 
-def summarise(records, metrics):
+def lookup(metrics, keys):
+    """metrics[k1][k2]..., or None where a record has no such figure."""
+    for key in keys:
+        if not isinstance(metrics, dict) or key not in metrics:
+            return None
+        metrics = metrics[key]
+    return metrics
+
+
+def summarise(records, metrics, field="metrics"):
     """{variant: {label: {mean, sd, n, values}}} over the seeds of each
-    unseeded variant, in the records' order; sd is the sample standard
-    deviation (0 for one seed)."""
+    unseeded variant, in the records' order, from each record's `field`; sd
+    is the sample standard deviation (0 for one seed). A label is left out
+    of a variant where a seed's record lacks it."""
     groups = {}
     for record in records:
         groups.setdefault(unseeded(record["variant"]), []).append(record)
@@ -112,12 +136,9 @@ def summarise(records, metrics):
     for name, group in groups.items():
         summary[name] = {"seeds": [r["variant"] for r in group]}
         for label, keys in metrics.items():
-            values = []
-            for record in group:
-                value = record["metrics"]
-                for key in keys:
-                    value = value[key]
-                values.append(value)
+            values = [lookup(record[field], keys) for record in group]
+            if None in values:
+                continue
             summary[name][label] = {
                 "mean": round(statistics.fmean(values), 4),
                 "sd": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
@@ -127,12 +148,15 @@ def summarise(records, metrics):
 
 
 def summary_table(summary):
-    """The summary as text lines: one row per variant, `mean +- sd (n)`."""
-    labels = [k for k in next(iter(summary.values())) if k not in ("seeds", "cpu_s")]
+    """The summary as text lines: one row per variant, `mean +- sd (n)`
+    (`-` where a variant lacks the figure)."""
+    labels = list(dict.fromkeys(k for row in summary.values() for k in row
+                                if k not in ("seeds", "cpu_s")))
     lines = ["variant".ljust(24) + "".join(label.rjust(22) for label in labels)
              + "mean CPU s".rjust(12)]
     for name, row in summary.items():
-        cells = [f"{row[k]['mean']:.4f} +- {row[k]['sd']:.4f} ({row[k]['n']})" for k in labels]
+        cells = [f"{row[k]['mean']:.4f} +- {row[k]['sd']:.4f} ({row[k]['n']})" if k in row
+                 else "-" for k in labels]
         lines.append(name.ljust(24) + "".join(c.rjust(22) for c in cells)
                      + f"{row['cpu_s']:12.1f}")
     return lines
@@ -148,7 +172,7 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_variant(root, variant, recipe, extra, common=()):
+def run_variant(root, variant, recipe, extra, common=(), report_precision=None):
     out = Path(root) / variant
     command = [sys.executable, "-m", f"tfgan_zoo.recipes.{recipe}", *extra, *common,
                "--out", str(out)]
@@ -160,9 +184,38 @@ def run_variant(root, variant, recipe, extra, common=()):
     metrics = json.loads((out / "metrics.json").read_text())
     record = {"variant": variant, "command": " ".join(command[1:]), "timing": timing,
               "metrics": metrics}
+    if report_precision:
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        record[f"metrics_{report_precision}"] = measure_in(out, recipe, report_precision)
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        timing[f"report_{report_precision}_cpu_s"] = round(
+            used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime, 1)
     # Read back by --summary-only: written whole or not at all.
     write_atomic(Path(root) / f"{variant}.json", json.dumps(record, indent=2).encode())
     return record
+
+
+def measure_in(run_dir, recipe, precision):
+    """The recipe's report (its `after`) on the run's newest checkpoint, with
+    the model built in `precision` whatever it trained in, written to
+    RUN/report-PRECISION/; returns its metrics. The process's policy is
+    restored afterwards."""
+    import dataclasses
+    import importlib
+
+    import keras
+    from tfgan_zoo.rundir.run import load_run
+
+    policy = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(precision)
+    try:
+        model, config = load_run(run_dir)
+        out = Path(run_dir) / f"report-{precision}"
+        out.mkdir(exist_ok=True)
+        after = importlib.import_module(f"tfgan_zoo.recipes.{recipe}").after
+        return after(model, dataclasses.replace(config, out=str(out)))
+    finally:
+        keras.mixed_precision.set_global_policy(policy)
 
 
 STANDALONE = """
@@ -261,6 +314,10 @@ def main():
                              f"{','.join(f'{w:g}' for w in EXCLUSION_WEIGHTS)})")
     parser.add_argument("--summary-only", action="store_true",
                         help="summarise the variants' records under ROOT; run nothing")
+    parser.add_argument("--report-precision", choices=REPORT_PRECISIONS,
+                        help="also measure every variant's newest checkpoint with the model "
+                             "in this precision, into RUN/report-PRECISION/ (default: only "
+                             "the recipe's report, in the training precision)")
     args = parser.parse_args()
     names = sorted(COMPARISONS) + ["exclusion"] if args.name == "all" else [args.name]
     comparisons = {**COMPARISONS, "exclusion": exclusion_variants(args.exclusion_weights)}
@@ -275,7 +332,8 @@ def main():
     for name in names:
         chosen = [v for v in comparisons[name] if not args.only or v[0] in args.only]
         if not args.summary_only:
-            results = [run_variant(args.root, *variant, common) for variant in chosen]
+            results = [run_variant(args.root, *variant, common, args.report_precision)
+                       for variant in chosen]
             if not results:
                 continue
             suffix = "".join(f"-{r['variant']}" for r in results) if args.only else ""
@@ -291,6 +349,16 @@ def main():
             write_atomic(path, json.dumps(summary, indent=2).encode())
             print("\n".join(summary_table(summary)))
             print(f"summary of {len(records)} runs written to {path}")
+        for precision in REPORT_PRECISIONS:
+            field = f"metrics_{precision}"
+            measured = [r for r in records if field in r]
+            if name in SUMMARY_METRICS and measured:
+                summary = summarise(measured, SUMMARY_METRICS[name], field)
+                path = Path(args.root) / f"{name}-summary-{precision}.json"
+                write_atomic(path, json.dumps(summary, indent=2).encode())
+                print(f"measured with {precision} inference:")
+                print("\n".join(summary_table(summary)))
+                print(f"summary of {len(measured)} runs written to {path}")
 
 
 def seed_list(text):
