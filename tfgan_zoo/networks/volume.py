@@ -177,12 +177,31 @@ def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
     (the categorical video discriminator); `noise_sigma`: noise before every
     layer, as the reference."""
     video = keras.Input((frames, *image_shape), name="video")
-    stages = int(math.log2(image_shape[0] / BASE))
-    strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
-    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides,
-                        noise_sigma=noise_sigma)
-    x = noise(layers.Flatten()(x), noise_sigma)
+    x = _video_features(video, ndf, noise_sigma)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
     outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
         if actions else logit
     return keras.Model(video, outputs, name=name)
+
+
+def video_action_classifier(frames, image_shape, ndf=32, actions=4, noise_sigma=0.0,
+                            name="action_classifier"):
+    """D_V's trunk and action head with weights of their own and no
+    real/fake logit: the action classifier a MoCoGAN trains on real clips
+    only, for G's action loss to read (a project option), so that no
+    adversarial loss shapes the features G is asked to satisfy."""
+    video = keras.Input((frames, *image_shape), name="video")
+    x = _video_features(video, ndf, noise_sigma)
+    return keras.Model(video, layers.Dense(actions, dtype="float32", name="action_logits")(x),
+                       name=name)
+
+
+def _video_features(video, ndf, noise_sigma):
+    """D_V's trunk: the Conv3D stack, flattened, with the noise before the
+    heads."""
+    frames, size = video.shape[1], video.shape[2]
+    stages = int(math.log2(size / BASE))
+    strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
+    x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides,
+                        noise_sigma=noise_sigma)
+    return noise(layers.Flatten()(x), noise_sigma)

@@ -129,3 +129,63 @@ def test_action_to_gru_makes_the_motion_codes_follow_the_action():
     a = codes(dict(inputs, action=tf.constant([0, 0]))).numpy()
     b = codes(dict(inputs, action=tf.constant([3, 3]))).numpy()
     assert np.abs(a - b).max() > 1e-4
+
+
+def test_g_action_head_real_trains_its_own_classifier_on_real_clips_only():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)
+    adam = lambda: tf.keras.optimizers.Adam(1e-2)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    m.build_for_training()
+    classifier = m.action_classifier
+    # its own weights, no real/fake logit, updated by D_V's optimizer
+    assert classifier.output.shape == (None, 4)
+    assert not {id(v) for v in classifier.weights} & {id(v) for v in
+                                                      m.video_discriminator.weights}
+    assert classifier in m.player_networks()["video_discriminator"]
+    # D_V's step moves the classifier; G's step (a fake-clip loss only) does not
+    real, actions = m.example_data(4)
+    before = [v.numpy().copy() for v in classifier.trainable_variables]
+    m.train_step((tf.constant(real), tf.constant(actions)))
+    assert any(np.abs(a - v.numpy()).max() > 0 for a, v in
+               zip(before, classifier.trainable_variables))
+    # G's action loss reads the classifier: its gradient reaches G through it
+    inputs = m.draw_inputs(4)
+    with tf.GradientTape() as tape:
+        read = classifier(m.generate_from(inputs, training=True), training=True)
+        loss = losses_of(read, inputs["action"])
+    assert all(g is not None for g in tape.gradient(loss, m.generator.trainable_variables))
+    # the paper's shared head builds no classifier; the option round-trips
+    assert model().action_classifier is None
+    assert MoCoGAN.from_config(m.get_config()).g_action_head == "real"
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, g_action_head="fake")
+    one_line_error(excinfo, "--g-action-head must be one of shared, real, got 'fake'")
+
+
+def losses_of(logits, actions):
+    from tfgan_zoo import losses
+    return losses.classification_loss(logits, actions)
+
+
+def test_g_action_head_real_feeds_g_s_action_loss_from_the_classifier_not_d_v():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)
+    adam = lambda: tf.keras.optimizers.Adam(0.0)  # noqa: E731: no weight moves
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    m.build_for_training()
+    # the classifier reads every clip as action 2, D_V's head as action 0
+    for net, favoured in ((m.action_classifier, 2), (m.video_discriminator, 0)):
+        head = net.get_layer("action_logits")
+        kernel, bias = head.get_weights()
+        bias = np.full_like(bias, -50.0)
+        bias[favoured] = 50.0
+        head.set_weights([np.zeros_like(kernel), bias])
+    draw = m.draw_inputs
+    m.draw_inputs = lambda n: dict(draw(n), action=tf.fill([n], 2))  # G is asked for 2s
+    real, actions = m.example_data(8)
+    logs = m.train_step((tf.constant(real), tf.constant(actions)))
+    assert float(logs["g_action_accuracy"][0]) == 1.0  # the classifier reads the 2s
+    assert float(logs["fake_action_accuracy"][0]) == 0.0  # D_V's head reads 0s
+    # G's loss holds the classifier's cross-entropy (~0), not D_V's (~100)
+    assert float(logs["g_loss"][0]) < 20
