@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.dcgan import dcgan_generator
@@ -169,15 +169,31 @@ def patch_image_discriminator(image_shape, ndf=32, noise_sigma=0.0,
     return keras.Model(image, logits, name=name)
 
 
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class FrameDifferences(layers.Layer):
+    """[B, T, H, W, C] -> [B, T, H, W, 2C]: each frame beside its
+    difference from the frame before (zero for the first), so a gliding
+    shape shows as a thin leading and trailing edge and a flickering one
+    as a whole-blob change (a project option of MoCoGAN's D_V)."""
+
+    def call(self, video):
+        before = ops.concatenate([video[:, :1], video[:, :-1]], axis=1)
+        return ops.concatenate([video, video - before], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * input_shape[-1])
+
+
 def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
-                        name="video_discriminator"):
+                        frame_differences=False, name="video_discriminator"):
     """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
     only (the reference's stride (1, 2, 2)), then in time and space, to one
     real/fake logit, and with `actions` a second output of action logits
     (the categorical video discriminator); `noise_sigma`: noise before every
-    layer, as the reference."""
+    layer, as the reference; `frame_differences` (a project option): the
+    Conv3Ds read `FrameDifferences` of the clip."""
     video = keras.Input((frames, *image_shape), name="video")
-    x = _video_features(video, ndf, noise_sigma)
+    x = _video_features(video, ndf, noise_sigma, frame_differences)
     logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
     outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
         if actions else logit
@@ -185,21 +201,23 @@ def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
 
 
 def video_action_classifier(frames, image_shape, ndf=32, actions=4, noise_sigma=0.0,
-                            name="action_classifier"):
+                            frame_differences=False, name="action_classifier"):
     """D_V's trunk and action head with weights of their own and no
     real/fake logit: the action classifier a MoCoGAN trains on real clips
     only, for G's action loss to read (a project option), so that no
     adversarial loss shapes the features G is asked to satisfy."""
     video = keras.Input((frames, *image_shape), name="video")
-    x = _video_features(video, ndf, noise_sigma)
+    x = _video_features(video, ndf, noise_sigma, frame_differences)
     return keras.Model(video, layers.Dense(actions, dtype="float32", name="action_logits")(x),
                        name=name)
 
 
-def _video_features(video, ndf, noise_sigma):
-    """D_V's trunk: the Conv3D stack, flattened, with the noise before the
-    heads."""
+def _video_features(video, ndf, noise_sigma, frame_differences=False):
+    """D_V's trunk: the Conv3D stack (on `FrameDifferences` of the clip
+    with `frame_differences`), flattened, with the noise before the heads."""
     frames, size = video.shape[1], video.shape[2]
+    if frame_differences:
+        video = FrameDifferences(name="frame_differences")(video)
     stages = int(math.log2(size / BASE))
     strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
     x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides,

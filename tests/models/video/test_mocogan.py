@@ -171,7 +171,8 @@ def losses_of(logits, actions):
 def test_g_action_head_real_feeds_g_s_action_loss_from_the_classifier_not_d_v():
     m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
                 noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)
-    adam = lambda: tf.keras.optimizers.Adam(0.0)  # noqa: E731: no weight moves
+    # a learning rate of 0: no weight moves
+    adam = lambda: tf.keras.optimizers.Adam(0.0)  # noqa: E731
     m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
     m.build_for_training()
     # the classifier reads every clip as action 2, D_V's head as action 0
@@ -189,3 +190,20 @@ def test_g_action_head_real_feeds_g_s_action_loss_from_the_classifier_not_d_v():
     assert float(logs["fake_action_accuracy"][0]) == 0.0  # D_V's head reads 0s
     # G's loss holds the classifier's cross-entropy (~0), not D_V's (~100)
     assert float(logs["g_loss"][0]) < 20
+
+
+def test_video_d_differences_shows_d_v_and_the_classifier_each_frame_s_change():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real",
+                video_d_differences=True, seed=1)
+    m.build_networks()
+    for net in (m.video_discriminator, m.action_classifier):
+        assert net.get_layer("frame_differences").output.shape == (None, 4, 16, 16, 6)
+    # frame t beside frame t less frame t - 1 (zero for the first)
+    video = np.random.default_rng(0).uniform(-1, 1, (2, 4, 16, 16, 3)).astype("float32")
+    both = m.video_discriminator.get_layer("frame_differences")(video).numpy()
+    np.testing.assert_allclose(both[..., :3], video)
+    np.testing.assert_allclose(both[:, 0, ..., 3:], 0)
+    np.testing.assert_allclose(both[:, 1:, ..., 3:], video[:, 1:] - video[:, :-1], atol=1e-6)
+    assert MoCoGAN.from_config(m.get_config()).video_d_differences
+    assert model().video_discriminator.get_layer("conv1").input.shape[-1] == 3  # the paper's

@@ -22,6 +22,10 @@ optimizer trains on real clips only, with no real/fake loss; D_V keeps its
 own head. With the paper's shared head, the features G is asked to make
 D_V read as an action are shaped by the adversarial loss, and G satisfies
 that head with clips whose motion a classifier of real clips does not see.
+Another (`video_d_differences=True`): D_V, and the classifier above where
+there is one, read each frame beside its difference from the frame before
+(`networks.volume.FrameDifferences`), so a shape that flickers instead of
+gliding is plain to them.
 
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
@@ -77,6 +81,9 @@ class MoCoGAN(AdversarialModel):
             (the paper: D_V's, on the trunk D_V's GAN loss trains) or
             "real" (a project option: a classifier of its own, trained on
             real clips only by D_V's optimizer; see the module docstring).
+        video_d_differences: D_V (and the real-only action classifier) read
+            the clip's frame differences beside its frames (project option;
+            the paper's D_V reads the frames).
     """
 
     sample_kind = "video"
@@ -89,14 +96,15 @@ class MoCoGAN(AdversarialModel):
                   "real_action_accuracy", "fake_action_accuracy", "g_action_accuracy")
     G_ACTION_HEADS = ("shared", "real")
     # Runs saved before `g_action_head` existed read D_V's head.
-    defaults_before = {"g_action_head": "shared"}
+    defaults_before = {"g_action_head": "shared", "video_d_differences": False}
     test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
                    "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
 
     def __init__(self, *, image_shape=(32, 32, 3), video_length=16, latent_dim=50,
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
-                 action_to_gru=False, g_action_head="shared", **kwargs):
+                 action_to_gru=False, g_action_head="shared", video_d_differences=False,
+                 **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -115,6 +123,7 @@ class MoCoGAN(AdversarialModel):
                             f"got {g_action_head!r}: pass --g-action-head shared (the paper) "
                             "or real")
         self.g_action_head = g_action_head
+        self.video_d_differences = bool(video_d_differences)
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
             self.noise_dim, self.num_actions, self.ngf, self.action_to_gru)
@@ -122,10 +131,10 @@ class MoCoGAN(AdversarialModel):
                                                        self.noise_sigma)
         self.video_discriminator = video_discriminator(
             self.video_length, self.image_shape, self.ndf, self.num_actions,
-            self.noise_sigma)
+            self.noise_sigma, self.video_d_differences)
         self.action_classifier = (video_action_classifier(
-            self.video_length, self.image_shape, self.ndf, self.num_actions, self.noise_sigma)
-            if self.num_actions and g_action_head == "real" else None)
+            self.video_length, self.image_shape, self.ndf, self.num_actions, self.noise_sigma,
+            self.video_d_differences) if self.num_actions and g_action_head == "real" else None)
 
     @property
     def sample_shape(self):
