@@ -18,7 +18,8 @@ from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.dcgan import dcgan_generator
-from tfgan_zoo.networks.layers import NORMAL_002, MinibatchStddev, OneHot, batch_norm
+from tfgan_zoo.networks.layers import (NORMAL_002, MinibatchStddev, OneHot, batch_norm,
+                                      projection_logit)
 
 # The smallest cube both players meet at: G projects z to it, D reads its
 # logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).
@@ -185,19 +186,30 @@ class FrameDifferences(layers.Layer):
 
 
 def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
-                        frame_differences=False, name="video_discriminator"):
+                        frame_differences=False, projection=False,
+                        name="video_discriminator"):
     """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
     only (the reference's stride (1, 2, 2)), then in time and space, to one
     real/fake logit, and with `actions` a second output of action logits
     (the categorical video discriminator); `noise_sigma`: noise before every
     layer, as the reference; `frame_differences` (a project option): the
-    Conv3Ds read `FrameDifferences` of the clip."""
+    Conv3Ds read `FrameDifferences` of the clip; `projection` (a project
+    option, with `actions`): the real/fake logit is a projection
+    discriminator's (`layers.projection_logit`) on a second input, the
+    clip's action (int32), so D_V judges the clip as a clip of that action."""
     video = keras.Input((frames, *image_shape), name="video")
     x = _video_features(video, ndf, noise_sigma, frame_differences)
-    logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
+    inputs = video
+    if projection and actions:
+        action = keras.Input((), dtype="int32", name="action")
+        inputs = [video, action]
+        logit = projection_logit(x, OneHot(actions)(action))
+    else:
+        logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002,
+                             name="logit")(x)
     outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
         if actions else logit
-    return keras.Model(video, outputs, name=name)
+    return keras.Model(inputs, outputs, name=name)
 
 
 def video_action_classifier(frames, image_shape, ndf=32, actions=4, noise_sigma=0.0,

@@ -207,3 +207,25 @@ def test_video_d_differences_shows_d_v_and_the_classifier_each_frame_s_change():
     np.testing.assert_allclose(both[:, 1:, ..., 3:], video[:, 1:] - video[:, :-1], atol=1e-6)
     assert MoCoGAN.from_config(m.get_config()).video_d_differences
     assert model().video_discriminator.get_layer("conv1").input.shape[-1] == 3  # the paper's
+
+
+def test_video_d_projection_makes_d_v_s_logit_depend_on_the_action():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, video_d_projection=True, seed=1)
+    m.build_networks()
+    projection = m.video_discriminator.get_layer("projection")
+    projection.set_weights([np.random.default_rng(0).normal(
+        size=projection.get_weights()[0].shape).astype("float32")])
+    video = tf.random.stateless_uniform([2, 4, 16, 16, 3], [0, 1], -1, 1)
+    logit_0, actions_0 = m.video_discriminator([video, tf.constant([0, 0])])
+    logit_3, actions_3 = m.video_discriminator([video, tf.constant([3, 3])])
+    assert np.abs(logit_0 - logit_3).max() > 1e-4  # the real/fake logit reads the action
+    np.testing.assert_allclose(actions_0, actions_3)  # the action head does not
+    assert MoCoGAN.from_config(m.get_config()).video_d_projection
+    # a training step runs with the actions reaching D_V
+    adam = lambda: tf.keras.optimizers.Adam(1e-3)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    real, actions = m.example_data(4)
+    logs = m.train_step((tf.constant(real), tf.constant(actions)))
+    assert np.isfinite(float(logs["d_video_loss"][0]))
+    assert len(model().video_discriminator.inputs) == 1  # the paper's D_V reads clips only

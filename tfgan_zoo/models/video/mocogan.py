@@ -25,7 +25,10 @@ that head with clips whose motion a classifier of real clips does not see.
 Another (`video_d_differences=True`): D_V, and the classifier above where
 there is one, read each frame beside its difference from the frame before
 (`networks.volume.FrameDifferences`), so a shape that flickers instead of
-gliding is plain to them.
+gliding is plain to them. A third (`video_d_projection=True`): D_V's
+real/fake logit is a projection discriminator's on the action (Miyato &
+Koyama 2018), the real clips' own or the one G was asked for, so a clip
+only passes as real as a clip of its action.
 
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
@@ -84,6 +87,9 @@ class MoCoGAN(AdversarialModel):
         video_d_differences: D_V (and the real-only action classifier) read
             the clip's frame differences beside its frames (project option;
             the paper's D_V reads the frames).
+        video_d_projection: D_V's real/fake logit is conditioned on the
+            action by projection (project option; the paper's D_V reads the
+            action only through its classification head).
     """
 
     sample_kind = "video"
@@ -96,7 +102,8 @@ class MoCoGAN(AdversarialModel):
                   "real_action_accuracy", "fake_action_accuracy", "g_action_accuracy")
     G_ACTION_HEADS = ("shared", "real")
     # Runs saved before `g_action_head` existed read D_V's head.
-    defaults_before = {"g_action_head": "shared", "video_d_differences": False}
+    defaults_before = {"g_action_head": "shared", "video_d_differences": False,
+                       "video_d_projection": False}
     test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
                    "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
 
@@ -104,7 +111,7 @@ class MoCoGAN(AdversarialModel):
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
                  action_to_gru=False, g_action_head="shared", video_d_differences=False,
-                 **kwargs):
+                 video_d_projection=False, **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -124,6 +131,7 @@ class MoCoGAN(AdversarialModel):
                             "or real")
         self.g_action_head = g_action_head
         self.video_d_differences = bool(video_d_differences)
+        self.video_d_projection = bool(video_d_projection) and bool(self.num_actions)
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
             self.noise_dim, self.num_actions, self.ngf, self.action_to_gru)
@@ -131,7 +139,7 @@ class MoCoGAN(AdversarialModel):
                                                        self.noise_sigma)
         self.video_discriminator = video_discriminator(
             self.video_length, self.image_shape, self.ndf, self.num_actions,
-            self.noise_sigma, self.video_d_differences)
+            self.noise_sigma, self.video_d_differences, self.video_d_projection)
         self.action_classifier = (video_action_classifier(
             self.video_length, self.image_shape, self.ndf, self.num_actions, self.noise_sigma,
             self.video_d_differences) if self.num_actions and g_action_head == "real" else None)
@@ -175,6 +183,12 @@ class MoCoGAN(AdversarialModel):
         self.discriminator(videos[:, 0], training=training)
         if self.action_classifier is not None:
             self.action_classifier(videos, training=training)
+        if self.video_d_projection:
+            actions = (inputs or {}).get("action")
+            if actions is None:
+                actions = tf.zeros(tf.shape(videos)[:1], tf.int32)
+            return self.video_discriminator([videos, tf.cast(actions, tf.int32)],
+                                            training=training)
         return self.video_discriminator(videos, training=training)
 
     def example_data(self, n, seed=0):
@@ -200,8 +214,11 @@ class MoCoGAN(AdversarialModel):
                                         self.next_seed(), 0, self.video_length, tf.int32)
         return tf.reshape(tf.gather(videos, t, batch_dims=1), [-1, *self.image_shape])
 
-    def video_scores(self, videos):
-        """D_V's real/fake logit and action logits (None without actions)."""
+    def video_scores(self, videos, actions=None):
+        """D_V's real/fake logit and action logits (None without actions);
+        `actions` the clips' actions, which a projection D_V reads."""
+        if self.video_d_projection:
+            videos = [videos, tf.cast(actions, tf.int32)]
         out = self.video_discriminator(videos, training=True)
         return (out[0], out[1]) if self.num_actions else (out, None)
 
@@ -218,8 +235,8 @@ class MoCoGAN(AdversarialModel):
         self.minimize(self.d_optimizer, tape, d_image_loss, self.discriminator)
         # update D_V on clips (and on the real clips' actions)
         with tf.GradientTape() as tape:
-            real_logit, real_actions = self.video_scores(real)
-            fake_logit, _ = self.video_scores(fake)
+            real_logit, real_actions = self.video_scores(real, actions)
+            fake_logit, _ = self.video_scores(fake, inputs.get("action"))
             d_video_loss = losses.minimax_discriminator_loss(real_logit, fake_logit)
             action_loss = real_read = tf.constant(0.0)
             if self.num_actions:
@@ -235,7 +252,7 @@ class MoCoGAN(AdversarialModel):
         inputs = self.draw_inputs(n)
         with tf.GradientTape() as tape:
             fake = self.generate_from(inputs, training=True)
-            fake_logit, fake_actions = self.video_scores(fake)
+            fake_logit, fake_actions = self.video_scores(fake, inputs.get("action"))
             g_loss = (losses.non_saturating_generator_loss(
                 self.discriminator(self.random_frames(fake), training=True))
                 + losses.non_saturating_generator_loss(fake_logit))
