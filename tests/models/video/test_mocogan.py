@@ -229,3 +229,17 @@ def test_video_d_projection_makes_d_v_s_logit_depend_on_the_action():
     logs = m.train_step((tf.constant(real), tf.constant(actions)))
     assert np.isfinite(float(logs["d_video_loss"][0]))
     assert len(model().video_discriminator.inputs) == 1  # the paper's D_V reads clips only
+
+
+def test_centroid_motion_reads_real_clips_directions_and_a_flicker():
+    videos, actions, _ = motion.generate(2, 16, "test", 8)
+    read = video.centroid_motion(videos)
+    np.testing.assert_array_equal(read["direction"], actions)
+    assert np.all(read["straightness"] > 0.95) and np.all(read["flicker"] < 0.15)
+    # left to right: dx > 0, no dy; top to bottom: dy > 0
+    assert read["dx"][0] > 0.2 and abs(read["dy"][0]) < 0.05 and read["dy"][2] > 0.2
+    # the same shape shown on every other frame only, in place: no path, all flicker
+    still = np.repeat(videos[:1, :1], 8, axis=1).copy()
+    still[:, 1::2] = -1
+    read = video.centroid_motion(still)
+    assert read["flicker"][0] > 0.9 and abs(read["dx"][0]) < 1e-6
