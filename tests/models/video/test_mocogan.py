@@ -243,3 +243,16 @@ def test_centroid_motion_reads_real_clips_directions_and_a_flicker():
     still[:, 1::2] = -1
     read = video.centroid_motion(still)
     assert read["flicker"][0] > 0.9 and abs(read["dx"][0]) < 1e-6
+
+
+def test_the_recipe_s_default_is_a_projection_d_v_at_a_quarter_of_g_s_rate():
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.mocogan import RECIPE
+    args = parse_args(RECIPE, []).model_args
+    assert args["video_d_projection"] is True and args["video_d_lr"] == pytest.approx(5e-5)
+    assert RECIPE.g_lr == pytest.approx(2e-4)
+    # the paper's D_V, as the model's own default, is one flag away
+    # (and what a run started before this default resumes with)
+    paper = parse_args(RECIPE, ["--video-d-projection", "false", "--video-d-lr", "None"])
+    assert paper.model_args["video_d_projection"] is False
+    assert paper.model_args["video_d_lr"] is None
