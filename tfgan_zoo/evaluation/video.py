@@ -15,7 +15,11 @@
   reading the action a generator was asked for;
 - a small frame classifier of the content (the shape) trained on real
   frames (`train_frame_classifier`), for the swap checks: swapping the
-  motion keeps the shape, swapping the content keeps the motion.
+  motion keeps the shape, swapping the content keeps the motion;
+- `centroid_motion`: the motion read from the frames alone, with nothing
+  learned: the path of the centroid of what stands out from the video's
+  ground, its direction, length, straightness and the flicker of its
+  mass (what a generator's videos do, whatever a classifier reads).
 
 Videos are [N, T, H, W, C] in [-1, 1]."""
 
@@ -58,6 +62,39 @@ def random_pair_distance(videos, seed=0, features=content_features):
     other = np.random.default_rng(seed).permutation(len(f))
     keep = other != np.arange(len(f))
     return float(np.linalg.norm(f[keep] - f[other[keep]], axis=-1).mean())
+
+
+def centroid_motion(videos, margin=0.1):
+    """Each video's motion, read from its frames with nothing learned:
+    a pixel's mass is how far its brightest channel stands out from the
+    video's median brightness (the ground) by more than `margin`; the
+    mass-weighted centroid of each frame (the frame's centre where it has
+    none) traces a path. Returns arrays of N: `dx`, `dy` (the mean
+    centroid of the last quarter of the frames less the first quarter's,
+    in frame widths; +x right, +y down), `direction` (argmax of dx, -dx,
+    dy, -dy: the order of `data.motion.ACTIONS`), `path` (the centroid's
+    summed step length, frame widths), `straightness` (net displacement
+    over the path: 1 a straight glide, ~0 jitter) and `flicker` (the
+    std over frames of the mass over its mean: 0 for a shape that keeps
+    its size)."""
+    videos = np.asarray(videos, np.float32)
+    n, t, h, w = videos.shape[:4]
+    bright = videos.max(-1)
+    ground = np.median(bright.reshape(n, -1), axis=1)[:, None, None, None]
+    mass = np.maximum(np.abs(bright - ground) - margin, 0)
+    total = mass.sum((2, 3))
+    y, x = np.meshgrid((np.arange(h) + 0.5) / w, (np.arange(w) + 0.5) / w, indexing="ij")
+    safe = np.maximum(total, 1e-6)
+    cx = np.where(total > 0, (mass * x).sum((2, 3)) / safe, 0.5)
+    cy = np.where(total > 0, (mass * y).sum((2, 3)) / safe, 0.5 * h / w)
+    q = max(1, t // 4)
+    dx = cx[:, -q:].mean(1) - cx[:, :q].mean(1)
+    dy = cy[:, -q:].mean(1) - cy[:, :q].mean(1)
+    path = np.hypot(np.diff(cx, axis=1), np.diff(cy, axis=1)).sum(1)
+    net = np.hypot(cx[:, -1] - cx[:, 0], cy[:, -1] - cy[:, 0])
+    return {"dx": dx, "dy": dy, "direction": np.stack([dx, -dx, dy, -dy], 1).argmax(1),
+            "path": path, "straightness": net / np.maximum(path, 1e-6),
+            "flicker": total.std(1) / np.maximum(total.mean(1), 1e-6)}
 
 
 def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=32, seed=0):

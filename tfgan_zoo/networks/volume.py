@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 
 import keras
-from keras import layers
+from keras import layers, ops
 
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.dcgan import dcgan_generator
-from tfgan_zoo.networks.layers import NORMAL_002, MinibatchStddev, OneHot, batch_norm
+from tfgan_zoo.networks.layers import (NORMAL_002, MinibatchStddev, OneHot, batch_norm,
+                                      projection_logit)
 
 # The smallest cube both players meet at: G projects z to it, D reads its
 # logit from it (Wu et al. 2016, Fig. 1: 4^3 at the bottom of both).
@@ -169,20 +170,68 @@ def patch_image_discriminator(image_shape, ndf=32, noise_sigma=0.0,
     return keras.Model(image, logits, name=name)
 
 
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class FrameDifferences(layers.Layer):
+    """[B, T, H, W, C] -> [B, T, H, W, 2C]: each frame beside its
+    difference from the frame before (zero for the first), so a gliding
+    shape shows as a thin leading and trailing edge and a flickering one
+    as a whole-blob change (a project option of MoCoGAN's D_V)."""
+
+    def call(self, video):
+        before = ops.concatenate([video[:, :1], video[:, :-1]], axis=1)
+        return ops.concatenate([video, video - before], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * input_shape[-1])
+
+
 def video_discriminator(frames, image_shape, ndf=32, actions=0, noise_sigma=0.0,
+                        frame_differences=False, projection=False,
                         name="video_discriminator"):
     """MoCoGAN's D_V: Conv3D over the clip, the first layer strided in space
     only (the reference's stride (1, 2, 2)), then in time and space, to one
     real/fake logit, and with `actions` a second output of action logits
     (the categorical video discriminator); `noise_sigma`: noise before every
-    layer, as the reference."""
+    layer, as the reference; `frame_differences` (a project option): the
+    Conv3Ds read `FrameDifferences` of the clip; `projection` (a project
+    option, with `actions`): the real/fake logit is a projection
+    discriminator's (`layers.projection_logit`) on a second input, the
+    clip's action (int32), so D_V judges the clip as a clip of that action."""
     video = keras.Input((frames, *image_shape), name="video")
-    stages = int(math.log2(image_shape[0] / BASE))
+    x = _video_features(video, ndf, noise_sigma, frame_differences)
+    inputs = video
+    if projection and actions:
+        action = keras.Input((), dtype="int32", name="action")
+        inputs = [video, action]
+        logit = projection_logit(x, OneHot(actions)(action))
+    else:
+        logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002,
+                             name="logit")(x)
+    outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
+        if actions else logit
+    return keras.Model(inputs, outputs, name=name)
+
+
+def video_action_classifier(frames, image_shape, ndf=32, actions=4, noise_sigma=0.0,
+                            frame_differences=False, name="action_classifier"):
+    """D_V's trunk and action head with weights of their own and no
+    real/fake logit: the action classifier a MoCoGAN trains on real clips
+    only, for G's action loss to read (a project option), so that no
+    adversarial loss shapes the features G is asked to satisfy."""
+    video = keras.Input((frames, *image_shape), name="video")
+    x = _video_features(video, ndf, noise_sigma, frame_differences)
+    return keras.Model(video, layers.Dense(actions, dtype="float32", name="action_logits")(x),
+                       name=name)
+
+
+def _video_features(video, ndf, noise_sigma, frame_differences=False):
+    """D_V's trunk: the Conv3D stack (on `FrameDifferences` of the clip
+    with `frame_differences`), flattened, with the noise before the heads."""
+    frames, size = video.shape[1], video.shape[2]
+    if frame_differences:
+        video = FrameDifferences(name="frame_differences")(video)
+    stages = int(math.log2(size / BASE))
     strides = [(1, 2, 2)] + [(2 if frames >> i > 1 else 1, 2, 2) for i in range(stages - 1)]
     x, _ = conv3d_stack(video, [ndf * 2 ** i for i in range(stages)], strides,
                         noise_sigma=noise_sigma)
-    x = noise(layers.Flatten()(x), noise_sigma)
-    logit = layers.Dense(1, dtype="float32", kernel_initializer=NORMAL_002, name="logit")(x)
-    outputs = [logit, layers.Dense(actions, dtype="float32", name="action_logits")(x)] \
-        if actions else logit
-    return keras.Model(video, outputs, name=name)
+    return noise(layers.Flatten()(x), noise_sigma)

@@ -129,3 +129,130 @@ def test_action_to_gru_makes_the_motion_codes_follow_the_action():
     a = codes(dict(inputs, action=tf.constant([0, 0]))).numpy()
     b = codes(dict(inputs, action=tf.constant([3, 3]))).numpy()
     assert np.abs(a - b).max() > 1e-4
+
+
+def test_g_action_head_real_trains_its_own_classifier_on_real_clips_only():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)
+    adam = lambda: tf.keras.optimizers.Adam(1e-2)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    m.build_for_training()
+    classifier = m.action_classifier
+    # its own weights, no real/fake logit, updated by D_V's optimizer
+    assert classifier.output.shape == (None, 4)
+    assert not {id(v) for v in classifier.weights} & {id(v) for v in
+                                                      m.video_discriminator.weights}
+    assert classifier in m.player_networks()["video_discriminator"]
+    # D_V's step moves the classifier; G's step (a fake-clip loss only) does not
+    real, actions = m.example_data(4)
+    before = [v.numpy().copy() for v in classifier.trainable_variables]
+    m.train_step((tf.constant(real), tf.constant(actions)))
+    assert any(np.abs(a - v.numpy()).max() > 0 for a, v in
+               zip(before, classifier.trainable_variables))
+    # G's action loss reads the classifier: its gradient reaches G through it
+    inputs = m.draw_inputs(4)
+    with tf.GradientTape() as tape:
+        read = classifier(m.generate_from(inputs, training=True), training=True)
+        loss = losses_of(read, inputs["action"])
+    assert all(g is not None for g in tape.gradient(loss, m.generator.trainable_variables))
+    # the paper's shared head builds no classifier; the option round-trips
+    assert model().action_classifier is None
+    assert MoCoGAN.from_config(m.get_config()).g_action_head == "real"
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, g_action_head="fake")
+    one_line_error(excinfo, "--g-action-head must be one of shared, real, got 'fake'")
+
+
+def losses_of(logits, actions):
+    from tfgan_zoo import losses
+    return losses.classification_loss(logits, actions)
+
+
+def test_g_action_head_real_feeds_g_s_action_loss_from_the_classifier_not_d_v():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)
+    # a learning rate of 0: no weight moves
+    adam = lambda: tf.keras.optimizers.Adam(0.0)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    m.build_for_training()
+    # the classifier reads every clip as action 2, D_V's head as action 0
+    for net, favoured in ((m.action_classifier, 2), (m.video_discriminator, 0)):
+        head = net.get_layer("action_logits")
+        kernel, bias = head.get_weights()
+        bias = np.full_like(bias, -50.0)
+        bias[favoured] = 50.0
+        head.set_weights([np.zeros_like(kernel), bias])
+    draw = m.draw_inputs
+    m.draw_inputs = lambda n: dict(draw(n), action=tf.fill([n], 2))  # G is asked for 2s
+    real, actions = m.example_data(8)
+    logs = m.train_step((tf.constant(real), tf.constant(actions)))
+    assert float(logs["g_action_accuracy"][0]) == 1.0  # the classifier reads the 2s
+    assert float(logs["fake_action_accuracy"][0]) == 0.0  # D_V's head reads 0s
+    # G's loss holds the classifier's cross-entropy (~0), not D_V's (~100)
+    assert float(logs["g_loss"][0]) < 20
+
+
+def test_video_d_differences_shows_d_v_and_the_classifier_each_frame_s_change():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real",
+                video_d_differences=True, seed=1)
+    m.build_networks()
+    for net in (m.video_discriminator, m.action_classifier):
+        assert net.get_layer("frame_differences").output.shape == (None, 4, 16, 16, 6)
+    # frame t beside frame t less frame t - 1 (zero for the first)
+    video = np.random.default_rng(0).uniform(-1, 1, (2, 4, 16, 16, 3)).astype("float32")
+    both = m.video_discriminator.get_layer("frame_differences")(video).numpy()
+    np.testing.assert_allclose(both[..., :3], video)
+    np.testing.assert_allclose(both[:, 0, ..., 3:], 0)
+    np.testing.assert_allclose(both[:, 1:, ..., 3:], video[:, 1:] - video[:, :-1], atol=1e-6)
+    assert MoCoGAN.from_config(m.get_config()).video_d_differences
+    assert model().video_discriminator.get_layer("conv1").input.shape[-1] == 3  # the paper's
+
+
+def test_video_d_projection_makes_d_v_s_logit_depend_on_the_action():
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, video_d_projection=True, seed=1)
+    m.build_networks()
+    projection = m.video_discriminator.get_layer("projection")
+    projection.set_weights([np.random.default_rng(0).normal(
+        size=projection.get_weights()[0].shape).astype("float32")])
+    video = tf.random.stateless_uniform([2, 4, 16, 16, 3], [0, 1], -1, 1)
+    logit_0, actions_0 = m.video_discriminator([video, tf.constant([0, 0])])
+    logit_3, actions_3 = m.video_discriminator([video, tf.constant([3, 3])])
+    assert np.abs(logit_0 - logit_3).max() > 1e-4  # the real/fake logit reads the action
+    np.testing.assert_allclose(actions_0, actions_3)  # the action head does not
+    assert MoCoGAN.from_config(m.get_config()).video_d_projection
+    # a training step runs with the actions reaching D_V
+    adam = lambda: tf.keras.optimizers.Adam(1e-3)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    real, actions = m.example_data(4)
+    logs = m.train_step((tf.constant(real), tf.constant(actions)))
+    assert np.isfinite(float(logs["d_video_loss"][0]))
+    assert len(model().video_discriminator.inputs) == 1  # the paper's D_V reads clips only
+
+
+def test_centroid_motion_reads_real_clips_directions_and_a_flicker():
+    videos, actions, _ = motion.generate(2, 16, "test", 8)
+    read = video.centroid_motion(videos)
+    np.testing.assert_array_equal(read["direction"], actions)
+    assert np.all(read["straightness"] > 0.95) and np.all(read["flicker"] < 0.15)
+    # left to right: dx > 0, no dy; top to bottom: dy > 0
+    assert read["dx"][0] > 0.2 and abs(read["dy"][0]) < 0.05 and read["dy"][2] > 0.2
+    # the same shape shown on every other frame only, in place: no path, all flicker
+    still = np.repeat(videos[:1, :1], 8, axis=1).copy()
+    still[:, 1::2] = -1
+    read = video.centroid_motion(still)
+    assert read["flicker"][0] > 0.9 and abs(read["dx"][0]) < 1e-6
+
+
+def test_the_recipe_s_default_is_a_projection_d_v_at_a_quarter_of_g_s_rate():
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.mocogan import RECIPE
+    args = parse_args(RECIPE, []).model_args
+    assert args["video_d_projection"] is True and args["video_d_lr"] == pytest.approx(5e-5)
+    assert RECIPE.g_lr == pytest.approx(2e-4)
+    # the paper's D_V, as the model's own default, is one flag away
+    # (and what a run started before this default resumes with)
+    paper = parse_args(RECIPE, ["--video-d-projection", "false", "--video-d-lr", "None"])
+    assert paper.model_args["video_d_projection"] is False
+    assert paper.model_args["video_d_lr"] is None

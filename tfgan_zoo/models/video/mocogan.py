@@ -15,6 +15,21 @@ read the action it was given (the reference's categorical trainer,
 sergeytulyakov/mocogan `trainers.py`; InfoGAN's fake-clip term is not
 used).
 
+A project option, off by default (`g_action_head="real"`): G's action loss
+reads a separate action classifier (D_V's trunk and action head with
+weights of their own, `networks.volume.video_action_classifier`) that D_V's
+optimizer trains on real clips only, with no real/fake loss; D_V keeps its
+own head. With the paper's shared head, the features G is asked to make
+D_V read as an action are shaped by the adversarial loss, and G satisfies
+that head with clips whose motion a classifier of real clips does not see.
+Another (`video_d_differences=True`): D_V, and the classifier above where
+there is one, read each frame beside its difference from the frame before
+(`networks.volume.FrameDifferences`), so a shape that flickers instead of
+gliding is plain to them. A third (`video_d_projection=True`): D_V's
+real/fake logit is a projection discriminator's on the action (Miyato &
+Koyama 2018), the real clips' own or the one G was asked for, so a clip
+only passes as real as a clip of its action.
+
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
 (sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
@@ -29,8 +44,8 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.volume import (patch_image_discriminator, video_discriminator,
-                                       video_generator)
+from tfgan_zoo.networks.volume import (patch_image_discriminator, video_action_classifier,
+                                       video_discriminator, video_generator)
 from tfgan_zoo.optimizers import with_learning_rate
 
 
@@ -65,21 +80,38 @@ class MoCoGAN(AdversarialModel):
         action_to_gru: the motion GRU also reads the action z_A at every
             step (project option; in the paper only the image generator
             reads z_A).
+        g_action_head: which action head G's action loss reads: "shared"
+            (the paper: D_V's, on the trunk D_V's GAN loss trains) or
+            "real" (a project option: a classifier of its own, trained on
+            real clips only by D_V's optimizer; see the module docstring).
+        video_d_differences: D_V (and the real-only action classifier) read
+            the clip's frame differences beside its frames (project option;
+            the paper's D_V reads the frames).
+        video_d_projection: D_V's real/fake logit is conditioned on the
+            action by projection (project option; the paper's D_V reads the
+            action only through its classification head).
     """
 
     sample_kind = "video"
     players = ("generator", "discriminator", "video_discriminator")
     # real_/fake_action_accuracy: how often D_V's action head reads the real
     # clips' actions and the actions G was asked for (0 without actions).
+    # g_action_accuracy: how often the head G's action loss reads (D_V's,
+    # or the real-only classifier) reads the actions G was asked for.
     loss_names = ("d_image_loss", "d_video_loss", "g_loss", "action_loss",
-                  "real_action_accuracy", "fake_action_accuracy")
+                  "real_action_accuracy", "fake_action_accuracy", "g_action_accuracy")
+    G_ACTION_HEADS = ("shared", "real")
+    # Runs saved before `g_action_head` existed read D_V's head.
+    defaults_before = {"g_action_head": "shared", "video_d_differences": False,
+                       "video_d_projection": False}
     test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
                    "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
 
     def __init__(self, *, image_shape=(32, 32, 3), video_length=16, latent_dim=50,
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
-                 action_to_gru=False, **kwargs):
+                 action_to_gru=False, g_action_head="shared", video_d_differences=False,
+                 video_d_projection=False, **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -93,6 +125,13 @@ class MoCoGAN(AdversarialModel):
         self.action_to_gru = bool(action_to_gru)
         if self.image_frames < 1:
             raise UserError(f"image_frames must be at least 1, got {image_frames}")
+        if g_action_head not in self.G_ACTION_HEADS:
+            raise UserError(f"--g-action-head must be one of {', '.join(self.G_ACTION_HEADS)}, "
+                            f"got {g_action_head!r}: pass --g-action-head shared (the paper) "
+                            "or real")
+        self.g_action_head = g_action_head
+        self.video_d_differences = bool(video_d_differences)
+        self.video_d_projection = bool(video_d_projection) and bool(self.num_actions)
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
             self.noise_dim, self.num_actions, self.ngf, self.action_to_gru)
@@ -100,7 +139,10 @@ class MoCoGAN(AdversarialModel):
                                                        self.noise_sigma)
         self.video_discriminator = video_discriminator(
             self.video_length, self.image_shape, self.ndf, self.num_actions,
-            self.noise_sigma)
+            self.noise_sigma, self.video_d_differences, self.video_d_projection)
+        self.action_classifier = (video_action_classifier(
+            self.video_length, self.image_shape, self.ndf, self.num_actions, self.noise_sigma,
+            self.video_d_differences) if self.num_actions and g_action_head == "real" else None)
 
     @property
     def sample_shape(self):
@@ -115,8 +157,10 @@ class MoCoGAN(AdversarialModel):
             setattr(self, f"{player}_optimizer", self.player_optimizers[player])
 
     def player_networks(self):
+        video = [self.video_discriminator] + [self.action_classifier] * bool(
+            self.action_classifier)
         return {"generator": [self.generator], "discriminator": [self.discriminator],
-                "video_discriminator": [self.video_discriminator]}
+                "video_discriminator": video}
 
     # ------------------------------------------------------- generator inputs
     def generator_inputs(self):
@@ -137,6 +181,14 @@ class MoCoGAN(AdversarialModel):
 
     def discriminate(self, videos, inputs=None, training=False):
         self.discriminator(videos[:, 0], training=training)
+        if self.action_classifier is not None:
+            self.action_classifier(videos, training=training)
+        if self.video_d_projection:
+            actions = (inputs or {}).get("action")
+            if actions is None:
+                actions = tf.zeros(tf.shape(videos)[:1], tf.int32)
+            return self.video_discriminator([videos, tf.cast(actions, tf.int32)],
+                                            training=training)
         return self.video_discriminator(videos, training=training)
 
     def example_data(self, n, seed=0):
@@ -162,8 +214,11 @@ class MoCoGAN(AdversarialModel):
                                         self.next_seed(), 0, self.video_length, tf.int32)
         return tf.reshape(tf.gather(videos, t, batch_dims=1), [-1, *self.image_shape])
 
-    def video_scores(self, videos):
-        """D_V's real/fake logit and action logits (None without actions)."""
+    def video_scores(self, videos, actions=None):
+        """D_V's real/fake logit and action logits (None without actions);
+        `actions` the clips' actions, which a projection D_V reads."""
+        if self.video_d_projection:
+            videos = [videos, tf.cast(actions, tf.int32)]
         out = self.video_discriminator(videos, training=True)
         return (out[0], out[1]) if self.num_actions else (out, None)
 
@@ -180,30 +235,37 @@ class MoCoGAN(AdversarialModel):
         self.minimize(self.d_optimizer, tape, d_image_loss, self.discriminator)
         # update D_V on clips (and on the real clips' actions)
         with tf.GradientTape() as tape:
-            real_logit, real_actions = self.video_scores(real)
-            fake_logit, _ = self.video_scores(fake)
+            real_logit, real_actions = self.video_scores(real, actions)
+            fake_logit, _ = self.video_scores(fake, inputs.get("action"))
             d_video_loss = losses.minimax_discriminator_loss(real_logit, fake_logit)
             action_loss = real_read = tf.constant(0.0)
             if self.num_actions:
                 action_loss = losses.classification_loss(real_actions, actions)
                 real_read = action_accuracy(real_actions, actions)
+            if self.action_classifier is not None:
+                action_loss += losses.classification_loss(
+                    self.action_classifier(real, training=True), actions)
             d_video_total = d_video_loss + self.action_weight * action_loss
         self.minimize(self.player_optimizers["video_discriminator"], tape, d_video_total,
-                      self.video_discriminator)
+                      self.player_networks()["video_discriminator"])
         # update G against both, and towards the requested actions
         inputs = self.draw_inputs(n)
         with tf.GradientTape() as tape:
             fake = self.generate_from(inputs, training=True)
-            fake_logit, fake_actions = self.video_scores(fake)
+            fake_logit, fake_actions = self.video_scores(fake, inputs.get("action"))
             g_loss = (losses.non_saturating_generator_loss(
                 self.discriminator(self.random_frames(fake), training=True))
                 + losses.non_saturating_generator_loss(fake_logit))
-            fake_read = tf.constant(0.0)
+            fake_read = g_read = tf.constant(0.0)
             if self.num_actions:
+                read = fake_actions if self.action_classifier is None else \
+                    self.action_classifier(fake, training=True)
                 g_loss += self.action_weight * losses.classification_loss(
-                    fake_actions, inputs["action"])
+                    read, inputs["action"])
                 fake_read = action_accuracy(fake_actions, inputs["action"])
+                g_read = action_accuracy(read, inputs["action"])
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_image_loss=d_image_loss, d_video_loss=d_video_loss,
                           g_loss=g_loss, action_loss=action_loss,
-                          real_action_accuracy=real_read, fake_action_accuracy=fake_read)
+                          real_action_accuracy=real_read, fake_action_accuracy=fake_read,
+                          g_action_accuracy=g_read)
