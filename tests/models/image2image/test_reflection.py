@@ -39,6 +39,25 @@ def test_layers_are_clipped_at_inference():
     np.testing.assert_array_equal(model.translate(TRIPLE[0]), model.separate(TRIPLE[0])[0])
 
 
+def test_an_ema_of_g_separates_outside_training():
+    """--ema-decay (a project option): one update at decay 0.5 puts the
+    average halfway; separate, translate and the export read it outside
+    training, training reads the raw G; off by default."""
+    model = tiny_model("reflection", image_shape=(16, 16, 3), ema_decay=0.5)
+    kernel = model.generator.weights[0].numpy()
+    model.train_step(TRIPLE)
+    np.testing.assert_allclose(model.generator_ema.weights[0].numpy(),
+                               0.5 * kernel + 0.5 * model.generator.weights[0].numpy(),
+                               atol=1e-6)
+    t_ema = tf.split(tf.clip_by_value(model.generator_ema(TRIPLE[0]), -1, 1), 2, axis=-1)[0]
+    np.testing.assert_allclose(model.separate(TRIPLE[0])[0], t_ema, atol=1e-6)
+    np.testing.assert_allclose(model.separate(TRIPLE[0], training=True)[0],
+                               tf.split(model.generator(TRIPLE[0], training=True), 2, -1)[0],
+                               atol=1e-6)
+    assert model.export_networks() == [model.generator_ema]
+    assert tiny_model("reflection", image_shape=(16, 16, 3)).ema_decay is None
+
+
 def test_the_mean_colour_term_is_weighed_into_the_generator_loss():
     model = tiny_model("reflection", image_shape=(16, 16, 3), lr=0.0, mean_colour_weight=2.0)
     logs = {k: float(v[0]) for k, v in model.train_step(TRIPLE).items()}

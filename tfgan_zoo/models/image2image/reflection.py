@@ -114,6 +114,9 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     loss_names = ("d_loss", "g_loss", "g_adv", "reflection_l1", "feature", "exclusion",
                   "autoencoder_l1", "mean_colour")
     players = ("generator", "discriminator", "features")
+    # `--ema-decay` (a project option, off in the paper) separates, reports
+    # and exports through an average of G; training reads the raw G.
+    supports_ema = True
     # Runs saved before `norm` existed used batch norm's moving averages.
     defaults_before = {"norm": "batch"}
     test_config = {"width": 8, "rates": (1, 2, 1), "ndf": 8, "d_layers": 2,
@@ -168,7 +171,8 @@ class ReflectionSeparation(ConditionalDiscriminator, ImageToImageModel):
     def separate(self, images, training=False):
         """(T_hat, R_hat) of blends in [-1, 1], unbounded while training and
         clipped to [-1, 1] otherwise."""
-        out = tf.cast(self.generator(images, training=training), tf.float32)
+        generator = self.inference_generator(training)
+        out = tf.cast(generator(images, training=training), tf.float32)
         if not training:
             out = tf.clip_by_value(out, -1.0, 1.0)
         t_hat, r_hat = tf.split(out, 2, axis=-1)
