@@ -33,7 +33,7 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import linear_decay, with_learning_rate
+from tfgan_zoo.optimizers import linear_decay, run_length, with_learning_rate
 from tfgan_zoo.samples import sample_kind
 
 
@@ -180,12 +180,17 @@ class AdversarialModel(keras.Model):
             weights with this decay (e.g. 0.999) and sample, export and
             evaluate with it (Yazici et al. 2019; Karras et al. 2018); None
             or 0 turns it off. Models whose `supports_ema` is set.
+        ema_start: start the EMA at this fraction of --steps, e.g. 0.67.
+            Before it the average copies G at every update, so that it
+            holds only late generators; None averages from the first update.
         ema_bn_recalibrate: with an EMA, re-estimate the averaged
             generator's batch-norm statistics on its own activations before
             every checkpoint (so sampling, export and evaluation use them):
             the mean of this many batches' moments, each of 256 inputs drawn
             from their priors; 0 copies the raw generator's statistics,
             which belong to other weights.
+        total_steps: length of the run in generator steps, for `ema_start`;
+            the trainer passes --steps to every model that supports an EMA.
         seed: seed of the training noise.
     """
 
@@ -242,8 +247,9 @@ class AdversarialModel(keras.Model):
         return {"name": self.name, **self._hyperparameters}
 
     def __init__(self, *, image_shape=(28, 28, 1), latent_dim=100,
-                 num_classes=None, n_critic=1, ema_decay=None, ema_bn_recalibrate=EMA_BN_BATCHES,
-                 seed=None, name=None, **kwargs):
+                 num_classes=None, n_critic=1, ema_decay=None, ema_start=None,
+                 ema_bn_recalibrate=EMA_BN_BATCHES, total_steps=None, seed=None, name=None,
+                 **kwargs):
         super().__init__(name=name, **kwargs)
         if n_critic < 1:
             raise UserError(f"n_critic must be at least 1, got {n_critic}")
@@ -251,6 +257,14 @@ class AdversarialModel(keras.Model):
             raise UserError(f"--ema-decay must be in (0, 1) (e.g. 0.999) or 0 to turn it off, "
                             f"and {type(self).__name__} must support it; got {ema_decay}")
         self.ema_decay = float(ema_decay) if ema_decay else None
+        if ema_start is not None and not (self.ema_decay and 0 <= float(ema_start) < 1):
+            raise UserError(f"--ema-start is a fraction of the run in [0, 1) and needs "
+                            f"--ema-decay (e.g. --ema-decay 0.99 --ema-start 0.67); got "
+                            f"ema_start {ema_start}, ema_decay {ema_decay}")
+        self.ema_start = None if ema_start is None else float(ema_start)
+        # A subclass with a schedule of its own (`takes_total_steps`) sets
+        # it again after this.
+        self.total_steps = run_length(total_steps)
         self.ema_bn_recalibrate = int(ema_bn_recalibrate)
         # True while `recalibrate_ema` runs the averaged generator in
         # training mode (`inference_generator`).
@@ -349,14 +363,30 @@ class AdversarialModel(keras.Model):
     def build_ema(self):
         """The averaged generator, a frozen copy that starts equal to it."""
         if self.ema_decay and getattr(self, "generator_ema", None) is None:
+            self.ema_start_step = self.ema_start_update()
             self.generator_ema = keras.models.clone_model(self.generator)
             self.generator_ema.set_weights(self.generator.get_weights())
             self.generator_ema.trainable = False
 
+    def ema_start_update(self):
+        """The last generator update whose weights the average copies
+        (`ema_start` of the run; 0: it averages from the first)."""
+        if self.ema_start is None:
+            return 0
+        if not self.total_steps:
+            raise UserError("ema_start needs the run's length: pass total_steps "
+                            "(the trainer passes --steps)")
+        return int(self.ema_start * self.total_steps)
+
     def update_ema(self):
         """w_ema <- d w_ema + (1 - d) w after each generator update; batch
-        norm's statistics are copied as they are."""
+        norm's statistics are copied as they are. Until the update
+        `ema_start_step` d is 0, a copy: the count is the G optimizer's,
+        which a checkpoint restores, so a resumed run goes on averaging."""
         decay = self.ema_decay
+        if self.ema_start_step:
+            late = self.g_optimizer.iterations > self.ema_start_step
+            decay = tf.where(late, decay, 0.0)
         for average, weight in zip(self.generator_ema.weights, self.generator.weights):
             value = tf.cast(weight, average.dtype)
             average.assign(decay * average + (1.0 - decay) * value
