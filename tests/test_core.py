@@ -198,7 +198,8 @@ def test_ema_start_reaches_the_model_and_round_trips():
     ({"ema_decay": DECAY, "ema_start": 1.0}, "ema_start 1.0"),
     ({"ema_decay": DECAY, "ema_start": -0.1}, "ema_start -0.1"),
     ({"ema_start": 0.5}, "ema_decay None"),
-    ({"ema_decay": 0, "ema_start": 0.5}, "ema_decay 0")])
+    ({"ema_decay": 0, "ema_start": 0.5}, "ema_decay 0"),
+    ({"ema_decay": DECAY, "ema_start": "late"}, "ema_start 'late'")])
 def test_bad_ema_start_is_a_one_line_error(args, fragment):
     with pytest.raises(UserError) as info:
         build_model("gan3d", image_shape=(8, 8, 8, 1), ngf=2, ndf=2, total_steps=4, **args)

@@ -31,7 +31,7 @@ import tensorflow as tf
 import keras
 
 from tfgan_zoo import losses
-from tfgan_zoo.checks import check_values, constructor_defaults
+from tfgan_zoo.checks import check_values, constructor_defaults, is_number
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.optimizers import linear_decay, run_length, with_learning_rate
 from tfgan_zoo.samples import sample_kind
@@ -257,10 +257,11 @@ class AdversarialModel(keras.Model):
             raise UserError(f"--ema-decay must be in (0, 1) (e.g. 0.999) or 0 to turn it off, "
                             f"and {type(self).__name__} must support it; got {ema_decay}")
         self.ema_decay = float(ema_decay) if ema_decay else None
-        if ema_start is not None and not (self.ema_decay and 0 <= float(ema_start) < 1):
+        if ema_start is not None and not (self.ema_decay and is_number(ema_start)
+                                          and 0 <= ema_start < 1):
             raise UserError(f"--ema-start is a fraction of the run in [0, 1) and needs "
                             f"--ema-decay (e.g. --ema-decay 0.99 --ema-start 0.67); got "
-                            f"ema_start {ema_start}, ema_decay {ema_decay}")
+                            f"ema_start {ema_start!r}, ema_decay {ema_decay!r}")
         self.ema_start = None if ema_start is None else float(ema_start)
         # A subclass with a schedule of its own (`takes_total_steps`) sets
         # it again after this.
