@@ -192,6 +192,8 @@ def test_ema_start_reaches_the_model_and_round_trips():
     again = type(model).from_config(model.get_config())
     assert (again.ema_start, again.total_steps) == (0.67, 300)
     assert build("gan3d", ema_decay=DECAY).ema_start_step == 0  # averages from update 1
+    # a model with a schedule of its own reads the same run length
+    assert build("dcgan", ema_decay=DECAY, ema_start=0.5, total_steps=10).ema_start_step == 5
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -13,8 +13,8 @@ machinery every GAN needs lives here, once:
   generator step a fresh real batch each (WGAN, Algorithm 1);
 - `minimize`, one optimizer step that also handles mixed-precision loss
   scaling, and keeps the exponential moving average of the generator's
-  weights where `ema_decay` asks for one (`recalibrate_ema` re-estimates
-  its batch-norm statistics);
+  weights where `ema_decay` asks for one, from `ema_start` of the run on
+  (`recalibrate_ema` re-estimates its batch-norm statistics);
 - `sample`, and `generator_inputs`, the one table of the generator's named
   inputs that sampling, sample grids, export signatures and the LiteRT view
   all read.
@@ -362,22 +362,16 @@ class AdversarialModel(keras.Model):
 
     # --------------------------------------------------------- generator EMA
     def build_ema(self):
-        """The averaged generator, a frozen copy that starts equal to it."""
+        """The averaged generator, a frozen copy that starts equal to it, and
+        `ema_start_step`, the last generator update it copies (`ema_start`)."""
         if self.ema_decay and getattr(self, "generator_ema", None) is None:
-            self.ema_start_step = self.ema_start_update()
+            if self.ema_start is not None and not self.total_steps:
+                raise UserError("ema_start needs the run's length: pass total_steps "
+                                "(the trainer passes --steps)")
+            self.ema_start_step = int((self.ema_start or 0) * (self.total_steps or 0))
             self.generator_ema = keras.models.clone_model(self.generator)
             self.generator_ema.set_weights(self.generator.get_weights())
             self.generator_ema.trainable = False
-
-    def ema_start_update(self):
-        """The last generator update whose weights the average copies
-        (`ema_start` of the run; 0: it averages from the first)."""
-        if self.ema_start is None:
-            return 0
-        if not self.total_steps:
-            raise UserError("ema_start needs the run's length: pass total_steps "
-                            "(the trainer passes --steps)")
-        return int(self.ema_start * self.total_steps)
 
     def update_ema(self):
         """w_ema <- d w_ema + (1 - d) w after each generator update; batch
