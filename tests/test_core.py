@@ -192,6 +192,10 @@ def test_ema_start_reaches_the_model_and_round_trips():
     again = type(model).from_config(model.get_config())
     assert (again.ema_start, again.total_steps) == (0.67, 300)
     assert build("gan3d", ema_decay=DECAY).ema_start_step == 0  # averages from update 1
+    # a flag where an EMA is; the run length is --steps, never a flag
+    assert "ema_start" in model_hyperparameters("gan3d")
+    assert "ema_start" not in model_hyperparameters("pix2pix")
+    assert "total_steps" not in model_hyperparameters("gan3d")
     # a model with a schedule of its own reads the same run length
     assert build("dcgan", ema_decay=DECAY, ema_start=0.5, total_steps=10).ema_start_step == 5
 
