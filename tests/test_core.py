@@ -216,3 +216,18 @@ def test_ema_start_in_a_run_of_unknown_length_is_a_one_line_error():
     with pytest.raises(UserError) as info:
         build("gan3d", ema_decay=DECAY, ema_start=0.5)
     one_line_error(info, "ema_start needs the run's length", "total_steps")
+
+
+def test_a_late_ema_under_two_replicas(mirrored):
+    """The start is read from the G optimizer inside the replica function:
+    after 3 updates with the start at 2, the average stands apart from G
+    and is the same on both replicas."""
+    model = build("gan3d", mirrored, ema_decay=DECAY, ema_start=0.5, total_steps=4)
+    fit(model, steps=3)
+    assert model.g_optimizer.iterations.numpy() == 3
+    trainable = [(a, w) for a, w in zip(model.generator_ema.weights, model.generator.weights)
+                 if w.trainable]
+    assert not all(np.allclose(a.numpy(), w.numpy()) for a, w in trainable)
+    for average, _ in trainable:
+        first, second = mirrored.experimental_local_results(average.value)
+        np.testing.assert_array_equal(first.numpy(), second.numpy())
