@@ -4,6 +4,8 @@ data, and the exponential moving average of the generator (`ema_decay`):
 it follows the update rule exactly, stands apart from G, and is what is
 checkpointed, sampled and exported."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -14,6 +16,7 @@ from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.recipes import get_recipe
 from tfgan_zoo.registry import build_model
 from tfgan_zoo.rundir.checkpoint import CheckpointDir
+from tfgan_zoo.training import trainer
 from tests.support.models import SHAPE, build, fit, images, one_line_error
 
 DECAY = 0.5
@@ -126,3 +129,105 @@ def test_ema_decay_on_a_model_without_ema_is_a_one_line_error(capsys):
     with pytest.raises(UserError) as info:
         build_model("dcgan", image_shape=(16, 16, 1), ema_decay=1.5)
     one_line_error(info, "[0, 1)")
+
+
+# ------------------------------------------------- an EMA that starts late
+def late_ema(**extra):
+    """A tiny 3D-GAN (a model with no schedule of its own) whose average of
+    G copies it for the first 2 of 4 updates, then averages at 0.5."""
+    return build("gan3d", ema_decay=DECAY, ema_start=0.5, total_steps=4, **extra)
+
+
+def g_step(model):
+    model.train_step(tuple(tf.constant(x) for x in model.example_data(4)))
+    return [w.numpy().copy() for w in model.generator.weights]
+
+
+def assert_average(model, expected):
+    for average, weight, value in zip(model.generator_ema.weights, model.generator.weights,
+                                      expected, strict=True):
+        if weight.trainable:
+            np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-7)
+        else:  # batch norm's statistics are copied
+            np.testing.assert_array_equal(average.numpy(), weight.numpy())
+
+
+def test_a_late_ema_copies_g_then_averages():
+    """Updates 1 and 2 (before 0.5 of 4) copy G: w_ema = w2; update 3:
+    d w2 + (1 - d) w3; update 4: d (that) + (1 - d) w4."""
+    model = late_ema()
+    assert model.ema_start_step == 2
+    w1 = g_step(model)
+    assert_average(model, w1)
+    w2 = g_step(model)
+    assert_average(model, w2)
+    w3 = g_step(model)
+    third = [DECAY * a + (1 - DECAY) * b for a, b in zip(w2, w3)]
+    assert not all(np.allclose(a, b) for a, b in zip(third, w3))
+    assert_average(model, third)
+    w4 = g_step(model)
+    assert_average(model, [DECAY * a + (1 - DECAY) * b for a, b in zip(third, w4)])
+
+
+def test_a_run_resumed_past_the_ema_start_goes_on_averaging(tmp_path):
+    model = late_ema()
+    for _ in range(3):
+        g_step(model)
+    CheckpointDir(tmp_path, model).save(3)
+    resumed = late_ema()
+    CheckpointDir(tmp_path, resumed).restore(3)
+    restored = [w.numpy() for w in resumed.generator_ema.weights]
+    w4 = g_step(resumed)  # an average, not a copy of w4
+    assert not all(np.allclose(a, b) for a, b in zip(restored, w4))
+    assert_average(resumed, [DECAY * a + (1 - DECAY) * b for a, b in zip(restored, w4)])
+
+
+def test_ema_start_reaches_the_model_and_round_trips():
+    config = parse_args(get_recipe("gan3d").RECIPE,
+                        ["--ema-decay", "0.99", "--ema-start", "0.67", "--steps", "300",
+                         "--ngf", "2", "--ndf", "2"])
+    data = SimpleNamespace(image_shape=(8, 8, 8, 1), num_classes=6, model_args={})
+    model = trainer.build(config, tf.distribute.get_strategy(), data)
+    assert (model.ema_start, model.total_steps, model.ema_start_step) == (0.67, 300, 201)
+    again = type(model).from_config(model.get_config())
+    assert (again.ema_start, again.total_steps) == (0.67, 300)
+    assert build("gan3d", ema_decay=DECAY).ema_start_step == 0  # averages from update 1
+    # a flag where an EMA is; the run length is --steps, never a flag
+    assert "ema_start" in model_hyperparameters("gan3d")
+    assert "ema_start" not in model_hyperparameters("pix2pix")
+    assert "total_steps" not in model_hyperparameters("gan3d")
+    # a model with a schedule of its own reads the same run length
+    assert build("dcgan", ema_decay=DECAY, ema_start=0.5, total_steps=10).ema_start_step == 5
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"ema_decay": DECAY, "ema_start": 1.0}, "ema_start 1.0"),
+    ({"ema_decay": DECAY, "ema_start": -0.1}, "ema_start -0.1"),
+    ({"ema_start": 0.5}, "ema_decay None"),
+    ({"ema_decay": 0, "ema_start": 0.5}, "ema_decay 0"),
+    ({"ema_decay": DECAY, "ema_start": "late"}, "ema_start 'late'")])
+def test_bad_ema_start_is_a_one_line_error(args, fragment):
+    with pytest.raises(UserError) as info:
+        build_model("gan3d", image_shape=(8, 8, 8, 1), ngf=2, ndf=2, total_steps=4, **args)
+    one_line_error(info, "--ema-start", "[0, 1)", "--ema-decay", fragment)
+
+
+def test_ema_start_in_a_run_of_unknown_length_is_a_one_line_error():
+    with pytest.raises(UserError) as info:
+        build("gan3d", ema_decay=DECAY, ema_start=0.5)
+    one_line_error(info, "ema_start needs the run's length", "total_steps")
+
+
+def test_a_late_ema_under_two_replicas(mirrored):
+    """The start is read from the G optimizer inside the replica function:
+    after 3 updates with the start at 2, the average stands apart from G
+    and is the same on both replicas."""
+    model = build("gan3d", mirrored, ema_decay=DECAY, ema_start=0.5, total_steps=4)
+    fit(model, steps=3)
+    assert model.g_optimizer.iterations.numpy() == 3
+    trainable = [(a, w) for a, w in zip(model.generator_ema.weights, model.generator.weights)
+                 if w.trainable]
+    assert not all(np.allclose(a.numpy(), w.numpy()) for a, w in trainable)
+    for average, _ in trainable:
+        first, second = mirrored.experimental_local_results(average.value)
+        np.testing.assert_array_equal(first.numpy(), second.numpy())

@@ -155,8 +155,8 @@ def model_hyperparameters(model_name):
     from --seed."""
     model_class = get_model_class(model_name)
     params = constructor_defaults(model_class)
-    hidden = () if model_class.supports_ema else ("ema_decay", "ema_bn_recalibrate")
-    for derived in ("image_shape", "num_classes", "seed", "name", *hidden,
+    hidden = () if model_class.supports_ema else ("ema_decay", "ema_start", "ema_bn_recalibrate")
+    for derived in ("image_shape", "num_classes", "seed", "name", "total_steps", *hidden,
                     *model_class.unused_hyperparameters):
         params.pop(derived, None)
     return params

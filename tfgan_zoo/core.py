@@ -13,8 +13,8 @@ machinery every GAN needs lives here, once:
   generator step a fresh real batch each (WGAN, Algorithm 1);
 - `minimize`, one optimizer step that also handles mixed-precision loss
   scaling, and keeps the exponential moving average of the generator's
-  weights where `ema_decay` asks for one (`recalibrate_ema` re-estimates
-  its batch-norm statistics);
+  weights where `ema_decay` asks for one, from `ema_start` of the run on
+  (`recalibrate_ema` re-estimates its batch-norm statistics);
 - `sample`, and `generator_inputs`, the one table of the generator's named
   inputs that sampling, sample grids, export signatures and the LiteRT view
   all read.
@@ -31,9 +31,9 @@ import tensorflow as tf
 import keras
 
 from tfgan_zoo import losses
-from tfgan_zoo.checks import check_values, constructor_defaults
+from tfgan_zoo.checks import check_values, constructor_defaults, is_number
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import linear_decay, with_learning_rate
+from tfgan_zoo.optimizers import linear_decay, run_length, with_learning_rate
 from tfgan_zoo.samples import sample_kind
 
 
@@ -180,12 +180,17 @@ class AdversarialModel(keras.Model):
             weights with this decay (e.g. 0.999) and sample, export and
             evaluate with it (Yazici et al. 2019; Karras et al. 2018); None
             or 0 turns it off. Models whose `supports_ema` is set.
+        ema_start: start the EMA at this fraction of --steps, e.g. 0.67.
+            Before it the average copies G at every update, so that it
+            holds only late generators; None averages from the first update.
         ema_bn_recalibrate: with an EMA, re-estimate the averaged
             generator's batch-norm statistics on its own activations before
             every checkpoint (so sampling, export and evaluation use them):
             the mean of this many batches' moments, each of 256 inputs drawn
             from their priors; 0 copies the raw generator's statistics,
             which belong to other weights.
+        total_steps: length of the run in generator steps, for `ema_start`;
+            the trainer passes --steps to every model that supports an EMA.
         seed: seed of the training noise.
     """
 
@@ -242,8 +247,9 @@ class AdversarialModel(keras.Model):
         return {"name": self.name, **self._hyperparameters}
 
     def __init__(self, *, image_shape=(28, 28, 1), latent_dim=100,
-                 num_classes=None, n_critic=1, ema_decay=None, ema_bn_recalibrate=EMA_BN_BATCHES,
-                 seed=None, name=None, **kwargs):
+                 num_classes=None, n_critic=1, ema_decay=None, ema_start=None,
+                 ema_bn_recalibrate=EMA_BN_BATCHES, total_steps=None, seed=None, name=None,
+                 **kwargs):
         super().__init__(name=name, **kwargs)
         if n_critic < 1:
             raise UserError(f"n_critic must be at least 1, got {n_critic}")
@@ -251,6 +257,15 @@ class AdversarialModel(keras.Model):
             raise UserError(f"--ema-decay must be in (0, 1) (e.g. 0.999) or 0 to turn it off, "
                             f"and {type(self).__name__} must support it; got {ema_decay}")
         self.ema_decay = float(ema_decay) if ema_decay else None
+        if ema_start is not None and not (self.ema_decay and is_number(ema_start)
+                                          and 0 <= ema_start < 1):
+            raise UserError(f"--ema-start is a fraction of the run in [0, 1) and needs "
+                            f"--ema-decay (e.g. --ema-decay 0.99 --ema-start 0.67); got "
+                            f"ema_start {ema_start!r}, ema_decay {ema_decay!r}")
+        self.ema_start = None if ema_start is None else float(ema_start)
+        # A subclass with a schedule of its own (`takes_total_steps`) sets
+        # it again after this.
+        self.total_steps = run_length(total_steps)
         self.ema_bn_recalibrate = int(ema_bn_recalibrate)
         # True while `recalibrate_ema` runs the averaged generator in
         # training mode (`inference_generator`).
@@ -347,16 +362,26 @@ class AdversarialModel(keras.Model):
 
     # --------------------------------------------------------- generator EMA
     def build_ema(self):
-        """The averaged generator, a frozen copy that starts equal to it."""
+        """The averaged generator, a frozen copy that starts equal to it, and
+        `ema_start_step`, the last generator update it copies (`ema_start`)."""
         if self.ema_decay and getattr(self, "generator_ema", None) is None:
+            if self.ema_start is not None and not self.total_steps:
+                raise UserError("ema_start needs the run's length: pass total_steps "
+                                "(the trainer passes --steps)")
+            self.ema_start_step = int((self.ema_start or 0) * (self.total_steps or 0))
             self.generator_ema = keras.models.clone_model(self.generator)
             self.generator_ema.set_weights(self.generator.get_weights())
             self.generator_ema.trainable = False
 
     def update_ema(self):
         """w_ema <- d w_ema + (1 - d) w after each generator update; batch
-        norm's statistics are copied as they are."""
+        norm's statistics are copied as they are. Until the update
+        `ema_start_step` d is 0, a copy: the count is the G optimizer's,
+        which a checkpoint restores, so a resumed run goes on averaging."""
         decay = self.ema_decay
+        if self.ema_start_step:
+            late = self.g_optimizer.iterations > self.ema_start_step
+            decay = tf.where(late, decay, 0.0)
         for average, weight in zip(self.generator_ema.weights, self.generator.weights):
             value = tf.cast(weight, average.dtype)
             average.assign(decay * average + (1.0 - decay) * value

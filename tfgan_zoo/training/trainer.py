@@ -171,9 +171,11 @@ def build(config: Config, strategy, data):
     """Model and optimizers, built inside the strategy scope before fit."""
     config, _ = resolve_speed(config)  # `auto` XLA and precision, when not yet decided
     # Models with a schedule over the whole run (e.g. CycleGAN's learning-rate
-    # decay over the second half) set `takes_total_steps`; the length is --steps.
+    # decay over the second half) set `takes_total_steps`, and an EMA may
+    # start late (`ema_start`); the length is --steps.
+    model_class = get_model_class(config.model)
     run_args = ({"total_steps": config.steps}
-                if getattr(get_model_class(config.model), "takes_total_steps", False)
+                if getattr(model_class, "takes_total_steps", False) or model_class.supports_ema
                 else {})
     with strategy.scope():
         model = build_model(config.model, image_shape=data.image_shape,
