@@ -18,7 +18,8 @@ the paper's 80 % D-accuracy rule.
 run, but chairs 8.2 % of samples against 12.2 %: the average lags the last
 class G learns), so it stays off by default. `--ema-decay 0.99 --ema-start
 0.67` (an average of the last third only; measured 2026-12-06, seed 0):
-the class mix kept (chairs 10.6 %), coverage 0.410 (the default: 0.423).
+the class mix kept (chairs 10.6 %), coverage 0.410 (the default: 0.423);
+with `--ema-decay 0.999`: chairs 8.6 %, coverage 0.427. Both stay off.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds
