@@ -122,15 +122,17 @@ def voxel_features(discriminator):
 
 
 def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, actions=0,
-                    ngf=32, action_to_gru=False, name="generator"):
+                    ngf=32, action_to_gru=False, random_start=False, name="generator"):
     """MoCoGAN's G (Tulyakov et al. 2018, §3, Fig. 2): a GRU turns per-frame
     noise eps_t into motion codes z_M^(t); each frame is an image
     generator (DCGAN's, `tfgan_zoo.networks.dcgan`) applied to
     [z_C, z_A, z_M^(t)], the content code z_C and the one-hot action z_A
     held fixed over the video. With `action_to_gru` (a project option) the
     GRU also reads z_A at every step, so the motion codes themselves can
-    follow the action. Inputs z [content_dim], motion [frames, noise_dim]
-    (and action, int32); output [B, frames, H, W, C]."""
+    follow the action. With `random_start` the GRU starts from a fourth
+    input, motion_start [motion_dim] (the reference's random h_0), not from
+    zeros. Inputs z [content_dim], motion [frames, noise_dim] (and action,
+    int32, and motion_start); output [B, frames, H, W, C]."""
     z = keras.Input((content_dim,), name="z")
     noise = keras.Input((frames, noise_dim), name="motion")
     inputs, codes, steps = [z, noise], [z], noise
@@ -140,7 +142,13 @@ def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, act
         codes.append(OneHot(actions)(action))
         if action_to_gru:
             steps = layers.Concatenate()([noise, layers.RepeatVector(frames)(codes[-1])])
-    motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(steps)
+    gru = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")
+    if random_start:
+        start = keras.Input((motion_dim,), name="motion_start")
+        inputs.append(start)
+        motion = gru(steps, initial_state=[start])
+    else:
+        motion = gru(steps)
     fixed = layers.RepeatVector(frames)(layers.Concatenate()(codes) if actions else z)
     per_frame = layers.Concatenate()([fixed, motion])
     image = dcgan_generator(per_frame.shape[-1], image_shape, ngf, name="image_generator")

@@ -131,6 +131,32 @@ def test_action_to_gru_makes_the_motion_codes_follow_the_action():
     assert np.abs(a - b).max() > 1e-4
 
 
+def test_gru_random_start_starts_the_motion_codes_from_an_input_state():
+    """--gru-random-start: the GRU's h_0 is the generator input
+    motion_start (the reference's random initial state); the first motion
+    code equals one GRU step from it; a train step draws it; off by
+    default, where the inputs stay z, motion and action."""
+    assert "motion_start" not in model().generator_inputs()
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, gru_random_start=True, seed=1)
+    m.build_networks()
+    inputs = {k: tf.constant(v) for k, v in m.example_inputs(2, seed=0).items()}
+    assert inputs["motion_start"].shape == (2, 2)
+    gru = m.generator.get_layer("motion_gru")
+    codes = keras.Model(m.generator.inputs, gru.output)
+    first = codes(inputs).numpy()[:, 0]
+    cell = gru.cell
+    step, _ = cell(inputs["motion"][:, 0], [inputs["motion_start"]])
+    np.testing.assert_allclose(first, step.numpy(), atol=1e-5)
+    moved = codes(dict(inputs, motion_start=inputs["motion_start"] + 1.0)).numpy()[:, 0]
+    assert np.abs(moved - first).max() > 1e-4
+    m.compile(g_optimizer=keras.optimizers.Adam(2e-4), d_optimizer=keras.optimizers.Adam(2e-4),
+              video_discriminator_optimizer=keras.optimizers.Adam(2e-4))
+    real = (np.zeros((2, 4, 16, 16, 3), np.float32), np.array([0, 1], np.int32))
+    logs = m.train_step(real)
+    assert np.isfinite(float(np.ravel(logs["g_loss"])[0]))
+
+
 def test_g_action_head_real_trains_its_own_classifier_on_real_clips_only():
     m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
                 noise_dim=2, num_actions=4, ngf=4, ndf=4, g_action_head="real", seed=1)

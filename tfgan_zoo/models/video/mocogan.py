@@ -34,8 +34,9 @@ As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
 (sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
 D_I sees `image_frames` random frames of each video of the batch (one by
-default) instead of a separate image batch, the GRU starts from a zero state instead of a random one, and the
-Adam weight decay (1e-5) is left out.
+default) instead of a separate image batch, the GRU starts from a zero state
+instead of a random one unless `gru_random_start` is set, and the Adam weight
+decay (1e-5) is left out.
 """
 
 import keras
@@ -90,6 +91,10 @@ class MoCoGAN(AdversarialModel):
         video_d_projection: D_V's real/fake logit is conditioned on the
             action by projection (project option; the paper's D_V reads the
             action only through its classification head).
+        gru_random_start: the motion GRU starts from a random state h_0 ~
+            N(0, I), a generator input `motion_start` (the reference's
+            `get_gru_initial_state`), not from zeros (this class's default,
+            kept so earlier runs and exports keep their inputs).
     """
 
     sample_kind = "video"
@@ -103,7 +108,7 @@ class MoCoGAN(AdversarialModel):
     G_ACTION_HEADS = ("shared", "real")
     # Runs saved before `g_action_head` existed read D_V's head.
     defaults_before = {"g_action_head": "shared", "video_d_differences": False,
-                       "video_d_projection": False}
+                       "video_d_projection": False, "gru_random_start": False}
     test_config = {"image_shape": (16, 16, 3), "video_length": 4, "ngf": 4, "ndf": 4,
                    "num_actions": 4, "motion_dim": 3, "noise_dim": 3}
 
@@ -111,7 +116,7 @@ class MoCoGAN(AdversarialModel):
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
                  action_to_gru=False, g_action_head="shared", video_d_differences=False,
-                 video_d_projection=False, **kwargs):
+                 video_d_projection=False, gru_random_start=False, **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
@@ -132,9 +137,11 @@ class MoCoGAN(AdversarialModel):
         self.g_action_head = g_action_head
         self.video_d_differences = bool(video_d_differences)
         self.video_d_projection = bool(video_d_projection) and bool(self.num_actions)
+        self.gru_random_start = bool(gru_random_start)
         self.generator = video_generator(
             self.video_length, self.image_shape, self.latent_dim, self.motion_dim,
-            self.noise_dim, self.num_actions, self.ngf, self.action_to_gru)
+            self.noise_dim, self.num_actions, self.ngf, self.action_to_gru,
+            self.gru_random_start)
         self.discriminator = patch_image_discriminator(self.image_shape, self.ndf,
                                                        self.noise_sigma)
         self.video_discriminator = video_discriminator(
@@ -171,10 +178,13 @@ class MoCoGAN(AdversarialModel):
                      .reshape(n, frames, dim)), prior="normal")}
         if self.num_actions:
             table["action"] = Input.label(self.num_actions)
+        if self.gru_random_start:
+            table["motion_start"] = Input.noise(self.motion_dim, seed_offset=2)
         return table
 
     def generate_from(self, inputs, training=False):
-        names = ["z", "motion"] + (["action"] if self.num_actions else [])
+        names = (["z", "motion"] + (["action"] if self.num_actions else [])
+                 + (["motion_start"] if self.gru_random_start else []))
         values = [inputs[k] if k != "action" else tf.cast(inputs[k], tf.int32)
                   for k in names]
         return tf.cast(self.generator(values, training=training), tf.float32)
@@ -205,6 +215,9 @@ class MoCoGAN(AdversarialModel):
         if self.num_actions:
             inputs["action"] = tf.random.stateless_uniform(
                 [n], self.next_seed(), 0, self.num_actions, tf.int32)
+        if self.gru_random_start:
+            inputs["motion_start"] = tf.random.stateless_normal(
+                [n, self.motion_dim], self.next_seed())
         return inputs
 
     def random_frames(self, videos):
