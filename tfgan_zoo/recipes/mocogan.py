@@ -16,9 +16,11 @@ With the paper's D_V (its action read by a classification head only) G
 drew flickering blobs that satisfied D_V's head while an independent
 classifier of real clips read the asked motion 0.31 at 400 steps (0.375 at
 1,000, the EPYC); with both options the blobs glide the asked way at
-1,000 steps (the classifier reads 0.82, 0.695 and 0.695 on three seeds, the
-frames' own centroid path 0.98, 0.99 and 0.605; 2,000 steps read 0.545 on
-seed 1, so longer does not help). Runs started before this default resume with
+1,000 steps (the classifier reads 0.82, 0.695, 0.695 and 0.95 on four seeds,
+the frames' own centroid path 0.98, 0.99, 0.605 and 0.675: on seed 3 the
+blobs deform more than they travel; 2,000 steps read 0.545 on seed 1, so
+longer does not help; the reference's random GRU start, --gru-random-start,
+0.52 / 0.42 on seeds 1 / 2). Runs started before this default resume with
 `--video-d-projection false --video-d-lr None` (D_V at --g-lr, as the
 reference gives all three nets 2e-4)."""
 
