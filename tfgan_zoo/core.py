@@ -263,8 +263,8 @@ class AdversarialModel(keras.Model):
                             f"--ema-decay (e.g. --ema-decay 0.99 --ema-start 0.67); got "
                             f"ema_start {ema_start!r}, ema_decay {ema_decay!r}")
         self.ema_start = None if ema_start is None else float(ema_start)
-        # A subclass with a schedule of its own (`takes_total_steps`) sets
-        # it again after this.
+        # The noise-to-image and StackGAN bases check it against their
+        # `decay_after` (`optimizers.decay_settings`) and keep the checked value.
         self.total_steps = run_length(total_steps)
         self.ema_bn_recalibrate = int(ema_bn_recalibrate)
         # True while `recalibrate_ema` runs the averaged generator in

@@ -30,7 +30,6 @@ import tensorflow as tf
 
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import run_length
 from tfgan_zoo.signatures import class_output_spec, class_outputs
 from tfgan_zoo.training.classifier import restore_classifier
 
@@ -60,7 +59,8 @@ class DomainModel(AdversarialModel):
         name = type(self).__name__
         if latent_dim:
             raise UserError(f"{name} takes no latent code z: leave --latent-dim at 0")
-        super().__init__(latent_dim=0, num_classes=num_classes, **kwargs)
+        super().__init__(latent_dim=0, num_classes=num_classes, total_steps=total_steps,
+                         **kwargs)
         self.source_domains = tuple(source_domains)
         self.target_domain = target_domain
         if len(self.source_domains) < self.min_sources:
@@ -71,7 +71,6 @@ class DomainModel(AdversarialModel):
         if target_domain in self.source_domains:
             raise UserError(f"the target domain '{target_domain}' is also a source: "
                             f"adapt to another domain (e.g. --dataset {EXAMPLE})")
-        self.total_steps = run_length(total_steps)
 
     def architecture(self):
         """The hyperparameters a source classifier is saved and checked with."""

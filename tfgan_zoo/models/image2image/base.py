@@ -46,7 +46,7 @@ import tensorflow as tf
 from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.losses import l1_loss, minimax_discriminator_loss
-from tfgan_zoo.optimizers import decay_fraction, run_length
+from tfgan_zoo.optimizers import decay_fraction
 from tfgan_zoo.signatures import Endpoint, image_outputs, serving_outputs
 
 
@@ -92,7 +92,7 @@ class ImageToImageModel(AdversarialModel):
 
     def __init__(self, *, input_shape=None, paired=True, total_steps=None,
                  decay_after=None, latent_dim=0, **kwargs):
-        super().__init__(latent_dim=latent_dim, **kwargs)
+        super().__init__(latent_dim=latent_dim, total_steps=total_steps, **kwargs)
         name = type(self).__name__
         if latent_dim and not self.uses_latent:
             raise UserError(f"{name} takes no latent code z: leave --latent-dim at 0")
@@ -104,7 +104,6 @@ class ImageToImageModel(AdversarialModel):
             raise UserError(f"{name} learns from paired images but the dataset is "
                             "unpaired: use a paired dataset (e.g. edges2photo, "
                             "paired:DIR) or an unpaired model such as cyclegan")
-        self.total_steps = run_length(total_steps)
         self.decay_after = decay_fraction(decay_after)
 
     # --------------------------------------------------- generator inputs

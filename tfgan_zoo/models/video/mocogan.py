@@ -166,8 +166,7 @@ class MoCoGAN(AdversarialModel):
             setattr(self, f"{player}_optimizer", self.player_optimizers[player])
 
     def player_networks(self):
-        video = [self.video_discriminator] + [self.action_classifier] * bool(
-            self.action_classifier)
+        video = [n for n in (self.video_discriminator, self.action_classifier) if n is not None]
         return {"generator": [self.generator], "discriminator": [self.discriminator],
                 "video_discriminator": video}
 
