@@ -4,9 +4,12 @@ importable, stock ops only, each weight stored once, its signatures and
 model card, `sample` and `interpolate`, warmup records that replay, REST
 rows and columns, and a built-in-ops LiteRT model with float32 parity.
 
-Every model is exported once, on one test worker (the `xdist_group`), then
-checked in one interpreter that cannot import tfgan_zoo; quantized variants
-are tested on a few models in test_tflite.py.
+Every model is exported once and checked in an interpreter that cannot
+import tfgan_zoo. The models are dealt into a few shards, each its own
+`xdist_group`, so that the test workers share the exports (one group for all
+of them made one worker the suite's critical path); a shard is exported, and
+its SavedModels loaded, once. Quantized variants are tested on a few models in
+test_tflite.py.
 """
 
 import json
@@ -32,7 +35,16 @@ from tests.support.tf_serving_emulator import grpc_predict, rest_predict
 NAMES = registry.model_names()
 SAVED_MODEL_ATOL = 1e-5
 TFLITE_FLOAT32_ATOL = 1e-4
-pytestmark = pytest.mark.xdist_group("registry-export")
+SHARDS = 4
+
+
+def shard(name):
+    """The xdist group that exports `name`: models dealt round the shards in
+    registry order, so each shard holds a mix of heavy and light ones."""
+    return f"registry-export-{NAMES.index(name) % SHARDS}"
+
+
+CASES = [pytest.param(name, marks=pytest.mark.xdist_group(shard(name))) for name in NAMES]
 
 STANDALONE = textwrap.dedent("""
     # Loads SavedModels the way TF Serving does: no tfgan_zoo, no Keras; and
@@ -84,18 +96,34 @@ STANDALONE = textwrap.dedent("""
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory, request):
-    """Every registered model that a selected test of this file names
-    (all of them in a full run, one with `-k NAME`) exported once
-    (SavedModel and float32 LiteRT), then loaded in one interpreter that
-    cannot import tfgan_zoo."""
-    root = tmp_path_factory.mktemp("exports")
-    work = tmp_path_factory.mktemp("standalone")
+def shards(tmp_path_factory, request):
+    """Each shard's exports, made when its first test asks (`exported`)."""
     selected = {item.callspec.params["name"] for item in request.session.items
                 if item.module is request.module and "name" in getattr(
                     getattr(item, "callspec", None), "params", {})}
+    made = {}
+
+    def get(group):
+        if group not in made:
+            made[group] = export_all([n for n in NAMES if n in selected and shard(n) == group],
+                                     tmp_path_factory)
+        return made[group]
+    return get
+
+
+@pytest.fixture
+def exported(shards, name):
+    return shards(shard(name))
+
+
+def export_all(names, tmp_path_factory):
+    """`names` exported once each (SavedModel and float32 LiteRT), then loaded
+    in one interpreter that cannot import tfgan_zoo (every selected model of a
+    shard: all of them in a full run, one with `-k NAME`)."""
+    root = tmp_path_factory.mktemp("exports")
+    work = tmp_path_factory.mktemp("standalone")
     models, results, inputs, failed = {}, {}, {}, {}
-    for name in [n for n in NAMES if n in selected]:
+    for name in names:
         try:
             models[name] = build_for_export(name)
             results[name] = serving.export_model(models[name], root, quantize="none",
@@ -125,7 +153,7 @@ def _json(value):
     return json.loads(json.dumps(value))
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_saved_model(exported, name):
     if name in exported["failed"]:
         pytest.fail(f"exporting {name} failed:\n{exported['failed'][name]}", pytrace=False)
@@ -193,7 +221,7 @@ def test_saved_model(exported, name):
         np.testing.assert_array_equal(outputs[key], [p[key] for p in predictions])
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_sample_and_interpolate(exported, name):
     if name in exported["failed"]:
         pytest.fail(f"exporting {name} failed:\n{exported['failed'][name]}", pytrace=False)
@@ -216,7 +244,7 @@ def test_sample_and_interpolate(exported, name):
     assert np.abs(out[model.float_output] - images(model, batch)).max() <= SAVED_MODEL_ATOL
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_tflite_float32(exported, name):
     if name in exported["failed"]:
         pytest.fail(f"exporting {name} failed:\n{exported['failed'][name]}", pytrace=False)
