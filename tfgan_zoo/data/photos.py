@@ -575,10 +575,10 @@ class FreshReflections:
             j = tf.random.stateless_uniform([], keys[0], 0, n, tf.int32) if self.any_photo else k
             t, r = crop(k, keys[1]), crop(j, keys[2])
             if self.jitter:  # one colour change for the pair, from its own key
-                hue_key, gain_key = tf.random.experimental.stateless_split(
+                colour_keys = tf.random.experimental.stateless_split(
                     tf.random.experimental.stateless_fold_in(keys[3], 1), 2)
-                hue = tf.random.stateless_uniform([], hue_key)
-                gains = tf.random.stateless_uniform([3], gain_key, *JITTER_GAINS)
+                hue = tf.random.stateless_uniform([], colour_keys[0])
+                gains = tf.random.stateless_uniform([3], colour_keys[1], *JITTER_GAINS)
                 t, r = colour_jitter(t, hue, gains), colour_jitter(r, hue, gains)
             if self.permute:
                 order = tf.argsort(tf.random.stateless_uniform([3], keys[3]))
