@@ -2,6 +2,7 @@
 `reflection` (the reference's `syn_data`), fixed or drawn afresh."""
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -126,8 +127,78 @@ def test_fresh_blends_distribute_over_replicas(mirrored):
     assert [[tuple(p.shape) for p in part] for part in parts] == [[(4, 32, 32, 3)] * 2] * 3
 
 
-@pytest.mark.parametrize("arg", ["foo", "fixed:permute", "fresh:sepia"])
+@pytest.mark.parametrize("arg", ["foo", "fixed:permute", "fixed:anyphoto", "fresh:sepia"])
 def test_bad_reflection_options_are_one_line_errors(arg):
     with pytest.raises(UserError, match="reflection takes :fixed or :fresh") as info:
+        load_dataset(f"reflection:{arg}", batch_size=4)
+    assert "\n" not in str(info.value)
+
+
+# ------------------------------------- colour jitter and the wider photo pool
+def test_colour_jitter_turns_hue_then_scales_channels():
+    red = np.array([[[[255, 0, 0]]]], np.uint8)
+    np.testing.assert_array_equal(photos.colour_jitter(red, [1 / 3], [[1, 1, 1]]),
+                                  [[[[0, 255, 0]]]])  # a third of the circle: red -> green
+    np.testing.assert_array_equal(photos.colour_jitter(red, [0.0], [[0.5, 1, 1]]),
+                                  [[[[128, 0, 0]]]])
+    patches = photos._clean_patches("test", 32, count=4)
+    same = photos.colour_jitter(patches, np.zeros(4), np.ones((4, 3))).numpy()
+    assert np.abs(same.astype(int) - patches).max() <= 1  # no change: rounding only
+
+
+def blend_scales(blend, transmission, reflection):
+    """Per image and channel, the median of (blend - layer) / T in linear
+    light: syn_data's attenuation alpha of T, the same in every channel when
+    the blend was made from this T."""
+    lin = lambda x: ((x + 1) / 2) ** 2.2  # noqa: E731
+    b, t, r = lin(blend), lin(transmission), lin(reflection)
+    usable = (t > 0.1) & (b < 0.9)  # away from rounding in the dark and clipping
+    ratio = np.where(usable, (b - r) / np.maximum(t, 1e-6), np.nan)
+    with warnings.catch_warnings():  # a channel with no usable pixel: nan
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(ratio.reshape(len(b), -1, 3), axis=1)
+
+
+@pytest.mark.parametrize("name", ["reflection:fixed:jitter", "reflection:fresh:jitter"])
+def test_jittered_blends_are_made_of_the_recoloured_transmission(name):
+    blend, transmission, reflection = fresh_batches(name, 1, batch_size=32)[0]
+    plain = fresh_batches(name.replace(":jitter", ""), 1, batch_size=32)[0]
+    # The pairs are recoloured: far from the plain draw's colours.
+    assert np.abs(transmission - plain[1]).mean() > 0.1
+    scales = blend_scales(blend, transmission, reflection)
+    assert np.nanmax(np.abs(scales - scales.mean(axis=1, keepdims=True))) < 0.05
+    assert 0.75 < np.nanmin(scales) and np.nanmax(scales) < 1.05  # alpha in 0.8..1
+    # The same blends against the plain, un-recoloured transmissions do not fit.
+    wrong = blend_scales(blend, plain[1], reflection)
+    assert np.nanmax(np.abs(wrong - wrong.mean(axis=1, keepdims=True))) > 0.2
+
+
+@pytest.mark.parametrize("name", ["reflection:fixed:jitter:morephotos",
+                                  "reflection:fresh:morephotos:jitter:anyphoto"])
+def test_jitter_and_more_photos_keep_the_plain_test_split(name):
+    for mine, fixed in zip(held_out(name), held_out("reflection")):
+        np.testing.assert_array_equal(mine, fixed)
+
+
+def test_more_photos_widen_only_the_reflection_training_pool():
+    more = photos.load_reflection("fresh:morephotos", split="train", data_dir=None,
+                                  image_size=32)
+    assert len(more.photos) == len(photos.TRAIN_PHOTOS) + len(photos.REFLECTION_MORE_PHOTOS)
+    hopper = photos._photo("matplotlib:grace_hopper.jpg")
+    assert hopper.ndim == 3 and hopper.shape[-1] == 3 and np.ptp(hopper.mean((0, 1))) > 5
+    np.testing.assert_array_equal(more.photos[-1], photos._scaled_photo(
+        "matplotlib:grace_hopper.jpg", photos.PHOTO_SHORT_SIDE))
+    fixed = photos.load_reflection("fixed:morephotos", split="train", data_dir=None,
+                                   image_size=32)
+    plain = photos.load_reflection(None, split="train", data_dir=None, image_size=32)
+    assert fixed.name == "reflection:fixed:morephotos" and plain.name == "reflection"
+    assert fixed.target.shape == plain.target.shape
+    assert not np.array_equal(fixed.target, plain.target)
+    assert len(photos.photos("train")) == len(photos.TRAIN_PHOTOS)  # other recipes' pool
+
+
+@pytest.mark.parametrize("arg", ["fixed:jiter", "fresh:jitter:sepia", "jitter"])
+def test_bad_colour_options_are_one_line_errors(arg):
+    with pytest.raises(UserError, match=r"reflection takes :fixed or :fresh.*:jitter") as info:
         load_dataset(f"reflection:{arg}", batch_size=4)
     assert "\n" not in str(info.value)

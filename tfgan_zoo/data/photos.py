@@ -26,13 +26,16 @@ recipe's `--dataset` accept them:
                             or 50 in the literature) -> the clean patch
     derain                  photo patches with procedural rain streaks -> the
                             clean patch (ID-CGAN)
-    reflection[:fixed|:fresh[:anyphoto][:permute]]
+    reflection[:fixed|:fresh[:anyphoto][:permute]][:jitter][:morephotos]
                             synthetic reflections (Zhang, Ng & Chen 2018): a
                             blend of a transmission patch and a blurred,
                             vignetted reflection patch -> the transmission;
                             batches also carry the reflection layer (a third
                             element); :fresh re-synthesises every training
-                            blend (test: the fixed set)
+                            blend; :jitter recolours each training pair
+                            before the blend; :morephotos adds 3 more
+                            bundled colour photos to the training pool
+                            (test: always the fixed, plain set)
     paired:PATH             A|B images side by side (pix2pix datasets), or
                             A/ and B/ folders with matching file names
     unpaired:PATH           trainA/ and trainB/ (testA/, testB/ for split test)
@@ -204,11 +207,25 @@ def _photo(name):
     if name.startswith("sklearn:"):
         from sklearn.datasets import load_sample_image
         return np.asarray(load_sample_image(name.split(":", 1)[1]))
+    if name.startswith("matplotlib:"):
+        return _matplotlib_sample(name.split(":", 1)[1])
     import skimage.data
     image = getattr(skimage.data, name)()
     if isinstance(image, tuple):  # stereo_motorcycle: (left, right, disparity)
         image = image[0]
     return np.asarray(image)[..., :3]
+
+
+def _matplotlib_sample(file_name):
+    """A photo of matplotlib's sample data (matplotlib comes with mlxtend),
+    found without importing matplotlib (slow)."""
+    import importlib.util
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None:
+        raise UserError(f"the photo {file_name} ships with matplotlib: pip install matplotlib")
+    path = os.path.join(spec.submodule_search_locations[0], "mpl-data", "sample_data",
+                        file_name)
+    return np.asarray(Image.open(path).convert("RGB"))
 
 
 def _resize_uint8(image, height, width):
@@ -393,10 +410,11 @@ def load_inpaint(arg, *, split, data_dir, image_size):
     return PairSource(name, True, masked.astype(np.float32), full)
 
 
-def _clean_patches(split, image_size, count=None, seed_offset=0):
-    """Fixed uint8 patches of a split's photos (short side 256 px)."""
+def _clean_patches(split, image_size, count=None, seed_offset=0, shots=None):
+    """Fixed uint8 patches of a split's photos (short side 256 px), or of
+    `shots`."""
     size = _patch_size(image_size)
-    shots = [image for _, image in photos(split)]
+    shots = shots or [image for _, image in photos(split)]
     boxes = crop_boxes([s.shape[:2] for s in shots], size, count or _count(split),
                        SPLIT_SEEDS[split] + seed_offset)
     return _cut(shots, boxes, size)
@@ -422,7 +440,30 @@ def load_derain(arg, *, split, data_dir, image_size):
 
 
 REFLECTION_DRAWS = ("fixed", "fresh")
-REFLECTION_OPTIONS = ("anyphoto", "permute")
+# Options of either draw, then those of fresh blends only.
+REFLECTION_OPTIONS = ("jitter", "morephotos")
+FRESH_OPTIONS = ("anyphoto", "permute")
+# `:morephotos`: the other real colour photos that ship on disk with the
+# dependencies (scikit-image; matplotlib, which mlxtend pulls in), for the
+# reflection training pool only; TRAIN_PHOTOS, which other recipes' figures
+# are measured on, stays as it is. Left out: motorcycle_right (the other eye
+# of stereo_motorcycle), color.png (a colour wheel), logo.png and
+# Minduka_Present_Blue_Pack.png (drawings).
+REFLECTION_MORE_PHOTOS = ("hubble_deep_field", "retina", "matplotlib:grace_hopper.jpg")
+# `:jitter`'s colour change of a training pair: a hue turn drawn uniformly
+# over the whole circle, then a gain per channel drawn from this range.
+JITTER_GAINS = (0.8, 1.2)
+
+
+def colour_jitter(images, hue, gains):
+    """uint8 RGB [..., H, W, 3] with every hue turned by `hue` (a fraction of
+    the circle, shape [...]) and then each channel scaled by `gains`
+    ([..., 3]), clipped and rounded: the scene under another light."""
+    hsv = tf.image.rgb_to_hsv(tf.cast(images, tf.float32) / 255.0)
+    hue = tf.cast(hue, tf.float32)[..., None, None, None]
+    turned = tf.concat([tf.math.floormod(hsv[..., :1] + hue, 1.0), hsv[..., 1:]], -1)
+    rgb = tf.image.hsv_to_rgb(turned) * tf.cast(gains, tf.float32)[..., None, None, :]
+    return tf.cast(tf.round(tf.clip_by_value(rgb * 255.0, 0.0, 255.0)), tf.uint8)
 
 
 def load_reflection(arg, *, split, data_dir, image_size):
@@ -435,24 +476,47 @@ def load_reflection(arg, *, split, data_dir, image_size):
     example afresh (`FreshReflections`), as the reference's training loop
     re-synthesises its blends every epoch; `anyphoto` takes the reflection
     from any training photo, `permute` permutes its colour channels at
-    random (neither is in the reference). The test split is always the fixed
-    set, so held-out figures stay comparable."""
+    random. After either draw, `jitter` gives each training pair one random
+    colour change (`colour_jitter`: a hue turn anywhere on the circle, a gain
+    per channel in 0.8..1.2) on both layers before the blend, so the target
+    is the recoloured T and the pair stays one scene as the test pairs are;
+    `morephotos` adds `REFLECTION_MORE_PHOTOS` to the training photos.
+    None of these is in the reference. The test split is always the fixed,
+    plain set, so held-out figures stay comparable.
+
+    Measured (RESULTS, 2026-12-06, seed 0 only, 1,500 steps, bf16): the
+    fixed set with `jitter` +1.87 dB over the blend, with `morephotos`
+    +1.65, against the plain fixed set's +2.13; so the recipe keeps the
+    plain set."""
     draw, *options = (arg or "fixed").split(":")
-    if draw not in REFLECTION_DRAWS or not set(options) <= set(REFLECTION_OPTIONS) or (
-            options and draw != "fresh"):
+    allowed = REFLECTION_OPTIONS + (FRESH_OPTIONS if draw == "fresh" else ())
+    if draw not in REFLECTION_DRAWS or not set(options) <= set(allowed):
         raise UserError(f"reflection takes :fixed or :fresh, then optionally "
-                        f"{' and '.join(':' + o for o in REFLECTION_OPTIONS)} after :fresh "
-                        f"(e.g. reflection:fresh:permute), got ':{arg}'")
+                        f"{' and '.join(':' + o for o in REFLECTION_OPTIONS)}, and after "
+                        f":fresh {' and '.join(':' + o for o in FRESH_OPTIONS)} "
+                        f"(e.g. reflection:fixed:jitter), got ':{arg}'")
+    if split != "train":  # held out: always the plain fixed set
+        options = []
+    shots = [image for _, image in photos(split)]
+    if "morephotos" in options:
+        shots += [_scaled_photo(name, PHOTO_SHORT_SIDE) for name in REFLECTION_MORE_PHOTOS]
     if draw == "fresh" and split == "train":
-        return FreshReflections(f"reflection:{arg}", [image for _, image in photos(split)],
-                                _patch_size(image_size), any_photo="anyphoto" in options,
-                                permute="permute" in options)
-    transmission = _clean_patches(split, image_size)
-    reflection = _clean_patches(split, image_size, seed_offset=500)
+        return FreshReflections(f"reflection:{arg}", shots, _patch_size(image_size),
+                                any_photo="anyphoto" in options,
+                                permute="permute" in options, jitter="jitter" in options)
+    transmission = _clean_patches(split, image_size, shots=shots)
+    reflection = _clean_patches(split, image_size, seed_offset=500, shots=shots)
+    if "jitter" in options:
+        rng = np.random.default_rng(SPLIT_SEEDS[split] + 800)
+        hue = rng.uniform(0.0, 1.0, len(transmission))
+        gains = rng.uniform(*JITTER_GAINS, (len(transmission), 3))
+        transmission, reflection = (colour_jitter(x, hue, gains).numpy()
+                                    for x in (transmission, reflection))
     rng = np.random.default_rng(SPLIT_SEEDS[split] + 600)
     blend, transmission, layer = degradations.synthesize_reflection(
         transmission, reflection, rng)
-    return PairSource("reflection", True, blend, transmission, extra=layer)
+    name = f"reflection:{arg}" if options else "reflection"
+    return PairSource(name, True, blend, transmission, extra=layer)
 
 
 # Mixed into every fresh example's seed, apart from the other seeded draws.
@@ -463,9 +527,10 @@ FRESH_STREAM = 700
 class FreshReflections:
     """Training blends synthesised afresh for every example, in TensorFlow
     ops: T and R cut at random places (T from the photos in turn, R from
-    the same photo or, with `any_photo`, any; with `permute`, R's colour
-    channels in a random order), then a fresh blur sigma, vignette window
-    and attenuation (`degradations.synthesize_reflection_tf`).
+    the same photo or, with `any_photo`, any; with `jitter`, one random
+    `colour_jitter` of both; with `permute`, R's colour channels in a random
+    order), then a fresh blur sigma, vignette window and attenuation
+    (`degradations.synthesize_reflection_tf`).
 
     Example i's draws are stateless, from (run seed, i) alone, so a run is
     the same for its seed whatever the batch size, epoch i // N differs
@@ -482,6 +547,7 @@ class FreshReflections:
     size: int             # patch side
     any_photo: bool = False
     permute: bool = False
+    jitter: bool = False
     num_examples: int = TRAIN_PATCHES  # an "epoch": the fixed set's size
     paired: bool = True
 
@@ -513,6 +579,12 @@ class FreshReflections:
             k = tf.cast(index % n, tf.int32)
             j = tf.random.stateless_uniform([], keys[0], 0, n, tf.int32) if self.any_photo else k
             t, r = crop(k, keys[1]), crop(j, keys[2])
+            if self.jitter:  # one colour change for the pair, from its own key
+                colour_keys = tf.random.experimental.stateless_split(
+                    tf.random.experimental.stateless_fold_in(keys[3], 1), 2)
+                hue = tf.random.stateless_uniform([], colour_keys[0])
+                gains = tf.random.stateless_uniform([3], colour_keys[1], *JITTER_GAINS)
+                t, r = colour_jitter(t, hue, gains), colour_jitter(r, hue, gains)
             if self.permute:
                 order = tf.argsort(tf.random.stateless_uniform([3], keys[3]))
                 r = tf.gather(r, order, axis=-1)
