@@ -18,6 +18,12 @@ Images are float NHWC in [-1, 1]. Randomness is stateless: pass a seed
 pair (e.g. `AdversarialModel.next_seed()`), so replicas draw differently and
 runs repeat.
 
+`AdaptiveAugment` gates a policy ADA-style (Karras et al. 2020, "Training
+Generative Adversarial Networks with Limited Data", §3): each
+transformation reaches each image with probability p, and p follows D's
+overfitting, r_t = E[sign(D(x))] over the augmented real images D trained
+on, towards a target.
+
 `shape_augment` is the other kind: label-preserving augmentation of a
 classifier's training images (grey, polarity, affine warp, stroke width,
 elastic distortion, contrast stretch, zoom), for
@@ -26,9 +32,11 @@ a feature extractor that must read digits of an unseen style (DTN's f).
 
 from __future__ import annotations
 
+import keras
 import tensorflow as tf
 
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.losses import replica_sum
 
 
 def _uniform(seed, index, shape, low=0.0, high=1.0, dtype=tf.float32):
@@ -97,14 +105,93 @@ def parse_policy(policy):
     return _parse(policy, POLICIES, "augmentation")
 
 
-def diff_augment(images, policy, seed):
-    """Apply the policy's transformations in order; identity for no policy."""
+def diff_augment(images, policy, seed, probability=None):
+    """Apply the policy's transformations in order; identity for no policy.
+    With `probability` p (a scalar), each transformation reaches each image
+    with probability p, drawn independently (ADA's gate); the others pass
+    unchanged, so p = 0 is the identity. None applies every one to every
+    image (DiffAugment)."""
     for index, name in enumerate(parse_policy(policy)):
         dtype = images.dtype
-        images = tf.cast(POLICIES[name](tf.cast(images, tf.float32),
-                                        tf.random.experimental.stateless_fold_in(seed, index)),
-                         dtype)
+        step_seed = tf.random.experimental.stateless_fold_in(seed, index)
+        plain = tf.cast(images, tf.float32)
+        changed = POLICIES[name](plain, step_seed)
+        if probability is not None:
+            # index 7: a stream no transformation draws from (they use 0-2)
+            gate = _uniform(step_seed, 7, [tf.shape(plain)[0], 1, 1, 1]) < probability
+            changed = tf.where(gate, changed, plain)
+        images = tf.cast(changed, dtype)
     return images
+
+
+# How often p moves, in D updates (stylegan2-ada's `ada_interval`).
+ADA_INTERVAL = 4
+
+
+class AdaptiveAugment(keras.layers.Layer):
+    """Adaptive discriminator augmentation (ADA; Karras et al. 2020, §3).
+
+    D sees `policy` (DiffAugment's differentiable transformations, on real
+    and fake alike) applied to each image with probability p. p starts at
+    0. Every `ADA_INTERVAL` D updates it moves by
+
+        sign(r_t - target) * (images seen in the interval) / (kimg * 1000)
+
+    with r_t = E[sign(D(x))] over those updates' augmented real images: the
+    share of reals D calls real, as 2 share - 1. An overconfident D (r_t
+    above the target, 0.6 in the paper) gets more augmentation, a D that
+    doubts the reals less; p can cross [0, 1] in `kimg` thousand images (500
+    in the paper) and stays inside it. p and the interval's tallies are
+    non-trainable weights, so a checkpoint saves them and a resumed run
+    goes on from its p (stylegan2-ada's `training_loop.py`, `ada_target`,
+    `ada_interval`, `ada_kimg`, written anew here).
+
+    The heuristic reads D's real/fake logit (a positive logit means
+    "real"), as the non-saturating and minimax losses have it; a critic's
+    score (WGAN) has no such zero.
+    """
+
+    def __init__(self, policy="translation", target=0.6, kimg=500, **kwargs):
+        super().__init__(dtype="float32", **kwargs)
+        self.policy = ",".join(parse_policy(policy))
+        if not self.policy:
+            raise UserError("adaptive augmentation needs a policy: pass e.g. "
+                            "--diff-augment translation with --ada-target")
+        self.target, self.kimg = float(target), float(kimg)
+        weight = dict(shape=(), initializer="zeros", trainable=False,
+                      aggregation="only_first_replica")
+        self.probability = self.add_weight(name="p", **weight)
+        self.sign_sum = self.add_weight(name="sign_sum", **weight)
+        self.logit_count = self.add_weight(name="logit_count", **weight)
+        self.image_count = self.add_weight(name="image_count", **weight)
+        self.updates = self.add_weight(name="updates", **weight)
+        # the last real batch's E[sign(D(x))], for the logs
+        self.heuristic = self.add_weight(name="heuristic", **weight)
+
+    def augment(self, images, seed):
+        """The policy, each transformation on each image with probability p."""
+        return diff_augment(images, self.policy, seed, self.probability)
+
+    def observe(self, real_logits):
+        """Tally sign(D(x)) of one D update's augmented real batch, and move p
+        at the end of every interval. `heuristic` keeps this batch's
+        E[sign(D(x))], over all replicas."""
+        signs = tf.sign(tf.cast(real_logits, tf.float32))
+        sign_sum = replica_sum(tf.reduce_sum(signs))
+        logits = replica_sum(tf.cast(tf.size(signs), tf.float32))
+        images = replica_sum(tf.cast(tf.shape(signs)[0], tf.float32))
+        self.sign_sum.assign_add(sign_sum)
+        self.logit_count.assign_add(logits)
+        self.image_count.assign_add(images)
+        self.updates.assign_add(1.0)
+        self.heuristic.assign(sign_sum / logits)
+        due = tf.equal(tf.math.floormod(self.updates, ADA_INTERVAL), 0.0)
+        heuristic = self.sign_sum / tf.maximum(self.logit_count, 1.0)
+        step = tf.sign(heuristic - self.target) * self.image_count / (self.kimg * 1000.0)
+        moved = tf.clip_by_value(self.probability + step, 0.0, 1.0)
+        self.probability.assign(tf.where(due, moved, self.probability))
+        for tally in (self.sign_sum, self.logit_count, self.image_count):
+            tally.assign(tf.where(due, 0.0, tally))
 
 
 # ------------------------------------------------- classifier augmentation

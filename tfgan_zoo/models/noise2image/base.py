@@ -24,6 +24,13 @@ of D's loss see the same label distribution.
 `--diff-augment color,translation,cutout` shows D only augmented images,
 T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 `tfgan_zoo.augment`); off by default, so Algorithm 1 is the paper's.
+`--ada-target 0.6` makes that augmentation adaptive (ADA, Karras et al.
+2020, `augment.AdaptiveAugment`): each transformation of the policy
+(translation unless `--diff-augment` names one) reaches each image with a
+probability p that starts at 0 and follows D's overfitting, E[sign(D(x))]
+on the reals, towards the target, by up to 1 per `--ada-kimg` thousand
+images. p is checkpointed and logged (`ada_p`, with the heuristic
+`ada_r`); a project experiment, off by default.
 
 `--r1-gamma G` adds Mescheder et al.'s (2018) R1 penalty to D's loss,
 (G / 2) E ||grad_x D(x)||^2 on the real batch D sees: a zero-centred
@@ -41,7 +48,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.augment import diff_augment, parse_policy
+from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.optimizers import decay_settings
@@ -65,6 +72,10 @@ class NoiseToImageGAN(AdversarialModel):
             (Mescheder et al. 2018), added to D's loss; 0 (the default) for none.
         r1_every: compute the R1 penalty on every N-th D update only, weighted N (lazy
             regularisation); 1 computes it on every update.
+        ada_target: adaptive augmentation (ADA) steering E[sign(D(real))] to this, e.g. 0.6.
+            It gates `diff_augment` (translation if none); None (the default) for none.
+        ada_kimg: ADA's p can move from 0 to 1 over this many thousand images.
+            500 is the paper's.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`); it is
@@ -77,7 +88,8 @@ class NoiseToImageGAN(AdversarialModel):
     # `critic_objective`). A model that writes its own step lists them in
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
-    step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every")
+    step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "ada_target",
+                    "ada_kimg")
 
     supports_ema = True
     # Generators whose last layer is linear in the paper (BEGAN, Progressive
@@ -92,7 +104,8 @@ class NoiseToImageGAN(AdversarialModel):
         return images
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
-                 total_steps=None, r1_gamma=0.0, r1_every=1, **kwargs):
+                 total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
+                 **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -111,9 +124,31 @@ class NoiseToImageGAN(AdversarialModel):
         self.reuse_fake = bool(reuse_fake)
         parse_policy(diff_augment)
         self.diff_augment = diff_augment or None
+        self.ada = self.adaptive_augment(ada_target, ada_kimg)
+        if self.ada is not None:
+            self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
+            self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
+
+    def adaptive_augment(self, target, kimg):
+        """ADA over the DiffAugment policy (translation if none), or None
+        without a target."""
+        if target is None:
+            return None
+        if not (isinstance(target, (int, float)) and 0 < target < 1):
+            raise UserError(f"ada_target is the share-of-reals heuristic E[sign(D(x))] that "
+                            f"ADA steers to, in (0, 1), got {target!r}: pass e.g. "
+                            f"--ada-target 0.6 (the paper's)")
+        if not (isinstance(kimg, (int, float)) and kimg > 0):
+            raise UserError(f"ada_kimg must be a number of thousand images > 0, got "
+                            f"{kimg!r}: pass e.g. --ada-kimg 500 (the paper's)")
+        return AdaptiveAugment(self.diff_augment or "translation", target, kimg,
+                               name="adaptive_augment")
 
     def augment(self, images):
-        """T(images): the DiffAugment policy, or the images unchanged."""
+        """T(images): the DiffAugment policy (gated by ADA's p with
+        `ada_target`), or the images unchanged."""
+        if self.ada is not None:
+            return self.ada.augment(images, self.next_seed())
         if not self.diff_augment:
             return images
         return diff_augment(images, self.diff_augment, self.next_seed())
@@ -161,8 +196,12 @@ class NoiseToImageGAN(AdversarialModel):
 
     def critic_objective(self, real, fake, labels=None):
         """What D's update minimises: its loss and, with `r1_gamma`, the R1
-        penalty on the real images it saw; and the values to log."""
+        penalty on the real images it saw; and the values to log (with
+        ADA, its p after this update and this batch's E[sign(D(x))])."""
         d_loss, logs = self.critic_loss(real, fake, labels)
+        if self.ada is not None:
+            logs = {**logs, **self.shares(ada_p=self.ada.probability,
+                                          ada_r=self.ada.heuristic)}
         if self.r1_gamma:
             penalty = self.lazy_r1_penalty(real, labels)
             d_loss += 0.5 * self.r1_gamma * penalty
@@ -187,10 +226,15 @@ class NoiseToImageGAN(AdversarialModel):
             alpha=ones, target=0.0)
 
     def critic_loss(self, real, fake, labels=None):
-        """D's loss on a real and a fake batch, and extra values to log."""
+        """D's loss on a real and a fake batch, and extra values to log.
+        With ADA, D's logits on the (augmented) reals move p: a model whose
+        own `critic_loss` does not call this one leaves `ada_target` out of
+        its flags (`unused_hyperparameters`)."""
+        real_logits = self.discriminate(real, labels, training=True)
+        if self.ada is not None:
+            self.ada.observe(real_logits)
         return self.discriminator_loss(
-            self.discriminate(real, labels, training=True),
-            self.discriminate(fake, labels, training=True)), {}
+            real_logits, self.discriminate(fake, labels, training=True)), {}
 
     def discriminator_loss(self, real_logits, fake_logits):
         """max_D log D(x) + log(1 - D(G(z))) (Goodfellow et al. eq. 1)."""
