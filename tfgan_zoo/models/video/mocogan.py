@@ -30,6 +30,12 @@ real/fake logit is a projection discriminator's on the action (Miyato &
 Koyama 2018), the real clips' own or the one G was asked for, so a clip
 only passes as real as a clip of its action.
 
+`--ema-decay` (not in the paper; the core's generator EMA, off by
+default): samples, the report and the export read an exponential moving
+average of G's weights, whose batch-norm statistics are re-estimated before
+each checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads
+the raw G.
+
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
 (sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
@@ -100,6 +106,9 @@ class MoCoGAN(AdversarialModel):
     """
 
     sample_kind = "video"
+    # `--ema-decay`: samples, the report and the export read an average of
+    # G's weights (the core's generator EMA), not in the paper.
+    supports_ema = True
     players = ("generator", "discriminator", "video_discriminator")
     # real_/fake_action_accuracy: how often D_V's action head reads the real
     # clips' actions and the actions G was asked for (0 without actions).
@@ -188,7 +197,8 @@ class MoCoGAN(AdversarialModel):
                  + (["motion_start"] if self.gru_random_start else []))
         values = [inputs[k] if k != "action" else tf.cast(inputs[k], tf.int32)
                   for k in names]
-        return tf.cast(self.generator(values, training=training), tf.float32)
+        network = self.inference_generator(training)
+        return tf.cast(network(values, training=training), tf.float32)
 
     def discriminate(self, videos, inputs=None, training=False):
         self.discriminator(videos[:, 0], training=training)
