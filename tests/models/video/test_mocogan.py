@@ -330,3 +330,32 @@ def test_ema_of_g_is_what_the_video_samples_checkpoint_and_export_read(tmp_path)
     served = loaded.signatures["serving_default"](
         **{k: tf.constant(inputs[k]) for k in names})["frames_float"]
     np.testing.assert_allclose(served, calibrated, atol=1e-5)
+
+
+def test_decay_after_decays_every_rate_d_v_s_own_from_its_video_d_lr():
+    """--decay-after 0.5 over 10 steps: G's, D_I's and D_V's rates are
+    constant for 5 updates, then fall linearly to 0 at 10, D_V's from its
+    own 5e-5; a bad fraction, or no run length, is a one-line error; the
+    recipe's flag reaches the model."""
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, video_d_lr=5e-5, decay_after=0.5,
+                total_steps=10, seed=1)
+    adam = lambda: keras.optimizers.Adam(2e-4)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    for optimizer, lr0 in [(m.g_optimizer, 2e-4), (m.d_optimizer, 2e-4),
+                           (m.video_discriminator_optimizer, 5e-5)]:
+        schedule = optimizer._learning_rate
+        rates = [float(schedule(step)) for step in (0, 5, 7, 10)]
+        np.testing.assert_allclose(rates, [lr0, lr0, 0.6 * lr0, 0.0], rtol=1e-6)
+    assert m.player_optimizers["video_discriminator"] is m.video_discriminator_optimizer
+    m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    assert int(m.video_discriminator_optimizer.iterations) == 1
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, decay_after=1.0, total_steps=10)
+    one_line_error(excinfo, "--decay-after must be a finite rate in [0, 1), got 1.0")
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, decay_after=0.5)
+    one_line_error(excinfo, "pass total_steps")
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.mocogan import RECIPE
+    assert parse_args(RECIPE, ["--decay-after", "0.6"]).model_args["decay_after"] == 0.6

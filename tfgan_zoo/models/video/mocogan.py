@@ -34,7 +34,9 @@ only passes as real as a clip of its action.
 default): samples, the report and the export read an exponential moving
 average of G's weights, whose batch-norm statistics are re-estimated before
 each checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads
-the raw G.
+the raw G. `--decay-after F` (not in the paper, off by default): every
+learning rate, D_V's own included, constant for the first F of --steps, then
+linearly to 0 (`optimizers.LinearDecay`).
 
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
@@ -53,7 +55,7 @@ from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.volume import (patch_image_discriminator, video_action_classifier,
                                        video_discriminator, video_generator)
-from tfgan_zoo.optimizers import with_learning_rate
+from tfgan_zoo.optimizers import decay_settings, with_learning_rate
 
 
 def action_accuracy(logits, actions):
@@ -103,9 +105,16 @@ class MoCoGAN(AdversarialModel):
             kept so earlier runs and exports keep their inputs). On the
             recipe's default it lowered the motion control score (0.52 /
             0.42 against 0.695 / 0.695, seeds 1 / 2; RESULTS, MoCoGAN).
+        decay_after: every learning rate (D_V's `video_d_lr` included) is
+            constant for this fraction of --steps, then decays linearly to 0
+            (project option; None: constant, as the reference).
+        total_steps: length of the run in generator steps, for the decay
+            and `ema_start`; the trainer passes --steps.
     """
 
     sample_kind = "video"
+    # The trainer passes --steps as `total_steps` (for `decay_after`).
+    takes_total_steps = True
     # `--ema-decay`: samples, the report and the export read an average of
     # G's weights (the core's generator EMA), not in the paper.
     supports_ema = True
@@ -127,9 +136,11 @@ class MoCoGAN(AdversarialModel):
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
                  action_to_gru=False, g_action_head="shared", video_d_differences=False,
-                 video_d_projection=False, gru_random_start=False, **kwargs):
+                 video_d_projection=False, gru_random_start=False, decay_after=None,
+                 **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        self.decay_after, self.total_steps = decay_settings(decay_after, self.total_steps)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
         self.noise_dim = int(noise_dim)
         # The data's classes are its actions unless told otherwise.
@@ -167,12 +178,12 @@ class MoCoGAN(AdversarialModel):
         return (self.video_length, *self.image_shape)
 
     def compile(self, **kwargs):
-        super().compile(**kwargs)
+        # D_V's own rate before the core's compile, so that `decay_after`
+        # decays it from there as it does the others.
         if self.video_d_lr:
-            player = "video_discriminator"
-            self.player_optimizers[player] = with_learning_rate(
-                self.player_optimizers[player], self.video_d_lr)
-            setattr(self, f"{player}_optimizer", self.player_optimizers[player])
+            kwargs["video_discriminator_optimizer"] = with_learning_rate(
+                kwargs["video_discriminator_optimizer"], self.video_d_lr)
+        super().compile(**kwargs)
 
     def player_networks(self):
         video = [n for n in (self.video_discriminator, self.action_classifier) if n is not None]
