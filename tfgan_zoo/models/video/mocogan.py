@@ -36,9 +36,10 @@ average of G's weights, whose batch-norm statistics are re-estimated before
 each checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads
 the raw G. On the recipe's default, 0.995 lifted the motion control score
 on the two weak seeds, short of 0.8 (0.695 -> 0.795 on seed 2, 0.695 -> 0.730
-on seed 1; RESULTS, MoCoGAN on every seed). `--decay-after F` (not in the paper, off by default): every
-learning rate, D_V's own included, constant for the first F of --steps, then
-linearly to 0 (`optimizers.LinearDecay`); 0.7 lowered seed 2's score (0.515).
+on seed 1; RESULTS, MoCoGAN on every seed). `--decay-after F` (not in the
+paper, off by default): every learning rate, D_V's own included, constant
+for the first F of --steps, then linearly to 0 (`optimizers.LinearDecay`);
+0.7 lowered seed 2's score (0.515).
 
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
