@@ -8,13 +8,15 @@ import tensorflow as tf
 from tfgan_zoo.data import motion
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.evaluation import video
+from tfgan_zoo.export.saved_model import export_saved_model
 from tfgan_zoo.models.video.mocogan import MoCoGAN, action_accuracy
+from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tests.support.models import one_line_error
 
 
-def model():
+def model(**options):
     m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
-                noise_dim=2, num_actions=4, ngf=4, ndf=4, seed=1)
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, seed=1, **options)
     m.build_networks()
     return m
 
@@ -282,3 +284,78 @@ def test_the_recipe_s_default_is_a_projection_d_v_at_a_quarter_of_g_s_rate():
     paper = parse_args(RECIPE, ["--video-d-projection", "false", "--video-d-lr", "None"])
     assert paper.model_args["video_d_projection"] is False
     assert paper.model_args["video_d_lr"] is None
+
+
+def test_ema_of_g_is_what_the_video_samples_checkpoint_and_export_read(tmp_path):
+    """--ema-decay 0.5: one train step puts each averaged weight of the
+    video G (GRU and frame generator) halfway between G's start and its
+    update, batch norm's statistics copied; samples, a restored checkpoint
+    and the exported `frames_float` come from the average, training from
+    the raw G; recalibrating the average's batch norm draws every input
+    (z, motion, action) from its prior."""
+    m = model(ema_decay=0.5)
+    adam = lambda: keras.optimizers.Adam(2e-4)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    trained = [w.trainable for w in m.generator.weights]
+    start = [w.numpy().copy() for w in m.generator.weights]
+    m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    after = [w.numpy() for w in m.generator.weights]
+    assert any(not np.allclose(s, a) for s, a in zip(start, after))
+    gru = {w.path for w in m.generator.get_layer("motion_gru").weights}
+    for weight, average, s, a, t in zip(m.generator.weights, m.generator_ema.weights, start,
+                                        after, trained, strict=True):
+        np.testing.assert_allclose(average.numpy(), (s + a) / 2 if t else a, atol=1e-6)
+        gru.discard(weight.path)
+    assert not gru  # the GRU's weights are averaged too
+    assert m.inference_generator() is m.generator_ema
+    assert m.inference_generator(training=True) is m.generator
+    inputs = m.example_inputs(3, seed=2)
+    names = ["z", "motion", "action"]
+    ema = m.generator_ema([tf.constant(inputs[k]) for k in names], training=False).numpy()
+    raw = m.generator([tf.constant(inputs[k]) for k in names], training=False).numpy()
+    np.testing.assert_allclose(m.sample(3, seed=2), ema, atol=1e-6)
+    assert not np.allclose(ema, raw, atol=1e-4)
+    # the average's batch norm re-estimated on its own videos
+    norm = next(layer for layer in m.generator_ema.get_layer("frames").layer.layers
+                if isinstance(layer, keras.layers.BatchNormalization))
+    before = norm.moving_mean.numpy().copy()
+    assert m.recalibrate_ema(batches=2)
+    assert not np.allclose(norm.moving_mean.numpy(), before)
+    calibrated = m.sample(3, seed=2)
+    CheckpointDir(tmp_path / "ckpt", m).save(1)
+    fresh = model(ema_decay=0.5)
+    CheckpointDir(tmp_path / "ckpt", fresh).restore(1)
+    np.testing.assert_allclose(fresh.sample(3, seed=2), calibrated, atol=1e-6)
+    loaded = tf.saved_model.load(str(export_saved_model(m, tmp_path / "export")))
+    served = loaded.signatures["serving_default"](
+        **{k: tf.constant(inputs[k]) for k in names})["frames_float"]
+    np.testing.assert_allclose(served, calibrated, atol=1e-5)
+
+
+def test_decay_after_decays_every_rate_d_v_s_own_from_its_video_d_lr():
+    """--decay-after 0.5 over 10 steps: G's, D_I's and D_V's rates are
+    constant for 5 updates, then fall linearly to 0 at 10, D_V's from its
+    own 5e-5; a bad fraction, or no run length, is a one-line error; the
+    recipe's flag reaches the model."""
+    m = MoCoGAN(image_shape=(16, 16, 3), video_length=4, latent_dim=3, motion_dim=2,
+                noise_dim=2, num_actions=4, ngf=4, ndf=4, video_d_lr=5e-5, decay_after=0.5,
+                total_steps=10, seed=1)
+    adam = lambda: keras.optimizers.Adam(2e-4)  # noqa: E731
+    m.compile(g_optimizer=adam(), d_optimizer=adam(), video_discriminator_optimizer=adam())
+    for optimizer, lr0 in [(m.g_optimizer, 2e-4), (m.d_optimizer, 2e-4),
+                           (m.video_discriminator_optimizer, 5e-5)]:
+        schedule = optimizer._learning_rate
+        rates = [float(schedule(step)) for step in (0, 5, 7, 10)]
+        np.testing.assert_allclose(rates, [lr0, lr0, 0.6 * lr0, 0.0], rtol=1e-6)
+    assert m.player_optimizers["video_discriminator"] is m.video_discriminator_optimizer
+    m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    assert int(m.video_discriminator_optimizer.iterations) == 1
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, decay_after=1.0, total_steps=10)
+    one_line_error(excinfo, "--decay-after must be a finite rate in [0, 1), got 1.0")
+    with pytest.raises(UserError) as excinfo:
+        MoCoGAN(image_shape=(16, 16, 3), video_length=4, decay_after=0.5)
+    one_line_error(excinfo, "pass total_steps")
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.mocogan import RECIPE
+    assert parse_args(RECIPE, ["--decay-after", "0.6"]).model_args["decay_after"] == 0.6

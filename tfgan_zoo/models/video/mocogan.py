@@ -30,6 +30,17 @@ real/fake logit is a projection discriminator's on the action (Miyato &
 Koyama 2018), the real clips' own or the one G was asked for, so a clip
 only passes as real as a clip of its action.
 
+`--ema-decay` (not in the paper; the core's generator EMA, off by
+default): samples, the report and the export read an exponential moving
+average of G's weights, whose batch-norm statistics are re-estimated before
+each checkpoint (`core.AdversarialModel.recalibrate_ema`); training reads
+the raw G. On the recipe's default, 0.995 lifted the motion control score
+on the two weak seeds, short of 0.8 (0.695 -> 0.795 on seed 2, 0.695 -> 0.730
+on seed 1; RESULTS, MoCoGAN on every seed). `--decay-after F` (not in the
+paper, off by default): every learning rate, D_V's own included, constant
+for the first F of --steps, then linearly to 0 (`optimizers.LinearDecay`);
+0.7 lowered seed 2's score (0.515).
+
 As the reference (its shape-motion command): D_I is the patch
 discriminator (a 4x4 map of logits), both discriminators add Gaussian noise
 (sigma 0.1) before every layer while training. Deviations, for a 2-core CPU:
@@ -47,7 +58,7 @@ from tfgan_zoo.core import AdversarialModel, Input
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.volume import (patch_image_discriminator, video_action_classifier,
                                        video_discriminator, video_generator)
-from tfgan_zoo.optimizers import with_learning_rate
+from tfgan_zoo.optimizers import decay_settings, with_learning_rate
 
 
 def action_accuracy(logits, actions):
@@ -97,9 +108,19 @@ class MoCoGAN(AdversarialModel):
             kept so earlier runs and exports keep their inputs). On the
             recipe's default it lowered the motion control score (0.52 /
             0.42 against 0.695 / 0.695, seeds 1 / 2; RESULTS, MoCoGAN).
+        decay_after: every learning rate (D_V's `video_d_lr` included) is
+            constant for this fraction of --steps, then decays linearly to 0
+            (project option; None: constant, as the reference).
+        total_steps: length of the run in generator steps, for the decay
+            and `ema_start`; the trainer passes --steps.
     """
 
     sample_kind = "video"
+    # The trainer passes --steps as `total_steps` (for `decay_after`).
+    takes_total_steps = True
+    # `--ema-decay`: samples, the report and the export read an average of
+    # G's weights (the core's generator EMA), not in the paper.
+    supports_ema = True
     players = ("generator", "discriminator", "video_discriminator")
     # real_/fake_action_accuracy: how often D_V's action head reads the real
     # clips' actions and the actions G was asked for (0 without actions).
@@ -118,9 +139,11 @@ class MoCoGAN(AdversarialModel):
                  motion_dim=10, noise_dim=10, num_actions=None, ngf=32, ndf=32,
                  action_weight=1.0, noise_sigma=0.0, video_d_lr=None, image_frames=1,
                  action_to_gru=False, g_action_head="shared", video_d_differences=False,
-                 video_d_projection=False, gru_random_start=False, **kwargs):
+                 video_d_projection=False, gru_random_start=False, decay_after=None,
+                 **kwargs):
         num_classes = kwargs.pop("num_classes", None)
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        self.decay_after, self.total_steps = decay_settings(decay_after, self.total_steps)
         self.video_length, self.motion_dim = int(video_length), int(motion_dim)
         self.noise_dim = int(noise_dim)
         # The data's classes are its actions unless told otherwise.
@@ -158,12 +181,12 @@ class MoCoGAN(AdversarialModel):
         return (self.video_length, *self.image_shape)
 
     def compile(self, **kwargs):
-        super().compile(**kwargs)
+        # D_V's own rate before the core's compile, so that `decay_after`
+        # decays it from there as it does the others.
         if self.video_d_lr:
-            player = "video_discriminator"
-            self.player_optimizers[player] = with_learning_rate(
-                self.player_optimizers[player], self.video_d_lr)
-            setattr(self, f"{player}_optimizer", self.player_optimizers[player])
+            kwargs["video_discriminator_optimizer"] = with_learning_rate(
+                kwargs["video_discriminator_optimizer"], self.video_d_lr)
+        super().compile(**kwargs)
 
     def player_networks(self):
         video = [n for n in (self.video_discriminator, self.action_classifier) if n is not None]
@@ -188,7 +211,8 @@ class MoCoGAN(AdversarialModel):
                  + (["motion_start"] if self.gru_random_start else []))
         values = [inputs[k] if k != "action" else tf.cast(inputs[k], tf.int32)
                   for k in names]
-        return tf.cast(self.generator(values, training=training), tf.float32)
+        network = self.inference_generator(training)
+        return tf.cast(network(values, training=training), tf.float32)
 
     def discriminate(self, videos, inputs=None, training=False):
         self.discriminator(videos[:, 0], training=training)
