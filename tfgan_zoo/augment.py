@@ -158,8 +158,8 @@ class AdaptiveAugment(keras.layers.Layer):
             raise UserError("adaptive augmentation needs a policy: pass e.g. "
                             "--diff-augment translation with --ada-target")
         self.target, self.kimg = float(target), float(kimg)
-        weight = dict(shape=(), initializer="zeros", trainable=False,
-                      aggregation="only_first_replica")
+        weight = {"shape": (), "initializer": "zeros", "trainable": False,
+                  "aggregation": "only_first_replica"}
         self.probability = self.add_weight(name="p", **weight)
         self.sign_sum = self.add_weight(name="sign_sum", **weight)
         self.logit_count = self.add_weight(name="logit_count", **weight)

@@ -141,3 +141,17 @@ def test_bad_values_give_one_line(kwargs, fragments):
     with pytest.raises(UserError) as excinfo:
         build("dcgan", **kwargs)
     one_line_error(excinfo, *fragments)
+
+
+def test_the_heuristic_reads_each_loss_s_real_side():
+    """LSGAN's D aims at b = 1 for reals and a = 0 for fakes, so an output of
+    0.8 is "real" for ADA; a Wasserstein critic has no such side and refuses."""
+    model = build("lsgan", ada_target=0.6)
+    assert model.real_threshold() == 0.5
+    model.ada.observe(tf.constant([[0.8], [0.8], [0.8], [0.2]]) - model.real_threshold())
+    assert float(model.ada.heuristic) == pytest.approx(0.5)
+    assert build("dcgan").real_threshold() == 0.0
+    for name in ("wgan", "wgan_gp"):
+        with pytest.raises(UserError) as excinfo:
+            build(name, ada_target=0.6)
+        one_line_error(excinfo, "no real/fake threshold", "--diff-augment")

@@ -30,7 +30,9 @@ T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 probability p that starts at 0 and follows D's overfitting, E[sign(D(x))]
 on the reals, towards the target, by up to 1 per `--ada-kimg` thousand
 images. p is checkpointed and logged (`ada_p`, with the heuristic
-`ada_r`); a project experiment, off by default.
+`ada_r`); a project experiment, off by default. The heuristic reads the
+side of D's "real" point (`real_threshold`: a logit's 0, LSGAN's (a + b)/2);
+a Wasserstein critic has none, and refuses it.
 
 `--r1-gamma G` adds Mescheder et al.'s (2018) R1 penalty to D's loss,
 (G / 2) E ||grad_x D(x)||^2 on the real batch D sees: a zero-centred
@@ -92,6 +94,9 @@ class NoiseToImageGAN(AdversarialModel):
                     "ada_kimg")
 
     supports_ema = True
+    # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
+    # a Wasserstein critic's score, defined up to a constant, has none.
+    has_real_side = True
     # Generators whose last layer is linear in the paper (BEGAN, Progressive
     # GAN) train on their raw output; sampled and served images are clipped
     # to the data range [-1, 1].
@@ -129,11 +134,21 @@ class NoiseToImageGAN(AdversarialModel):
             self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
             self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
 
+    def real_threshold(self):
+        """The D output between "fake" and "real" that ADA's heuristic
+        E[sign(D(x) - threshold)] reads: 0 for a logit (minimax,
+        non-saturating, hinge)."""
+        return 0.0
+
     def adaptive_augment(self, target, kimg):
         """ADA over the DiffAugment policy (translation if none), or None
         without a target."""
         if target is None:
             return None
+        if not self.has_real_side:
+            raise UserError(f"{type(self).__name__}'s critic score has no real/fake threshold "
+                            f"for ADA's heuristic E[sign(D(x))]: leave out --ada-target and "
+                            f"use a fixed --diff-augment policy")
         if not (isinstance(target, (int, float)) and 0 < target < 1):
             raise UserError(f"ada_target is the share-of-reals heuristic E[sign(D(x))] that "
                             f"ADA steers to, in (0, 1), got {target!r}: pass e.g. "
@@ -232,7 +247,7 @@ class NoiseToImageGAN(AdversarialModel):
         its flags (`unused_hyperparameters`)."""
         real_logits = self.discriminate(real, labels, training=True)
         if self.ada is not None:
-            self.ada.observe(real_logits)
+            self.ada.observe(real_logits - self.real_threshold())
         return self.discriminator_loss(
             real_logits, self.discriminate(fake, labels, training=True)), {}
 

@@ -26,6 +26,10 @@ class LSGAN(DCGAN):
         super().__init__(**kwargs)
         self.a, self.b, self.c = a, b, c
 
+    def real_threshold(self):
+        """ADA's "real" side: D's output nearer b (the reals' target) than a."""
+        return 0.5 * (self.a + self.b)
+
     def discriminator_loss(self, real_logits, fake_logits):
         """min_D 1/2 (D(x) - b)^2 + 1/2 (D(G(z)) - a)^2"""
         return losses.least_squares_discriminator_loss(

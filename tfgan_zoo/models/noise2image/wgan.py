@@ -27,6 +27,9 @@ class WGAN(DCGAN):
 
     loss_names = ("d_loss", "g_loss", "wasserstein_estimate")
 
+    # A critic's score is defined up to a constant: `--ada-target` is refused.
+    has_real_side = False
+
     def __init__(self, *, clip=0.01, n_critic=5, **kwargs):
         super().__init__(n_critic=n_critic, **kwargs)
         self.clip = clip
