@@ -24,12 +24,14 @@ def test_output_activation_and_threshold_agree():
     g = m.generator
     before = g.layers[-3].output  # the last Conv3DTranspose: the logit a
     logit = keras.Model(g.input, before)
-    z = tf.random.normal([3, 4], seed=0) * 3
+    z = tf.random.stateless_normal([3, 4], seed=[0, 0]) * 3
     a, voxels = logit(z).numpy(), g(z).numpy()
     probability = 1 / (1 + np.exp(-a))  # the paper's sigmoid occupancy
     np.testing.assert_allclose((voxels + 1) / 2, probability, atol=1e-5)
     occupied = voxel_outputs(voxels)["occupied"].numpy()
-    np.testing.assert_array_equal(occupied, probability > 0.5)
+    # Away from the boundary: a voxel within rounding of 1/2 may fall either way.
+    clear = np.abs(probability - 0.5) > 1e-5
+    np.testing.assert_array_equal(occupied[clear], (probability > 0.5)[clear])
     assert 0 < occupied.mean() < 1
 
 
