@@ -6,6 +6,7 @@ import pytest
 
 from tfgan_zoo.data import motion
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.evaluation import video
 from tfgan_zoo.models.video.mocogan import MoCoGAN
 from tfgan_zoo.reports.video import real_videos, video_report
 from tests.support.videos import write_walkers
@@ -26,7 +27,8 @@ def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
         monkeypatch.setenv("TFGAN_ZOO_CACHE", str(tmp_path / "cache"))
         data = f"pedestrians:{write_walkers(tmp_path / 'walkers.avi')}"
     actions = len(real_videos(data, 16, 16).actions)
-    report, fake, test = video_report(tiny(actions), data, per_action=2, classifier_steps=2)
+    report, fake, test = video_report(tiny(actions), data, per_action=2, classifier_steps=2,
+                                      judge_steps=2)
     assert report["videos"] == 2 * actions and fake.shape == (2 * actions, 16, 16, 16, 3)
     assert np.isfinite(report["acd_samples"]) and 0 <= report["motion_control_score"] <= 1
     # confusion rows are the actions asked for (2 videos each); its diagonal is the MCS
@@ -34,6 +36,10 @@ def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
     assert confusion.shape == (actions, actions) and list(confusion.sum(1)) == [2] * actions
     assert np.trace(confusion) / (2 * actions) == pytest.approx(report["motion_control_score"])
     assert ("shape_kept_when_motion_swapped" in report) == data.startswith("motion")
+    # the judge's training is named: appearance-jittered clips for the shape-motion set
+    # (a shape on a black ground), the clips as they are for real footage
+    assert report["action_classifier"] == video.judge_training(
+        2, augment=data.startswith("motion"))
     assert test.shape[1:] == (16, 16, 16, 3)
 
 

@@ -97,17 +97,144 @@ def centroid_motion(videos, margin=0.1):
             "flicker": total.std(1) / np.maximum(total.mean(1), 1e-6)}
 
 
-def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=32, seed=0):
-    """Strided Conv3D -> global average -> softmax over actions, fitted on
-    real clips."""
-    keras.utils.set_random_seed(seed)
-    x = inputs = keras.Input(videos.shape[1:])
+def _centroids(mass):
+    """[N, T, H, W] mass -> (cy, cx) [N, T] in pixel indices (the frame's
+    centre where a frame has none)."""
+    h, w = mass.shape[2:]
+    y, x = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
+                       indexing="ij")
+    total = mass.sum((2, 3))
+    safe = np.maximum(total, 1e-6)
+    cy = np.where(total > 0, (mass * y).sum((2, 3)) / safe, (h - 1) / 2)
+    cx = np.where(total > 0, (mass * x).sum((2, 3)) / safe, (w - 1) / 2)
+    return cy, cx
+
+
+def _resampling(centre, scale, shift, size):
+    """[N, T, size, size] bilinear weights that scale a line of `size`
+    pixels by `scale` [N, T] about `centre` [N, T] and move it by `shift`
+    [N, T] pixels (0 outside the line)."""
+    out = np.arange(size, dtype=np.float32)
+    source = centre[..., None] + (out - centre[..., None] - shift[..., None]) / scale[..., None]
+    low = np.floor(source)
+    frac = (source - low)[..., None]
+    pixels = np.arange(size)
+    return ((1 - frac) * (low[..., None] == pixels) + frac * (low[..., None] + 1 == pixels))
+
+
+def _zoom_about(frames, cy, cx, sy, sx, dy=0.0, dx=0.0):
+    """Each frame of [N, T, H, W, C] (ground 0) scaled by (sy, sx) [N, T]
+    about the point (cy, cx) [N, T] and moved by (dy, dx) pixels, bilinear,
+    0 outside the frame: separable, one resampling matrix along each axis."""
+    h, w = frames.shape[2:4]
+    rows = _resampling(cy, sy, np.broadcast_to(dy, cy.shape), h)
+    cols = _resampling(cx, sx, np.broadcast_to(dx, cx.shape), w)
+    return np.einsum("ntik,ntjl,ntklc->ntijc", rows.astype(np.float32),
+                     cols.astype(np.float32), frames, optimize=True)
+
+
+def appearance_jitter(videos, rng, keep=0.25):
+    """The clips' look (and the pace and straightness of their path)
+    changed at random, their direction of motion kept: the action judge's
+    training augmentation (`keep` of the clips stay as they are). On a
+    black ground ([-1, 1], ground -1), each clip in turn:
+    - pace: a span of at least half the clip, anywhere in it, stretched
+      over all its frames (nearest frame): the shape travels 0.5-1x as far
+      and starts anywhere along its path;
+    - size and shape: every frame scaled about its own centroid, in height
+      and width apart, by factors that drift log-linearly over the clip
+      from a start to an end each in [0.6, 1.6] (a shape that grows,
+      shrinks or stretches);
+    - drift: the frames moved across or along the path, in a random
+      direction, by up to 0.4 of the clip's own travel from first frame to
+      last (so the travel the asked way stays the larger);
+    - colour: desaturated towards its grey by a share in [0, 1], its
+      brightness times a gain in [0.15, 1.5] (clipped: whitish) and times
+      a fade from one factor to another in [0.15, 1] over the frames
+      (the product at least 0.25);
+    - blur: a Gaussian of sigma in [0, 1.5] pixels, half of the clips;
+    - noise: per-pixel Gaussian noise of sigma in [0, 0.3] ([-1, 1]
+      units), at most the dimmest frame's brightest pixel over 2.5.
+    The scaling keeps each frame's centroid (up to the frame's edges) and
+    the rest keeps its direction of travel, so the label is kept."""
+    from scipy import ndimage  # heavy: only here
+    videos = np.asarray(videos, np.float32)
+    v = (videos + 1) / 2
+    n, t = v.shape[:2]
+    ramp = np.linspace(0, 1, t, dtype=np.float32)[None]
+    span = rng.uniform(0.5, 1, (n, 1)) * (t - 1)
+    frames = np.rint(rng.uniform(0, 1, (n, 1)) * (t - 1 - span) + span * ramp).astype(int)
+    v = v[np.arange(n)[:, None], frames]
+    cy, cx = _centroids(v.max(-1))
+    drift = lambda lo, hi: (lambda a, b: a + (b - a) * ramp)(  # noqa: E731
+        rng.uniform(lo, hi, (n, 1)), rng.uniform(lo, hi, (n, 1)))
+    sy, sx = np.exp(drift(np.log(0.6), np.log(1.6))), np.exp(drift(np.log(0.6), np.log(1.6)))
+    travel = np.hypot(cy[:, -1] - cy[:, 0], cx[:, -1] - cx[:, 0])[:, None]
+    angle = rng.uniform(0, 2 * np.pi, (n, 1))
+    away = rng.uniform(0, 0.4, (n, 1)) * travel * (ramp - 0.5)
+    v = _zoom_about(v, cy, cx, sy, sx, away * np.sin(angle), away * np.cos(angle))
+    grey = v.mean(-1, keepdims=True)
+    each = lambda a: a[:, None, None, None, None]  # noqa: E731
+    v = grey + (1 - each(rng.uniform(0, 1, n))) * (v - grey)
+    light = np.maximum(rng.uniform(0.15, 1.5, (n, 1)) * drift(0.15, 1.0), 0.25)
+    v = v * light[:, :, None, None, None]
+    for i, sigma in enumerate(rng.uniform(0, 1.5, n) * (rng.random(n) < 0.5)):
+        if sigma > 0.1:
+            v[i] = ndimage.gaussian_filter(v[i], (0, sigma, sigma, 0))
+    # noise at most the dimmest frame's brightest pixel over 2.5: the shape stays
+    # visible (its centroid path reads the label; at 1 / 2 a few clips in 1,000 did not)
+    dimmest = v.max((2, 3, 4)).min(1)
+    v = v + rng.standard_normal(v.shape, np.float32) * each(
+        np.minimum(rng.uniform(0, 0.15, n), dimmest / 2.5))
+    out = np.clip(v, 0, 1) * 2 - 1
+    kept = rng.random(n) < keep
+    out[kept] = videos[kept]
+    return out.astype(np.float32)
+
+
+def judge_training(steps=300, batch_size=32, augment=True):
+    """How the report's action judge was trained, in words (the report
+    writes it beside the motion control score)."""
+    how = (", appearance-jittered (evaluation.video.appearance_jitter: pace, size, shape, "
+           "drift, colour, fade, blur, noise; a quarter kept as they are)" if augment
+           else ", as they are")
+    return (f"Conv3D action classifier, {steps} steps of batch {batch_size} on the real train "
+            f"clips{how}")
+
+
+def action_classifier(input_shape, num_actions):
+    """Strided Conv3D -> global average -> softmax over actions."""
+    x = inputs = keras.Input(input_shape)
     for i, stride in enumerate([(1, 2, 2), (2, 2, 2), (2, 2, 2)]):
         x = layers.Conv3D(8 * 2 ** i, 3, strides=stride, padding="same",
                           activation="relu")(x)
     x = layers.GlobalAveragePooling3D()(x)
-    model = keras.Model(inputs, layers.Dense(num_actions, activation="softmax")(x))
-    return fit_classifier(model, videos, actions, steps, batch_size, seed)
+    return keras.Model(inputs, layers.Dense(num_actions, activation="softmax")(x))
+
+
+def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=32, seed=0,
+                            augment=False):
+    """An `action_classifier` fitted on real clips; with `augment`, each
+    batch through `appearance_jitter` (seeded by `seed`)."""
+    keras.utils.set_random_seed(seed)
+    model = action_classifier(videos.shape[1:], num_actions)
+    if not augment:
+        return fit_classifier(model, videos, actions, steps, batch_size, seed)
+    import tensorflow as tf  # heavy: only here
+    rng = np.random.default_rng(seed)
+
+    def batches():
+        while True:
+            pick = rng.integers(len(videos), size=batch_size)
+            yield appearance_jitter(videos[pick], rng), actions[pick].astype(np.int32)
+
+    data = tf.data.Dataset.from_generator(batches, output_signature=(
+        tf.TensorSpec((batch_size, *videos.shape[1:]), tf.float32),
+        tf.TensorSpec((batch_size,), tf.int32)))
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    return model
 
 
 def train_frame_classifier(frames, labels, num_classes, steps=300, batch_size=64, seed=0):
