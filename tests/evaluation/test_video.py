@@ -36,9 +36,6 @@ def test_appearance_jitter_changes_the_look_and_keeps_the_direction_of_motion():
     np.testing.assert_array_equal(read["direction"], actions)
     along = np.choose(actions, [read["dx"], -read["dx"], read["dy"], -read["dy"]])
     assert along.min() > 0.05 and along.mean() > 0.25  # (real clips: 0.54)
-    # the look: greyer on average
-    saturation = lambda v: (v.max(-1) - v.min(-1)).mean()  # noqa: E731
-    assert saturation(jittered) < saturation(clips)
     # keep: that share of clips as they were
     some = video.appearance_jitter(clips, np.random.default_rng(1), keep=0.5)
     same = np.all(some == clips, axis=(1, 2, 3, 4))

@@ -33,7 +33,8 @@ RECIPE = Config(recipe="mocogan", model="mocogan", dataset="motion", steps=1000,
                 num_samples=8,
                 model_args={"latent_dim": 50, "motion_dim": 10, "noise_dim": 10,
                             "ngf": 16, "ndf": 16, "noise_sigma": 0.1,
-                            "video_d_projection": True, "video_d_lr": 5e-5})
+                            "video_d_projection": True, "video_d_lr": 5e-5,
+                            "ema_decay": 0.995})
 
 after = write_video_report
 
