@@ -273,12 +273,17 @@ def test_centroid_motion_reads_real_clips_directions_and_a_flicker():
     assert read["flicker"][0] > 0.9 and abs(read["dx"][0]) < 1e-6
 
 
-def test_the_recipe_s_default_is_a_projection_d_v_at_a_quarter_of_g_s_rate():
+def test_the_recipe_s_default_is_a_projection_d_v_at_a_quarter_of_g_s_rate_and_an_ema():
     from tfgan_zoo.config import parse_args
     from tfgan_zoo.recipes.mocogan import RECIPE
     args = parse_args(RECIPE, []).model_args
     assert args["video_d_projection"] is True and args["video_d_lr"] == pytest.approx(5e-5)
     assert RECIPE.g_lr == pytest.approx(2e-4)
+    # G read through its average; `--ema-decay None` is the raw G (runs before this default)
+    assert args["ema_decay"] == pytest.approx(0.995)
+    assert MoCoGAN(**dict(args, video_length=4, ngf=4, ndf=4, num_actions=4),
+                   image_shape=(16, 16, 3), seed=1).ema_decay == pytest.approx(0.995)
+    assert parse_args(RECIPE, ["--ema-decay", "None"]).model_args["ema_decay"] is None
     # the paper's D_V, as the model's own default, is one flag away
     # (and what a run started before this default resumes with)
     paper = parse_args(RECIPE, ["--video-d-projection", "false", "--video-d-lr", "None"])
