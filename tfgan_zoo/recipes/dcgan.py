@@ -61,8 +61,8 @@ run on the Xeon in bfloat16, seed 0: FID 20.6 / precision 0.519 / recall
 rose to 0.47 by 12,000 steps and to 0.85 during the decay, where D grew
 confident again. The same run resumed from its 12,000-step state with p
 frozen there (`--ada-until 0.7059`, p 0.473 to the end): 21.4 / 0.528 /
-0.785, so the rising p was not what cost the precision: with ADA the
-decay bought none (0.529 at 12,000), where the default's buys +0.044."""
+0.785: freezing p did not bring the precision back; with ADA the decay
+bought none (0.529 at 12,000), where the default's buys +0.044."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28
