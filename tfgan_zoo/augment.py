@@ -172,10 +172,12 @@ class AdaptiveAugment(keras.layers.Layer):
         """The policy, each transformation on each image with probability p."""
         return diff_augment(images, self.policy, seed, self.probability)
 
-    def observe(self, real_logits):
+    def observe(self, real_logits, frozen=False):
         """Tally sign(D(x)) of one D update's augmented real batch, and move p
-        at the end of every interval. `heuristic` keeps this batch's
-        E[sign(D(x))], over all replicas."""
+        at the end of every interval, unless `frozen` (a bool or a boolean
+        tensor): then p keeps its value while the tallies and the logged
+        heuristic go on. `heuristic` keeps this batch's E[sign(D(x))], over
+        all replicas."""
         signs = tf.sign(tf.cast(real_logits, tf.float32))
         sign_sum = replica_sum(tf.reduce_sum(signs))
         logits = replica_sum(tf.cast(tf.size(signs), tf.float32))
@@ -189,7 +191,8 @@ class AdaptiveAugment(keras.layers.Layer):
         heuristic = self.sign_sum / tf.maximum(self.logit_count, 1.0)
         step = tf.sign(heuristic - self.target) * self.image_count / (self.kimg * 1000.0)
         moved = tf.clip_by_value(self.probability + step, 0.0, 1.0)
-        self.probability.assign(tf.where(due, moved, self.probability))
+        moves = tf.logical_and(due, tf.logical_not(frozen))
+        self.probability.assign(tf.where(moves, moved, self.probability))
         for tally in (self.sign_sum, self.logit_count, self.image_count):
             tally.assign(tf.where(due, 0.0, tally))
 

@@ -59,7 +59,14 @@ probability p steered by E[sign(D(real))], Karras et al. 2020), one fresh
 run on the Xeon in bfloat16, seed 0: FID 20.6 / precision 0.519 / recall
 0.813 at 17,000 steps against this default's 21.1 / 0.586 / 0.799; p
 rose to 0.47 by 12,000 steps and to 0.85 during the decay, where D grew
-confident again."""
+confident again. The same run resumed from its 12,000-step state with p
+frozen there (`--ada-until 0.7059`, p 0.473 to the end): 21.4 / 0.528 /
+0.785: freezing p did not bring the precision back; with ADA the decay
+bought none (0.529 at 12,000), where the default's buys +0.044. A higher
+target with the freeze at the decay (`--ada-target 0.7 --ada-until 0.75`,
+one fresh run, seed 0: p 0.23 from step 12,750): 21.1 / 0.576 / 0.811,
+this default's figures within a seed's noise; the decay bought +0.039
+precision (0.537 at 12,000)."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28

@@ -1,7 +1,8 @@
 """`ada_target`: adaptive discriminator augmentation (Karras et al. 2020).
 Each transformation of the policy reaches each image with probability p;
 p rises while D calls its reals real more often than the target says, falls
-otherwise, and is saved and restored with the model."""
+otherwise, and is saved and restored with the model. `ada_until` freezes p
+from a fraction of the run on."""
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from tests.support.models import build, one_line_error
 from tfgan_zoo.augment import ADA_INTERVAL, AdaptiveAugment, diff_augment
 from tfgan_zoo.config import model_hyperparameters
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.registry import build_model
 from tfgan_zoo.rundir.checkpoint import CheckpointDir
 
 SEED = tf.constant([3, 4])
@@ -138,6 +140,91 @@ def test_off_by_default_on_the_noise_to_image_models():
     ({"ada_target": 0.6, "diff_augment": "flip"}, ["unknown augmentation flip"]),
 ])
 def test_bad_values_give_one_line(kwargs, fragments):
+    with pytest.raises(UserError) as excinfo:
+        build("dcgan", **kwargs)
+    one_line_error(excinfo, *fragments)
+
+
+def test_frozen_p_stays_while_the_heuristic_goes_on():
+    ada = AdaptiveAugment("translation", target=0.6, kimg=1)
+    for _ in range(ADA_INTERVAL):
+        ada.observe(logits([1] * 8), frozen=True)
+    assert float(ada.probability) == 0.0
+    assert float(ada.heuristic) == 1.0 and float(ada.updates) == ADA_INTERVAL
+    assert float(ada.image_count) == 0.0  # the interval closed, without a move
+    for _ in range(ADA_INTERVAL):
+        ada.observe(logits([1] * 8), frozen=tf.constant(False))
+    assert float(ada.probability) == pytest.approx(ADA_INTERVAL * 8 / 1000)
+
+
+def train_until_frozen(model, steps):
+    """`steps` generator steps on all-ones reals; p after each."""
+    real = tf.ones([8, 16, 16, 1])
+    values = []
+    for _ in range(steps):
+        model.train_step((real, tf.zeros(8, tf.int32)))
+        values.append(float(model.ada.probability))
+    return values
+
+
+def test_p_moves_before_ada_until_and_not_after():
+    # 8 images a step, 4 steps an interval: with ada_kimg 0.32 p moves by
+    # 32 / 320 = 0.1 (up or down; the mean sign of 32 logits is never
+    # exactly 0.6) at the end of steps 4 and 8. Frozen from step 6, only the
+    # first move happens; without the freeze, both.
+    def run(**freeze):
+        model = build("dcgan", ada_target=0.6, ada_kimg=0.32, reuse_fake=True,
+                      total_steps=10, **freeze)
+        model.ada.probability.assign(0.5)
+        return model, train_until_frozen(model, 10)
+
+    frozen, p = run(ada_until=0.6)
+    assert frozen.ada_until_step == 6
+    assert p[:3] == [0.5] * 3 and abs(p[3] - 0.5) == pytest.approx(0.1)
+    assert p[3:] == [p[3]] * 7  # no move at step 8
+    assert float(frozen.ada.updates) == 10  # the heuristic still tallied
+    _, q = run()
+    assert abs(q[3] - 0.5) == pytest.approx(0.1)
+    assert abs(q[7] - q[3]) == pytest.approx(0.1)  # the move the freeze held back
+
+
+def test_the_freeze_survives_a_resume(tmp_path):
+    """The count that freezes p is the G optimizer's, which a checkpoint
+    restores: a run resumed past `ada_until` keeps p where it was."""
+    model = build("dcgan", ada_target=0.6, ada_kimg=0.001, reuse_fake=True,
+                  total_steps=20, ada_until=0.2)
+    train_until_frozen(model, 4)
+    model.ada.probability.assign(0.25)
+    CheckpointDir(tmp_path, model).save(4)
+    resumed = build("dcgan", ada_target=0.6, ada_kimg=0.001, reuse_fake=True,
+                    total_steps=20, ada_until=0.2)
+    assert CheckpointDir(tmp_path, resumed).restore_latest() == 4
+    assert int(resumed.g_optimizer.iterations) == 4
+    assert train_until_frozen(resumed, 8) == [0.25] * 8
+
+
+def test_ada_until_round_trips_in_the_model_config():
+    model = build_model("dcgan", image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4,
+                        ada_target=0.6, total_steps=100, ada_until=0.75)
+    config = model.get_config()
+    assert config["ada_until"] == 0.75
+    again = type(model).from_config(config)
+    assert again.ada_until_step == 75
+    assert model_hyperparameters("dcgan")["ada_until"] is None
+    assert build("dcgan", ada_target=0.6).ada_until_step is None
+    assert "ada_until" not in model_hyperparameters("progan")
+    assert "ada_until" not in model_hyperparameters("can")
+
+
+@pytest.mark.parametrize("kwargs, fragments", [
+    ({"ada_until": 0.75, "total_steps": 100}, ["no ADA", "--ada-target 0.6"]),
+    ({"ada_target": 0.6, "ada_until": 1.0, "total_steps": 100},
+     ["ada_until", "(0, 1)", "--ada-until 0.75"]),
+    ({"ada_target": 0.6, "ada_until": 0, "total_steps": 100}, ["(0, 1)"]),
+    ({"ada_target": 0.6, "ada_until": "late", "total_steps": 100}, ["(0, 1)"]),
+    ({"ada_target": 0.6, "ada_until": 0.75}, ["needs the run's length"]),
+])
+def test_bad_ada_until_gives_one_line(kwargs, fragments):
     with pytest.raises(UserError) as excinfo:
         build("dcgan", **kwargs)
     one_line_error(excinfo, *fragments)

@@ -30,7 +30,10 @@ T(x) and T(G(z)), in both players' steps (DiffAugment, Zhao et al. 2020;
 probability p that starts at 0 and follows D's overfitting, E[sign(D(x))]
 on the reals, towards the target, by up to 1 per `--ada-kimg` thousand
 images. p is checkpointed and logged (`ada_p`, with the heuristic
-`ada_r`); a project experiment, off by default. The heuristic reads the
+`ada_r`); a project experiment, off by default. `--ada-until F` freezes p
+from generator step F x `--steps` on (e.g. 0.75 with `--decay-after 0.75`:
+the decay trains at the p the run had reached); the heuristic is still
+logged. The count is the G optimizer's, which a checkpoint restores. The heuristic reads the
 side of D's "real" point (`real_threshold`: a logit's 0, LSGAN's (a + b)/2);
 a Wasserstein critic has none, and refuses it.
 
@@ -78,6 +81,8 @@ class NoiseToImageGAN(AdversarialModel):
             It gates `diff_augment` (translation if none); None (the default) for none.
         ada_kimg: ADA's p can move from 0 to 1 over this many thousand images.
             500 is the paper's.
+        ada_until: ADA's p stays at its value from this fraction of --steps on, e.g. 0.75.
+            None (the default) lets it move all run.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`); it is
@@ -91,7 +96,7 @@ class NoiseToImageGAN(AdversarialModel):
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
     step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "ada_target",
-                    "ada_kimg")
+                    "ada_kimg", "ada_until")
 
     supports_ema = True
     # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
@@ -110,7 +115,7 @@ class NoiseToImageGAN(AdversarialModel):
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
                  total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
-                 **kwargs):
+                 ada_until=None, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -130,6 +135,7 @@ class NoiseToImageGAN(AdversarialModel):
         parse_policy(diff_augment)
         self.diff_augment = diff_augment or None
         self.ada = self.adaptive_augment(ada_target, ada_kimg)
+        self.ada_until_step = self.ada_freeze_step(ada_until)
         if self.ada is not None:
             self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
             self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
@@ -158,6 +164,29 @@ class NoiseToImageGAN(AdversarialModel):
                             f"{kimg!r}: pass e.g. --ada-kimg 500 (the paper's)")
         return AdaptiveAugment(self.diff_augment or "translation", target, kimg,
                                name="adaptive_augment")
+
+    def ada_freeze_step(self, until):
+        """The generator step from which ADA's p stays put (`ada_until` of
+        the run), or None."""
+        if until is None:
+            return None
+        if self.ada is None:
+            raise UserError(f"ada_until freezes ADA's p, and there is no ADA: pass "
+                            f"--ada-target 0.6 with --ada-until {until}, or leave it out")
+        if not (isinstance(until, (int, float)) and 0 < until < 1):
+            raise UserError(f"ada_until is a fraction of the run in (0, 1), got {until!r}: "
+                            f"pass e.g. --ada-until 0.75 (p frozen for the last quarter)")
+        if self.total_steps is None:
+            raise UserError("ada_until needs the run's length: pass total_steps "
+                            "(the trainer passes --steps)")
+        return int(until * self.total_steps)
+
+    def ada_frozen(self):
+        """Whether ADA's p stays put in this step: from `ada_until_step`
+        completed generator updates on."""
+        if self.ada_until_step is None:
+            return False
+        return self.g_optimizer.iterations >= self.ada_until_step
 
     def augment(self, images):
         """T(images): the DiffAugment policy (gated by ADA's p with
@@ -247,7 +276,7 @@ class NoiseToImageGAN(AdversarialModel):
         its flags (`unused_hyperparameters`)."""
         real_logits = self.discriminate(real, labels, training=True)
         if self.ada is not None:
-            self.ada.observe(real_logits - self.real_threshold())
+            self.ada.observe(real_logits - self.real_threshold(), frozen=self.ada_frozen())
         return self.discriminator_loss(
             real_logits, self.discriminate(fake, labels, training=True)), {}
 

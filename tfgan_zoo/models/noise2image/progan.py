@@ -67,7 +67,8 @@ class ProGAN(NoiseToImageGAN):
                   "lod", "alpha")
     clip_output = True  # a linear last layer, as in the paper
     # Its own critic loss does not feed ADA's heuristic (the base `critic_loss`).
-    unused_hyperparameters = NoiseToImageGAN.derived_arguments + ("ada_target", "ada_kimg")
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + ("ada_target", "ada_kimg",
+                                                                  "ada_until")
     test_config = {"fmap_base": 64, "fmap_max": 8, "stabilize_steps": 1, "fade_steps": 1,
                    "mbstd_group_size": 2}
 
