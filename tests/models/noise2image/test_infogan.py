@@ -52,6 +52,21 @@ def test_learned_code_std_gives_q_a_log_variance_head_that_the_term_trains():
     assert InfoGAN.from_config(model.get_config()).learned_code_std is True
 
 
+def test_information_loss_weights_each_code_by_its_own_lambda():
+    # lambda_cat (info_weight) scales the categorical cross-entropy only, and
+    # continuous_weight the Gaussian NLL only, on Q's reading of one batch.
+    model = small(info_weight=2.0, continuous_weight=0.5)
+    codes = model.sample_codes(6)
+    fake = model.generate_from(codes)
+    _, logits, means = model.discriminator(fake, training=True)
+    ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
+    nll = float(losses.gaussian_code_loss(means, codes["code_cont"]))
+    info, categorical = model.information_loss(codes, fake)
+    assert float(categorical) == pytest.approx(ce, rel=1e-5)
+    assert float(info) == pytest.approx(2.0 * ce + 0.5 * nll, rel=1e-5)
+    assert InfoGAN.from_config(model.get_config()).info_weight == 2.0
+
+
 def test_codes_are_named_inputs_with_their_priors():
     model = small()
     inputs = model.generator_inputs()
