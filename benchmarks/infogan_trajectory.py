@@ -29,7 +29,7 @@ import tensorflow as tf
 from tfgan_zoo.data import digits
 from tfgan_zoo.evaluation.classifiers import load_classifier
 from tfgan_zoo.evaluation.clustering import cluster_accuracy
-from tfgan_zoo.reports.codes import _generate, _inputs, _noise
+from tfgan_zoo.reports.codes import _generate, _inputs, _noise, fakes_per_code
 from tfgan_zoo.rundir.checkpoint import CheckpointDir
 from tfgan_zoo.rundir.run import load_run
 
@@ -44,10 +44,7 @@ def q_categories(model, images, batch_size=500):
 def read_checkpoint(model, classifier, real, labels, per_category, seed=0):
     rng = np.random.default_rng(seed)
     k = model.num_categories
-    categories = np.repeat(np.arange(k), per_category)
-    z = _noise(model, len(categories), rng)
-    cont = rng.uniform(-1, 1, (len(categories), model.continuous_codes))
-    images = _generate(model, _inputs(model, z, categories, cont))
+    categories, images = fakes_per_code(model, per_category, rng)
     read = classifier.predict_logits(images).argmax(axis=1)
     cluster, _ = cluster_accuracy(categories, read, num_clusters=k)
     q_fake = float((q_categories(model, images) == categories).mean())

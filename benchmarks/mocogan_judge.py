@@ -169,10 +169,10 @@ def look(clips):
     fg = bright > ground[..., None, None] + 0.15
     saturation = ((v.max(-1) - v.min(-1)) * fg).sum((2, 3)) / np.maximum(fg.sum((2, 3)), 1)
     area = fg.mean((2, 3))
-    return {k: round(float(x), 3) for k, x in dict(
-        top_first=top[:, :4].mean(), top_last=top[:, -4:].mean(), ground=ground.mean(),
-        saturation=saturation[:, -4:].mean(), area_first=area[:, :4].mean(),
-        area_last=area[:, -4:].mean()).items()}
+    figures = {"top_first": top[:, :4].mean(), "top_last": top[:, -4:].mean(),
+               "ground": ground.mean(), "saturation": saturation[:, -4:].mean(),
+               "area_first": area[:, :4].mean(), "area_last": area[:, -4:].mean()}
+    return {k: round(float(x), 3) for k, x in figures.items()}
 
 
 def generated(run):

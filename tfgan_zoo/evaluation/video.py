@@ -171,8 +171,10 @@ def appearance_jitter(videos, rng, keep=0.25):
     v = v[np.arange(n)[:, None], frames]
     cy, cx = _centroids(v.max(-1))
     # a factor [n, t] that goes from one value to another, each in [lo, hi], over the clip
-    ramped = lambda lo, hi: (lambda a, b: a + (b - a) * ramp)(  # noqa: E731
-        rng.uniform(lo, hi, (n, 1)), rng.uniform(lo, hi, (n, 1)))
+    def ramped(lo, hi):
+        start, end = rng.uniform(lo, hi, (n, 1)), rng.uniform(lo, hi, (n, 1))
+        return start + (end - start) * ramp
+
     sy = np.exp(ramped(np.log(0.6), np.log(1.6)))
     sx = np.exp(ramped(np.log(0.6), np.log(1.6)))
     travel = np.hypot(cy[:, -1] - cy[:, 0], cx[:, -1] - cx[:, 0])[:, None]

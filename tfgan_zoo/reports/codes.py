@@ -102,15 +102,21 @@ def sweep_correlations(model, rows_per_category=20, steps=9, low=-2.0, high=2.0,
     return {"mean": mean, "mean_abs": mean_abs, "rows": rows, "range": [low, high]}
 
 
+def fakes_per_code(model, per_category, rng):
+    """(categories, images): `per_category` fakes for each value of the
+    categorical code, z and the continuous codes drawn from `rng`."""
+    categories = np.repeat(np.arange(model.num_categories), per_category)
+    z = _noise(model, len(categories), rng)
+    cont = rng.uniform(-1, 1, (len(categories), model.continuous_codes))
+    return categories, _generate(model, _inputs(model, z, categories, cont))
+
+
 def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=None):
     """{"cluster_accuracy", "mapping", "spearman"} for a trained InfoGAN."""
     classifier = classifier or load_classifier("mnist-cnn")
     rng = np.random.default_rng(seed)
     k = model.num_categories
-    categories = np.repeat(np.arange(k), per_category)
-    z = _noise(model, len(categories), rng)
-    cont = rng.uniform(-1, 1, (len(categories), model.continuous_codes))
-    images = _generate(model, _inputs(model, z, categories, cont))
+    categories, images = fakes_per_code(model, per_category, rng)
     logits = classifier.predict_logits(images)
     read = logits.argmax(axis=1)
     accuracy, mapping = cluster_accuracy(categories, read, num_clusters=k)
