@@ -20,6 +20,10 @@ class G learns), so it stays off by default. `--ema-decay 0.99 --ema-start
 0.67` (an average of the last third only; measured 2026-12-06, seed 0):
 the class mix kept (chairs 10.6 %), coverage 0.410 (the default: 0.423);
 with `--ema-decay 0.999`: chairs 8.6 %, coverage 0.427. Both stay off.
+Longer training (measured 2026-12-06, one TF thread, checkpoints every 300
+steps): seed 0 meets coverage and the class mix at 2,400 and 2,700 steps
+(0.567, 0.520), seed 2 only at 2,100 (0.563; 2,400: 0.430, tables 25.8 %),
+so no length passes on both seeds and the default stays at 1,800.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds
