@@ -29,9 +29,11 @@ Videos are [N, T, H, W, C] in [-1, 1]."""
 
 from __future__ import annotations
 
-import numpy as np
 import keras
+import numpy as np
+import tensorflow as tf
 from keras import layers
+from scipy import ndimage
 
 from tfgan_zoo.evaluation.volume import fit_classifier
 
@@ -161,7 +163,6 @@ def appearance_jitter(videos, rng, keep=0.25):
       units), at most the dimmest frame's brightest pixel over 2.5.
     The scaling keeps each frame's centroid (up to the frame's edges) and
     the rest keeps its direction of travel, so the label is kept."""
-    from scipy import ndimage  # heavy: only here
     videos = np.asarray(videos, np.float32)
     v = (videos + 1) / 2
     n, t = v.shape[:2]
@@ -228,7 +229,6 @@ def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=
     model = action_classifier(videos.shape[1:], num_actions)
     if not augment:
         return fit_classifier(model, videos, actions, steps, batch_size, seed)
-    import tensorflow as tf  # heavy: only here
     rng = np.random.default_rng(seed)
 
     def batches():
