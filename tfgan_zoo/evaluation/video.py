@@ -239,10 +239,7 @@ def train_action_classifier(videos, actions, num_actions, steps=300, batch_size=
     data = tf.data.Dataset.from_generator(batches, output_signature=(
         tf.TensorSpec((batch_size, *videos.shape[1:]), tf.float32),
         tf.TensorSpec((batch_size,), tf.int32)))
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-    return model
+    return fit_classifier(model, videos, actions, steps, batch_size, seed, data=data)
 
 
 def train_frame_classifier(frames, labels, num_classes, steps=300, batch_size=64, seed=0):

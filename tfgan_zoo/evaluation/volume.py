@@ -55,12 +55,14 @@ def voxel_classifier(size, num_classes, width=8):
                        name="voxel_classifier")
 
 
-def fit_classifier(model, x, y, steps, batch_size, seed):
-    """Fit a softmax classifier on arrays (Adam 1e-3, sparse cross-entropy)."""
+def fit_classifier(model, x, y, steps, batch_size, seed, data=None):
+    """Fit a softmax classifier on arrays (Adam 1e-3, sparse cross-entropy),
+    or on `data`, an endless dataset of (x, y) batches, where one is given."""
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    data = (tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y))
-            .shuffle(len(x), seed=seed).repeat().batch(batch_size))
+    if data is None:
+        data = (tf.data.Dataset.from_tensor_slices((x.astype(np.float32), y))
+                .shuffle(len(x), seed=seed).repeat().batch(batch_size))
     model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
     return model
 
