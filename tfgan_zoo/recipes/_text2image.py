@@ -43,6 +43,10 @@ INTERNAL = ("stage", "stage1_run", "stage1_ngf", "stage1_film", "vocabulary",
 SHAPES = dict(dataset="shapes_captions", steps=2000, batch_size=64, g_lr=2e-4, d_lr=2e-4,
               beta_1=0.5, jit_compile=True, sample_every=500, checkpoint_every=500,
               num_samples=64, epoch_steps=100)
+# The widths GAN-INT-CLS and GAWWN share on the captioned shapes (the papers'
+# are larger: z of 100, 1024-wide text embeddings, 64/128 filters).
+WIDTHS = {"latent_dim": 32, "condition_dim": 32, "embedding_dim": 64, "word_dim": 32,
+          "text_hidden": 64, "ngf": 32, "ndf": 32}
 ENCODER_PHASE = {"encoder_steps": 600, "encoder_image_size": 32, "encoder_lr": 1e-3}
 
 

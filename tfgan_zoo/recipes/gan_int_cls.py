@@ -13,8 +13,7 @@ from tfgan_zoo.config import Config
 from tfgan_zoo.recipes import _text2image as recipe
 
 RECIPE = Config(recipe="gan_int_cls", model="gan_int_cls", image_size=32, **recipe.SHAPES,
-                model_args={"latent_dim": 32, "condition_dim": 32, "embedding_dim": 64,
-                            "word_dim": 32, "text_hidden": 64, "ngf": 32, "ndf": 32})
+                model_args=dict(recipe.WIDTHS))
 
 
 build_parser, main = recipe.one_gan_recipe(RECIPE, "GAN-INT-CLS")
