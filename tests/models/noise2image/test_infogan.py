@@ -88,6 +88,21 @@ def test_late_info_weight_takes_over_lambda_cat_at_its_step():
     assert small().late_info_weight is None      # off in the model: the paper's fixed lambda
 
 
+def test_q_dropout_drops_part_of_the_body_for_q_only_while_training():
+    model = small(q_dropout=0.5)
+    assert [layer.name for layer in model.discriminator.layers if "dropout" in layer.name] == [
+        "q_dropout"]
+    assert not any("dropout" in layer.name for layer in small().discriminator.layers)
+    images = model.generate_from(model.sample_codes(8))
+    first, second = (model.discriminator(images, training=True) for _ in range(2))
+    # D's real/fake logit never sees the dropout; Q's outputs do, in training only.
+    np.testing.assert_allclose(first[0], second[0], rtol=1e-6)
+    assert not np.allclose(first[1], second[1])
+    calm = [model.discriminator(images, training=False)[1] for _ in range(2)]
+    np.testing.assert_allclose(*calm, rtol=1e-6)
+    assert InfoGAN.from_config(model.get_config()).q_dropout == 0.5
+
+
 def test_codes_are_named_inputs_with_their_priors():
     model = small()
     inputs = model.generator_inputs()
@@ -143,6 +158,7 @@ def test_categorical_code_changes_the_image():
     ({"late_info_weight": -2.0}, "--late-info-weight must be a finite loss weight >= 0"),
     ({"late_info_weight": 2.0, "late_info_step": 8, "total_steps": 8},
      "pass a smaller --late-info-step"),
+    ({"q_dropout": 1.0}, "--q-dropout must be a finite rate in"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):

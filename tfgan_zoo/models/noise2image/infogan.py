@@ -34,7 +34,10 @@ switches from `info_weight` to that weight at generator step
 `late_info_step`: on mnist5k the digits and their code-to-digit pairing form
 at steps 600-1,000, and lambda 2 untangled merged codes only after that (on
 two seeds of three) while lambda 1 from the start found the clean partition
-on the third (benchmarks/RESULTS.md, InfoGAN on every seed).
+on the third (benchmarks/RESULTS.md, InfoGAN on every seed). With `q_dropout`
+(a project experiment, off by default) Q's head reads a dropped-out view of
+D's body, so a code that only a few of the body's features carry (a stroke
+style) is harder to read back than one that moves many (the digit).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
 launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
 from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
@@ -74,6 +77,7 @@ class InfoGAN(NoiseToImageGAN):
         late_info_weight: lambda from step `late_info_step` on (None: off).
             A project experiment; the paper keeps lambda fixed.
         late_info_step: the step at which `late_info_weight` takes over.
+        q_dropout: dropout rate between D's body and Q's head (0: none).
     """
 
     loss_names = ("d_loss", "g_loss", "info_loss", "mi_categorical")
@@ -84,7 +88,7 @@ class InfoGAN(NoiseToImageGAN):
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
                  continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
                  learned_code_std=False, late_info_weight=None, late_info_step=1000,
-                 **kwargs):
+                 q_dropout=0.0, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
@@ -101,6 +105,7 @@ class InfoGAN(NoiseToImageGAN):
         self.learned_code_std = bool(learned_code_std)
         self.late_info_weight = None if late_info_weight is None else float(late_info_weight)
         self.late_info_step = int(late_info_step)
+        self.q_dropout = float(q_dropout)
         if (self.late_info_weight is not None and self.total_steps is not None
                 and self.late_info_step >= self.total_steps):
             raise UserError(f"--late-info-step {self.late_info_step} is not before the run's "
@@ -110,7 +115,8 @@ class InfoGAN(NoiseToImageGAN):
                                            continuous_codes, ngf)
         self.discriminator = infogan_discriminator(self.image_shape, num_categories,
                                                    continuous_codes, ndf,
-                                                   learned_std=self.learned_code_std)
+                                                   learned_std=self.learned_code_std,
+                                                   q_dropout=self.q_dropout)
 
     # ----------------------------------------------------- generator inputs
     def generator_inputs(self):
