@@ -11,6 +11,9 @@
           the continuous codes (a Gaussian with fixed unit deviation; with
           `learned_std` also their log-variances)
 
+`q_dropout` > 0 (a project experiment) puts dropout between the body and
+Q's head, so Q reads the codes from a random part of the body's features.
+
 Q shares every layer of D's body, so the mutual-information term trains
 that body too (Natsu6767/InfoGAN-PyTorch#2: codes were ignored when it did
 not).
@@ -56,7 +59,7 @@ def infogan_generator(latent_dim, image_shape, num_categories, continuous_codes,
 
 
 def infogan_discriminator(image_shape, num_categories, continuous_codes, ndf=64,
-                          learned_std=False, name="discriminator"):
+                          learned_std=False, q_dropout=0.0, name="discriminator"):
     """image -> [logit, categorical logits, continuous means], and the
     continuous codes' log-variances last with `learned_std`."""
     _base_size(image_shape[0])
@@ -67,7 +70,9 @@ def infogan_discriminator(image_shape, num_categories, continuous_codes, ndf=64,
     x = layers.Flatten()(x)
     body = layers.LeakyReLU(0.1)(batch_norm()(layers.Dense(16 * ndf)(x)))
     logit = layers.Dense(1, dtype="float32", name="logit")(body)
-    q = layers.LeakyReLU(0.1)(batch_norm()(layers.Dense(2 * ndf)(body)))
+    # No layer at 0, so the paper's network (and its checkpoints) stay as they were.
+    q_view = layers.Dropout(q_dropout, name="q_dropout")(body) if q_dropout else body
+    q = layers.LeakyReLU(0.1)(batch_norm()(layers.Dense(2 * ndf)(q_view)))
     categories = layers.Dense(num_categories, dtype="float32", name="q_categorical")(q)
     means = layers.Dense(max(continuous_codes, 1), dtype="float32", name="q_continuous")(q)
     outputs = [logit, categories, means]

@@ -3,6 +3,7 @@ inputs, and the mutual-information term reaching G, D's body and Q."""
 
 import math
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -67,6 +68,41 @@ def test_information_loss_weights_each_code_by_its_own_lambda():
     assert InfoGAN.from_config(model.get_config()).info_weight == 2.0
 
 
+def test_late_info_weight_takes_over_lambda_cat_at_its_step():
+    model = small(info_weight=1.0, continuous_weight=0.5, late_info_weight=2.0,
+                  late_info_step=3, total_steps=8)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-3),
+                  d_optimizer=keras.optimizers.Adam(2e-4))
+    codes = model.sample_codes(6)
+    fake = model.generate_from(codes)
+    _, logits, means = model.discriminator(fake, training=True)
+    ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
+    nll = float(losses.gaussian_code_loss(means, codes["code_cont"]))
+    # Steps 0-2 at lambda 1, step 3 on at 2; the continuous term is untouched.
+    for step, weight in ((0, 1.0), (2, 1.0), (3, 2.0), (7, 2.0)):
+        model.g_optimizer.iterations.assign(step)
+        info, _ = model.information_loss(codes, fake)
+        assert float(info) == pytest.approx(weight * ce + 0.5 * nll, rel=1e-5)
+    restored = InfoGAN.from_config(model.get_config())
+    assert (restored.late_info_weight, restored.late_info_step) == (2.0, 3)
+    assert small().late_info_weight is None      # off in the model: the paper's fixed lambda
+
+
+def test_q_dropout_drops_part_of_the_body_for_q_only_while_training():
+    model = small(q_dropout=0.5)
+    assert [layer.name for layer in model.discriminator.layers if "dropout" in layer.name] == [
+        "q_dropout"]
+    assert not any("dropout" in layer.name for layer in small().discriminator.layers)
+    images = model.generate_from(model.sample_codes(8))
+    first, second = (model.discriminator(images, training=True) for _ in range(2))
+    # D's real/fake logit never sees the dropout; Q's outputs do, in training only.
+    np.testing.assert_allclose(first[0], second[0], rtol=1e-6)
+    assert not np.allclose(first[1], second[1])
+    calm = [model.discriminator(images, training=False)[1] for _ in range(2)]
+    np.testing.assert_allclose(*calm, rtol=1e-6)
+    assert InfoGAN.from_config(model.get_config()).q_dropout == 0.5
+
+
 def test_codes_are_named_inputs_with_their_priors():
     model = small()
     inputs = model.generator_inputs()
@@ -119,6 +155,10 @@ def test_categorical_code_changes_the_image():
     ({"info_weight": -1.0}, "--info-weight must be a finite loss weight >= 0"),
     ({"image_shape": (18, 18, 1)}, "--image-size 28"),
     ({"noise_prior": "gauss"}, "--noise-prior normal"),
+    ({"late_info_weight": -2.0}, "--late-info-weight must be a finite loss weight >= 0"),
+    ({"late_info_weight": 2.0, "late_info_step": 8, "total_steps": 8},
+     "pass a smaller --late-info-step"),
+    ({"q_dropout": 1.0}, "--q-dropout must be a finite rate in"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):
