@@ -8,7 +8,7 @@ import keras
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.volume.gan3d import GAN3D, discriminator_accuracy
 from tfgan_zoo.samples import voxel_outputs
-from tests.support.models import one_line_error
+from tests.support.models import build, fit, one_line_error
 
 
 def model(limit=0.8, **kwargs):
@@ -135,3 +135,15 @@ def test_decay_after_round_trips_and_bad_values_are_one_line():
     with pytest.raises(UserError) as excinfo:
         GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, decay_after=0.5)
     one_line_error(excinfo, "total_steps")
+
+
+def test_decay_after_under_two_replicas(mirrored):
+    """D's rate is set inside the replica function from G's step, to the
+    same value on both replicas: after 3 steps of a 4-step run decaying
+    after 1/4, it was last set at G's step 2, lr0 (1 - 1/3)."""
+    m = build("gan3d", mirrored, decay_after=0.25, total_steps=4)
+    fit(m, steps=3)
+    assert m.g_optimizer.iterations.numpy() == 3
+    rate = m.d_optimizer.learning_rate
+    for value in mirrored.experimental_local_results(getattr(rate, "value", rate)):
+        assert float(value) == pytest.approx(1e-3 * 2 / 3)
