@@ -117,6 +117,11 @@ def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
     assert m.player_optimizers["discriminator"] is m.d_optimizer
     constant = model(0.0, total_steps=10)
     assert constant.d_schedule is None
+    g_only = model(0.0, decay_after=0.6, total_steps=10, decay_discriminator=False)
+    g_only.g_optimizer.iterations.assign(8)
+    g_only.train_step(tuple(tf.constant(x) for x in g_only.example_data(4)))
+    assert float(g_only.d_optimizer.learning_rate) == pytest.approx(1e-2)
+    assert float(g_only.g_optimizer.learning_rate) == pytest.approx(2.5e-3)
     assert float(constant.g_optimizer.learning_rate) == pytest.approx(1e-2)
 
 
@@ -124,6 +129,9 @@ def test_decay_after_round_trips_and_bad_values_are_one_line():
     from tfgan_zoo.config import parse_args
     from tfgan_zoo.recipes.gan3d import RECIPE
     assert parse_args(RECIPE, []).model_args["decay_after"] is None
+    assert parse_args(RECIPE, []).model_args["decay_discriminator"] is True
+    assert parse_args(RECIPE, ["--no-decay-discriminator"]).model_args[
+        "decay_discriminator"] is False
     args = parse_args(RECIPE, ["--decay-after", "0.67"]).model_args
     assert args["decay_after"] == pytest.approx(0.67)
     m = model(decay_after=0.67, total_steps=30)

@@ -38,7 +38,8 @@ last step (`optimizers.linear_decay`, CycleGAN's schedule). D's rate falls
 with the run's generator steps, not with its own updates: the accuracy rule
 skips most of D's updates (about 70 % late in a run) and a skipped update
 does not advance D's step count, so a schedule on D's count would start
-long after F (past the end of the run at F = 0.67).
+long after F (past the end of the run at F = 0.67). `--no-decay-discriminator`
+decays G's rate only.
 """
 
 import keras
@@ -76,6 +77,8 @@ class GAN3D(AdversarialModel):
         decay_after: G's and D's rates fall linearly to 0 after this fraction
             of --steps, D's counted in generator steps (not in the paper;
             None: constant, as the paper).
+        decay_discriminator: with decay_after, D's rate falls too; false:
+            G's only (D keeps its rate).
         total_steps: length of the run in generator steps, for the decay
             and `ema_start`; the trainer passes --steps.
     """
@@ -89,9 +92,10 @@ class GAN3D(AdversarialModel):
 
     def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
                  d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, decay_after=None,
-                 **kwargs):
+                 decay_discriminator=True, **kwargs):
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.decay_after, self.total_steps = decay_settings(decay_after, self.total_steps)
+        self.decay_discriminator = bool(decay_discriminator)
         # With `decay_after`: D's rate as a function of the generator's step
         # (`schedule_learning_rates`), set before each D update.
         self.d_schedule = None
@@ -113,11 +117,13 @@ class GAN3D(AdversarialModel):
     def schedule_learning_rates(self, make_schedule):
         """The core's schedules for G; D keeps a plain rate, which
         `train_step` sets from `make_schedule` at the generator's step (G is
-        updated every step; D's own count stops on every skipped update)."""
+        updated every step; D's own count stops on every skipped update);
+        with `decay_discriminator` false, D's rate stays constant."""
         optimizer = self.d_optimizer
         super().schedule_learning_rates(make_schedule)
-        self.d_schedule = make_schedule(
-            float(keras.ops.convert_to_numpy(optimizer.learning_rate)), 1)
+        if self.decay_discriminator:
+            self.d_schedule = make_schedule(
+                float(keras.ops.convert_to_numpy(optimizer.learning_rate)), 1)
         self._set_optimizers({**self.player_optimizers, "discriminator": optimizer})
 
     def features(self):
