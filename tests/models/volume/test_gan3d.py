@@ -1,12 +1,15 @@
 """3D-GAN: the output activation and the occupancy threshold agree, D is
-updated only while its accuracy is at most the limit, bad voxel sizes."""
+updated only while its accuracy is at most the limit, bad voxel sizes,
+--decay-after (D's rate follows the generator's step)."""
 import numpy as np
 import pytest
 import tensorflow as tf
 import keras
 
+from tfgan_zoo.config import parse_args
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.volume.gan3d import GAN3D, discriminator_accuracy
+from tfgan_zoo.recipes.gan3d import RECIPE
 from tfgan_zoo.samples import voxel_outputs
 from tests.support.models import build, fit, one_line_error
 
@@ -126,8 +129,6 @@ def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
 
 
 def test_decay_after_round_trips_and_bad_values_are_one_line():
-    from tfgan_zoo.config import parse_args
-    from tfgan_zoo.recipes.gan3d import RECIPE
     assert parse_args(RECIPE, []).model_args["decay_after"] is None
     assert parse_args(RECIPE, []).model_args["decay_discriminator"] is True
     assert parse_args(RECIPE, ["--no-decay-discriminator"]).model_args[
