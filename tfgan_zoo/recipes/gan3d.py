@@ -24,6 +24,12 @@ Longer training (measured 2026-12-06, one TF thread, checkpoints every 300
 steps): seed 0 meets coverage and the class mix at 2,400 and 2,700 steps
 (0.567, 0.520), seed 2 only at 2,100 (0.563; 2,400: 0.430, tables 25.8 %),
 so no length passes on both seeds and the default stays at 1,800.
+`--decay-after 0.67` (rates linearly to 0 from step 1,206; measured
+2026-12-06, seed 0, threads unpinned): the class mix steadies but coverage
+falls, 0.387 at 1,200 to 0.280 at 1,800 (chairs 9.2 %); with
+`--no-decay-discriminator` (G's rate only, resumed from that run's step
+1,200): the mix kept at every checkpoint from 1,350, coverage 0.433 at the
+end (0.25-0.43 between). Both stay off.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds

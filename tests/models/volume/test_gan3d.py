@@ -1,14 +1,17 @@
 """3D-GAN: the output activation and the occupancy threshold agree, D is
-updated only while its accuracy is at most the limit, bad voxel sizes."""
+updated only while its accuracy is at most the limit, bad voxel sizes,
+--decay-after (D's rate follows the generator's step)."""
 import numpy as np
 import pytest
 import tensorflow as tf
 import keras
 
+from tfgan_zoo.config import parse_args
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.volume.gan3d import GAN3D, discriminator_accuracy
+from tfgan_zoo.recipes.gan3d import RECIPE
 from tfgan_zoo.samples import voxel_outputs
-from tests.support.models import one_line_error
+from tests.support.models import build, fit, one_line_error
 
 
 def model(limit=0.8, **kwargs):
@@ -100,3 +103,56 @@ def test_minibatch_stddev_option_reaches_d_and_bad_group_is_one_line():
     with pytest.raises(UserError) as excinfo:
         GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, mbstd_group_size=1)
     one_line_error(excinfo, "--mbstd-group-size")
+
+
+def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
+    """--decay-after 0.6 over 10 steps: G's rate holds to step 6, then falls
+    linearly to 0 at step 10; D's follows the generator's step even though
+    the accuracy rule skips D's update (limit 0: D's own count stays 0)."""
+    m = model(0.0, decay_after=0.6, total_steps=10)
+    rates = [float(m.g_optimizer._learning_rate(t)) for t in (0, 6, 8, 10)]
+    np.testing.assert_allclose(rates, [1e-2, 1e-2, 5e-3, 0.0], atol=1e-9)
+    m.g_optimizer.iterations.assign(8)
+    logs = m.train_step(tuple(tf.constant(x) for x in m.example_data(4)))
+    assert float(logs["d_updated"][0]) == 0.0 and int(m.d_optimizer.iterations) == 0
+    assert float(m.d_optimizer.learning_rate) == pytest.approx(5e-3)
+    assert float(m.g_optimizer.learning_rate) == pytest.approx(2.5e-3)  # G now at step 9
+    assert m.player_optimizers["discriminator"] is m.d_optimizer
+    constant = model(0.0, total_steps=10)
+    assert constant.d_schedule is None
+    g_only = model(0.0, decay_after=0.6, total_steps=10, decay_discriminator=False)
+    g_only.g_optimizer.iterations.assign(8)
+    g_only.train_step(tuple(tf.constant(x) for x in g_only.example_data(4)))
+    assert float(g_only.d_optimizer.learning_rate) == pytest.approx(1e-2)
+    assert float(g_only.g_optimizer.learning_rate) == pytest.approx(2.5e-3)
+    assert float(constant.g_optimizer.learning_rate) == pytest.approx(1e-2)
+
+
+def test_decay_after_round_trips_and_bad_values_are_one_line():
+    assert parse_args(RECIPE, []).model_args["decay_after"] is None
+    assert parse_args(RECIPE, []).model_args["decay_discriminator"] is True
+    assert parse_args(RECIPE, ["--no-decay-discriminator"]).model_args[
+        "decay_discriminator"] is False
+    args = parse_args(RECIPE, ["--decay-after", "0.67"]).model_args
+    assert args["decay_after"] == pytest.approx(0.67)
+    m = model(decay_after=0.67, total_steps=30)
+    assert m.get_config()["decay_after"] == pytest.approx(0.67)
+    assert GAN3D.from_config(m.get_config()).decay_after == pytest.approx(0.67)
+    with pytest.raises(UserError) as excinfo:
+        GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, decay_after=1.0, total_steps=10)
+    one_line_error(excinfo, "--decay-after")
+    with pytest.raises(UserError) as excinfo:
+        GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, decay_after=0.5)
+    one_line_error(excinfo, "total_steps")
+
+
+def test_decay_after_under_two_replicas(mirrored):
+    """D's rate is set inside the replica function from G's step, to the
+    same value on both replicas: after 3 steps of a 4-step run decaying
+    after 1/4, it was last set at G's step 2, lr0 (1 - 1/3)."""
+    m = build("gan3d", mirrored, decay_after=0.25, total_steps=4)
+    fit(m, steps=3)
+    assert m.g_optimizer.iterations.numpy() == 3
+    rate = m.d_optimizer.learning_rate
+    for value in mirrored.experimental_local_results(getattr(rate, "value", rate)):
+        assert float(value) == pytest.approx(1e-3 * 2 / 3)

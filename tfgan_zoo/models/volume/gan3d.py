@@ -31,6 +31,15 @@ minibatch standard-deviation feature of ProGAN (Karras et al. 2018, §3;
 features over each group of N shapes, so that a G that drops a class or
 collapses within a batch is told so. Real and fake batches go through D
 separately, so a group never mixes them.
+
+`--decay-after F` (not in the paper; off by default) keeps both rates
+constant for the first F of --steps, then lowers them linearly to 0 at the
+last step (`optimizers.linear_decay`, CycleGAN's schedule). D's rate falls
+with the run's generator steps, not with its own updates: the accuracy rule
+skips most of D's updates (about 70 % late in a run) and a skipped update
+does not advance D's step count, so a schedule on D's count would start
+long after F (past the end of the run at F = 0.67). `--no-decay-discriminator`
+decays G's rate only.
 """
 
 import keras
@@ -39,6 +48,7 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, cross_replica_sum
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.optimizers import decay_settings
 from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
 
 # Paper §3.1: D is updated only while its accuracy is at most this.
@@ -64,6 +74,13 @@ class GAN3D(AdversarialModel):
             is at most this (paper: 0.8); 1 updates D always.
         mbstd_group_size: shapes per minibatch-stddev group in D, 0: off
             (Karras et al. 2018, §3; not in the paper).
+        decay_after: G's and D's rates fall linearly to 0 after this fraction
+            of --steps, D's counted in generator steps (not in the paper;
+            None: constant, as the paper).
+        decay_discriminator: with decay_after, D's rate falls too; false:
+            G's only (D keeps its rate).
+        total_steps: length of the run in generator steps, for the decay
+            and `ema_start`; the trainer passes --steps.
     """
 
     sample_kind = "voxels"
@@ -74,8 +91,14 @@ class GAN3D(AdversarialModel):
     test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2, "mbstd_group_size": 2}
 
     def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
-                 d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, **kwargs):
+                 d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, decay_after=None,
+                 decay_discriminator=True, **kwargs):
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
+        self.decay_after, self.total_steps = decay_settings(decay_after, self.total_steps)
+        self.decay_discriminator = bool(decay_discriminator)
+        # With `decay_after`: D's rate as a function of the generator's step
+        # (`schedule_learning_rates`), set before each D update.
+        self.d_schedule = None
         self.ngf, self.ndf = int(ngf), int(ndf)
         self.d_accuracy_limit = float(d_accuracy_limit)
         if int(mbstd_group_size) < 0 or int(mbstd_group_size) == 1:
@@ -90,6 +113,18 @@ class GAN3D(AdversarialModel):
         """n random occupancy grids in {-1, 1} and class labels (tests)."""
         rng = tf.random.stateless_uniform([n, *self.image_shape], [seed, 3])
         return tf.where(rng > 0.8, 1.0, -1.0).numpy(), tf.zeros([n], tf.int32).numpy()
+
+    def schedule_learning_rates(self, make_schedule):
+        """The core's schedules for G; D keeps a plain rate, which
+        `train_step` sets from `make_schedule` at the generator's step (G is
+        updated every step; D's own count stops on every skipped update);
+        with `decay_discriminator` false, D's rate stays constant."""
+        optimizer = self.d_optimizer
+        super().schedule_learning_rates(make_schedule)
+        if self.decay_discriminator:
+            self.d_schedule = make_schedule(
+                float(keras.ops.convert_to_numpy(optimizer.learning_rate)), 1)
+        self._set_optimizers({**self.player_optimizers, "discriminator": optimizer})
 
     def features(self):
         """D's representation of a grid (paper §4.2), a `keras.Model`."""
@@ -106,6 +141,8 @@ class GAN3D(AdversarialModel):
             d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
         accuracy = discriminator_accuracy(real_logits, fake_logits)
         update = accuracy <= self.d_accuracy_limit
+        if self.d_schedule is not None:
+            self.d_optimizer.learning_rate = self.d_schedule(self.g_optimizer.iterations)
         self.minimize_if(update, self.d_optimizer, tape, d_loss, self.discriminator)
         # update G
         z = self.sample_noise(tf.shape(real)[0])
