@@ -48,8 +48,8 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, cross_replica_sum
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import decay_settings
 from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
+from tfgan_zoo.optimizers import decay_settings
 
 # Paper §3.1: D is updated only while its accuracy is at most this.
 D_ACCURACY_LIMIT = 0.8
