@@ -4,7 +4,10 @@ source label on G(x) for the source domain's test split, with the averaged
 g (`--ema-decay`) and the raw g, f-constancy, and the swaps: for each
 source digit that G(x) turns into another digit in at least `--swap` of
 the test images, "source>read: count". The recipe's report reads the last
-checkpoint only; this shows how the reading drifts between them.
+checkpoint only; this shows how the reading drifts between them. A last
+line per generator sums the trajectory up: its peak, and the lowest, mean
+and highest reading over the second half of the run (`late`), where a
+setting must stay above the check's 0.80 rather than end there by luck.
 
     python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json] [--swap 15]
 
@@ -56,6 +59,18 @@ def read(classifier, generator, model, images, labels):
             round(float(np.concatenate(constancy).mean()), 5), predicted)
 
 
+def trajectory(rows, name):
+    """{peak, peak_step, late_min, late_mean, late_max, late_steps} of the
+    `name` readings in `rows`; late is every checkpoint at or after half
+    the last step."""
+    readings = {row["step"]: row[name] for row in rows if name in row}
+    peak_step = max(readings, key=lambda step: (readings[step], -step))
+    late = [readings[step] for step in sorted(readings) if 2 * step >= max(readings)]
+    return {"peak": readings[peak_step], "peak_step": peak_step, "late_min": min(late),
+            "late_mean": round(float(np.mean(late)), 4), "late_max": max(late),
+            "late_steps": len(late)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", help="the DTN run directory (OUT/dtn)")
@@ -77,6 +92,8 @@ def main(argv=None):
             row[f"{name} swaps"] = swaps(labels, predicted, args.swap)
         print(json.dumps(row), flush=True)
         rows.append(row)
+    for name in nets:
+        print(json.dumps({name: trajectory(rows, name)}), flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps(rows, indent=2))
     return rows
