@@ -10,6 +10,12 @@ and highest reading over the second half of the run (`late`), where a
 setting must stay above the check's 0.80 rather than end there by luck.
 
     python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json] [--swap 15]
+                                         [--average-from STEP]
+
+`--average-from STEP` also reads the raw g whose weights (batch-norm
+statistics included) are the mean of the kept checkpoints' from STEP on:
+what a longer average of g than the run's EMA would draw, read without
+training one (a uniform mean of a few snapshots, not an EMA of every step).
 
 RUN is a `tfgan_zoo.recipes.dtn` --out directory; keep its checkpoints
 with `--keep-checkpoints`. Prints one line per checkpoint.
@@ -71,6 +77,11 @@ def trajectory(rows, name):
             "late_steps": len(late)}
 
 
+def mean_weights(networks):
+    """The element-wise mean of the networks' weights, one array per weight."""
+    return [np.mean(arrays, axis=0) for arrays in zip(*(n.get_weights() for n in networks))]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", help="the DTN run directory (OUT/dtn)")
@@ -78,11 +89,14 @@ def main(argv=None):
     parser.add_argument("--out", help="also write the rows to this JSON file")
     parser.add_argument("--swap", type=int, default=15,
                         help="list the source digits drawn as another this many times")
+    parser.add_argument("--average-from", type=int, default=None, metavar="STEP",
+                        help="also read the mean of the raw g's weights over the kept "
+                             "checkpoints from STEP on")
     args = parser.parse_args(argv)
     model, _ = load_run(args.run)  # the newest: which data, at which size
     images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
     classifier = load_classifier(args.reader)
-    rows = []
+    rows, averaged = [], []
     for step, model in each_checkpoint(args.run):
         row = {"step": step}
         nets = raw_and_average(model, "raw g", "EMA g")
@@ -92,8 +106,19 @@ def main(argv=None):
             row[f"{name} swaps"] = swaps(labels, predicted, args.swap)
         print(json.dumps(row), flush=True)
         rows.append(row)
+        if args.average_from is not None and step >= args.average_from:
+            averaged.append((step, model.generator))
     for name in nets:
         print(json.dumps({name: trajectory(rows, name)}), flush=True)
+    if averaged:
+        generator = averaged[-1][1]
+        generator.set_weights(mean_weights([net for _, net in averaged]))
+        name = f"mean of raw g, steps {averaged[0][0]}-{averaged[-1][0]}"
+        reading, constancy, predicted = read(classifier, generator, model, images, labels)
+        row = {name: reading, f"{name} f-constancy": constancy,
+               f"{name} swaps": swaps(labels, predicted, args.swap)}
+        print(json.dumps(row), flush=True)
+        rows.append(row)
     if args.out:
         Path(args.out).write_text(json.dumps(rows, indent=2))
     return rows

@@ -29,3 +29,15 @@ def test_swaps_list_digit_pairs_seen_often_enough_most_first(dtn):
     labels = np.array([8] * 5 + [3] * 3 + [1])
     read = np.array([0] * 4 + [8] + [2] * 3 + [7])
     assert dtn.swaps(labels, read, 2) == ["8>0: 4", "3>2: 3"]
+
+
+def test_mean_weights_average_each_weight_across_networks(dtn):
+    class Net:
+        def __init__(self, *weights):
+            self.weights = [np.asarray(w, float) for w in weights]
+
+        def get_weights(self):
+            return self.weights
+
+    mean = dtn.mean_weights([Net([1, 2], 3), Net([3, 6], 5)])
+    assert [m.tolist() for m in mean] == [[2, 4], 4]
