@@ -4,9 +4,18 @@ source label on G(x) for the source domain's test split, with the averaged
 g (`--ema-decay`) and the raw g, f-constancy, and the swaps: for each
 source digit that G(x) turns into another digit in at least `--swap` of
 the test images, "source>read: count". The recipe's report reads the last
-checkpoint only; this shows how the reading drifts between them.
+checkpoint only; this shows how the reading drifts between them. A last
+line per generator sums the trajectory up: its peak, and the lowest, mean
+and highest reading over the second half of the run (`late`), where a
+setting must stay above the check's 0.80 rather than end there by luck.
 
     python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json] [--swap 15]
+                                         [--average-from STEP]
+
+`--average-from STEP` also reads the raw g whose weights (batch-norm
+statistics included) are the mean of the kept checkpoints' from STEP on:
+what a longer average of g than the run's EMA would draw, read without
+training one (a uniform mean of a few snapshots, not an EMA of every step).
 
 RUN is a `tfgan_zoo.recipes.dtn` --out directory; keep its checkpoints
 with `--keep-checkpoints`. Prints one line per checkpoint.
@@ -56,6 +65,23 @@ def read(classifier, generator, model, images, labels):
             round(float(np.concatenate(constancy).mean()), 5), predicted)
 
 
+def trajectory(rows, name):
+    """{peak, peak_step, late_min, late_mean, late_max, late_steps} of the
+    `name` readings in `rows`; late is every checkpoint at or after half
+    the last step."""
+    readings = {row["step"]: row[name] for row in rows if name in row}
+    peak_step = max(readings, key=lambda step: (readings[step], -step))
+    late = [readings[step] for step in sorted(readings) if 2 * step >= max(readings)]
+    return {"peak": readings[peak_step], "peak_step": peak_step, "late_min": min(late),
+            "late_mean": round(float(np.mean(late)), 4), "late_max": max(late),
+            "late_steps": len(late)}
+
+
+def mean_weights(networks):
+    """The element-wise mean of the networks' weights, one array per weight."""
+    return [np.mean(arrays, axis=0) for arrays in zip(*(n.get_weights() for n in networks))]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", help="the DTN run directory (OUT/dtn)")
@@ -63,11 +89,14 @@ def main(argv=None):
     parser.add_argument("--out", help="also write the rows to this JSON file")
     parser.add_argument("--swap", type=int, default=15,
                         help="list the source digits drawn as another this many times")
+    parser.add_argument("--average-from", type=int, default=None, metavar="STEP",
+                        help="also read the mean of the raw g's weights over the kept "
+                             "checkpoints from STEP on")
     args = parser.parse_args(argv)
     model, _ = load_run(args.run)  # the newest: which data, at which size
     images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
     classifier = load_classifier(args.reader)
-    rows = []
+    rows, averaged = [], []
     for step, model in each_checkpoint(args.run):
         row = {"step": step}
         nets = raw_and_average(model, "raw g", "EMA g")
@@ -75,6 +104,19 @@ def main(argv=None):
             row[name], row[f"{name} f-constancy"], predicted = read(
                 classifier, net, model, images, labels)
             row[f"{name} swaps"] = swaps(labels, predicted, args.swap)
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+        if args.average_from is not None and step >= args.average_from:
+            averaged.append((step, model.generator))
+    for name in nets:
+        print(json.dumps({name: trajectory(rows, name)}), flush=True)
+    if averaged:
+        generator = averaged[-1][1]
+        generator.set_weights(mean_weights([net for _, net in averaged]))
+        name = f"mean of raw g, steps {averaged[0][0]}-{averaged[-1][0]}"
+        reading, constancy, predicted = read(classifier, generator, model, images, labels)
+        row = {name: reading, f"{name} f-constancy": constancy,
+               f"{name} swaps": swaps(labels, predicted, args.swap)}
         print(json.dumps(row), flush=True)
         rows.append(row)
     if args.out:
