@@ -35,7 +35,8 @@ switches from `info_weight` to that weight at generator step
 600-1,000, and lambda 2 from the start untangled merged codes after that on
 two seeds of three. Switched to 2 at step 1,000 on the seed lambda 1 fails
 (seed 2), it resolved the chained merges but not the two doubled pairs:
-0.819 against 0.670 (one run). With `q_dropout` (a project experiment, off by
+0.819 against 0.670; on seeds 0 and 1 it read 0.912 and 0.803 against 0.975
+and 0.854 (one run each). With `q_dropout` (a project experiment, off by
 default) Q's head reads a dropped-out view of D's body, meant to make a code
 that few of the body's features carry (a stroke style) harder to read back
 than the digit; at 0.5 on seed 2 Q still read the code at 0.999 and the
