@@ -168,16 +168,17 @@ class AdaptiveAugment(keras.layers.Layer):
         # the last real batch's E[sign(D(x))], for the logs
         self.heuristic = self.add_weight(name="heuristic", **weight)
 
-    def augment(self, images, seed):
-        """The policy, each transformation on each image with probability p."""
-        return diff_augment(images, self.policy, seed, self.probability)
+    def augment(self, images, seed, off=False):
+        """The policy, each transformation on each image with probability p
+        (0 where `off`, a bool or a boolean tensor: the images unchanged)."""
+        return diff_augment(images, self.policy, seed, tf.where(off, 0.0, self.probability))
 
-    def observe(self, real_logits, frozen=False):
+    def observe(self, real_logits, frozen=False, reset=False):
         """Tally sign(D(x)) of one D update's augmented real batch, and move p
         at the end of every interval, unless `frozen` (a bool or a boolean
         tensor): then p keeps its value while the tallies and the logged
-        heuristic go on. `heuristic` keeps this batch's E[sign(D(x))], over
-        all replicas."""
+        heuristic go on. `reset` (likewise) sets p to 0 instead. `heuristic`
+        keeps this batch's E[sign(D(x))], over all replicas."""
         signs = tf.sign(tf.cast(real_logits, tf.float32))
         sign_sum = replica_sum(tf.reduce_sum(signs))
         logits = replica_sum(tf.cast(tf.size(signs), tf.float32))
@@ -192,7 +193,8 @@ class AdaptiveAugment(keras.layers.Layer):
         step = tf.sign(heuristic - self.target) * self.image_count / (self.kimg * 1000.0)
         moved = tf.clip_by_value(self.probability + step, 0.0, 1.0)
         moves = tf.logical_and(due, tf.logical_not(frozen))
-        self.probability.assign(tf.where(moves, moved, self.probability))
+        kept = tf.where(moves, moved, self.probability)
+        self.probability.assign(tf.where(reset, 0.0, kept))
         for tally in (self.sign_sum, self.logit_count, self.image_count):
             tally.assign(tf.where(due, 0.0, tally))
 

@@ -2,7 +2,7 @@
 Each transformation of the policy reaches each image with probability p;
 p rises while D calls its reals real more often than the target says, falls
 otherwise, and is saved and restored with the model. `ada_until` freezes p
-from a fraction of the run on."""
+from a fraction of the run on; with `ada_reset` p returns to 0 there."""
 
 import numpy as np
 import pytest
@@ -228,6 +228,67 @@ def test_bad_ada_until_gives_one_line(kwargs, fragments):
     with pytest.raises(UserError) as excinfo:
         build("dcgan", **kwargs)
     one_line_error(excinfo, *fragments)
+
+
+def test_reset_sets_p_to_zero_while_the_heuristic_goes_on():
+    ada = AdaptiveAugment("cutout", target=0.6, kimg=1)
+    ada.probability.assign(0.75)
+    images = tf.ones([8, 16, 16, 1])
+    np.testing.assert_array_equal(ada.augment(images, SEED, off=tf.constant(True)).numpy(),
+                                  images.numpy())
+    assert np.any(ada.augment(images, SEED).numpy() == 0)  # p 0.75 cuts some
+    ada.observe(logits([1] * 8), frozen=True, reset=tf.constant(True))
+    assert float(ada.probability) == 0.0
+    assert float(ada.heuristic) == 1.0 and float(ada.updates) == 1
+
+
+def test_ada_reset_returns_p_to_zero_at_ada_until():
+    # As in the freeze test: p moves by 0.1 at the end of step 4; from step
+    # 7 (6 generator updates done, ada_until 0.6 of 10) p is 0, and stays.
+    model = build("dcgan", ada_target=0.6, ada_kimg=0.32, reuse_fake=True,
+                  total_steps=10, ada_until=0.6, ada_reset=True)
+    model.ada.probability.assign(0.5)
+    p = train_until_frozen(model, 10)
+    assert p[:3] == [0.5] * 3 and abs(p[3] - 0.5) == pytest.approx(0.1)
+    assert p[3:6] == [p[3]] * 3
+    assert p[6:] == [0.0] * 4
+    assert float(model.ada.updates) == 10  # the heuristic still tallied
+
+
+def test_ada_reset_leaves_the_switching_step_unaugmented():
+    """D's first batch at `ada_until` already sees p = 0, not the p the run
+    had (the reset acts in the step, not after it)."""
+    model = build("dcgan", ada_target=0.6, diff_augment="cutout", total_steps=10,
+                  ada_until=0.6, ada_reset=True)
+    model.ada.probability.assign(1.0)
+    real = tf.ones([8, 16, 16, 1])
+    model.g_optimizer.iterations.assign(5)
+    assert np.all((model.augment(real).numpy() == 0).sum(axis=(1, 2, 3)) >= 16)
+    model.g_optimizer.iterations.assign(6)
+    np.testing.assert_array_equal(model.augment(real).numpy(), real.numpy())
+    held = build("dcgan", ada_target=0.6, diff_augment="cutout", total_steps=10,
+                 ada_until=0.6)
+    held.ada.probability.assign(1.0)
+    held.g_optimizer.iterations.assign(6)
+    assert np.all((held.augment(real).numpy() == 0).sum(axis=(1, 2, 3)) >= 16)
+
+
+def test_ada_reset_round_trips_and_is_off_by_default():
+    model = build_model("dcgan", image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4,
+                        ada_target=0.6, total_steps=100, ada_until=0.75, ada_reset=True)
+    config = model.get_config()
+    assert config["ada_reset"] is True
+    assert type(model).from_config(config).ada_reset is True
+    assert model_hyperparameters("dcgan")["ada_reset"] is False
+    assert build("dcgan", ada_target=0.6).ada_reset is False
+    assert "ada_reset" not in model_hyperparameters("progan")
+    assert "ada_reset" not in model_hyperparameters("can")
+
+
+def test_ada_reset_without_ada_until_gives_one_line():
+    with pytest.raises(UserError) as excinfo:
+        build("dcgan", ada_target=0.6, ada_reset=True, total_steps=100)
+    one_line_error(excinfo, "ada_reset", "--ada-until 0.75 --ada-reset")
 
 
 def test_the_heuristic_reads_each_loss_s_real_side():

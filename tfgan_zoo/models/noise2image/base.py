@@ -33,7 +33,9 @@ images. p is checkpointed and logged (`ada_p`, with the heuristic
 `ada_r`); a project experiment, off by default. `--ada-until F` freezes p
 from generator step F x `--steps` on (e.g. 0.75 with `--decay-after 0.75`:
 the decay trains at the p the run had reached); the heuristic is still
-logged. The count is the G optimizer's, which a checkpoint restores. The heuristic reads the
+logged. With `--ada-reset` p returns to 0 there instead, so D sees no
+augmentation for the rest of the run (augmentation while D would overfit,
+none while a decay's rates fall). The count is the G optimizer's, which a checkpoint restores. The heuristic reads the
 side of D's "real" point (`real_threshold`: a logit's 0, LSGAN's (a + b)/2);
 a Wasserstein critic has none, and refuses it.
 
@@ -83,6 +85,8 @@ class NoiseToImageGAN(AdversarialModel):
             500 is the paper's.
         ada_until: ADA's p stays at its value from this fraction of --steps on, e.g. 0.75.
             None (the default) lets it move all run.
+        ada_reset: with `ada_until`, p returns to 0 at that step (no augmentation after it)
+            instead of keeping its value. False (the default) keeps it.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`); it is
@@ -96,7 +100,7 @@ class NoiseToImageGAN(AdversarialModel):
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
     step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "ada_target",
-                    "ada_kimg", "ada_until")
+                    "ada_kimg", "ada_until", "ada_reset")
 
     supports_ema = True
     # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
@@ -115,7 +119,7 @@ class NoiseToImageGAN(AdversarialModel):
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
                  total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
-                 ada_until=None, **kwargs):
+                 ada_until=None, ada_reset=False, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -136,6 +140,11 @@ class NoiseToImageGAN(AdversarialModel):
         self.diff_augment = diff_augment or None
         self.ada = self.adaptive_augment(ada_target, ada_kimg)
         self.ada_until_step = self.ada_freeze_step(ada_until)
+        if ada_reset and self.ada_until_step is None:
+            raise UserError("ada_reset returns ADA's p to 0 at --ada-until, and none is set: "
+                            "pass e.g. --ada-target 0.7 --ada-until 0.75 --ada-reset, "
+                            "or leave out --ada-reset")
+        self.ada_reset = bool(ada_reset)
         if self.ada is not None:
             self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
             self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
@@ -188,11 +197,16 @@ class NoiseToImageGAN(AdversarialModel):
             return False
         return self.g_optimizer.iterations >= self.ada_until_step
 
+    def ada_off(self):
+        """Whether ADA is switched off in this step: frozen with
+        `ada_reset`, p is 0 from `ada_until_step` on."""
+        return self.ada_reset and self.ada_frozen()
+
     def augment(self, images):
         """T(images): the DiffAugment policy (gated by ADA's p with
         `ada_target`), or the images unchanged."""
         if self.ada is not None:
-            return self.ada.augment(images, self.next_seed())
+            return self.ada.augment(images, self.next_seed(), off=self.ada_off())
         if not self.diff_augment:
             return images
         return diff_augment(images, self.diff_augment, self.next_seed())
@@ -276,7 +290,8 @@ class NoiseToImageGAN(AdversarialModel):
         its flags (`unused_hyperparameters`)."""
         real_logits = self.discriminate(real, labels, training=True)
         if self.ada is not None:
-            self.ada.observe(real_logits - self.real_threshold(), frozen=self.ada_frozen())
+            self.ada.observe(real_logits - self.real_threshold(), frozen=self.ada_frozen(),
+                             reset=self.ada_off())
         return self.discriminator_loss(
             real_logits, self.discriminate(fake, labels, training=True)), {}
 

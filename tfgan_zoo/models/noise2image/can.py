@@ -57,7 +57,8 @@ class CAN(DCGAN):
     loss_names = ("d_loss", "g_loss", "style_loss", "ambiguity")
     test_config = {"ngf": 8, "ndf": 8}
     # Its own critic loss does not feed ADA's heuristic (the base `critic_loss`).
-    unused_hyperparameters = DCGAN.derived_arguments + ("ada_target", "ada_kimg", "ada_until")
+    unused_hyperparameters = DCGAN.derived_arguments + ("ada_target", "ada_kimg", "ada_until",
+                                                       "ada_reset")
 
     def __init__(self, *, style_weight=1.0, ambiguity="binary", style_after=0.0,
                  num_classes=None, **kwargs):

@@ -68,7 +68,7 @@ class ProGAN(NoiseToImageGAN):
     clip_output = True  # a linear last layer, as in the paper
     # Its own critic loss does not feed ADA's heuristic (the base `critic_loss`).
     unused_hyperparameters = NoiseToImageGAN.derived_arguments + ("ada_target", "ada_kimg",
-                                                                  "ada_until")
+                                                                  "ada_until", "ada_reset")
     test_config = {"fmap_base": 64, "fmap_max": 8, "stabilize_steps": 1, "fade_steps": 1,
                    "mbstd_group_size": 2}
 
