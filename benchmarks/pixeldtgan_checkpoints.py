@@ -43,7 +43,13 @@ def read(classifier, converter, figures, products, classes):
     predicted = classifier.predict_logits(converted).argmax(1)
     return {"class accuracy": round(float((predicted == classes).mean()), 4),
             "ssim to product": round(float(ssim(converted, products)), 4),
-            "classes read": np.bincount(predicted, minlength=10).tolist()}
+            "classes read": np.bincount(predicted, minlength=10).tolist(),
+            "accuracy per class": per_class(predicted, classes)}
+
+
+def per_class(predicted, classes):
+    """The share of each true class read right, classes 0-9 in order."""
+    return [round(float((predicted[classes == c] == c).mean()), 3) for c in range(10)]
 
 
 def main(argv=None):
@@ -84,6 +90,8 @@ def main(argv=None):
                  **read(classifier, model.generator, figures, products, classes)})
     print(json.dumps(rows[-1]), flush=True)
     print("true classes:", np.bincount(classes, minlength=10).tolist())
+    truth = classifier.predict_logits(products).argmax(1)
+    print("accuracy per class on the true products:", per_class(truth, classes))
     if args.out:
         Path(args.out).write_text(json.dumps(rows, indent=2))
     return rows
