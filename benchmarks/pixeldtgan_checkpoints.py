@@ -5,7 +5,8 @@ checkpoints' (batch-norm statistics averaged too): how often
 `products-cnn` reads the right garment class on C(figure) over lookbook's
 1,000 test pairs, which classes it reads, and SSIM to the true product.
 The recipe's report reads the last checkpoint only; this shows how the
-reading moves between them. With `--recalibrate N`, the averaged C is read
+reading moves between them. `--split train` reads the first 1,000
+training pairs instead (the reader trained on their products). With `--recalibrate N`, the averaged C is read
 again with its batch-norm statistics re-estimated on N batches of 256
 *training* figures (the core's `recalibrate_ema`; the EMA otherwise keeps
 the raw C's statistics, since a figure has no prior to draw from).
@@ -59,12 +60,15 @@ def main(argv=None):
     parser.add_argument("--recalibrate", type=int, default=0,
                         help="also read the EMA C with batch norm re-estimated on this "
                              "many batches of 256 training figures")
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="read the 1,000 test pairs (default) or the first 1,000 "
+                             "training pairs (does C fit what it trained on?)")
     parser.add_argument("--out", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
     if args.recalibrate:
         train = lookbook_arrays("train")[0][:256 * args.recalibrate]
         train = train.astype(np.float32) / 127.5 - 1.0
-    figures, products, classes = lookbook_arrays("test")
+    figures, products, classes = (a[:1000] for a in lookbook_arrays(args.split))
     figures = figures.astype(np.float32) / 127.5 - 1.0
     products = products.astype(np.float32) / 127.5 - 1.0
     classifier = load_classifier(args.reader)
