@@ -5,7 +5,8 @@ checkpoints' (batch-norm statistics averaged too): how often
 `products-cnn` reads the right garment class on C(figure) over lookbook's
 1,000 test pairs, which classes it reads, and SSIM to the true product.
 The recipe's report reads the last checkpoint only; this shows how the
-reading moves between them. With `--recalibrate N`, the averaged C is read
+reading moves between them. `--split train` reads the first 1,000
+training pairs instead (the reader trained on their products). With `--recalibrate N`, the averaged C is read
 again with its batch-norm statistics re-estimated on N batches of 256
 *training* figures (the core's `recalibrate_ema`; the EMA otherwise keeps
 the raw C's statistics, since a figure has no prior to draw from).
@@ -43,7 +44,13 @@ def read(classifier, converter, figures, products, classes):
     predicted = classifier.predict_logits(converted).argmax(1)
     return {"class accuracy": round(float((predicted == classes).mean()), 4),
             "ssim to product": round(float(ssim(converted, products)), 4),
-            "classes read": np.bincount(predicted, minlength=10).tolist()}
+            "classes read": np.bincount(predicted, minlength=10).tolist(),
+            "accuracy per class": per_class(predicted, classes)}
+
+
+def per_class(predicted, classes):
+    """The share of each true class read right, classes 0-9 in order."""
+    return [round(float((predicted[classes == c] == c).mean()), 3) for c in range(10)]
 
 
 def main(argv=None):
@@ -53,12 +60,15 @@ def main(argv=None):
     parser.add_argument("--recalibrate", type=int, default=0,
                         help="also read the EMA C with batch norm re-estimated on this "
                              "many batches of 256 training figures")
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="read the 1,000 test pairs (default) or the first 1,000 "
+                             "training pairs (does C fit what it trained on?)")
     parser.add_argument("--out", help="also write the rows to this JSON file")
     args = parser.parse_args(argv)
     if args.recalibrate:
         train = lookbook_arrays("train")[0][:256 * args.recalibrate]
         train = train.astype(np.float32) / 127.5 - 1.0
-    figures, products, classes = lookbook_arrays("test")
+    figures, products, classes = (a[:1000] for a in lookbook_arrays(args.split))
     figures = figures.astype(np.float32) / 127.5 - 1.0
     products = products.astype(np.float32) / 127.5 - 1.0
     classifier = load_classifier(args.reader)
@@ -84,6 +94,8 @@ def main(argv=None):
                  **read(classifier, model.generator, figures, products, classes)})
     print(json.dumps(rows[-1]), flush=True)
     print("true classes:", np.bincount(classes, minlength=10).tolist())
+    truth = classifier.predict_logits(products).argmax(1)
+    print("accuracy per class on the true products:", per_class(truth, classes))
     if args.out:
         Path(args.out).write_text(json.dumps(rows, indent=2))
     return rows

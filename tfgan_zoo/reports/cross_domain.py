@@ -112,6 +112,7 @@ def product_report(model, config, reader="products-cnn", shown=16):
     classifier = load_classifier(reader)
     result = {"dataset": "lookbook", "split": "test", "pairs": len(figures),
               "association_discriminator": model.association,
+              "adversarial": model.adversarial, "pixel_weight": model.pixel_weight,
               "reader": classifier.protocol(),
               "reader_accuracy": {"C(figure)": _read(classifier, converted, classes),
                                   "true product": _read(classifier, products, classes)},

@@ -52,6 +52,67 @@ def test_pixeldtgan_ema_converts_outside_training():
     assert model.export_networks() == [model.generator_ema]
 
 
+def converter_l1(model, data):
+    """mean |C(x) - y| over pixels and examples, by hand, with C as it is
+    before the step (training mode: batch statistics)."""
+    fake = np.asarray(model.generator(tf.constant(data[0]), training=True), np.float64)
+    return float(np.mean(np.abs(fake - data[1])))
+
+
+def test_pixeldtgan_pixel_term_alone():
+    """--no-adversarial --pixel-weight W: C's loss is W * L1 to the paired
+    product, C moves, and neither discriminator trains."""
+    model = compiled("pixeldtgan", image_shape=(32, 32, 3), input_shape=(64, 64, 3), ngf=4,
+                     ndf=4, pixel_weight=2.5, adversarial=False)
+    data = model.example_data(4)
+    expected = converter_l1(model, data)
+    judges = [n.get_weights() for n in (model.discriminator, model.association_discriminator)]
+    before = model.generator.get_weights()
+    logs = model.train_step(tuple(tf.constant(x) for x in data))
+    assert float(logs["pixel"][0]) == pytest.approx(expected, rel=1e-5)
+    assert float(logs["g_loss"][0]) == pytest.approx(2.5 * expected, rel=1e-5)
+    assert float(logs["d_loss"][0]) == float(logs["real_fake"][0]) == 0.0
+    for network, weights in zip((model.discriminator, model.association_discriminator), judges):
+        for a, b in zip(weights, network.get_weights()):
+            np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.generator.get_weights()))
+
+
+@pytest.mark.parametrize("weight", [0.0, 3.0])
+def test_pixeldtgan_pixel_term_beside_the_discriminators(weight):
+    """C's loss is the mean of the two adversarial terms plus W * L1; at
+    W = 0 (the paper) the L1 is tracked but adds nothing."""
+    model = compiled("pixeldtgan", image_shape=(32, 32, 3), input_shape=(64, 64, 3), ngf=4,
+                     ndf=4, pixel_weight=weight)
+    logs = step(model)
+    adversarial = 0.5 * (float(logs["real_fake"][0]) + float(logs["association"][0]))
+    assert float(logs["pixel"][0]) > 0
+    assert float(logs["g_loss"][0]) == pytest.approx(
+        adversarial + weight * float(logs["pixel"][0]), rel=1e-5)
+
+
+def test_pixeldtgan_pixel_options_round_trip_and_refuse_bad_values():
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.pixeldtgan import RECIPE
+
+    config = parse_args(RECIPE, ["--pixel-weight", "2", "--no-adversarial"])
+    assert config.model_args["pixel_weight"] == 2 and config.model_args["adversarial"] is False
+    assert parse_args(RECIPE, []).model_args.get("pixel_weight", 0.0) == 0.0  # the paper's
+    model = build_model("pixeldtgan", seed=0, latent_dim=0, image_shape=(32, 32, 3),
+                        input_shape=(64, 64, 3), ngf=4, ndf=4, pixel_weight=2.0,
+                        adversarial=False)
+    again = type(model).from_config(model.get_config())
+    assert (again.pixel_weight, again.adversarial) == (2.0, False)
+    shape = dict(image_shape=(32, 32, 3), input_shape=(64, 64, 3), ngf=4, ndf=4)
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(UserError, match="--pixel-weight") as error:
+            build_model("pixeldtgan", latent_dim=0, pixel_weight=bad, **shape)
+        assert "\n" not in str(error.value)
+    with pytest.raises(UserError, match="pass --pixel-weight > 0") as error:
+        build_model("pixeldtgan", latent_dim=0, adversarial=False, **shape)
+    assert "\n" not in str(error.value)
+
+
 def test_pg2_stage_one_then_two(tmp_path):
     shape = dict(image_shape=(16, 8, 3), ngf=4, ndf=4, depth=2, bottleneck=8)
     first = compiled("pg2", stage=1, **shape)

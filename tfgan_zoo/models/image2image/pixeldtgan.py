@@ -26,13 +26,20 @@ ablation): nothing then ties the product to the person. `--ema-decay`
 (a project option, not the paper's) converts through an average of C's
 weights outside training (the core's generator EMA): which garment class
 the raw converter draws for a kind of figure moves between checkpoints
-(benchmarks/RESULTS.md).
+(benchmarks/RESULTS.md). `--pixel-weight W` (a project option, off in the
+model: the paper has no reconstruction loss) adds W times the L1 distance
+of C(x) to the paired product to C's loss; with `--no-adversarial` it is
+C's whole loss and no discriminator trains: the paper's "C + MSE" baseline,
+with L1 in place of the MSE:
+
+    L_C  = [1/2 (BCE(D_R(C(x)), 1) + BCE(D_A(x, C(x)), 1))] + W |C(x) - y|_1
 """
 
 import keras
 import tensorflow as tf
 
-from tfgan_zoo.losses import binary_cross_entropy
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.losses import binary_cross_entropy, l1_loss
 from tfgan_zoo.models.image2image.base import ImageToImageModel
 from tfgan_zoo.networks.domain import converter
 from tfgan_zoo.networks.image2image import conv_discriminator
@@ -48,16 +55,26 @@ class PixelDTGAN(ImageToImageModel):
         ndf: width of the discriminators' first layer (96).
         association: train the association discriminator D_A (the paper);
             off is the D_R-only ablation.
+        pixel_weight: weight of an L1 term between C(x) and the paired product
+            in C's loss; 0 (the paper) leaves it out.
+        adversarial: train the discriminators and ask them in C's loss (the
+            paper); off trains C on the pixel term alone (needs
+            `pixel_weight` > 0), the paper's "C + MSE" baseline with L1.
     """
 
-    loss_names = ("d_loss", "g_loss", "real_fake", "association")
+    loss_names = ("d_loss", "g_loss", "real_fake", "association", "pixel")
     # `--ema-decay` averages C; training reads the raw C (`translate`).
     supports_ema = True
     test_config = {"ngf": 4, "ndf": 4, "latent_dim": 0}
 
-    def __init__(self, *, ngf=64, ndf=64, association=True, decay_after=None, **kwargs):
+    def __init__(self, *, ngf=64, ndf=64, association=True, pixel_weight=0.0,
+                 adversarial=True, decay_after=None, **kwargs):
         super().__init__(decay_after=decay_after, **kwargs)
         self.association = bool(association)
+        self.pixel_weight, self.adversarial = float(pixel_weight), bool(adversarial)
+        if not self.adversarial and not self.pixel_weight:
+            raise UserError("--no-adversarial trains C on the pixel term alone: pass "
+                            "--pixel-weight > 0 (e.g. 1), or drop --no-adversarial")
         self.generator = converter(self.input_shape, self.image_shape, ngf)
         depth = max(1, min(4, (self.image_shape[0] // 4).bit_length() - 1))
         self.discriminator = conv_discriminator(self.image_shape, ndf, depth, name="d_real")
@@ -79,6 +96,27 @@ class PixelDTGAN(ImageToImageModel):
 
     def train_step(self, data):
         source, product = self.unpack(data)
+        d_loss = real_fake = association = tf.constant(0.0)
+        if self.adversarial:
+            d_loss = self.discriminator_steps(source, product)
+        with tf.GradientTape() as tape:
+            fake = self.translate(source, training=True)
+            pixel = l1_loss(fake, product)
+            g_loss = self.pixel_weight * pixel
+            if self.adversarial:
+                real_fake = binary_cross_entropy(self.discriminator(fake, training=True), 1.0)
+                if self.association:
+                    association = binary_cross_entropy(self.associate(source, fake), 1.0)
+                    g_loss += 0.5 * (real_fake + association)
+                else:  # the ablation: D_A is never asked
+                    g_loss += real_fake
+        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
+        return self.track(d_loss=d_loss, g_loss=g_loss, real_fake=real_fake,
+                          association=association, pixel=pixel)
+
+    def discriminator_steps(self, source, product):
+        """One update of D_R (and D_A, unless ablated) on eq. 2-3; returns
+        their summed loss."""
         other = tf.roll(product, shift=1, axis=0)  # a product the person does not wear
         fake = self.translate(source, training=True)
         with tf.GradientTape() as tape:
@@ -92,14 +130,4 @@ class PixelDTGAN(ImageToImageModel):
         judges = [self.discriminator] + ([self.association_discriminator]
                                          if self.association else [])  # ablation: D_R alone
         self.minimize(self.d_optimizer, tape, d_loss, judges)
-        with tf.GradientTape() as tape:
-            fake = self.translate(source, training=True)
-            real_fake = binary_cross_entropy(self.discriminator(fake, training=True), 1.0)
-            if self.association:
-                association = binary_cross_entropy(self.associate(source, fake), 1.0)
-                g_loss = 0.5 * (real_fake + association)
-            else:  # the ablation: D_A is never asked
-                association, g_loss = tf.constant(0.0), real_fake
-        self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        return self.track(d_loss=d_loss, g_loss=g_loss, real_fake=real_fake,
-                          association=association)
+        return d_loss
