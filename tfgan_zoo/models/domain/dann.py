@@ -25,7 +25,9 @@ leaves the features alone: source-only training of the same network.
 `--standardize-images` (a project option, off in the paper's model)
 standardises each image (its own mean and standard deviation) before the
 feature extractor, so brightness and contrast cannot tell the domains
-apart (syndigits -> mnist: benchmarks/RESULTS.md).
+apart. On syndigits -> mnist (seed 0, 6,000 steps) it removed the label
+predictor's plateau but not the gap: 0.282 against source-only's 0.594
+(mnist's features collapse late), 0.612 with --domain-weight 0.3.
 """
 
 import keras
