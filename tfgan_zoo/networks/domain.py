@@ -39,15 +39,30 @@ def reverse_gradient(x, scale):
 
 
 # ------------------------------------------------------------ digit CNNs
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class PerImageStandardization(layers.Layer):
+    """Each image minus its own mean over its own standard deviation (at
+    least 1/sqrt(pixels), as `tf.image.per_image_standardization`): every
+    image reaches the network with one brightness and one contrast,
+    whichever domain it comes from."""
+
+    def call(self, images):
+        mean = tf.reduce_mean(images, axis=[1, 2, 3], keepdims=True)
+        std = tf.math.reduce_std(images, axis=[1, 2, 3], keepdims=True)
+        pixels = float(images.shape[1] * images.shape[2] * images.shape[3])
+        return (images - mean) / tf.maximum(std, pixels ** -0.5)
+
+
 def digit_encoder(image_shape, widths=(32, 48), kernel=5, padding="same", dense=None,
-                  name="encoder"):
+                  standardize=False, name="encoder"):
     """Conv(k x k)-ReLU-MaxPool(2) stages, flattened, optionally followed by
     a ReLU dense layer. DANN's MNIST feature extractor (Ganin et al. 2016,
     appendix: 32 and 48 5x5 filters, 'same' padding in the reference
     tf-dann) is `digit_encoder(shape)`; ADDA's LeNet (Tzeng et al. 2017,
     adda/models/lenet.py: 20 and 50 5x5 filters, valid padding, a 500-unit
     dense layer) is `digit_encoder(shape, (20, 50), padding="valid",
-    dense=500)`."""
+    dense=500)`. With `standardize` each image is standardised first
+    (`PerImageStandardization`)."""
     size = min(image_shape[:2])
     for _ in widths:
         size = (size - (kernel - 1 if padding == "valid" else 0)) // 2
@@ -56,7 +71,7 @@ def digit_encoder(image_shape, widths=(32, 48), kernel=5, padding="same", dense=
                         f"leave nothing of {image_shape[0]}x{image_shape[1]} images: pass "
                         "a larger --image-size")
     image = keras.Input(image_shape, name="image")
-    x = image
+    x = PerImageStandardization()(image) if standardize else image
     for width in widths:
         x = layers.Conv2D(width, kernel, padding=padding, activation="relu")(x)
         x = layers.MaxPooling2D(2)(x)

@@ -71,6 +71,37 @@ def test_dann_reverses_the_domain_gradient_into_the_features():
         np.testing.assert_allclose(a.numpy() - b.numpy(), 0.1 * g.numpy(), atol=1e-5)
 
 
+def test_dann_standardize_images_reaches_the_losses():
+    """With --standardize-images a batch and the same batch at another
+    brightness and contrast give one class loss and one domain loss; off
+    (the paper), they differ."""
+    sources, labels, target = build("dann").example_data(8)
+    shifted = (0.4 * sources + 0.3, labels, 0.4 * target - 0.2)
+    for on in (True, False):
+        a, b = build("dann", standardize_images=on), build("dann", standardize_images=on)
+        b.set_weights(a.get_weights())
+        first = a.train_step(tuple(tf.constant(x) for x in (sources, labels, target)))
+        second = b.train_step(tuple(tf.constant(x) for x in shifted))
+        for name in ("class_loss", "domain_loss"):
+            same = np.allclose(first[name].numpy(), second[name].numpy(), atol=1e-5)
+            assert same == on, (name, on)
+
+
+def test_dann_standardize_images_round_trips_and_checks_its_value():
+    model = build("dann", standardize_images=True)
+    config = model.get_config()
+    assert config["standardize_images"] is True
+    again = type(model).from_config(config)
+    assert again.standardize_images is True
+    assert any(type(layer).__name__ == "PerImageStandardization"
+               for layer in again.generator.layers)
+    assert not any(type(layer).__name__ == "PerImageStandardization"
+                   for layer in build("dann").generator.layers)
+    with pytest.raises(UserError, match="--standardize-images is a switch") as error:
+        build("dann", standardize_images="yes")
+    assert "\n" not in str(error.value)
+
+
 def test_adda_keeps_the_source_encoder_and_classifier_fixed(tmp_path):
     source = build("adda")
     encoder, head = source.pretrained_networks()

@@ -21,6 +21,13 @@ half target. Networks are the paper's MNIST ones: two 5x5 conv-pool stages
 (32, 48 filters), a 100-100-10 label predictor, a 100-1 domain classifier.
 With several source domains they are pooled into one. `--domain-weight 0`
 leaves the features alone: source-only training of the same network.
+
+`--standardize-images` (a project option, off in the paper's model)
+standardises each image (its own mean and standard deviation) before the
+feature extractor, so brightness and contrast cannot tell the domains
+apart. On syndigits -> mnist (seed 0, 6,000 steps) it removed the label
+predictor's plateau but not the gap: 0.282 against source-only's 0.594
+(mnist's features collapse late), 0.612 with --domain-weight 0.3.
 """
 
 import keras
@@ -45,6 +52,9 @@ class DANN(DomainAdaptationModel):
         gamma: steepness of lambda_p's schedule (10).
         anneal: anneal every learning rate as mu_0 / (1 + 10 p)^0.75 over
             the run (sec. 5.2.2); off keeps it constant.
+        standardize_images: standardise each image first (project option).
+            Each image minus its own mean, over its own standard deviation,
+            before the feature extractor; off in the paper.
     """
 
     loss_names = ("class_loss", "domain_loss")
@@ -52,10 +62,13 @@ class DANN(DomainAdaptationModel):
                    "latent_dim": 0}
 
     def __init__(self, *, widths=(32, 48), hidden=(100, 100), domain_hidden=(100,),
-                 domain_weight=1.0, gamma=10.0, anneal=True, **kwargs):
+                 domain_weight=1.0, gamma=10.0, anneal=True, standardize_images=False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.domain_weight, self.gamma, self.anneal = float(domain_weight), float(gamma), anneal
+        self.standardize_images = standardize_images
         self.generator = digit_encoder(self.image_shape, tuple(widths),
+                                       standardize=standardize_images,
                                        name="feature_extractor")
         dim = feature_size(self.generator)
         self.classifier = mlp(dim, tuple(hidden), self.num_classes, "label_predictor")
