@@ -34,3 +34,26 @@ def test_a_draw_of_the_test_distribution_covers_every_held_out_shape():
     assert row["coverage"] == 1.0 and row["mean_best_iou"] == 1.0
     other, _ = furniture.generate.__wrapped__(2, 16, "test", seed=7)
     assert not (other == test).all()
+
+
+def test_at_occupancy_half_keeps_the_reports_voxels_and_higher_drops_the_faint_ones():
+    at_occupancy = load_benchmark("gan3d_coverage").at_occupancy
+    # G's outputs 2p - 1 for p = 0.1, 0.45, 0.55, 0.65, 0.95
+    voxels = np.array([-0.8, -0.1, 0.1, 0.3, 0.9], np.float32).reshape(1, 5, 1, 1, 1)
+    np.testing.assert_array_equal(at_occupancy(voxels, 0.5) > 0, voxels > 0)
+    np.testing.assert_array_equal(at_occupancy(voxels, 0.7).ravel(), [-1, -1, -1, -1, 1])
+    np.testing.assert_array_equal(at_occupancy(voxels, 0.4).ravel(), [-1, 1, 1, 1, 1])
+
+
+def test_threshold_rows_score_each_threshold_with_and_without_isolated_voxels():
+    threshold_rows = load_benchmark("gan3d_coverage").threshold_rows
+    test, labels = furniture.generate(2, 16, "test")
+    test = furniture.as_float(test)
+    # the held-out shapes themselves, faint (p = 0.6): met at p > 0.5, empty at p > 0.7
+    faint = np.where(test > 0, 0.2, -1.0).astype(np.float32)
+    rows = threshold_rows("run", faint, [0.5, 0.7], test, labels)
+    assert [row["what"] for row in rows] == [
+        "occupied where p > 0.5", "occupied where p > 0.5, without isolated voxels",
+        "occupied where p > 0.7", "occupied where p > 0.7, without isolated voxels"]
+    assert rows[0]["coverage"] == 1.0 and rows[2]["coverage"] == 0.0
+    assert rows[2]["occupied_share"] == 0.0

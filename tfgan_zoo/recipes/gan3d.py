@@ -30,6 +30,13 @@ falls, 0.387 at 1,200 to 0.280 at 1,800 (chairs 9.2 %); with
 `--no-decay-discriminator` (G's rate only, resumed from that run's step
 1,200): the mix kept at every checkpoint from 1,350, coverage 0.433 at the
 end (0.25-0.43 between). Both stay off.
+`--ngf 32` (G twice as wide; measured 2026-12-06, seed 0, threads
+unpinned): coverage above the default's at every checkpoint from 600 to
+1,500 (1,500: 0.507, all four checks met), but 0.390 with chairs 8.4 % at
+1,800 (the default: 0.423); chairs 0 covered throughout; 23.1 CPU-min
+with the report. Not the default. Scoring the default's samples at
+another occupancy threshold (p 0.3-0.7) or without isolated voxels
+(`benchmarks/gan3d_coverage.py --occupancy-thresholds`) covers no chair.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds
