@@ -113,7 +113,8 @@ class InfoGAN(NoiseToImageGAN):
                 and self.late_info_step >= self.total_steps):
             raise UserError(f"--late-info-step {self.late_info_step} is not before the run's "
                             f"end ({self.total_steps} steps), so --late-info-weight never "
-                            "applies: pass a smaller --late-info-step (e.g. 1000)")
+                            "applies: pass a smaller --late-info-step (e.g. a quarter of "
+                            "--steps) or --late-info-weight None")
         self.generator = infogan_generator(self.latent_dim, self.image_shape, num_categories,
                                            continuous_codes, ngf)
         self.discriminator = infogan_discriminator(self.image_shape, num_categories,
