@@ -83,6 +83,22 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
                 "floor": self.floor}
 
 
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class ConstantRate(keras.optimizers.schedules.LearningRateSchedule):
+    """`learning_rate` at every update: a constant rate as a schedule, so
+    that its optimizer checkpoints the same variables as a scheduled one
+    (a player left out of a decay resumes from a run that decayed it)."""
+
+    def __init__(self, learning_rate):
+        self.learning_rate = float(learning_rate)
+
+    def __call__(self, step):
+        return tf.constant(self.learning_rate, tf.float32)
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate}
+
+
 def decay_fraction(decay_after):
     """`decay_after` checked: None (no decay) or a fraction of the run in [0, 1)."""
     if decay_after is None:

@@ -3,15 +3,19 @@
 player's own updates; its shape (`decay_generator`, `decay_discriminator`,
 `decay_floor_fraction`)."""
 
+import dataclasses
+import shutil
+
 import keras
 import pytest
 
-from tfgan_zoo.config import model_hyperparameters, parse_args
+from tfgan_zoo.config import Config, model_hyperparameters, parse_args
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.dcgan import DCGAN
 from tfgan_zoo.optimizers import LinearDecay
 from tfgan_zoo.recipes.dcgan import RECIPE
 from tfgan_zoo.registry import build_model
+from tfgan_zoo.training.trainer import train
 from tests.support.models import one_line_error
 
 TINY = dict(image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4)
@@ -117,3 +121,22 @@ def test_bad_decay_shapes_are_one_line():
     with pytest.raises(UserError) as excinfo:
         build_model("dcgan", **TINY, total_steps=100, decay_after=0.5, decay_floor_fraction=1.0)
     one_line_error(excinfo, "--decay-floor-fraction", "[0, 1)")
+
+
+def test_a_run_that_decayed_both_rates_resumes_with_one(tmp_path):
+    """A player left out of the decay checkpoints the optimizer variables
+    of a decayed one: a leg with D's rate constant resumes from a
+    checkpoint of a run that decayed both (the screening legs of #18)."""
+    args = {"latent_dim": 8, "ngf": 8, "ndf": 8, "decay_after": 0.5}
+    config = Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16, steps=2,
+                    batch_size=8, out=str(tmp_path / "both"), sample_every=100,
+                    checkpoint_every=1, log_every=100, num_samples=4, epoch_steps=2,
+                    export=False, d_lr=1e-4, model_args=args)
+    train(config, verbose=0)
+    shutil.copytree(tmp_path / "both" / "checkpoints", tmp_path / "g_only" / "checkpoints")
+    model = train(dataclasses.replace(config, steps=4, out=str(tmp_path / "g_only"),
+                                      model_args={**args, "decay_discriminator": False}),
+                  verbose=0)
+    assert int(model.d_optimizer.iterations) == 4  # two resumed steps after the copied two
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(0.0)
