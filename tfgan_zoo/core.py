@@ -296,9 +296,11 @@ class AdversarialModel(keras.Model):
                             f" for {type(self).__name__}")
         self._set_optimizers(given)
         # A model that decays its learning rates linearly over the end of the
-        # run sets `decay_after` (a fraction) and `total_steps` (--steps).
+        # run sets `decay_after` (a fraction) and `total_steps` (--steps), and
+        # may set `decay_floor_fraction` (the decay's end, a fraction of each rate).
         if getattr(self, "decay_after", None) is not None and getattr(self, "total_steps", None):
-            self.schedule_learning_rates(linear_decay(self.total_steps, self.decay_after))
+            self.schedule_learning_rates(linear_decay(
+                self.total_steps, self.decay_after, getattr(self, "decay_floor_fraction", 0.0)))
 
     def _set_optimizers(self, optimizers):
         self.player_optimizers = optimizers

@@ -3,7 +3,8 @@
 - `make_optimizer`: Adam, RMSProp, SGD with momentum or plain gradient
   descent by name, wrapped for
   float16 loss scaling where the run is mixed float16.
-- `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4);
+- `LinearDecay`: constant, then linearly to zero (CycleGAN sec. 4) or to
+  a floor;
   `linear_decay` installs it on every player
   (`AdversarialModel.schedule_learning_rates`).
 - `AnnealedDecay`: lr0 / (1 + alpha p)^beta over training progress p
@@ -48,31 +49,54 @@ def make_optimizer(kind, learning_rate, *, beta_1=0.5, beta_2=0.999, mixed_preci
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     """Constant `initial_learning_rate` for `decay_start` updates, then a
-    straight line to 0 at `total_steps` (and 0 after).
+    straight line to `floor` times it at `total_steps` (and that after).
 
-        lr(t) = lr0 * (1 - max(0, t - decay_start) / (total_steps - decay_start))
+        lr(t) = lr0 * (floor + (1 - floor) * (1 - max(0, t - decay_start) / (total_steps - decay_start)))
 
     CycleGAN (Zhu et al. 2017, sec. 4) keeps 2e-4 for the first half of
-    training and decays it linearly to zero over the second half."""
+    training and decays it linearly to zero (floor 0, the default) over
+    the second half."""
 
-    def __init__(self, initial_learning_rate, total_steps, decay_start):
+    def __init__(self, initial_learning_rate, total_steps, decay_start, floor=0.0):
         if not 0 <= decay_start < total_steps:
             raise UserError(f"the learning-rate decay must start inside the run "
                             f"(0 <= decay_start < total_steps), got decay_start="
                             f"{decay_start}, total_steps={total_steps}")
+        if not 0 <= float(floor) < 1:
+            raise UserError(f"the learning-rate decay's floor is a fraction of the rate in "
+                            f"[0, 1), got {floor}: pass e.g. --decay-floor-fraction 0.1")
         self.initial_learning_rate = float(initial_learning_rate)
         self.total_steps = int(total_steps)
         self.decay_start = int(decay_start)
+        self.floor = float(floor)
 
     def __call__(self, step):
         step = tf.cast(step, tf.float32)
         decayed = tf.maximum(0.0, step - self.decay_start)
         fraction = decayed / float(self.total_steps - self.decay_start)
-        return self.initial_learning_rate * tf.maximum(0.0, 1.0 - fraction)
+        left = tf.maximum(0.0, 1.0 - fraction)
+        return self.initial_learning_rate * (self.floor + (1.0 - self.floor) * left)
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
-                "total_steps": self.total_steps, "decay_start": self.decay_start}
+                "total_steps": self.total_steps, "decay_start": self.decay_start,
+                "floor": self.floor}
+
+
+@keras.saving.register_keras_serializable("tfgan_zoo")
+class ConstantRate(keras.optimizers.schedules.LearningRateSchedule):
+    """`learning_rate` at every update: a constant rate as a schedule, so
+    that its optimizer checkpoints the same variables as a scheduled one
+    (a player left out of a decay resumes from a run that decayed it)."""
+
+    def __init__(self, learning_rate):
+        self.learning_rate = float(learning_rate)
+
+    def __call__(self, step):
+        return tf.constant(self.learning_rate, tf.float32)
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate}
 
 
 def decay_fraction(decay_after):
@@ -102,14 +126,14 @@ def decay_settings(decay_after, total_steps):
     return fraction, steps
 
 
-def linear_decay(total_steps, decay_after):
+def linear_decay(total_steps, decay_after, floor=0.0):
     """For `AdversarialModel.schedule_learning_rates`: every learning rate
     constant for the first `decay_after` of a run of `total_steps`
-    generator steps, then linearly to 0 (`LinearDecay`), counted in each
-    player's own updates."""
+    generator steps, then linearly to 0 (or to `floor` times the rate;
+    `LinearDecay`), counted in each player's own updates."""
     def make(learning_rate, updates_per_step):
         return LinearDecay(learning_rate, total_steps * updates_per_step,
-                           int(decay_after * total_steps) * updates_per_step)
+                           int(decay_after * total_steps) * updates_per_step, floor)
     return make
 
 

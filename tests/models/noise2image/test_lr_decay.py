@@ -1,14 +1,22 @@
 """`decay_after`: the noise-to-image models' late learning-rate decay
 (constant, then linearly to 0 over the rest of --steps), counted in each
-player's own updates."""
+player's own updates; its shape (`decay_generator`, `decay_discriminator`,
+`decay_floor_fraction`)."""
+
+import dataclasses
+import shutil
 
 import keras
 import pytest
 
-from tfgan_zoo.config import model_hyperparameters
+from tfgan_zoo.config import Config, model_hyperparameters, parse_args
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.noise2image.dcgan import DCGAN
 from tfgan_zoo.optimizers import LinearDecay
+from tfgan_zoo.recipes.dcgan import RECIPE
 from tfgan_zoo.registry import build_model
+from tfgan_zoo.training.trainer import train
+from tests.support.models import one_line_error
 
 TINY = dict(image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4)
 
@@ -51,3 +59,84 @@ def test_bad_decay_settings_are_named():
         build_model("dcgan", **TINY, decay_after=0.5)
     with pytest.raises(UserError, match=r"--decay-after must be .* in \[0, 1\)"):
         build_model("dcgan", **TINY, total_steps=100, decay_after=1.5)
+
+
+def rate_at(optimizer, step):
+    """The rate `optimizer` applies at its update `step`."""
+    optimizer.iterations.assign(step)
+    return float(optimizer.learning_rate)
+
+
+@pytest.mark.parametrize("player", ["generator", "discriminator"])
+def test_a_player_left_out_of_the_decay_keeps_its_rate(player):
+    model = compiled("dcgan", total_steps=100, decay_after=0.6,
+                     **{f"decay_{player}": False})
+    kept, decayed = ((model.g_optimizer, model.d_optimizer) if player == "generator"
+                     else (model.d_optimizer, model.g_optimizer))
+    lr_kept, lr_decayed = ((2e-4, 1e-4) if player == "generator" else (1e-4, 2e-4))
+    assert model.player_optimizers[player] is kept
+    assert rate_at(kept, 90) == pytest.approx(lr_kept)
+    assert rate_at(decayed, 80) == pytest.approx(0.5 * lr_decayed)
+    assert rate_at(decayed, 100) == pytest.approx(0.0)
+
+
+def test_the_floor_ends_the_decay_above_zero():
+    model = compiled("dcgan", total_steps=100, decay_after=0.6, decay_floor_fraction=0.1)
+    for optimizer, lr in ((model.g_optimizer, 2e-4), (model.d_optimizer, 1e-4)):
+        assert rate_at(optimizer, 60) == pytest.approx(lr)
+        # Halfway down from lr to 0.1 lr at 80; 0.1 lr at the end and after.
+        assert rate_at(optimizer, 80) == pytest.approx(0.55 * lr)
+        assert rate_at(optimizer, 100) == pytest.approx(0.1 * lr)
+        assert rate_at(optimizer, 130) == pytest.approx(0.1 * lr)
+    schedule = model.g_optimizer._learning_rate
+    assert LinearDecay.from_config(schedule.get_config()).floor == pytest.approx(0.1)
+
+
+def test_the_decay_shape_is_off_by_default_and_round_trips():
+    args = parse_args(RECIPE, []).model_args
+    assert (args["decay_generator"], args["decay_discriminator"],
+            args["decay_floor_fraction"]) == (True, True, 0.0)
+    args = parse_args(RECIPE, ["--no-decay-discriminator", "--decay-floor-fraction", "0.2"]
+                      ).model_args
+    assert args["decay_discriminator"] is False and args["decay_floor_fraction"] == 0.2
+    model = build_model("dcgan", **{**args, **TINY}, total_steps=100)
+    again = DCGAN.from_config(model.get_config())
+    assert again.decayed_players == ("generator",)
+    assert again.decay_floor_fraction == pytest.approx(0.2)
+    assert build_model("dcgan", **TINY, total_steps=100, decay_after=0.5).decayed_players == (
+        "generator", "discriminator")
+
+
+def test_bad_decay_shapes_are_one_line():
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_discriminator=False)
+    one_line_error(excinfo, "--decay-after 0.75")
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_floor_fraction=0.1)
+    one_line_error(excinfo, "--decay-after 0.75")
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_after=0.5,
+                    decay_generator=False, decay_discriminator=False)
+    one_line_error(excinfo, "decays no rate")
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_after=0.5, decay_floor_fraction=1.0)
+    one_line_error(excinfo, "--decay-floor-fraction", "[0, 1)")
+
+
+def test_a_run_that_decayed_both_rates_resumes_with_one(tmp_path):
+    """A player left out of the decay checkpoints the optimizer variables
+    of a decayed one: a leg with D's rate constant resumes from a
+    checkpoint of a run that decayed both (the screening legs of #18)."""
+    args = {"latent_dim": 8, "ngf": 8, "ndf": 8, "decay_after": 0.5}
+    config = Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16, steps=2,
+                    batch_size=8, out=str(tmp_path / "both"), sample_every=100,
+                    checkpoint_every=1, log_every=100, num_samples=4, epoch_steps=2,
+                    export=False, d_lr=1e-4, model_args=args)
+    train(config, verbose=0)
+    shutil.copytree(tmp_path / "both" / "checkpoints", tmp_path / "g_only" / "checkpoints")
+    model = train(dataclasses.replace(config, steps=4, out=str(tmp_path / "g_only"),
+                                      model_args={**args, "decay_discriminator": False}),
+                  verbose=0)
+    assert int(model.d_optimizer.iterations) == 4  # two resumed steps after the copied two
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(1e-4)
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(0.0)

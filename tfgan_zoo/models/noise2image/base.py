@@ -58,7 +58,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import decay_settings
+from tfgan_zoo.optimizers import ConstantRate, decay_settings, with_learning_rate
 
 
 class NoiseToImageGAN(AdversarialModel):
@@ -73,6 +73,10 @@ class NoiseToImageGAN(AdversarialModel):
             "color,translation,cutout" (comma-separated); None for none.
         decay_after: learning rates decay linearly to 0 after this fraction of --steps.
             E.g. 0.67; None (the default) keeps them constant.
+        decay_generator: with decay_after, G's rate decays; false keeps it constant.
+        decay_discriminator: with decay_after, D's rate decays; false keeps it constant.
+        decay_floor_fraction: with decay_after, the rates fall to this fraction of their own, not 0.
+            E.g. 0.1; 0 (the default) decays them to 0.
         total_steps: length of the run in generator steps, for the decay; the
             trainer passes `--steps`.
         r1_gamma: weight G of the R1 penalty (G / 2) ||grad_x D(x)||^2 on real images
@@ -118,6 +122,7 @@ class NoiseToImageGAN(AdversarialModel):
         return images
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
+                 decay_generator=True, decay_discriminator=True, decay_floor_fraction=0.0,
                  total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
                  ada_until=None, ada_reset=False, **kwargs):
         super().__init__(**kwargs)
@@ -132,6 +137,9 @@ class NoiseToImageGAN(AdversarialModel):
         if self.r1_gamma:
             self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
         self.decay_after, self.total_steps = decay_settings(decay_after, total_steps)
+        self.decayed_players = self.decay_shape(decay_generator, decay_discriminator,
+                                                decay_floor_fraction)
+        self.decay_floor_fraction = float(decay_floor_fraction)
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")
@@ -148,6 +156,39 @@ class NoiseToImageGAN(AdversarialModel):
         if self.ada is not None:
             self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
             self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
+
+    def decay_shape(self, generator, discriminator, floor):
+        """The players whose rates `decay_after` decays, checked with the
+        decay's floor: a shape given without a decay, or a decay of no
+        player, is a one-line error."""
+        players = tuple(p for p, on in (("generator", generator),
+                                        ("discriminator", discriminator)) if on)
+        if self.decay_after is None and (len(players) < 2 or floor):
+            raise UserError("--no-decay-generator, --no-decay-discriminator and "
+                            "--decay-floor-fraction shape the decay of --decay-after, and none "
+                            "is set: pass e.g. --decay-after 0.75, or leave them out")
+        if not players:
+            raise UserError("--no-decay-generator with --no-decay-discriminator decays no rate: "
+                            "leave out one of them, or --decay-after")
+        if not 0 <= float(floor) < 1:
+            raise UserError(f"--decay-floor-fraction is the fraction of each rate the decay "
+                            f"ends at, in [0, 1), got {floor}: pass e.g. 0.1, or 0 for none")
+        return players
+
+    def schedule_learning_rates(self, make_schedule):
+        """The core's schedules (`decay_after`) on the players in
+        `decayed_players`; the other keeps its rate, as a `ConstantRate`
+        schedule, so that its optimizer checkpoints the variables a decayed
+        one does (a run resumes with either shape)."""
+        def shaped(learning_rate, updates_per_step, player):
+            if player in self.decayed_players:
+                return make_schedule(learning_rate, updates_per_step)
+            return ConstantRate(learning_rate)
+        self._set_optimizers({
+            player: with_learning_rate(optimizer, shaped(
+                float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
+                self.updates_per_step(player), player))
+            for player, optimizer in self.player_optimizers.items()})
 
     def real_threshold(self):
         """The D output between "fake" and "real" that ADA's heuristic
