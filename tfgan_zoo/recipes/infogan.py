@@ -21,8 +21,8 @@ formed). Measured on the Xeon in bf16 (by auto) at 4,000 steps, five fresh
 runs each (seeds 0-4): cluster accuracy 0.890 / 0.831 / 0.885 / 0.892 /
 0.876 (mean 0.875, worst 0.831, 4 of 5 at >= 0.85) against the paper's
 z and fixed lambda_cat's 0.975 / 0.854 / 0.670 / 0.877 / 0.842 (mean
-0.844, worst 0.670, 3 of 5), for the same CPU (about 10 CPU-minutes a run
-when quiet). In every failing run two codes share one digit pair and z's
+0.844, worst 0.670, 3 of 5), for the same CPU (9.7-11.7 CPU-minutes a run
+under load). In every failing run two codes share one digit pair and z's
 style picks within it; Q reads the code back from the fakes at 0.98-1.000
 from step 200, before there are digits (benchmarks/infogan_trajectory.py).
 Tries not taken: lambda_cat 2 throughout (0.719 / 0.892 / 0.919 on seeds

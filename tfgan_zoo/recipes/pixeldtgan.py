@@ -14,7 +14,9 @@ The recipe adds an L1 term to the paired product, weighted 10, to C's loss
 none). Measured on the Xeon in bfloat16 (named), seed 0, one run each
 (benchmarks/RESULTS.md, domain adaptation): products-cnn reads the garment
 class on 0.525 of the test pairs at 3,000 steps (0.50-0.53 at every
-checkpoint from 500), SSIM 0.239, in 20.6 CPU-minutes, against the paper's
+checkpoint from 500), SSIM 0.239, in 20.6 CPU-minutes (bf16 named; `auto`
+runs this recipe in float32 on that CPU, about 1.6 times the step time, so
+near the 30 CPU-minute budget), against the paper's
 objective's 0.221 (0.22-0.31 between checkpoints, the garment class hopping
 as a whole), SSIM 0.140. Both are short of the issue's 0.80; C trained on
 the L1 term alone (`--no-adversarial`, the paper's "C + MSE" baseline)
