@@ -27,7 +27,8 @@ standardises each image (its own mean and standard deviation) before the
 feature extractor, so brightness and contrast cannot tell the domains
 apart. On syndigits -> mnist (seed 0, 6,000 steps) it removed the label
 predictor's plateau but not the gap: 0.282 against source-only's 0.594
-(mnist's features collapse late), 0.612 with --domain-weight 0.3.
+(mnist's features collapse late); with --domain-weight 0.3 as well it
+beat source-only on seeds 0 / 1 / 2 by +1.8 / +6.0 / +7.6 points.
 """
 
 import keras
