@@ -108,8 +108,10 @@ def test_minibatch_stddev_option_reaches_d_and_bad_group_is_one_line():
 def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
     """--decay-after 0.6 over 10 steps: G's rate holds to step 6, then falls
     linearly to 0 at step 10; D's follows the generator's step even though
-    the accuracy rule skips D's update (limit 0: D's own count stays 0)."""
-    m = model(0.0, decay_after=0.6, total_steps=10)
+    the accuracy rule skips D's update (a limit of -1, which no accuracy
+    meets: D's own count stays 0; at 0 a batch D reads all wrong would
+    update it, which untrained weights do now and then)."""
+    m = model(-1.0, decay_after=0.6, total_steps=10)
     rates = [float(m.g_optimizer._learning_rate(t)) for t in (0, 6, 8, 10)]
     np.testing.assert_allclose(rates, [1e-2, 1e-2, 5e-3, 0.0], atol=1e-9)
     m.g_optimizer.iterations.assign(8)
@@ -118,9 +120,9 @@ def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
     assert float(m.d_optimizer.learning_rate) == pytest.approx(5e-3)
     assert float(m.g_optimizer.learning_rate) == pytest.approx(2.5e-3)  # G now at step 9
     assert m.player_optimizers["discriminator"] is m.d_optimizer
-    constant = model(0.0, total_steps=10)
+    constant = model(-1.0, total_steps=10)
     assert constant.d_schedule is None
-    g_only = model(0.0, decay_after=0.6, total_steps=10, decay_discriminator=False)
+    g_only = model(-1.0, decay_after=0.6, total_steps=10, decay_discriminator=False)
     g_only.g_optimizer.iterations.assign(8)
     g_only.train_step(tuple(tf.constant(x) for x in g_only.example_data(4)))
     assert float(g_only.d_optimizer.learning_rate) == pytest.approx(1e-2)
