@@ -33,7 +33,7 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults, is_number
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import linear_decay, run_length, with_learning_rate
+from tfgan_zoo.optimizers import ConstantRate, linear_decay, run_length, with_learning_rate
 from tfgan_zoo.samples import sample_kind
 
 
@@ -315,18 +315,26 @@ class AdversarialModel(keras.Model):
         """Optimizer updates `player` makes per generator step (for schedules)."""
         return self.n_critic if player == "discriminator" else 1
 
+    # The players whose rates `schedule_learning_rates` schedules (None:
+    # every player); a model may name fewer (noise-to-image's decay shape).
+    decayed_players = None
+
     def schedule_learning_rates(self, make_schedule):
         """After `compile`: every player's optimizer becomes a fresh copy
         whose learning rate is `make_schedule(lr0, updates_per_step)`, lr0
         its constant rate (`tfgan_zoo.optimizers.linear_decay`, DANN's
         `AnnealedDecay`). A schedule counts optimizer updates, so a player
         updated n_critic times a generator step gets a schedule n_critic
-        times as long."""
-        self._set_optimizers({
-            player: with_learning_rate(optimizer, make_schedule(
-                float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
-                self.updates_per_step(player)))
-            for player, optimizer in self.player_optimizers.items()})
+        times as long. A player left out of `decayed_players` keeps lr0 as a
+        `ConstantRate` schedule, so that its optimizer checkpoints the
+        variables a scheduled one does (a run resumes with either shape)."""
+        def schedule(player, optimizer):
+            rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+            if self.decayed_players is None or player in self.decayed_players:
+                return make_schedule(rate, self.updates_per_step(player))
+            return ConstantRate(rate)
+        self._set_optimizers({player: with_learning_rate(optimizer, schedule(player, optimizer))
+                              for player, optimizer in self.player_optimizers.items()})
 
     def player_networks(self):
         """Map each player to the networks its optimizer updates."""

@@ -58,7 +58,7 @@ from tfgan_zoo import losses
 from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import ConstantRate, decay_settings, with_learning_rate
+from tfgan_zoo.optimizers import decay_settings
 
 
 class NoiseToImageGAN(AdversarialModel):
@@ -174,21 +174,6 @@ class NoiseToImageGAN(AdversarialModel):
             raise UserError(f"--decay-floor-fraction is the fraction of each rate the decay "
                             f"ends at, in [0, 1), got {floor}: pass e.g. 0.1, or 0 for none")
         return players
-
-    def schedule_learning_rates(self, make_schedule):
-        """The core's schedules (`decay_after`) on the players in
-        `decayed_players`; the other keeps its rate, as a `ConstantRate`
-        schedule, so that its optimizer checkpoints the variables a decayed
-        one does (a run resumes with either shape)."""
-        def shaped(learning_rate, updates_per_step, player):
-            if player in self.decayed_players:
-                return make_schedule(learning_rate, updates_per_step)
-            return ConstantRate(learning_rate)
-        self._set_optimizers({
-            player: with_learning_rate(optimizer, shaped(
-                float(keras.ops.convert_to_numpy(optimizer.learning_rate)),
-                self.updates_per_step(player), player))
-            for player, optimizer in self.player_optimizers.items()})
 
     def real_threshold(self):
         """The D output between "fake" and "real" that ADA's heuristic
