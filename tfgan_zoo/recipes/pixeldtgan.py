@@ -12,17 +12,17 @@ RUN/products.png. `--no-association` is the D_R-only ablation
 The recipe adds an L1 term to the paired product, weighted 10, to C's loss
 (`pixel_weight`, a project option: the paper and the model's default have
 none). Measured on the Xeon in bfloat16 (named), seed 0, one run each
-(benchmarks/RESULTS.md, domain adaptation): products-cnn reads the garment
-class on 0.525 of the test pairs at 3,000 steps (0.50-0.53 at every
-checkpoint from 500), SSIM 0.239, in 20.6 CPU-minutes (bf16 named; `auto`
-runs this recipe in float32 on that CPU, about 1.6 times the step time, so
-near the 30 CPU-minute budget), against the paper's
-objective's 0.221 (0.22-0.31 between checkpoints, the garment class hopping
-as a whole), SSIM 0.140. Both are short of the issue's 0.80; C trained on
-the L1 term alone (`--no-adversarial`, the paper's "C + MSE" baseline)
-reads 0.658 at 1,000 steps, and products-cnn's network trained on the
-figures themselves reads 0.702 (shoes 0.41-0.62): the stand-in's small
-items, not only the converter, hold the reading down. The paper's
+(benchmarks/RESULTS.md, domain adaptation), on the lookbook stand-in as
+drawn since 2026-12-06 (items larger, shoes 0.40 body heights): products-cnn
+reads the garment class on 0.573 of the test pairs at 3,000 steps (0.55-0.62
+at every checkpoint from 1,000; the mean of the six checkpoints' weights
+0.644), SSIM 0.262, in 17.9 CPU-minutes (bf16 named; `auto` runs this
+recipe in float32 on that CPU, about 1.6 times the step time). On the
+earlier drawing (shoes 0.24 body heights) the same recipe read 0.525 and
+the paper's objective 0.221. All are short of the issue's 0.80;
+products-cnn's network trained on the figures themselves reads 0.743 of
+the test figures (0.702 on the earlier drawing), so the stand-in's figures,
+not only the converter, still hold the reading down. The paper's
 objective: `--pixel-weight 0`,
 which also resumes runs started before this default."""
 
