@@ -163,6 +163,12 @@ EMA_BN_BATCHES = 4
 EMA_BN_BATCH_SIZE = 256
 
 
+def schedule_maker(make_schedule, player):
+    """`player`'s schedule maker from `schedule_learning_rates`' argument:
+    one maker for every player, or a dict of one per player."""
+    return make_schedule[player] if isinstance(make_schedule, dict) else make_schedule
+
+
 class AdversarialModel(keras.Model):
     """Base class of every GAN.
 
@@ -297,10 +303,15 @@ class AdversarialModel(keras.Model):
         self._set_optimizers(given)
         # A model that decays its learning rates linearly over the end of the
         # run sets `decay_after` (a fraction) and `total_steps` (--steps), and
-        # may set `decay_floor_fraction` (the decay's end, a fraction of each rate).
+        # may set `decay_floor_fraction` (the decay's end, a fraction of each rate),
+        # and either one per player (`player_decay_after`, `player_decay_floor`).
         if getattr(self, "decay_after", None) is not None and getattr(self, "total_steps", None):
-            self.schedule_learning_rates(linear_decay(
-                self.total_steps, self.decay_after, getattr(self, "decay_floor_fraction", 0.0)))
+            floor = getattr(self, "decay_floor_fraction", 0.0)
+            self.schedule_learning_rates({
+                player: linear_decay(self.total_steps,
+                                     self.player_decay_after.get(player, self.decay_after),
+                                     self.player_decay_floor.get(player, floor))
+                for player in self.players})
 
     def _set_optimizers(self, optimizers):
         self.player_optimizers = optimizers
@@ -318,6 +329,11 @@ class AdversarialModel(keras.Model):
     # The players whose rates `schedule_learning_rates` schedules (None:
     # every player); a model may name fewer (noise-to-image's decay shape).
     decayed_players = None
+    # A player's own start (a fraction of the run) or floor (a fraction of
+    # its rate) of the `decay_after` decay, {player: value}; a player not
+    # named has the model's `decay_after` / `decay_floor_fraction`.
+    player_decay_after = {}
+    player_decay_floor = {}
 
     def schedule_learning_rates(self, make_schedule):
         """After `compile`: every player's optimizer becomes a fresh copy
@@ -325,13 +341,15 @@ class AdversarialModel(keras.Model):
         its constant rate (`tfgan_zoo.optimizers.linear_decay`, DANN's
         `AnnealedDecay`). A schedule counts optimizer updates, so a player
         updated n_critic times a generator step gets a schedule n_critic
-        times as long. A player left out of `decayed_players` keeps lr0 as a
-        `ConstantRate` schedule, so that its optimizer checkpoints the
-        variables a scheduled one does (a run resumes with either shape)."""
+        times as long. `make_schedule` may be a dict of one per player (the
+        core's decay with a player's own start or floor). A player left out
+        of `decayed_players` keeps lr0 as a `ConstantRate` schedule, so that
+        its optimizer checkpoints the variables a scheduled one does (a run
+        resumes with either shape)."""
         def schedule(player, optimizer):
             rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
             if self.decayed_players is None or player in self.decayed_players:
-                return make_schedule(rate, self.updates_per_step(player))
+                return schedule_maker(make_schedule, player)(rate, self.updates_per_step(player))
             return ConstantRate(rate)
         self._set_optimizers({player: with_learning_rate(optimizer, schedule(player, optimizer))
                               for player, optimizer in self.player_optimizers.items()})

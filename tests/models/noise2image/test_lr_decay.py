@@ -1,7 +1,8 @@
 """`decay_after`: the noise-to-image models' late learning-rate decay
 (constant, then linearly to 0 over the rest of --steps), counted in each
 player's own updates; its shape (`decay_generator`, `decay_discriminator`,
-`decay_floor_fraction`)."""
+`decay_floor_fraction`) and a player's own start or floor
+(`decay_after_discriminator`, `decay_floor_generator`)."""
 
 import dataclasses
 import shutil
@@ -121,6 +122,62 @@ def test_bad_decay_shapes_are_one_line():
     with pytest.raises(UserError) as excinfo:
         build_model("dcgan", **TINY, total_steps=100, decay_after=0.5, decay_floor_fraction=1.0)
     one_line_error(excinfo, "--decay-floor-fraction", "[0, 1)")
+
+
+def test_d_can_decay_from_its_own_start():
+    model = compiled("dcgan", total_steps=100, decay_after=0.8, decay_after_discriminator=0.6)
+    # D: 1e-4 to update 60, then 40 updates down to 0; G: 2e-4 to 80, then 20 down.
+    assert rate_at(model.d_optimizer, 60) == pytest.approx(1e-4)
+    assert rate_at(model.d_optimizer, 70) == pytest.approx(0.75e-4)
+    assert rate_at(model.d_optimizer, 80) == pytest.approx(0.5e-4)
+    assert rate_at(model.g_optimizer, 80) == pytest.approx(2e-4)
+    assert rate_at(model.g_optimizer, 90) == pytest.approx(1e-4)
+    assert rate_at(model.d_optimizer, 100) == rate_at(model.g_optimizer, 100) == 0.0
+
+
+def test_g_can_keep_its_own_floor():
+    model = compiled("dcgan", total_steps=100, decay_after=0.6, decay_floor_generator=0.2)
+    # G: halfway from 2e-4 to 0.2 x 2e-4 at 80, and there at the end; D to 0.
+    assert rate_at(model.g_optimizer, 80) == pytest.approx(0.6 * 2e-4)
+    assert rate_at(model.g_optimizer, 100) == pytest.approx(0.2 * 2e-4)
+    assert rate_at(model.d_optimizer, 80) == pytest.approx(0.5e-4)
+    assert rate_at(model.d_optimizer, 100) == pytest.approx(0.0)
+
+
+def test_the_players_own_settings_are_off_by_default_and_round_trip():
+    args = parse_args(RECIPE, []).model_args
+    assert args["decay_after_discriminator"] is None and args["decay_floor_generator"] is None
+    assert build_model("dcgan", **{**args, **TINY}, total_steps=100).player_decay_after == {}
+    args = parse_args(RECIPE, ["--decay-after-discriminator", "0.6",
+                               "--decay-floor-generator", "0.25"]).model_args
+    assert (args["decay_after_discriminator"], args["decay_floor_generator"]) == (0.6, 0.25)
+    model = DCGAN.from_config(build_model("dcgan", **{**args, **TINY},
+                                          total_steps=100).get_config())
+    assert model.player_decay_after == {"discriminator": 0.6}
+    assert model.player_decay_floor == {"generator": 0.25}
+
+
+def test_bad_player_settings_are_one_line():
+    for bad in ({"decay_after_discriminator": 0.6},
+                {"decay_after": 0.75, "decay_discriminator": False,
+                 "decay_after_discriminator": 0.6}):
+        with pytest.raises(UserError) as excinfo:
+            build_model("dcgan", **TINY, total_steps=100, **bad)
+        one_line_error(excinfo, "--decay-after-discriminator needs --decay-after",
+                       "--no-decay-discriminator")
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_after=0.75,
+                    decay_generator=False, decay_floor_generator=0.2)
+    one_line_error(excinfo, "--decay-floor-generator needs --decay-after")
+    for value in (1.0, -0.1, "soon"):
+        with pytest.raises(UserError) as excinfo:
+            build_model("dcgan", **TINY, total_steps=100, decay_after=0.75,
+                        decay_after_discriminator=value)
+        one_line_error(excinfo, "--decay-after-discriminator is a fraction in [0, 1)",
+                       "--decay-after-discriminator 0.6")
+    with pytest.raises(UserError) as excinfo:
+        build_model("dcgan", **TINY, total_steps=100, decay_after=0.75, decay_floor_generator=1)
+    one_line_error(excinfo, "--decay-floor-generator is a fraction in [0, 1)")
 
 
 def test_a_run_that_decayed_both_rates_resumes_with_one(tmp_path):

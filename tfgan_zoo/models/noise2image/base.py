@@ -56,6 +56,7 @@ import tensorflow as tf
 
 from tfgan_zoo import losses
 from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
+from tfgan_zoo.checks import is_number
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.optimizers import decay_settings
@@ -77,6 +78,10 @@ class NoiseToImageGAN(AdversarialModel):
         decay_discriminator: with decay_after, D's rate decays; false keeps it constant.
         decay_floor_fraction: with decay_after, the rates fall to this fraction of their own, not 0.
             E.g. 0.1; 0 (the default) decays them to 0.
+        decay_after_discriminator: with decay_after, D's rate decays from this fraction of --steps
+            instead, e.g. 0.6; None (the default) uses decay_after.
+        decay_floor_generator: with decay_after, G's rate falls to this fraction of its own instead,
+            e.g. 0.2; None (the default) uses decay_floor_fraction.
         total_steps: length of the run in generator steps, for the decay; the
             trainer passes `--steps`.
         r1_gamma: weight G of the R1 penalty (G / 2) ||grad_x D(x)||^2 on real images
@@ -123,7 +128,7 @@ class NoiseToImageGAN(AdversarialModel):
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
                  decay_generator=True, decay_discriminator=True, decay_floor_fraction=0.0,
-                 total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
+                 decay_after_discriminator=None, decay_floor_generator=None, total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
                  ada_until=None, ada_reset=False, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
@@ -140,6 +145,8 @@ class NoiseToImageGAN(AdversarialModel):
         self.decayed_players = self.decay_shape(decay_generator, decay_discriminator,
                                                 decay_floor_fraction)
         self.decay_floor_fraction = float(decay_floor_fraction)
+        self.player_decay_after, self.player_decay_floor = self.player_decay(
+            decay_after_discriminator, decay_floor_generator)
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")
@@ -174,6 +181,26 @@ class NoiseToImageGAN(AdversarialModel):
             raise UserError(f"--decay-floor-fraction is the fraction of each rate the decay "
                             f"ends at, in [0, 1), got {floor}: pass e.g. 0.1, or 0 for none")
         return players
+
+    def player_decay(self, discriminator_after, generator_floor):
+        """The core's per-player decay settings ({player: value}) from D's own
+        start and G's own floor, checked: each needs the decay and its player
+        in it, and is a fraction in [0, 1)."""
+        own = {"--decay-after-discriminator": (discriminator_after, "discriminator", "0.6"),
+               "--decay-floor-generator": (generator_floor, "generator", "0.2")}
+        for name, (value, player, example) in own.items():
+            if value is None:
+                continue
+            if self.decay_after is None or player not in self.decayed_players:
+                raise UserError(f"{name} needs --decay-after with the {player}'s rate in "
+                                f"the decay: pass e.g. --decay-after 0.75 (without "
+                                f"--no-decay-{player}), or leave out {name}")
+            if not (is_number(value) and 0 <= value < 1):
+                raise UserError(f"{name} is a fraction in [0, 1), got {value!r}: "
+                                f"pass e.g. {name} {example}")
+        after = {} if discriminator_after is None else {"discriminator": float(discriminator_after)}
+        floor = {} if generator_floor is None else {"generator": float(generator_floor)}
+        return after, floor
 
     def real_threshold(self):
         """The D output between "fake" and "real" that ADA's heuristic

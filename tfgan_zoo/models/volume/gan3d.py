@@ -46,7 +46,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.core import AdversarialModel, cross_replica_sum
+from tfgan_zoo.core import AdversarialModel, cross_replica_sum, schedule_maker
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
 from tfgan_zoo.optimizers import decay_settings
@@ -122,7 +122,7 @@ class GAN3D(AdversarialModel):
         optimizer = self.d_optimizer
         super().schedule_learning_rates(make_schedule)
         if self.decay_discriminator:
-            self.d_schedule = make_schedule(
+            self.d_schedule = schedule_maker(make_schedule, "discriminator")(
                 float(keras.ops.convert_to_numpy(optimizer.learning_rate)), 1)
         self._set_optimizers({**self.player_optimizers, "discriminator": optimizer})
 
