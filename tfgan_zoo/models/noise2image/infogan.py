@@ -80,6 +80,8 @@ class InfoGAN(NoiseToImageGAN):
         late_info_weight: lambda from step `late_info_step` on (None: off).
             A project experiment; the paper keeps lambda fixed.
         late_info_step: the step at which `late_info_weight` takes over.
+        late_info_until: the step at which lambda goes back to `info_weight`
+            (None: `late_info_weight` to the end). A project experiment.
         q_dropout: dropout rate between D's body and Q's head (0: none).
     """
 
@@ -91,7 +93,7 @@ class InfoGAN(NoiseToImageGAN):
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
                  continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
                  learned_code_std=False, late_info_weight=None, late_info_step=1000,
-                 q_dropout=0.0, **kwargs):
+                 late_info_until=None, q_dropout=0.0, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
@@ -108,6 +110,13 @@ class InfoGAN(NoiseToImageGAN):
         self.learned_code_std = bool(learned_code_std)
         self.late_info_weight = None if late_info_weight is None else float(late_info_weight)
         self.late_info_step = int(late_info_step)
+        self.late_info_until = None if late_info_until is None else int(late_info_until)
+        if self.late_info_until is not None and (self.late_info_weight is None
+                                                 or self.late_info_until <= self.late_info_step):
+            raise UserError(f"--late-info-until {late_info_until} needs --late-info-weight and "
+                            f"must come after --late-info-step {self.late_info_step}: pass a "
+                            "later step (e.g. 3000 with the recipe's 1000) or "
+                            "--late-info-until None")
         self.q_dropout = float(q_dropout)
         if (self.late_info_weight is not None and self.total_steps is not None
                 and self.late_info_step >= self.total_steps):
@@ -162,10 +171,14 @@ class InfoGAN(NoiseToImageGAN):
     # ------------------------------------------------------------ the step
     def current_info_weight(self):
         """lambda for the categorical code: `info_weight`, or
-        `late_info_weight` from generator step `late_info_step` on."""
+        `late_info_weight` from generator step `late_info_step` on (until
+        `late_info_until`, when set)."""
         if self.late_info_weight is None:
             return self.info_weight
-        late = self.g_optimizer.iterations >= self.late_info_step
+        step = self.g_optimizer.iterations
+        late = step >= self.late_info_step
+        if self.late_info_until is not None:
+            late = tf.logical_and(late, step < self.late_info_until)
         return tf.where(late, self.late_info_weight, self.info_weight)
 
     def information_loss(self, codes, images):
