@@ -36,8 +36,13 @@ switches from `info_weight` to that weight at generator step
 two seeds of three. Switched to 2 at step 1,000 on the seed lambda 1 fails
 (seed 2), it resolved the chained merges but not the two doubled pairs:
 0.819 against 0.670; on seeds 0 and 1 it read 0.912 and 0.803 against 0.975
-and 0.854 (one run each). With `q_dropout` (a project experiment, off by
-default) Q's head reads a dropped-out view of D's body, meant to make a code
+and 0.854 (one run each). With `late_info_until` (also off by default) lambda
+goes back to `info_weight` at that step, so the late weight is a window: with
+the recipe's z 16, lambda_cat 1 -> 2 at step 1,000 -> 1 at step 3,000 read
+0.889 / 0.864 / 0.887 on seeds 0-2 at 4,000 steps against 0.890 / 0.831 /
+0.885 with lambda 2 to the end (one run each; benchmarks/RESULTS.md,
+InfoGAN at 6,000 steps and a lambda_cat window). With `q_dropout` (a
+project experiment, off by default) Q's head reads a dropped-out view of D's body, meant to make a code
 that few of the body's features carry (a stroke style) harder to read back
 than the digit; at 0.5 on seed 2 Q still read the code at 0.999 and the
 accuracy stayed 0.673 (one run; benchmarks/RESULTS.md, InfoGAN: a late lambda and dropout before Q).
