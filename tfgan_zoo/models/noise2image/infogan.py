@@ -42,8 +42,8 @@ the recipe's z 16, lambda_cat 1 -> 2 at step 1,000 -> 1 at step 3,000 read
 0.889 / 0.864 / 0.887 on seeds 0-2 at 4,000 steps against 0.890 / 0.831 /
 0.885 with lambda 2 to the end (one run each; benchmarks/RESULTS.md,
 InfoGAN at 6,000 steps and a lambda_cat window). With `q_dropout` (a
-project experiment, off by default) Q's head reads a dropped-out view of D's body, meant to make a code
-that few of the body's features carry (a stroke style) harder to read back
+project experiment, off by default) Q's head reads a dropped-out view of
+D's body, meant to make a code that few of the body's features carry (a stroke style) harder to read back
 than the digit; at 0.5 on seed 2 Q still read the code at 0.999 and the
 accuracy stayed 0.673 (one run; benchmarks/RESULTS.md, InfoGAN: a late lambda and dropout before Q).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
