@@ -39,8 +39,9 @@ two seeds of three. Switched to 2 at step 1,000 on the seed lambda 1 fails
 and 0.854 (one run each). With `late_info_until` (also off by default) lambda
 goes back to `info_weight` at that step, so the late weight is a window: with
 the recipe's z 16, lambda_cat 1 -> 2 at step 1,000 -> 1 at step 3,000 read
-0.889 / 0.864 / 0.887 on seeds 0-2 at 4,000 steps against 0.890 / 0.831 /
-0.885 with lambda 2 to the end (one run each; benchmarks/RESULTS.md,
+0.889 / 0.864 / 0.887 / 0.870 / 0.862 on seeds 0-4 at 4,000 steps against
+0.890 / 0.831 / 0.885 / 0.892 / 0.876 with lambda 2 to the end: every seed
+at >= 0.85, the mean unchanged (one run each; benchmarks/RESULTS.md,
 InfoGAN at 6,000 steps and a lambda_cat window). With `q_dropout` (a
 project experiment, off by default) Q's head reads a dropped-out view of
 D's body, meant to make a code that few of the body's features carry (a stroke style) harder to read back
