@@ -88,6 +88,18 @@ def test_late_info_weight_takes_over_lambda_cat_at_its_step():
     assert small().late_info_weight is None      # off in the model: the paper's fixed lambda
 
 
+def test_late_info_until_gives_lambda_cat_back_at_its_step():
+    model = small(info_weight=1.0, continuous_weight=0.5, late_info_weight=2.0,
+                  late_info_step=3, late_info_until=5, total_steps=8)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-3),
+                  d_optimizer=keras.optimizers.Adam(2e-4))
+    for step, weight in ((2, 1.0), (3, 2.0), (4, 2.0), (5, 1.0), (7, 1.0)):
+        model.g_optimizer.iterations.assign(step)
+        assert float(model.current_info_weight()) == weight
+    assert InfoGAN.from_config(model.get_config()).late_info_until == 5
+    assert small().late_info_until is None
+
+
 def test_q_dropout_drops_part_of_the_body_for_q_only_while_training():
     model = small(q_dropout=0.5)
     assert [layer.name for layer in model.discriminator.layers if "dropout" in layer.name] == [
@@ -158,6 +170,9 @@ def test_categorical_code_changes_the_image():
     ({"late_info_weight": -2.0}, "--late-info-weight must be a finite loss weight >= 0"),
     ({"late_info_weight": 2.0, "late_info_step": 8, "total_steps": 8},
      "pass a smaller --late-info-step"),
+    ({"late_info_weight": 2.0, "late_info_step": 8, "late_info_until": 8},
+     "must come after --late-info-step 8"),
+    ({"late_info_until": 3000}, "--late-info-until 3000 needs --late-info-weight"),
     ({"q_dropout": 1.0}, "--q-dropout must be a finite rate in"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
