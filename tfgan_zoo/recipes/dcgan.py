@@ -75,8 +75,8 @@ with 0.9995. Both seed 0, on the Xeon in bfloat16, one leg each. From the
 same state to 17,000: batch 128 (`--batch-size 128`): 20.5 / 0.572 /
 0.814, FID gained and precision lost, at ≈ 1.7 times the leg's CPU; G's
 rate decayed alone (`--no-decay-discriminator`): 21.0 / 0.547 / 0.813;
-D's alone (`--no-decay-generator`): 21.1 / 0.577 / 0.797, so D's
-decay buys most of the decay's precision (0.542 without any). One leg each, seed 0, Xeon, bfloat16.
+D's alone (`--no-decay-generator`): 21.1 / 0.577 / 0.797 (0.542 without
+any decay). One leg each, seed 0, Xeon, bfloat16.
 Per-player starts and floors (`--decay-after-discriminator`,
 `--decay-floor-generator`): D's decay from 0.6 of the run, G's from 0.75
 (from the 10,000-step state): 21.2 / 0.549 / 0.804; D's from 0.85 (from

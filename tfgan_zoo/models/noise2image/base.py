@@ -128,7 +128,8 @@ class NoiseToImageGAN(AdversarialModel):
 
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
                  decay_generator=True, decay_discriminator=True, decay_floor_fraction=0.0,
-                 decay_after_discriminator=None, decay_floor_generator=None, total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
+                 decay_after_discriminator=None, decay_floor_generator=None,
+                 total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
                  ada_until=None, ada_reset=False, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:

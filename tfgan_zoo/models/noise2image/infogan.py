@@ -44,9 +44,11 @@ the recipe's z 16, lambda_cat 1 -> 2 at step 1,000 -> 1 at step 3,000 read
 at >= 0.85, the mean unchanged (one run each; benchmarks/RESULTS.md,
 InfoGAN at 6,000 steps and a lambda_cat window). With `q_dropout` (a
 project experiment, off by default) Q's head reads a dropped-out view of
-D's body, meant to make a code that few of the body's features carry (a stroke style) harder to read back
-than the digit; at 0.5 on seed 2 Q still read the code at 0.999 and the
-accuracy stayed 0.673 (one run; benchmarks/RESULTS.md, InfoGAN: a late lambda and dropout before Q).
+D's body, meant to make a code that few of the body's features carry (a
+stroke style) harder to read back than the digit; at 0.5 on seed 2 Q still
+read the code at 0.999 and the accuracy stayed 0.673 (one run;
+benchmarks/history/image_gans_ii.md, InfoGAN: a late lambda and dropout
+before Q).
 Adam with G at 1e-3 and D at 2e-4, beta_1 = 0.5, batch 128 (the reference
 launcher). The noise z is N(0, I) (`noise_prior`; "uniform" draws it
 from U(-1, 1) like the codes, as openai/InfoGAN's launcher does with its
