@@ -41,16 +41,13 @@ def reverse_gradient(x, scale):
 # ------------------------------------------------------------ digit CNNs
 @keras.saving.register_keras_serializable("tfgan_zoo")
 class PerImageStandardization(layers.Layer):
-    """Each image minus its own mean over its own standard deviation (at
-    least 1/sqrt(pixels), as `tf.image.per_image_standardization`): every
-    image reaches the network with one brightness and one contrast,
-    whichever domain it comes from."""
+    """`tf.image.per_image_standardization` as a layer: each image minus
+    its own mean over its own standard deviation (at least 1/sqrt(pixels)),
+    so every image reaches the network with one brightness and one
+    contrast, whichever domain it comes from."""
 
     def call(self, images):
-        mean = tf.reduce_mean(images, axis=[1, 2, 3], keepdims=True)
-        std = tf.math.reduce_std(images, axis=[1, 2, 3], keepdims=True)
-        pixels = float(images.shape[1] * images.shape[2] * images.shape[3])
-        return (images - mean) / tf.maximum(std, pixels ** -0.5)
+        return tf.image.per_image_standardization(images)
 
 
 def digit_encoder(image_shape, widths=(32, 48), kernel=5, padding="same", dense=None,

@@ -23,8 +23,8 @@ the paper's objective 0.221. All are short of the issue's 0.80;
 products-cnn's network trained on the figures themselves reads 0.743 of
 the test figures (0.702 on the earlier drawing), so the stand-in's figures,
 not only the converter, still hold the reading down. The paper's
-objective: `--pixel-weight 0`,
-which also resumes runs started before this default."""
+objective: `--pixel-weight 0`, which also resumes runs started before
+this default."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.cross_domain import product_report

@@ -62,6 +62,14 @@ from tfgan_zoo.errors import UserError
 from tfgan_zoo.optimizers import decay_settings
 
 
+def check_fraction(flag, value, example):
+    """A decay setting checked: a number in [0, 1), else a one-line error
+    naming `flag` and an `example` value."""
+    if not (is_number(value) and 0 <= value < 1):
+        raise UserError(f"{flag} is a fraction in [0, 1), got {value!r}: "
+                        f"pass e.g. {flag} {example}")
+
+
 class NoiseToImageGAN(AdversarialModel):
     """A GAN that maps noise (and, for conditional models, a label) to an
     image, trained with Algorithm 1. Subclasses build `generator` and
@@ -178,9 +186,7 @@ class NoiseToImageGAN(AdversarialModel):
         if not players:
             raise UserError("--no-decay-generator with --no-decay-discriminator decays no rate: "
                             "leave out one of them, or --decay-after")
-        if not 0 <= float(floor) < 1:
-            raise UserError(f"--decay-floor-fraction is the fraction of each rate the decay "
-                            f"ends at, in [0, 1), got {floor}: pass e.g. 0.1, or 0 for none")
+        check_fraction("--decay-floor-fraction", floor, "0.1")
         return players
 
     def player_decay(self, discriminator_after, generator_floor):
@@ -196,9 +202,7 @@ class NoiseToImageGAN(AdversarialModel):
                 raise UserError(f"{name} needs --decay-after with the {player}'s rate in "
                                 f"the decay: pass e.g. --decay-after 0.75 (without "
                                 f"--no-decay-{player}), or leave out {name}")
-            if not (is_number(value) and 0 <= value < 1):
-                raise UserError(f"{name} is a fraction in [0, 1), got {value!r}: "
-                                f"pass e.g. {name} {example}")
+            check_fraction(name, value, example)
         after = {} if discriminator_after is None else {"discriminator": float(discriminator_after)}
         floor = {} if generator_floor is None else {"generator": float(generator_floor)}
         return after, floor
