@@ -22,6 +22,7 @@ machinery every GAN needs lives here, once:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from typing import Callable
@@ -33,7 +34,8 @@ import keras
 from tfgan_zoo import losses
 from tfgan_zoo.checks import check_values, constructor_defaults, is_number
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import ConstantRate, linear_decay, run_length, with_learning_rate
+from tfgan_zoo.optimizers import (ConstantRate, copy_optimizer_state, linear_decay, run_length,
+                                  with_learning_rate, with_other_rate_layout)
 from tfgan_zoo.samples import sample_kind
 
 
@@ -353,6 +355,26 @@ class AdversarialModel(keras.Model):
             return ConstantRate(rate)
         self._set_optimizers({player: with_learning_rate(optimizer, schedule(player, optimizer))
                               for player, optimizer in self.player_optimizers.items()})
+
+    @contextlib.contextmanager
+    def other_rate_layout(self, players):
+        """For the duration, built optimizers whose learning rate is the other
+        kind (`optimizers.with_other_rate_layout`) stand in for `players`'
+        own, so that a checkpoint of a run with a decay reads into a run
+        without one, and the other way round (`rundir.checkpoint`). On a
+        normal exit their state (update counts, slots) is copied into the
+        model's own optimizers, which are back either way."""
+        own = dict(self.player_optimizers)
+        others = {player: with_other_rate_layout(own[player]) for player in players}
+        for player, optimizer in others.items():
+            optimizer.build(self.player_variables(player))
+        self._set_optimizers({**own, **others})
+        try:
+            yield
+        finally:
+            self._set_optimizers(own)
+        for player, optimizer in others.items():
+            copy_optimizer_state(optimizer, own[player])
 
     def player_networks(self):
         """Map each player to the networks its optimizer updates."""

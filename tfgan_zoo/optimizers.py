@@ -175,3 +175,40 @@ def with_learning_rate(optimizer, learning_rate):
             dynamic_growth_steps=config["dynamic_growth_steps"])
     return type(optimizer).from_config({**optimizer.get_config(),
                                         "learning_rate": learning_rate})
+
+
+def _rate_holder(optimizer):
+    """The optimizer that owns the learning rate (a LossScaleOptimizer's inner one)."""
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
+
+
+def with_other_rate_layout(optimizer):
+    """An unbuilt copy of `optimizer` whose checkpoint has the other layout:
+    a constant rate (which Keras keeps as a variable, checkpointed among the
+    optimizer's variables) becomes a `ConstantRate` schedule (no variable),
+    and a schedule becomes its rate at update 0 as a constant. A checkpoint
+    written by a run with a decay reads into the first, one written without
+    into the second."""
+    rate = _rate_holder(optimizer)._learning_rate
+    if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+        return with_learning_rate(optimizer, float(rate(0)))
+    return with_learning_rate(optimizer, ConstantRate(float(rate.numpy())))
+
+
+def copy_optimizer_state(source, target):
+    """Assign `source`'s state (update count, slots, loss-scale state) to
+    `target`, an optimizer of the same kind over the same variables whose
+    learning rate may be the other kind: the learning-rate variable one of
+    them has is left out, so the new run's rate or schedule stands."""
+    def state(optimizer):
+        rate = _rate_holder(optimizer)._learning_rate
+        return [v for v in optimizer.variables if v is not rate]
+    pairs = list(zip(state(source), state(target), strict=True))
+    for a, b in pairs:
+        if tuple(a.shape) != tuple(b.shape):
+            raise ValueError(f"optimizer state {a.path} {tuple(a.shape)} does not fit "
+                             f"{b.path} {tuple(b.shape)}")
+    for a, b in pairs:
+        b.assign(a)

@@ -19,6 +19,7 @@ pruned) rather than deleting what it could not read.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -57,6 +58,7 @@ class CheckpointDir:
         # The noise seed's state is saved explicitly: TF's object graph does
         # not reach Keras seed generators, and without it a resumed run would
         # replay the noise of step 0.
+        self.model = model
         self.checkpoint = None if model is None else tf.train.Checkpoint(
             model=model, noise_seed=model.noise_seed.state)
 
@@ -133,21 +135,45 @@ class CheckpointDir:
     def restore(self, step, partial=False):
         """Restore the checkpoint of `step`; returns its state dict. With
         `partial`, parts the model lacks (e.g. optimizer slots when loading
-        for export) are skipped. A checkpoint that does not read raises
-        `DamagedFile` naming it."""
+        for export) are skipped. A checkpoint written with the other kind
+        of learning rate for some players (a run given a decay on resume,
+        or resumed without its decay) is read through optimizers of that
+        kind. A checkpoint that does not read raises `DamagedFile` naming it."""
         path = self.path(step)
         state = read_json(path / "state.json", "checkpoint state",
                           "the checkpoint is damaged")
         try:
-            status = self.checkpoint.read(str(path / "ckpt"))
-            if partial:
-                status.expect_partial()
-            else:
-                status.assert_existing_objects_matched()
+            self._read(path, partial)
         except READ_ERRORS as e:
-            raise DamagedFile(f"checkpoint {path} does not read ({first_line(e)})",
-                              path) from None
+            if not self._read_in_other_rate_layouts(path, partial):
+                raise DamagedFile(f"checkpoint {path} does not read ({first_line(e)})",
+                                  path) from None
         return state
+
+    def _read(self, path, partial):
+        status = self.checkpoint.read(str(path / "ckpt"))
+        if partial:
+            status.expect_partial()
+        else:
+            status.assert_existing_objects_matched()
+
+    def _read_in_other_rate_layouts(self, path, partial):
+        """Try the checkpoint with each set of players' optimizers in the
+        other learning-rate layout (`AdversarialModel.other_rate_layout`),
+        fewest first; True once one reads. Only built optimizers have a
+        layout to differ in (a model loaded for export has none)."""
+        optimizers = getattr(self.model, "player_optimizers", None) or {}
+        if not optimizers or not all(o.built for o in optimizers.values()):
+            return False
+        for count in range(1, len(optimizers) + 1):
+            for players in itertools.combinations(optimizers, count):
+                try:
+                    with self.model.other_rate_layout(players):
+                        self._read(path, partial)
+                    return True
+                except READ_ERRORS:
+                    continue
+        return False
 
     def restore_latest(self, partial=False, set_aside=False):
         """Restore the newest checkpoint that reads; returns its step, or

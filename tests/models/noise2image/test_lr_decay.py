@@ -197,3 +197,38 @@ def test_a_run_that_decayed_both_rates_resumes_with_one(tmp_path):
     assert int(model.d_optimizer.iterations) == 4  # two resumed steps after the copied two
     assert float(model.d_optimizer.learning_rate) == pytest.approx(1e-4)
     assert float(model.g_optimizer.learning_rate) == pytest.approx(0.0)
+
+
+def optimizer_state(optimizer):
+    """An optimizer's update count and slots, without its learning rate."""
+    return [v.numpy() for v in optimizer.variables if not v.path.endswith("/learning_rate")]
+
+
+@pytest.mark.parametrize("before, after", [({}, {"decay_after": 0.5}),
+                                           ({"decay_after": 0.5}, {})],
+                         ids=["decay-added", "decay-removed"])
+def test_a_run_resumes_with_its_decay_added_or_removed(tmp_path, before, after):
+    """A decay keeps no learning-rate variable in the optimizer, a constant
+    rate does, so the two checkpoint layouts differ; a run resumed with the
+    other one (after deleting config.json, as the refusal says) restores its
+    optimizer state through the other layout instead of setting every
+    checkpoint aside as damaged, and goes on at the rates it is given now."""
+    args = {"latent_dim": 8, "ngf": 8, "ndf": 8}
+    config = Config(recipe="tiny", model="dcgan", dataset="mnist5k", image_size=16, steps=2,
+                    batch_size=8, out=str(tmp_path / "first"), sample_every=100,
+                    checkpoint_every=1, log_every=100, num_samples=4, epoch_steps=2,
+                    export=False, d_lr=1e-4, model_args={**args, **before})
+    first = train(config, verbose=0)
+    shutil.copytree(tmp_path / "first" / "checkpoints", tmp_path / "second" / "checkpoints")
+    second = dataclasses.replace(config, out=str(tmp_path / "second"),
+                                 model_args={**args, **after})
+    restored = train(second, verbose=0)  # already at --steps: restores only
+    for player in ("generator", "discriminator"):
+        for a, b in zip(optimizer_state(first.player_optimizers[player]),
+                        optimizer_state(restored.player_optimizers[player]), strict=True):
+            assert (a == b).all()
+    model = train(dataclasses.replace(second, steps=4), verbose=0)
+    assert int(model.g_optimizer.iterations) == 4
+    assert not list((tmp_path / "second" / "checkpoints").glob("damaged-*"))
+    rate = float(model.g_optimizer.learning_rate)
+    assert rate == (pytest.approx(0.0) if after else pytest.approx(config.g_lr))
