@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.support.models import build
+from tests.support.models import build, one_line_error
+from tfgan_zoo.config import parse_args
 from tfgan_zoo.errors import UserError
+from tfgan_zoo.models.noise2image.dcgan import DCGAN
+from tfgan_zoo.recipes.dcgan import RECIPE
+from tfgan_zoo.registry import build_model
+
+TINY = dict(image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4)
 
 
 def linear_critic(model, weights):
@@ -75,3 +81,55 @@ def test_lazy_r1_weights_every_nth_update_and_skips_the_others():
 def test_r1_every_must_be_a_whole_number_from_one(every, message):
     with pytest.raises(UserError, match=message):
         build("dcgan", r1_gamma=1.0, r1_every=every)
+
+
+@pytest.mark.parametrize("gamma, own_start, start",
+                         [(0.1, {}, 80), (0.0, {}, 80),
+                          (0.1, {"decay_after_discriminator": 0.6}, 60)])
+def test_decay_r1_gamma_weights_the_penalty_from_ds_decay_on(gamma, own_start, start):
+    """`decay_r1_gamma`: gamma before D's decay starts (its rate's schedule,
+    D update `start` of 100), the decay's gamma from there on, lazy or not."""
+    model = build("dcgan", r1_gamma=gamma, r1_every=2, decay_r1_gamma=0.3, decay_after=0.8,
+                  total_steps=100, **own_start)
+    rng = np.random.default_rng(3)
+    weights = rng.normal(size=(1, 16, 16, 1))
+    linear_critic(model, weights)
+    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
+    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
+    plain = float(model.critic_loss(real, fake)[0])
+    added = []
+    for iteration in (start - 2, start - 1, start, start + 1, 100):
+        model.d_optimizer.iterations.assign(iteration)
+        added.append(float(model.critic_objective(real, fake)[0]) - plain)
+    norm = float(np.sum(weights ** 2))
+    early, late = 0.5 * gamma * 2 * norm, 0.5 * 0.3 * 2 * norm
+    np.testing.assert_allclose(added, [early, 0, late, 0, late], rtol=1e-5, atol=1e-5)
+    # D's rate starts falling at the same update
+    schedule = model.d_optimizer._learning_rate
+    assert float(schedule(start)) == float(schedule(0)) > float(schedule(start + 1))
+
+
+def test_decay_r1_gamma_is_off_by_default_and_round_trips():
+    args = parse_args(RECIPE, []).model_args
+    assert args["decay_r1_gamma"] is None
+    model = build_model("dcgan", **{**args, **TINY}, total_steps=17000)
+    assert model.decay_r1_gamma is None and model.r1_weight() == 0.1
+    args = parse_args(RECIPE, ["--decay-r1-gamma", "0.3"]).model_args
+    assert args["decay_r1_gamma"] == 0.3
+    model = DCGAN.from_config(build_model("dcgan", **{**args, **TINY},
+                                          total_steps=17000).get_config())
+    assert (model.r1_gamma, model.decay_r1_gamma, model.r1_decay_start) == (0.1, 0.3, 12750)
+
+
+def test_bad_decay_r1_gamma_is_one_line():
+    for bad in ({}, {"decay_after": 0.75, "decay_discriminator": False}):
+        with pytest.raises(UserError) as excinfo:
+            build_model("dcgan", **TINY, total_steps=100, decay_r1_gamma=0.3, **bad)
+        one_line_error(excinfo, "--decay-r1-gamma weights R1 from where D's rate starts",
+                       "--decay-after 0.75")
+    for value in (-0.1, "more"):
+        with pytest.raises(UserError) as excinfo:
+            build_model("dcgan", **TINY, total_steps=100, decay_after=0.75,
+                        decay_r1_gamma=value)
+        one_line_error(excinfo, "--decay-r1-gamma is an R1 weight >= 0",
+                       "--decay-r1-gamma 0.3")

@@ -44,7 +44,11 @@ a Wasserstein critic has none, and refuses it.
 gradient penalty that keeps D flat on the data it has memorised (a project
 experiment here, off by default). `--r1-every N` computes it on every N-th
 D update only, weighted N times (Karras et al. 2020's lazy regularisation),
-for about 1/N of its cost.
+for about 1/N of its cost. `--decay-r1-gamma G` weights it G instead from
+the D update where D's learning rate starts to decay (`--decay-after`, or
+`--decay-after-discriminator`) to the end: more R1 while the rates fall (a
+project experiment, off by default; with `--r1-gamma 0` the penalty is
+computed all run and weighted only in the decay).
 
 `--decay-after F` keeps every learning rate constant for the first F of the
 run (`--steps`) and then decays it linearly to 0 (`LinearDecay`, the
@@ -96,6 +100,8 @@ class NoiseToImageGAN(AdversarialModel):
             (Mescheder et al. 2018), added to D's loss; 0 (the default) for none.
         r1_every: compute the R1 penalty on every N-th D update only, weighted N (lazy
             regularisation); 1 computes it on every update.
+        decay_r1_gamma: with decay_after, the R1 weight from the D update where D's rate starts
+            to decay, e.g. 0.3; None (the default) keeps r1_gamma all run.
         ada_target: adaptive augmentation (ADA) steering E[sign(D(real))] to this, e.g. 0.6.
             It gates `diff_augment` (translation if none); None (the default) for none.
         ada_kimg: ADA's p can move from 0 to 1 over this many thousand images.
@@ -116,8 +122,8 @@ class NoiseToImageGAN(AdversarialModel):
     # `critic_objective`). A model that writes its own step lists them in
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
-    step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "ada_target",
-                    "ada_kimg", "ada_until", "ada_reset")
+    step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "decay_r1_gamma",
+                    "ada_target", "ada_kimg", "ada_until", "ada_reset")
 
     supports_ema = True
     # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
@@ -137,8 +143,8 @@ class NoiseToImageGAN(AdversarialModel):
     def __init__(self, *, reuse_fake=False, diff_augment=None, decay_after=None,
                  decay_generator=True, decay_discriminator=True, decay_floor_fraction=0.0,
                  decay_after_discriminator=None, decay_floor_generator=None,
-                 total_steps=None, r1_gamma=0.0, r1_every=1, ada_target=None, ada_kimg=500.0,
-                 ada_until=None, ada_reset=False, **kwargs):
+                 total_steps=None, r1_gamma=0.0, r1_every=1, decay_r1_gamma=None,
+                 ada_target=None, ada_kimg=500.0, ada_until=None, ada_reset=False, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -148,14 +154,15 @@ class NoiseToImageGAN(AdversarialModel):
             raise UserError(f"r1_every must be a whole number >= 1, got {r1_every}: "
                             f"pass e.g. --r1-every 4")
         self.r1_every = int(r1_every)
-        if self.r1_gamma:
-            self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
         self.decay_after, self.total_steps = decay_settings(decay_after, total_steps)
         self.decayed_players = self.decay_shape(decay_generator, decay_discriminator,
                                                 decay_floor_fraction)
         self.decay_floor_fraction = float(decay_floor_fraction)
         self.player_decay_after, self.player_decay_floor = self.player_decay(
             decay_after_discriminator, decay_floor_generator)
+        self.decay_r1_gamma, self.r1_decay_start = self.r1_in_decay(decay_r1_gamma)
+        if self.r1_gamma or self.decay_r1_gamma is not None:
+            self.trackers["r1_penalty"] = keras.metrics.Mean(name="r1_penalty")
         if reuse_fake and self.n_critic != 1:
             raise UserError(f"--reuse-fake needs --n-critic 1 (one D update per G "
                             f"update), got n_critic {self.n_critic}: drop --reuse-fake")
@@ -206,6 +213,30 @@ class NoiseToImageGAN(AdversarialModel):
         after = {} if discriminator_after is None else {"discriminator": float(discriminator_after)}
         floor = {} if generator_floor is None else {"generator": float(generator_floor)}
         return after, floor
+
+    def r1_in_decay(self, gamma):
+        """(R1 weight in the decay, the D update it starts at), checked: it
+        needs D's rate in the decay and is a number >= 0; (None, None) by
+        default. The start is D's schedule's own (`optimizers.linear_decay`)."""
+        if gamma is None:
+            return None, None
+        if self.decay_after is None or "discriminator" not in self.decayed_players:
+            raise UserError("--decay-r1-gamma weights R1 from where D's rate starts to decay, "
+                            "and D's rate does not decay: pass e.g. --decay-after 0.75 "
+                            "(without --no-decay-discriminator), or leave out --decay-r1-gamma")
+        if not (is_number(gamma) and gamma >= 0):
+            raise UserError(f"--decay-r1-gamma is an R1 weight >= 0, got {gamma!r}: "
+                            f"pass e.g. --decay-r1-gamma 0.3")
+        after = self.player_decay_after.get("discriminator", self.decay_after)
+        return float(gamma), int(after * self.total_steps) * self.n_critic
+
+    def r1_weight(self):
+        """R1's gamma for this D update: `r1_gamma`, or `decay_r1_gamma` from
+        `r1_decay_start` completed D updates on."""
+        if self.decay_r1_gamma is None:
+            return self.r1_gamma
+        late = self.d_optimizer.iterations >= self.r1_decay_start
+        return tf.where(late, self.decay_r1_gamma, self.r1_gamma or 0.0)
 
     def real_threshold(self):
         """The D output between "fake" and "real" that ADA's heuristic
@@ -318,9 +349,9 @@ class NoiseToImageGAN(AdversarialModel):
         if self.ada is not None:
             logs = {**logs, **self.shares(ada_p=self.ada.probability,
                                           ada_r=self.ada.heuristic)}
-        if self.r1_gamma:
+        if self.r1_gamma or self.decay_r1_gamma is not None:
             penalty = self.lazy_r1_penalty(real, labels)
-            d_loss += 0.5 * self.r1_gamma * penalty
+            d_loss += 0.5 * self.r1_weight() * penalty
             logs = {**logs, "r1_penalty": penalty}
         return d_loss, logs
 
