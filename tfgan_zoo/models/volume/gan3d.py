@@ -130,9 +130,8 @@ class GAN3D(AdversarialModel):
             raise UserError(f"--mbstd-group-size must be 0 (off) or at least 2, "
                             f"got {mbstd_group_size}")
         self.mbstd_group_size = int(mbstd_group_size)
-        if int(pack) != pack or int(pack) < 1:
-            raise UserError(f"--pack must be a whole number of shapes, at least 1 (1: the "
-                            f"paper's D), got {pack}")
+        if int(pack) < 1:
+            raise UserError(f"--pack must be at least 1 (1: the paper's D), got {pack}")
         self.pack = int(pack)
         size = self.image_shape[0]
         self.generator = voxel_generator(self.latent_dim, size, self.ngf)
