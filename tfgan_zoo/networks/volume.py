@@ -136,7 +136,7 @@ def voxel_features(discriminator):
 
 
 def pack_voxels(voxels, pack):
-    """PacGAN's packing (Lin et al. 2018, §3): [B, D, H, W, C] ->
+    """PacGAN's packing (Lin et al. 2018): [B, D, H, W, C] ->
     [B / pack, D, H, W, pack * C], shapes pack * i ... pack * i + pack - 1
     side by side on the channel axis, so D judges them as one input. B must
     be a multiple of `pack` (the caller checks)."""

@@ -34,12 +34,13 @@ separately, so a group never mixes them.
 
 `--pack M` (not in the paper; 1, the paper's D, by default) is PacGAN's
 packing (Lin et al. 2018, "PacGAN: The power of two samples in generative
-adversarial networks", §3): D reads M shapes at once, concatenated on the
+adversarial networks"): D reads M shapes at once, concatenated on the
 channel axis (`networks.volume.pack_voxels`), all real or all fake, and
-gives one logit a pack. A G that drops a class makes packs whose joint
-distribution differs from real packs more than single shapes differ, so D
-can tell mode dropping that it cannot see one shape at a time (the paper's
-"mode collapse region" argument, §4). With packing:
+gives one logit a pack. D then separates the product distributions of M
+shapes, real against fake, and the paper shows that the distance between
+them grows faster for a G that drops mass from a mode than for one that is
+off by the same distance without dropping any: packing penalises mode
+collapse in particular. With packing:
 - D's loss is the binary cross-entropy over the B / M packed decisions of
   a real and a fake batch; G's loss reads D's logits on its packed samples;
 - the 80 % rule reads the accuracy of those packed decisions (the share of
