@@ -220,11 +220,11 @@ def test_packed_d_features_read_one_shape_repeated_into_a_pack():
 
 
 def test_a_packed_run_resumes_as_an_uninterrupted_one(tmp_path):
-    tiny = dict(model="gan3d", dataset="furniture", image_size=8, batch_size=4,
-                model_args={"latent_dim": 4, "ngf": 2, "ndf": 2, "mbstd_group_size": 2,
-                            "pack": 2},
-                sample_every=2, checkpoint_every=2, log_every=1, epoch_steps=2,
-                num_samples=4, export=False)
+    tiny = {"model": "gan3d", "dataset": "furniture", "image_size": 8, "batch_size": 4,
+            "model_args": {"latent_dim": 4, "ngf": 2, "ndf": 2, "mbstd_group_size": 2,
+                           "pack": 2},
+            "sample_every": 2, "checkpoint_every": 2, "log_every": 1, "epoch_steps": 2,
+            "num_samples": 4, "export": False}
     straight = train(Config(**tiny, steps=4, out=str(tmp_path / "a")), verbose=0)
     train(Config(**tiny, steps=2, out=str(tmp_path / "b")), verbose=0)
     resumed = train(Config(**tiny, steps=4, out=str(tmp_path / "b")), verbose=0)
