@@ -39,9 +39,9 @@ at once; measured 2026-12-06 with `--ema-decay 0.99`, seeds 0 and 1,
 threads unpinned): seed 0 keeps the class mix (chairs 11.6 %) with coverage
 0.490, seed 1 reaches coverage 0.507 with chairs 5.8 % (the raw G: 0.487
 and 0.447, chairs 10.6 % and 9.6 %); no chair covered. Not the default.
-Scoring the default's samples at
-another occupancy threshold (p 0.3-0.7) or without isolated voxels
-(`benchmarks/gan3d_coverage.py --occupancy-thresholds`) covers no chair.
+Scoring the default's samples at another occupancy threshold (p 0.3-0.7)
+or without isolated voxels (`benchmarks/gan3d_coverage.py
+--occupancy-thresholds`) covers no chair.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds
