@@ -95,11 +95,11 @@ class GAN3D(AdversarialModel):
             64^3 network has 64 and 32, doubling per stage).
         d_accuracy_limit: D is updated only while its accuracy on the batch
             is at most this (paper: 0.8); 1 updates D always.
-        mbstd_group_size: D's inputs (shapes, or packs with `pack`) per
-            minibatch-stddev group in D, 0: off (Karras et al. 2018, §3; not
-            in the paper).
-        pack: shapes D judges at once, on the channel axis (PacGAN, Lin et
-            al. 2018; not in the paper); 1: the paper's D.
+        mbstd_group_size: shapes (packs with `pack`) per minibatch-stddev group in D, 0: off
+            (Karras et al. 2018, §3; not in the paper).
+        pack: shapes D judges at once as one input (PacGAN), 1: the paper's D
+            (Lin et al. 2018; not in the paper; side by side on the channel
+            axis).
         decay_after: G's and D's rates fall linearly to 0 after this fraction
             of --steps, D's counted in generator steps (not in the paper;
             None: constant, as the paper).
