@@ -228,6 +228,9 @@ class AdversarialModel(keras.Model):
     # (no previews while training).
     sample_kind = "images"
     draws_images = True
+    # How many examples `build_networks` runs the networks on (a model whose
+    # D reads its batch in groups, as 3D-GAN's `--pack`, asks for whole ones).
+    build_batch = 2
 
     @property
     def float_output(self):
@@ -404,7 +407,7 @@ class AdversarialModel(keras.Model):
     def build_networks(self):
         """Create all weights by running the networks once on example input."""
         inputs = {k: tf.convert_to_tensor(v)
-                  for k, v in self.example_inputs(2, seed=0).items()}
+                  for k, v in self.example_inputs(self.build_batch, seed=0).items()}
         fake = self.generate_from(inputs)
         self.discriminate(fake, inputs)
         self.build_ema()

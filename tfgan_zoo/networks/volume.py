@@ -90,15 +90,17 @@ def conv3d_stack(x, widths, strides, first_norm=False, prefix="conv", noise_sigm
     return x, features
 
 
-def voxel_discriminator(size=32, ndf=16, mbstd_group_size=0, name="discriminator"):
+def voxel_discriminator(size=32, ndf=16, mbstd_group_size=0, pack=1, name="discriminator"):
     """Wu et al. 2016: G mirrored, strided Conv3D with batch norm and
     LeakyReLU(0.2) down to BASE^3, then one logit. The activations of the
     conv layers are what `voxel_features` reads. `mbstd_group_size` > 1 (not
     in the paper) appends ProGAN's minibatch standard deviation (Karras et
     al. 2018, §3) to the BASE^3 features before the logit: the spread of
-    D's features over each group of that many shapes."""
+    D's features over each group of that many inputs. `pack` > 1 (PacGAN,
+    not in the paper): D reads `pack` shapes at once, side by side on the
+    channel axis (`pack_voxels`), and gives one logit for the pack."""
     stages = voxel_stages(size)
-    voxels = keras.Input((size, size, size, 1), name="voxels")
+    voxels = keras.Input((size, size, size, pack), name="voxels")
     x, _ = conv3d_stack(voxels, [ndf * 2 ** i for i in range(stages)], [2] * stages)
     if mbstd_group_size > 1:
         x = MinibatchStddev(mbstd_group_size, name="minibatch_stddev")(x)
@@ -110,15 +112,40 @@ def voxel_discriminator(size=32, ndf=16, mbstd_group_size=0, name="discriminator
 def voxel_features(discriminator):
     """D's representation (Wu et al. 2016, §4.2): every conv layer's
     activations max-pooled to 2^3 cells and concatenated, one vector a
-    shape, as a `keras.Model`."""
+    shape, as a `keras.Model` on one shape [B, D, H, W, 1].
+
+    A packing D (`pack` m > 1) reads m shapes at once; here it reads the
+    shape repeated m times, which is exactly D's own first convolution with
+    its m slot kernels summed, applied to the one shape: the features are
+    still a function of that shape and of D's weights alone, and the SVM
+    fits and tests on shapes read the same way."""
     convs = [layer.output for layer in discriminator.layers
              if isinstance(layer, layers.LeakyReLU)]
     pooled = []
     for x in convs:
         cells = max(1, x.shape[1] // 2)
         pooled.append(layers.Flatten()(layers.MaxPooling3D(cells)(x)))
-    return keras.Model(discriminator.input, layers.Concatenate(dtype="float32")(pooled),
-                       name="voxel_features")
+    features = keras.Model(discriminator.input, layers.Concatenate(dtype="float32")(pooled),
+                           name="voxel_features")
+    pack = discriminator.input.shape[-1]
+    if pack == 1:
+        return features
+    shape = keras.Input((*discriminator.input.shape[1:-1], 1), name="voxels")
+    repeated = layers.Concatenate(name="repeat_for_pack")([shape] * pack)
+    return keras.Model(shape, features(repeated), name="voxel_features")
+
+
+def pack_voxels(voxels, pack):
+    """PacGAN's packing (Lin et al. 2018): [B, D, H, W, C] ->
+    [B / pack, D, H, W, pack * C], shapes pack * i ... pack * i + pack - 1
+    side by side on the channel axis, so D judges them as one input. B must
+    be a multiple of `pack` (the caller checks)."""
+    if pack == 1:
+        return voxels
+    spatial, channels = list(voxels.shape[1:-1]), voxels.shape[-1]
+    x = ops.reshape(voxels, [-1, pack, *spatial, channels])
+    x = ops.moveaxis(x, 1, -2)  # [B / pack, D, H, W, pack, C]
+    return ops.reshape(x, [-1, *spatial, pack * channels])
 
 
 def video_generator(frames, image_shape, content_dim, motion_dim, noise_dim, actions=0,

@@ -34,9 +34,14 @@ end (0.25-0.43 between). Both stay off.
 unpinned): coverage above the default's at every checkpoint from 600 to
 1,500 (1,500: 0.507, all four checks met), but 0.390 with chairs 8.4 % at
 1,800 (the default: 0.423); chairs 0 covered throughout; 23.1 CPU-min
-with the report. Not the default. Scoring the default's samples at
-another occupancy threshold (p 0.3-0.7) or without isolated voxels
-(`benchmarks/gan3d_coverage.py --occupancy-thresholds`) covers no chair.
+with the report. Not the default. `--pack 2` (PacGAN: D judges two shapes
+at once; measured 2026-12-06 with `--ema-decay 0.99`, seeds 0 and 1,
+threads unpinned): seed 0 keeps the class mix (chairs 11.6 %) with coverage
+0.490, seed 1 reaches coverage 0.507 with chairs 5.8 % (the raw G: 0.487
+and 0.447, chairs 10.6 % and 9.6 %); no chair covered. Not the default.
+Scoring the default's samples at another occupancy threshold (p 0.3-0.7)
+or without isolated voxels (`benchmarks/gan3d_coverage.py
+--occupancy-thresholds`) covers no chair.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds

@@ -1,16 +1,19 @@
 """3D-GAN: the output activation and the occupancy threshold agree, D is
 updated only while its accuracy is at most the limit, bad voxel sizes,
---decay-after (D's rate follows the generator's step)."""
+--decay-after (D's rate follows the generator's step), --pack (PacGAN)."""
 import numpy as np
 import pytest
 import tensorflow as tf
 import keras
 
-from tfgan_zoo.config import parse_args
+from tfgan_zoo.config import Config, parse_args
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.volume.gan3d import GAN3D, discriminator_accuracy
+from tfgan_zoo.networks.volume import pack_voxels, voxel_features
 from tfgan_zoo.recipes.gan3d import RECIPE
+from tfgan_zoo.rundir.run import load_run
 from tfgan_zoo.samples import voxel_outputs
+from tfgan_zoo.training.trainer import train
 from tests.support.models import build, fit, one_line_error
 
 
@@ -158,3 +161,75 @@ def test_decay_after_under_two_replicas(mirrored):
     rate = m.d_optimizer.learning_rate
     for value in mirrored.experimental_local_results(getattr(rate, "value", rate)):
         assert float(value) == pytest.approx(1e-3 * 2 / 3)
+
+
+def test_pack_reaches_d_input_and_d_judges_consecutive_shapes_together():
+    """--pack 2: D's input has 2 channels, shapes 2i and 2i + 1 side by side;
+    D gives one logit a pack, and the accuracy the 80 % rule reads counts
+    packed decisions (a batch of 4 real and 4 fake: 4 decisions, so a
+    multiple of 1/4, where single shapes give 8)."""
+    assert model().discriminator.input.shape[-1] == 1
+    m = model(1.0, pack=2, mbstd_group_size=2)
+    assert m.discriminator.input.shape[-1] == 2 and m.get_config()["pack"] == 2
+    x = tf.constant(m.example_data(4, seed=2)[0])
+    packed = pack_voxels(x, 2)
+    assert packed.shape == (2, 8, 8, 8, 2)
+    for i in range(4):
+        np.testing.assert_array_equal(packed[i // 2, ..., i % 2], x[i, ..., 0])
+    np.testing.assert_array_equal(m.discriminate(x), m.discriminator(packed))
+    assert m.discriminate(x).shape == (2, 1)
+    for step in range(3):
+        m.reset_metrics()  # the logs are means over the steps since
+        logs = m.train_step(tuple(tf.constant(v) for v in m.example_data(4, seed=step)))
+        quarters = float(logs["d_accuracy"][0]) * 4
+        assert quarters == pytest.approx(round(quarters))
+        assert float(logs["d_updated"][0]) == 1.0
+    assert int(m.d_optimizer.iterations) == 3
+
+
+def test_pack_round_trips_and_bad_values_are_one_line():
+    assert parse_args(RECIPE, []).model_args["pack"] == 1
+    assert parse_args(RECIPE, ["--pack", "2"]).model_args["pack"] == 2
+    m = model(pack=2)
+    restored = GAN3D.from_config(m.get_config())
+    assert restored.pack == 2 and restored.discriminator.input.shape[-1] == 2
+    for bad, text in ((0, "--pack must be at least 1"), (-2, "--pack must be a finite integer"),
+                      (1.5, "--pack must be an integer")):
+        with pytest.raises(UserError) as excinfo:
+            GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, pack=bad)
+        one_line_error(excinfo, text)
+
+
+def test_a_batch_not_a_multiple_of_the_pack_is_one_line():
+    m = model(pack=3)  # built on whole packs (`build_batch`)
+    with pytest.raises(UserError) as excinfo:
+        m.train_step(tuple(tf.constant(v) for v in m.example_data(4)))
+    one_line_error(excinfo, "--pack 3 needs a batch", "multiple of 3", "--batch-size")
+
+
+def test_packed_d_features_read_one_shape_repeated_into_a_pack():
+    """The report's SVM reads D's features of one shape: a packing D sees
+    it repeated in every slot of the pack."""
+    m = model(pack=2)
+    x = tf.constant(m.example_data(3, seed=4)[0])
+    features = m.features()
+    assert features.input.shape[-1] == 1
+    inner = features.layers[-1]  # D's own features, on packs
+    np.testing.assert_allclose(features(x), inner(tf.concat([x, x], axis=-1)), atol=1e-6)
+    assert features(x).shape == voxel_features(model().discriminator)(x).shape
+
+
+def test_a_packed_run_resumes_as_an_uninterrupted_one(tmp_path):
+    tiny = {"model": "gan3d", "dataset": "furniture", "image_size": 8, "batch_size": 4,
+            "model_args": {"latent_dim": 4, "ngf": 2, "ndf": 2, "mbstd_group_size": 2,
+                           "pack": 2},
+            "sample_every": 2, "checkpoint_every": 2, "log_every": 1, "epoch_steps": 2,
+            "num_samples": 4, "export": False}
+    straight = train(Config(**tiny, steps=4, out=str(tmp_path / "a")), verbose=0)
+    train(Config(**tiny, steps=2, out=str(tmp_path / "b")), verbose=0)
+    resumed = train(Config(**tiny, steps=4, out=str(tmp_path / "b")), verbose=0)
+    assert resumed.pack == 2 and resumed.discriminator.input.shape[-1] == 2
+    assert load_run(tmp_path / "b")[0].pack == 2
+    for a, b in zip(straight.generator.weights + straight.discriminator.weights,
+                    resumed.generator.weights + resumed.discriminator.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)

@@ -32,6 +32,28 @@ features over each group of N shapes, so that a G that drops a class or
 collapses within a batch is told so. Real and fake batches go through D
 separately, so a group never mixes them.
 
+`--pack M` (not in the paper; 1, the paper's D, by default) is PacGAN's
+packing (Lin et al. 2018, "PacGAN: The power of two samples in generative
+adversarial networks"): D reads M shapes at once, concatenated on the
+channel axis (`networks.volume.pack_voxels`), all real or all fake, and
+gives one logit a pack. D then separates the product distributions of M
+shapes, real against fake, and the paper shows that the distance between
+them grows faster for a G that drops mass from a mode than for one that is
+off by the same distance without dropping any: packing penalises mode
+collapse in particular. With packing:
+- D's loss is the binary cross-entropy over the B / M packed decisions of
+  a real and a fake batch; G's loss reads D's logits on its packed samples;
+- the 80 % rule reads the accuracy of those packed decisions (the share of
+  real and fake packs D classifies right), so "D is updated only while its
+  accuracy is at most 80 %" keeps its meaning, counted in packs;
+- with `--mbstd-group-size N` the stddev is over groups of N packs (N * M
+  shapes), still real and fake apart: the two combine as two views of a
+  batch's spread, within a pack (the packed channels) and across packs;
+- the report's D-feature SVM reads one shape at a time, repeated M times
+  into a pack (`networks.volume.voxel_features`);
+- the batch (per replica) must be a multiple of M: a one-line error says so
+  at the first step.
+
 `--decay-after F` (not in the paper; off by default) keeps both rates
 constant for the first F of --steps, then lowers them linearly to 0 at the
 last step (`optimizers.linear_decay`, CycleGAN's schedule). D's rate falls
@@ -48,7 +70,8 @@ import tensorflow as tf
 from tfgan_zoo import losses
 from tfgan_zoo.core import AdversarialModel, cross_replica_sum, schedule_maker
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.networks.volume import voxel_discriminator, voxel_features, voxel_generator
+from tfgan_zoo.networks.volume import (pack_voxels, voxel_discriminator, voxel_features,
+                                       voxel_generator)
 from tfgan_zoo.optimizers import decay_settings
 
 # Paper §3.1: D is updated only while its accuracy is at most this.
@@ -72,8 +95,11 @@ class GAN3D(AdversarialModel):
             64^3 network has 64 and 32, doubling per stage).
         d_accuracy_limit: D is updated only while its accuracy on the batch
             is at most this (paper: 0.8); 1 updates D always.
-        mbstd_group_size: shapes per minibatch-stddev group in D, 0: off
+        mbstd_group_size: shapes (packs with `pack`) per minibatch-stddev group in D, 0: off
             (Karras et al. 2018, §3; not in the paper).
+        pack: shapes D judges at once as one input (PacGAN), 1: the paper's D
+            (Lin et al. 2018; not in the paper; side by side on the channel
+            axis).
         decay_after: G's and D's rates fall linearly to 0 after this fraction
             of --steps, D's counted in generator steps (not in the paper;
             None: constant, as the paper).
@@ -91,8 +117,8 @@ class GAN3D(AdversarialModel):
     test_config = {"image_shape": (8, 8, 8, 1), "ngf": 2, "ndf": 2, "mbstd_group_size": 2}
 
     def __init__(self, *, image_shape=(32, 32, 32, 1), latent_dim=200, ngf=16, ndf=16,
-                 d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, decay_after=None,
-                 decay_discriminator=True, **kwargs):
+                 d_accuracy_limit=D_ACCURACY_LIMIT, mbstd_group_size=0, pack=1,
+                 decay_after=None, decay_discriminator=True, **kwargs):
         super().__init__(image_shape=image_shape, latent_dim=latent_dim, **kwargs)
         self.decay_after, self.total_steps = decay_settings(decay_after, self.total_steps)
         self.decay_discriminator = bool(decay_discriminator)
@@ -105,9 +131,13 @@ class GAN3D(AdversarialModel):
             raise UserError(f"--mbstd-group-size must be 0 (off) or at least 2, "
                             f"got {mbstd_group_size}")
         self.mbstd_group_size = int(mbstd_group_size)
+        if int(pack) < 1:
+            raise UserError(f"--pack must be at least 1 (1: the paper's D), got {pack}")
+        self.pack = int(pack)
         size = self.image_shape[0]
         self.generator = voxel_generator(self.latent_dim, size, self.ngf)
-        self.discriminator = voxel_discriminator(size, self.ndf, self.mbstd_group_size)
+        self.discriminator = voxel_discriminator(size, self.ndf, self.mbstd_group_size,
+                                                 self.pack)
 
     def example_data(self, n, seed=0):
         """n random occupancy grids in {-1, 1} and class labels (tests)."""
@@ -130,14 +160,29 @@ class GAN3D(AdversarialModel):
         """D's representation of a grid (paper §4.2), a `keras.Model`."""
         return voxel_features(self.discriminator)
 
+    @property
+    def build_batch(self):
+        return 2 * self.pack  # whole packs
+
+    def discriminate(self, images, inputs=None, training=False):
+        """D's logits on a batch of shapes: one a shape, or with `pack` one
+        a pack of consecutive shapes (PacGAN)."""
+        batch = images.shape[0]
+        if self.pack > 1 and batch is not None and batch % self.pack:
+            raise UserError(f"--pack {self.pack} needs a batch (per replica) that is a "
+                            f"multiple of {self.pack}, got {batch}: pass --batch-size a "
+                            f"multiple of {self.pack} times the replicas")
+        return self.discriminator(pack_voxels(images, self.pack), training=training)
+
     def train_step(self, data):
         real, _ = self.unpack(data)
         z = self.sample_noise(tf.shape(real)[0])
         fake = self.generate(z, training=True)
-        # update D, only while it is not already too good (paper §3.1)
+        # update D, only while it is not already too good (paper §3.1);
+        # with `pack`, logits and accuracy are per pack
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            real_logits = self.discriminate(real, training=True)
+            fake_logits = self.discriminate(fake, training=True)
             d_loss = losses.minimax_discriminator_loss(real_logits, fake_logits)
         accuracy = discriminator_accuracy(real_logits, fake_logits)
         update = accuracy <= self.d_accuracy_limit
@@ -149,7 +194,7 @@ class GAN3D(AdversarialModel):
         with tf.GradientTape() as tape:
             fake = self.generate(z, training=True)
             g_loss = losses.non_saturating_generator_loss(
-                self.discriminator(fake, training=True))
+                self.discriminate(fake, training=True))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
         return self.track(d_loss=d_loss, g_loss=g_loss,
                           **self.shares(d_accuracy=accuracy,
