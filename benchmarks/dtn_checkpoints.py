@@ -10,7 +10,15 @@ and highest reading over the second half of the run (`late`), where a
 setting must stay above the check's 0.80 rather than end there by luck.
 
     python benchmarks/dtn_checkpoints.py RUN/dtn [--out FILE.json] [--swap 15]
-                                         [--average-from STEP]
+                                         [--average-from STEP] [--other-f DIR]
+
+Each reading also says how f's own head (the source classifier's) reads
+G(x): `f reads` is how often it reads the source label, `f reads where
+the reader misses` the same on the images `mnist-cnn` reads as another
+digit. High there, the misses are shapes f takes for the source digit,
+which no f-constancy term (features or logits) pushes g away from.
+`--other-f DIR` reads G(x) with another source classifier too (e.g. a
+phase 1 of another seed): whether a second f shares those blind spots.
 
 `--average-from STEP` also reads the raw g whose weights (batch-norm
 statistics included) are the mean of the kept checkpoints' from STEP on:
@@ -51,18 +59,30 @@ def swaps(labels, predicted, least):
     return [f"{a}>{b}: {n}" for n, a, b in sorted(found, reverse=True)]
 
 
-def read(classifier, generator, model, images, labels):
+def f_agreement(labels, reader, f_read):
+    """(how often f reads the source label on G(x), the same where the
+    reader reads another digit; None when it misses none)."""
+    misses = reader != labels
+    return (round(float((f_read == labels).mean()), 4),
+            round(float((f_read[misses] == labels[misses]).mean()), 4) if misses.any() else None)
+
+
+def read(classifier, generator, model, images, labels, heads=()):
     """(reader accuracy on g(f(x)), mean ||f(x) - f(g(f(x)))||^2, the
-    reader's digit for each image)."""
-    predicted, constancy = [], []
+    reader's digit for each image, and each (encoder, head) in `heads`'s
+    digit for each image)."""
+    predicted, constancy, by_heads = [], [], [[] for _ in heads]
     for i in range(0, len(images), BATCH):
         features = model.encoder(tf.constant(images[i:i + BATCH]), training=False)
         fake = generator(features, training=False)
         constancy.append(np.mean(np.square(model.encoder(fake, training=False) - features), 1))
         predicted.append(classifier.predict_logits(np.asarray(fake)).argmax(1))
+        for out, (encoder, head) in zip(by_heads, heads):
+            out.append(np.asarray(head(encoder(fake, training=False))).argmax(1))
     predicted = np.concatenate(predicted)
     return (round(float((predicted == labels).mean()), 4),
-            round(float(np.concatenate(constancy).mean()), 5), predicted)
+            round(float(np.concatenate(constancy).mean()), 5), predicted,
+            [np.concatenate(out) for out in by_heads])
 
 
 def trajectory(rows, name):
@@ -92,18 +112,30 @@ def main(argv=None):
     parser.add_argument("--average-from", type=int, default=None, metavar="STEP",
                         help="also read the mean of the raw g's weights over the kept "
                              "checkpoints from STEP on")
+    parser.add_argument("--other-f", metavar="DIR",
+                        help="also read G(x) with this source classifier (OUT/source)")
     args = parser.parse_args(argv)
     model, _ = load_run(args.run)  # the newest: which data, at which size
     images, labels = domain_images(model.source_domains[0], "test", model.image_shape)
     classifier = load_classifier(args.reader)
+    other = None
+    if args.other_f:
+        other = load_run(args.run)[0]  # a model of the same architecture, for its f
+        other.load_source_classifier(args.other_f)
     rows, averaged = [], []
     for step, model in each_checkpoint(args.run):
         row = {"step": step}
         nets = raw_and_average(model, "raw g", "EMA g")
         for name, net in nets.items():
-            row[name], row[f"{name} f-constancy"], predicted = read(
-                classifier, net, model, images, labels)
+            heads = [(model.encoder, model.source_head)] + (
+                [other.pretrained_networks()] if other else [])
+            row[name], row[f"{name} f-constancy"], predicted, f_reads = read(
+                classifier, net, model, images, labels, heads)
             row[f"{name} swaps"] = swaps(labels, predicted, args.swap)
+            for key, f_read in zip(("f", "other f"), f_reads):
+                (row[f"{name} {key} reads"],
+                 row[f"{name} {key} reads where the reader misses"]) = f_agreement(
+                    labels, predicted, f_read)
         print(json.dumps(row), flush=True)
         rows.append(row)
         if args.average_from is not None and step >= args.average_from:
@@ -114,7 +146,7 @@ def main(argv=None):
         generator = averaged[-1][1]
         generator.set_weights(mean_weights([net for _, net in averaged]))
         name = f"mean of raw g, steps {averaged[0][0]}-{averaged[-1][0]}"
-        reading, constancy, predicted = read(classifier, generator, model, images, labels)
+        reading, constancy, predicted, _ = read(classifier, generator, model, images, labels)
         row = {name: reading, f"{name} f-constancy": constancy,
                f"{name} swaps": swaps(labels, predicted, args.swap)}
         print(json.dumps(row), flush=True)

@@ -31,6 +31,18 @@ def test_domain_classifier_loss_averages_the_two_halves():
         -math.log(1 - sigmoid(0.5)), 1e-6)
 
 
+
+def test_class_posterior_divergence_is_kl_from_the_reference():
+    """KL(softmax(ref) || softmax(logits)): p_ref = (3/4, 1/4) against
+    p = (1/2, 1/2) on the first example, equal posteriors on the second."""
+    logits = tf.constant([[0.0, 0.0], [1.0, -1.0]])
+    reference = tf.constant([[math.log(3.0), 0.0], [1.0, -1.0]])
+    hand = 0.75 * math.log(0.75 / 0.5) + 0.25 * math.log(0.25 / 0.5)
+    assert float(losses.class_posterior_divergence(logits, reference)) == pytest.approx(
+        hand / 2, 1e-6)
+    assert float(losses.class_posterior_divergence(reference, logits)) != pytest.approx(
+        hand / 2, 1e-3)  # not symmetric: the reference weighs the log ratio
+
 def test_pose_mask_l1_weights_the_body_twice():
     prediction = tf.zeros([1, 1, 2, 1])
     target = tf.constant([[[[1.0], [1.0]]]])

@@ -613,6 +613,20 @@ def classification_loss(logits, labels, *, reduce=global_mean):
                                                                   logits=logits))
 
 
+def class_posterior_divergence(logits, reference_logits, *, reduce=global_mean):
+    """KL divergence of a classifier's class posterior on `logits` [B, C]
+    from its posterior on `reference_logits` [B, C]:
+
+        KL(p_ref || p) = sum_c p_ref[c] (log p_ref[c] - log p[c]),  p = softmax(logits)
+
+    DTN's f-constancy carried to f's classification head (a project option:
+    the paper's L_CONST compares f's features only, Taigman et al. 2017,
+    sec. 3): the head should read G(x) as it reads x."""
+    log_p = tf.nn.log_softmax(tf.cast(logits, tf.float32))
+    log_ref = tf.nn.log_softmax(tf.cast(reference_logits, tf.float32))
+    return reduce(tf.reduce_sum(tf.exp(log_ref) * (log_ref - log_p), axis=-1))
+
+
 def domain_classifier_loss(source_logits, target_logits, *, reduce=global_mean):
     """The domain classifier's loss of DANN (Ganin et al. 2016, eq. 4), with
     source examples labelled 1 and target examples 0, averaged over the two

@@ -41,3 +41,11 @@ def test_mean_weights_average_each_weight_across_networks(dtn):
 
     mean = dtn.mean_weights([Net([1, 2], 3), Net([3, 6], 5)])
     assert [m.tolist() for m in mean] == [[2, 4], 4]
+
+
+def test_f_agreement_reads_f_on_all_images_and_where_the_reader_misses(dtn):
+    labels = np.array([3, 3, 3, 3, 8])
+    reader = np.array([3, 2, 2, 2, 8])  # misses images 1-3
+    f_read = np.array([3, 3, 3, 2, 5])  # the source label on 0-2
+    assert dtn.f_agreement(labels, reader, f_read) == (0.6, pytest.approx(2 / 3, abs=1e-4))
+    assert dtn.f_agreement(labels, labels, f_read) == (0.6, None)

@@ -79,3 +79,70 @@ def test_decay_after_falls_linearly_to_zero_and_is_checked():
     assert float(build(total_steps=10).g_optimizer.learning_rate) == pytest.approx(1e-2)
     with pytest.raises(UserError, match="decay-after"):
         build(total_steps=10, decay_after=1.0)
+
+
+def hand_class_const(model, target):
+    """f's head on G(x) against its posterior on x ('posterior', KL) or the
+    source label ('label', cross-entropy), by hand in numpy, on the batch
+    `step` trains on, before that step (g in training mode reads the
+    batch's statistics: the same G(x) as the step's)."""
+    source, labels, _ = model.example_data(8)
+    source, labels = source[:, 0], labels[:, 0]
+    fake = model.translate(tf.constant(source), training=True)
+    logits = model.source_head(model.encoder(fake, training=False)).numpy()
+    reference = model.source_head(model.encoder(source, training=False)).numpy()
+
+    def log_softmax(z):
+        z = z - z.max(1, keepdims=True)
+        return z - np.log(np.exp(z).sum(1, keepdims=True))
+    log_p, log_ref = log_softmax(logits), log_softmax(reference)
+    if target == "label":
+        return -log_p[np.arange(len(labels)), labels].mean()
+    return (np.exp(log_ref) * (log_ref - log_p)).sum(1).mean()
+
+
+def sharp(**kwargs):
+    """A tiny DTN whose untrained f's head reads with confidence: its kernel
+    scaled up, so f's small feature changes move the posterior."""
+    model = build(**kwargs)
+    kernel, *rest = model.source_head.get_weights()
+    model.source_head.set_weights([kernel * 3e4, *rest])
+    return model
+
+
+@pytest.mark.parametrize("target", ["posterior", "label"])
+def test_class_const_weight_adds_the_head_term_to_g_loss(target):
+    """--class-const-weight w adds w times the term to L_G, on top of the
+    paper's L_GANG + 15 L_CONST + 15 L_TID; `class_const` logs the KL."""
+    model = sharp(class_const_weight=3.0, class_const_target=target)
+    hand, kl = hand_class_const(model, target), hand_class_const(model, "posterior")
+    assert hand > 0.05 and kl > 0.05  # the term is not vanishing here
+    logs = {k: float(np.ravel(v)[0]) for k, v in step(model).items()}
+    paper = logs["g_gan"] + 15 * logs["const"] + 15 * logs["tid"]
+    assert logs["g_loss"] - paper == pytest.approx(3.0 * hand, rel=1e-3)
+    assert logs["class_const"] == pytest.approx(kl, rel=1e-3)
+
+
+def test_class_const_is_off_by_default_and_round_trips():
+    paper = build()
+    logs = {k: float(np.ravel(v)[0]) for k, v in step(paper).items()}
+    assert logs["g_loss"] == pytest.approx(
+        logs["g_gan"] + 15 * logs["const"] + 15 * logs["tid"], rel=1e-5)
+    assert (paper.class_const_weight, paper.class_const_target) == (0.0, "posterior")
+    model = build(class_const_weight=2.5, class_const_target="label")
+    again = type(model).from_config(model.get_config())
+    assert (again.class_const_weight, again.class_const_target) == (2.5, "label")
+
+
+def test_class_const_flags_reach_the_model_and_bad_values_are_one_line():
+    from tfgan_zoo.config import parse_args
+    from tfgan_zoo.recipes.dtn import RECIPE
+    args = parse_args(RECIPE, ["--class-const-weight", "15", "--class-const-target", "label"])
+    assert args.model_args["class_const_weight"] == 15
+    assert args.model_args["class_const_target"] == "label"
+    with pytest.raises(UserError, match="--class-const-weight") as error:
+        build(class_const_weight=-1.0)
+    assert "\n" not in str(error.value)
+    with pytest.raises(UserError, match="--class-const-target .*posterior, label") as error:
+        build(class_const_target="logits")
+    assert "\n" not in str(error.value)

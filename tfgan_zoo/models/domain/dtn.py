@@ -31,19 +31,29 @@ generator EMA): which of the shapes f accepts g draws drifts during
 training. `--decay-after` (a project option, not the paper's: it trains
 with a constant rate) lets every learning rate fall linearly to 0 over the
 rest of the run (`tfgan_zoo.optimizers.linear_decay`, CycleGAN's schedule).
+`--class-const-weight` (a project option; the paper's L_CONST compares
+f's features only) adds f-constancy on f's class posterior, through the
+head trained with f: the KL divergence of its posterior on G(x) from its
+posterior on x (`--class-const-target posterior`), or its cross-entropy
+against the source label (`label`; the source is labelled). Logged as
+`class_const` (the posterior KL) whether weighted or not.
 """
 
 import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.losses import squared_error_loss, total_variation
+from tfgan_zoo.checks import check_number
+from tfgan_zoo.errors import UserError
+from tfgan_zoo.losses import class_posterior_divergence, squared_error_loss, total_variation
 from tfgan_zoo.models.domain.base import DomainModel
 from tfgan_zoo.networks.domain import class_discriminator, content_encoder, feature_decoder, mlp
 from tfgan_zoo.optimizers import decay_fraction
 
 # The ternary discriminator's classes (the binary one: fake 0, real 1).
 FAKE_FROM_SOURCE, FAKE_FROM_TARGET, REAL_TARGET = 0, 1, 2
+# What f's head reads on G(x) is held to, with --class-const-weight.
+CLASS_CONST_TARGETS = ("posterior", "label")
 
 
 @keras.saving.register_keras_serializable("tfgan_zoo")
@@ -67,9 +77,13 @@ class DTN(DomainModel):
         decay_after: fraction of the run after which the learning rates
             of g and D fall linearly to 0 at its end; None (the paper's)
             keeps them constant.
+        class_const_weight: weight of f-constancy on f's class posterior
+            (a project option; 0, the paper's, leaves it out).
+        class_const_target: what f's head must read on G(x): its posterior
+            on x ('posterior', KL) or the source label ('label').
     """
 
-    loss_names = ("d_loss", "g_loss", "g_gan", "const", "tid")
+    loss_names = ("d_loss", "g_loss", "g_gan", "const", "tid", "class_const")
     # `--ema-decay` averages g (the core's generator EMA); f is fixed, or
     # with --train-f the raw one.
     supports_ema = True
@@ -78,8 +92,14 @@ class DTN(DomainModel):
 
     def __init__(self, *, width=64, feature_dim=128, ndf=64, const_weight=15.0,
                  identity_weight=15.0, tv_weight=0.0, binary_discriminator=False,
-                 train_f=False, source_classifier=None, decay_after=None, **kwargs):
+                 train_f=False, source_classifier=None, decay_after=None,
+                 class_const_weight=0.0, class_const_target="posterior", **kwargs):
         super().__init__(**kwargs)
+        if class_const_target not in CLASS_CONST_TARGETS:
+            raise UserError(f"--class-const-target must be one of "
+                            f"{', '.join(CLASS_CONST_TARGETS)}, got {class_const_target!r}")
+        self.class_const_weight = check_number("class_const_weight", class_const_weight, 0)
+        self.class_const_target = class_const_target
         self.decay_after = decay_fraction(decay_after)
         self.width, self.feature_dim = int(width), int(feature_dim)
         self.const_weight, self.identity_weight = float(const_weight), float(identity_weight)
@@ -128,7 +148,7 @@ class DTN(DomainModel):
 
     def train_step(self, data):
         source, labels, target = self.unpack(data)
-        source, _ = self.pooled(source, labels)
+        source, labels = self.pooled(source, labels)
         fake_source = self.translate(source, training=True)
         fake_target = self.translate(target, training=True)
         with tf.GradientTape() as tape:  # L_D: the three classes
@@ -147,11 +167,19 @@ class DTN(DomainModel):
                                                 self.labels(REAL_TARGET))
                      + losses.classification_loss(self.discriminator(fake_target, training=True),
                                                   self.labels(REAL_TARGET)))
-            const = squared_error_loss(self.encoder(fake_source, training=False),
-                                       source_features)
+            fake_features = self.encoder(fake_source, training=False)
+            const = squared_error_loss(fake_features, source_features)
             tid = squared_error_loss(fake_target, target)
             g_loss = g_gan + self.const_weight * const + self.identity_weight * tid
+            fake_logits = self.source_head(fake_features, training=False)
+            class_const = class_posterior_divergence(
+                fake_logits, self.source_head(source_features, training=False))
+            if self.class_const_weight:
+                g_loss += self.class_const_weight * (
+                    class_const if self.class_const_target == "posterior"
+                    else losses.classification_loss(fake_logits, labels))
             if self.tv_weight:
                 g_loss += self.tv_weight * total_variation(fake_source)
         self.minimize(self.g_optimizer, tape, g_loss, self.player_networks()["generator"])
-        return self.track(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, const=const, tid=tid)
+        return self.track(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, const=const, tid=tid,
+                          class_const=class_const)
