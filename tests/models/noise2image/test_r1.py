@@ -60,19 +60,27 @@ def test_a_negative_gamma_is_refused():
         build("dcgan", r1_gamma=-1.0)
 
 
-def test_lazy_r1_weights_every_nth_update_and_skips_the_others():
-    model = build("dcgan", r1_gamma=4.0, r1_every=3)
-    rng = np.random.default_rng(2)
+def penalty_added(model, seed, iterations):
+    """What R1 adds to D's loss at each of `iterations` (D updates done),
+    with a linear critic of random weights, and ||weights||^2, the penalty
+    that critic has on any input."""
+    rng = np.random.default_rng(seed)
     weights = rng.normal(size=(1, 16, 16, 1))
     linear_critic(model, weights)
     real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
     fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
     plain = float(model.critic_loss(real, fake)[0])
     added = []
-    for iteration in range(6):
+    for iteration in iterations:
         model.d_optimizer.iterations.assign(iteration)
         added.append(float(model.critic_objective(real, fake)[0]) - plain)
-    full = 0.5 * 4.0 * 3 * float(np.sum(weights ** 2))
+    return added, float(np.sum(weights ** 2))
+
+
+def test_lazy_r1_weights_every_nth_update_and_skips_the_others():
+    model = build("dcgan", r1_gamma=4.0, r1_every=3)
+    added, norm = penalty_added(model, 2, range(6))
+    full = 0.5 * 4.0 * 3 * norm
     np.testing.assert_allclose(added, [full, 0, 0, full, 0, 0], rtol=1e-5, atol=1e-5)
 
 
@@ -91,17 +99,7 @@ def test_decay_r1_gamma_weights_the_penalty_from_ds_decay_on(gamma, own_start, s
     D update `start` of 100), the decay's gamma from there on, lazy or not."""
     model = build("dcgan", r1_gamma=gamma, r1_every=2, decay_r1_gamma=0.3, decay_after=0.8,
                   total_steps=100, **own_start)
-    rng = np.random.default_rng(3)
-    weights = rng.normal(size=(1, 16, 16, 1))
-    linear_critic(model, weights)
-    real = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
-    fake = tf.constant(rng.uniform(-1, 1, (4, 16, 16, 1)), tf.float32)
-    plain = float(model.critic_loss(real, fake)[0])
-    added = []
-    for iteration in (start - 2, start - 1, start, start + 1, 100):
-        model.d_optimizer.iterations.assign(iteration)
-        added.append(float(model.critic_objective(real, fake)[0]) - plain)
-    norm = float(np.sum(weights ** 2))
+    added, norm = penalty_added(model, 3, (start - 2, start - 1, start, start + 1, 100))
     early, late = 0.5 * gamma * 2 * norm, 0.5 * 0.3 * 2 * norm
     np.testing.assert_allclose(added, [early, 0, late, 0, late], rtol=1e-5, atol=1e-5)
     # D's rate starts falling at the same update
