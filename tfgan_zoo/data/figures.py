@@ -58,9 +58,9 @@ TOPS, TROUSER, DRESS, COAT, SANDAL, SNEAKER, BAG, BOOT = (0, 2, 6), 1, 3, 4, 5, 
 # ankle and its toe points out. Sizes are large enough that the worn item
 # keeps its class on a 64x64 figure (an item at 0.24 body heights, about
 # 13 pixels, leaves a boot, a sneaker and a sandal one smudge each).
-PLACES = {"top": (0.50, "neck", 0.0, -0.04), "dress": (0.60, "neck", 0.0, -0.04),
-          "coat": (0.56, "neck", 0.0, -0.04), "trouser": (0.60, "hips", 0.0, -0.05),
-          "shoe": (0.40, "ankle", 0.12, -0.30), "bag": (0.26, "wrist", 0.0, -0.02)}
+PLACES = {"top": (0.48, "neck", 0.0, -0.04), "dress": (0.60, "neck", 0.0, -0.04),
+          "coat": (0.62, "neck", 0.0, -0.04), "trouser": (0.60, "hips", 0.0, -0.05),
+          "shoe": (0.48, "ankle", 0.144, -0.36), "bag": (0.26, "wrist", 0.0, -0.02)}
 
 
 def fashion_arrays(split):
