@@ -12,7 +12,8 @@ reads above, the converter or its objective is the limit.
     python benchmarks/pixeldtgan_figure_probe.py [--epochs 6] [--out FILE.json]
 
 Prints the accuracy overall and per class (Fashion-MNIST's classes 0-9 in
-order), with CPU seconds and wall time.
+order), the confusion matrix (a row per true class, a column per class
+read; counts over the test figures), with CPU seconds and wall time.
 """
 
 from __future__ import annotations
@@ -30,12 +31,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import cpu_seconds  # noqa: E402
 
-from tfgan_zoo.data.figures import lookbook_arrays  # noqa: E402
+from tfgan_zoo.data.figures import CLASS_NAMES, lookbook_arrays  # noqa: E402
 from tfgan_zoo.evaluation.classifiers import CLASSIFIERS, ProjectClassifier  # noqa: E402
 
 
 def per_class(predicted, classes):
     return [round(float((predicted[classes == c] == c).mean()), 3) for c in range(10)]
+
+
+def confusion(predicted, classes):
+    """Counts [true class, class read], classes 0-9 in order."""
+    matrix = np.zeros((10, 10), np.int64)
+    np.add.at(matrix, (classes, predicted), 1)
+    return matrix
 
 
 def main(argv=None):
@@ -58,9 +66,15 @@ def main(argv=None):
               "train figures": len(figures), "test figures": len(test_figures),
               "class accuracy": round(float((predicted == test_classes).mean()), 4),
               "accuracy per class": per_class(predicted, test_classes),
+              "confusion (row: true, column: read)":
+                  confusion(predicted, test_classes).tolist(),
               "cpu_seconds": round(cpu_seconds() - cpu, 1),
               "wall_seconds": round(time.time() - started, 1)}
     print(json.dumps(result))
+    names = [name[:6] for name in CLASS_NAMES]
+    print("true \\ read " + " ".join(f"{name:>6}" for name in names))
+    for name, row in zip(names, confusion(predicted, test_classes)):
+        print(f"{name:>11} " + " ".join(f"{count:>6}" for count in row))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2))
     return result

@@ -63,27 +63,48 @@ def test_missing_fashion_mnist_is_one_line(monkeypatch, tmp_path):
     assert "\n" not in str(error.value)
 
 
-def test_a_worn_shoe_is_drawn_large_with_its_toe_pointing_out():
+def _worn(item, label, seed=3):
+    """A figure wearing `item` (bright red) as `label`, on grey; (image,
+    keypoints, body height in pixels, where the item shows)."""
+    rng = np.random.default_rng(seed)
+    look = persons.random_appearance(rng, height=(0.80, 0.86), neutral=True)
+    pose = persons.framed_pose(rng, look, 64, 64, arms=(-5.0, 25.0), legs=(-3.0, 10.0))
+    background = np.full((64, 64, 3), 128, np.uint8)
+    image, points, _ = persons.render(look, pose, 64, 64, background,
+                                      extra=figures._wear(item, (230, 20, 20), label))
+    return image, points, look.height * 64, (image[..., 0] > 150) & (image[..., 1] < 90)
+
+
+def test_a_worn_shoe_is_drawn_product_sized_with_its_toe_pointing_out():
     # A shoe as Fashion-MNIST draws one: the toe on the left, the shaft
     # (and the heel) on the right.
     item = np.zeros((28, 28), np.uint8)
     item[18:23, 2:26] = 255
     item[6:18, 16:26] = 255
-    rng = np.random.default_rng(3)
-    look = persons.random_appearance(rng, height=(0.80, 0.86), neutral=True)
-    pose = persons.framed_pose(rng, look, 64, 64, arms=(-5.0, 25.0), legs=(-3.0, 10.0))
-    background = np.full((64, 64, 3), 128, np.uint8)
-    image, points, _ = persons.render(look, pose, 64, 64, background,
-                                      extra=figures._wear(item, (230, 20, 20), figures.SNEAKER))
-    shoe = (image[..., 0] > 150) & (image[..., 1] < 90)
+    image, points, unit, shoe = _worn(item, figures.SNEAKER)
     ys, xs = np.nonzero(shoe)
-    unit = look.height * 64
     right_ankle, left_ankle = points[10], points[13]  # the image's left, then right
     middle = (right_ankle[0] + left_ankle[0]) / 2
     for on_side, ankle, outward in ((xs < middle, right_ankle, -1), (xs >= middle, left_ankle, 1)):
-        # Each shoe is about as wide as the 28x28 box's 0.40 body heights
-        # (readable), not a few pixels, and its toe points away from the body.
-        assert np.ptp(xs[on_side]) + 1 >= 0.3 * unit
+        # Each shoe is about as wide as the 28x28 box's 0.48 body heights
+        # (about the product's own 28 pixels; the drawing before 2026-12-06
+        # 21:00, 0.40, gave 0.34 here), and its toe points away from the body.
+        assert np.ptp(xs[on_side]) + 1 >= 0.38 * unit
         assert outward * (xs[on_side].mean() - ankle[0]) > 0.05 * unit
         # Its sole sits at the foot, not above the knee.
         assert abs(ys[on_side].max() - ankle[1]) < 0.1 * unit
+
+
+def test_a_coat_is_drawn_larger_than_a_top():
+    # The same garment worn as a shirt and as a coat: the coat's box is
+    # 0.62 body heights, a top's 0.48, so that size tells them apart (at
+    # 0.56 against 0.50 the figure probe read shirts 0.31).
+    item = np.zeros((28, 28), np.uint8)
+    item[2:26, 4:24] = 255
+    spans = {}
+    for label in (figures.TOPS[2], figures.COAT):
+        image, points, unit, worn = _worn(item, label)
+        ys, _ = np.nonzero(worn)
+        spans[label] = (np.ptp(ys) + 1) / unit
+    assert spans[figures.TOPS[2]] < 0.45 and spans[figures.COAT] > 0.5
+    assert spans[figures.COAT] >= 1.2 * spans[figures.TOPS[2]]

@@ -13,18 +13,18 @@ The recipe adds an L1 term to the paired product, weighted 10, to C's loss
 (`pixel_weight`, a project option: the paper and the model's default have
 none). Measured on the Xeon in bfloat16 (named), seed 0, one run each
 (benchmarks/RESULTS.md, domain adaptation), on the lookbook stand-in as
-drawn since 2026-12-06 (items larger, shoes 0.40 body heights): products-cnn
-reads the garment class on 0.573 of the test pairs at 3,000 steps (0.55-0.62
-at every checkpoint from 1,000; the mean of the six checkpoints' weights
-0.644), SSIM 0.262, in 17.9 CPU-minutes (bf16 named; `auto` runs this
-recipe in float32 on that CPU, about 1.6 times the step time). On the
-earlier drawing (shoes 0.24 body heights) the same recipe read 0.525 and
-the paper's objective 0.221. All are short of the issue's 0.80;
-products-cnn's network trained on the figures themselves reads 0.743 of
-the test figures (0.702 on the earlier drawing), so the stand-in's figures,
-not only the converter, still hold the reading down. The paper's
-objective: `--pixel-weight 0`, which also resumes runs started before
-this default."""
+drawn since 2026-12-06 21:00 UTC (tops 0.48 body heights, coats 0.62, shoes
+0.48): products-cnn reads the garment class on 0.584 of the test pairs at
+3,000 steps (0.50-0.59 at every checkpoint from 1,000; the mean of the six
+checkpoints' weights 0.599), SSIM 0.276, in 18.7 CPU-minutes (bf16 named;
+`auto` runs this recipe in float32 on that CPU, about 1.6 times the step
+time). On the two earlier drawings (shoes 0.40 and 0.24 body heights) the
+same recipe read 0.573 and 0.525, and the paper's objective 0.221 on the
+earliest. All are short of the issue's 0.80; products-cnn's network trained
+on the figures themselves reads 0.766 of the test figures (0.743 and 0.702
+on the earlier drawings), so the stand-in's figures, not only the
+converter, still hold the reading down. The paper's objective:
+`--pixel-weight 0`, which also resumes runs started before this default."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.cross_domain import product_report
