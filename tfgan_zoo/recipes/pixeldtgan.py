@@ -9,22 +9,23 @@ class on C(figure), and SSIM to the true product, in RUN/metrics.json and
 RUN/products.png. `--no-association` is the D_R-only ablation
 (benchmarks/pixeldtgan_association.py runs both over three seeds).
 
-The recipe adds an L1 term to the paired product, weighted 10, to C's loss
-(`pixel_weight`, a project option: the paper and the model's default have
-none). Measured on the Xeon in bfloat16 (named), seed 0, one run each
-(benchmarks/RESULTS.md, domain adaptation), on the lookbook stand-in as
-drawn since 2026-12-06 21:00 UTC (tops 0.48 body heights, coats 0.62, shoes
-0.48): products-cnn reads the garment class on 0.584 of the test pairs at
-3,000 steps (0.50-0.59 at every checkpoint from 1,000; the mean of the six
-checkpoints' weights 0.599), SSIM 0.276, in 18.7 CPU-minutes (bf16 named;
-`auto` runs this recipe in float32 on that CPU, about 1.6 times the step
-time). On the two earlier drawings (shoes 0.40 and 0.24 body heights) the
-same recipe read 0.573 and 0.525, and the paper's objective 0.221 on the
-earliest. All are short of the issue's 0.80; products-cnn's network trained
+The recipe adds an L1 term to the paired product, weighted 100 (pix2pix's
+lambda), to C's loss beside both discriminators (`pixel_weight`, a project
+option: the paper and the model's default have none). Measured on the Xeon
+in bfloat16 (named), seed 0, one run each (benchmarks/RESULTS.md, domain
+adaptation), on the lookbook stand-in as drawn since 2026-12-06 21:00 UTC
+(tops 0.48 body heights, coats 0.62, shoes 0.48): products-cnn reads the
+garment class on 0.728 of the test pairs at 3,000 steps, SSIM 0.360, in
+19.4 CPU-minutes (bf16 named; `auto` runs this recipe in float32 on that
+CPU, about 1.6 times the step time). The weight before, 10, read 0.584
+(0.573 and 0.525 on the two earlier drawings), C on L1 alone (no
+discriminators) 0.694, and the paper's objective 0.221 on the earliest
+drawing. All are short of the issue's 0.80; products-cnn's network trained
 on the figures themselves reads 0.766 of the test figures (0.743 and 0.702
 on the earlier drawings), so the stand-in's figures, not only the
-converter, still hold the reading down. The paper's objective:
-`--pixel-weight 0`, which also resumes runs started before this default."""
+converter, still hold the reading down. Runs started before this default
+resume with `--pixel-weight 10` (started before 2026-12-06 16:35 UTC:
+`--pixel-weight 0`, which is also the paper's objective)."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.reports.cross_domain import product_report
@@ -33,7 +34,7 @@ from tfgan_zoo.training.trainer import main
 RECIPE = Config(recipe="pixeldtgan", model="pixeldtgan", dataset="lookbook", steps=3000,
                 batch_size=64, g_lr=2e-4, d_lr=2e-4, beta_1=0.5, sample_every=500,
                 checkpoint_every=500, log_every=100, epoch_steps=500, num_samples=16,
-                model_args={"ngf": 32, "ndf": 32, "pixel_weight": 10.0})
+                model_args={"ngf": 32, "ndf": 32, "pixel_weight": 100.0})
 
 after = product_report
 

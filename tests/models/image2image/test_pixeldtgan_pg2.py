@@ -97,7 +97,7 @@ def test_pixeldtgan_pixel_options_round_trip_and_refuse_bad_values():
 
     config = parse_args(RECIPE, ["--pixel-weight", "2", "--no-adversarial"])
     assert config.model_args["pixel_weight"] == 2 and config.model_args["adversarial"] is False
-    assert parse_args(RECIPE, []).model_args["pixel_weight"] == 10.0  # the recipe's
+    assert parse_args(RECIPE, []).model_args["pixel_weight"] == 100.0  # the recipe's
     assert parse_args(RECIPE, ["--pixel-weight", "0"]).model_args["pixel_weight"] == 0.0
     assert build_model("pixeldtgan", latent_dim=0, image_shape=(32, 32, 3),
                        input_shape=(64, 64, 3), ngf=4, ndf=4).pixel_weight == 0.0  # the paper's
