@@ -81,7 +81,7 @@ def test_a_worn_shoe_is_drawn_product_sized_with_its_toe_pointing_out():
     item = np.zeros((28, 28), np.uint8)
     item[18:23, 2:26] = 255
     item[6:18, 16:26] = 255
-    image, points, unit, shoe = _worn(item, figures.SNEAKER)
+    _, points, unit, shoe = _worn(item, figures.SNEAKER)
     ys, xs = np.nonzero(shoe)
     right_ankle, left_ankle = points[10], points[13]  # the image's left, then right
     middle = (right_ankle[0] + left_ankle[0]) / 2
@@ -103,7 +103,7 @@ def test_a_coat_is_drawn_larger_than_a_top():
     item[2:26, 4:24] = 255
     spans = {}
     for label in (figures.TOPS[2], figures.COAT):
-        image, points, unit, worn = _worn(item, label)
+        _, _, unit, worn = _worn(item, label)
         ys, _ = np.nonzero(worn)
         spans[label] = (np.ptp(ys) + 1) / unit
     assert spans[figures.TOPS[2]] < 0.45 and spans[figures.COAT] > 0.5

@@ -12,7 +12,7 @@ from tfgan_zoo.models.noise2image.dcgan import DCGAN
 from tfgan_zoo.recipes.dcgan import RECIPE
 from tfgan_zoo.registry import build_model
 
-TINY = dict(image_shape=(16, 16, 1), latent_dim=8, ngf=4, ndf=4)
+TINY = {"image_shape": (16, 16, 1), "latent_dim": 8, "ngf": 4, "ndf": 4}
 
 
 def linear_critic(model, weights):
