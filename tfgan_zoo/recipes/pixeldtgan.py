@@ -12,15 +12,15 @@ RUN/products.png. `--no-association` is the D_R-only ablation
 The recipe adds an L1 term to the paired product, weighted 100 (pix2pix's
 lambda), to C's loss beside both discriminators (`pixel_weight`, a project
 option: the paper and the model's default have none). Measured on the Xeon
-in bfloat16 (named), seed 0, one run each (benchmarks/RESULTS.md, domain
-adaptation), on the lookbook stand-in as drawn since 2026-12-06 21:00 UTC
-(tops 0.48 body heights, coats 0.62, shoes 0.48): products-cnn reads the
-garment class on 0.728 of the test pairs at 3,000 steps, SSIM 0.360, in
-19.4 CPU-minutes (bf16 named; `auto` runs this recipe in float32 on that
-CPU, about 1.6 times the step time). The weight before, 10, read 0.584
-(0.573 and 0.525 on the two earlier drawings), C on L1 alone (no
-discriminators) 0.694, and the paper's objective 0.221 on the earliest
-drawing. All are short of the issue's 0.80; products-cnn's network trained
+in bfloat16, named (benchmarks/RESULTS.md, domain adaptation), on the
+lookbook stand-in as drawn since 2026-12-06 21:00 UTC (tops 0.48 body
+heights, coats 0.62, shoes 0.48): products-cnn reads the garment class on
+0.728 / 0.740 of the test pairs at 3,000 steps (seeds 0 / 1), SSIM 0.360 /
+0.377, in 19.4 / 20.7 CPU-minutes (bf16 named; `auto` runs this recipe in
+float32 on that CPU, about 1.6 times the step time). Seed 0, one run each:
+the weight before, 10, read 0.584 (0.573 and 0.525 on the two earlier
+drawings), C on L1 alone (no discriminators) 0.694, and the paper's
+objective 0.221 on the earliest drawing. All are short of the issue's 0.80; products-cnn's network trained
 on the figures themselves reads 0.766 of the test figures (0.743 and 0.702
 on the earlier drawings), so the stand-in's figures, not only the
 converter, still hold the reading down. Runs started before this default
