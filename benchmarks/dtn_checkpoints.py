@@ -75,10 +75,12 @@ def read(classifier, generator, model, images, labels, heads=()):
     for i in range(0, len(images), BATCH):
         features = model.encoder(tf.constant(images[i:i + BATCH]), training=False)
         fake = generator(features, training=False)
-        constancy.append(np.mean(np.square(model.encoder(fake, training=False) - features), 1))
+        fake_features = model.encoder(fake, training=False)
+        constancy.append(np.mean(np.square(fake_features - features), 1))
         predicted.append(classifier.predict_logits(np.asarray(fake)).argmax(1))
         for out, (encoder, head) in zip(by_heads, heads):
-            out.append(np.asarray(head(encoder(fake, training=False))).argmax(1))
+            seen = fake_features if encoder is model.encoder else encoder(fake, training=False)
+            out.append(np.asarray(head(seen)).argmax(1))
     predicted = np.concatenate(predicted)
     return (round(float((predicted == labels).mean()), 4),
             round(float(np.concatenate(constancy).mean()), 5), predicted,
@@ -126,9 +128,9 @@ def main(argv=None):
     for step, model in each_checkpoint(args.run):
         row = {"step": step}
         nets = raw_and_average(model, "raw g", "EMA g")
+        heads = [(model.encoder, model.source_head)] + (
+            [other.pretrained_networks()] if other else [])
         for name, net in nets.items():
-            heads = [(model.encoder, model.source_head)] + (
-                [other.pretrained_networks()] if other else [])
             row[name], row[f"{name} f-constancy"], predicted, f_reads = read(
                 classifier, net, model, images, labels, heads)
             row[f"{name} swaps"] = swaps(labels, predicted, args.swap)

@@ -62,18 +62,18 @@ def main(argv=None):
     probe.fit(figures.astype(np.float32) / 127.5 - 1.0, classes.astype(np.int64),
               batch_size=64, epochs=args.epochs, shuffle=True, verbose=0)
     predicted = probe.predict_logits(test_figures.astype(np.float32) / 127.5 - 1.0).argmax(1)
+    matrix = confusion(predicted, test_classes)
     result = {"probe": "products-cnn's CNN on 64x64 lookbook figures", "epochs": args.epochs,
               "train figures": len(figures), "test figures": len(test_figures),
               "class accuracy": round(float((predicted == test_classes).mean()), 4),
               "accuracy per class": per_class(predicted, test_classes),
-              "confusion (row: true, column: read)":
-                  confusion(predicted, test_classes).tolist(),
+              "confusion (row: true, column: read)": matrix.tolist(),
               "cpu_seconds": round(cpu_seconds() - cpu, 1),
               "wall_seconds": round(time.time() - started, 1)}
     print(json.dumps(result))
     names = [name[:6] for name in CLASS_NAMES]
     print("true \\ read " + " ".join(f"{name:>6}" for name in names))
-    for name, row in zip(names, confusion(predicted, test_classes)):
+    for name, row in zip(names, matrix):
         print(f"{name:>11} " + " ".join(f"{count:>6}" for count in row))
     if args.out:
         Path(args.out).write_text(json.dumps(result, indent=2))

@@ -126,6 +126,12 @@ def decay_settings(decay_after, total_steps):
     return fraction, steps
 
 
+def decay_start(total_steps, decay_after, updates_per_step=1):
+    """The update a `linear_decay` of a run of `total_steps` generator steps
+    starts at, for a player updated `updates_per_step` times a step."""
+    return int(decay_after * total_steps) * updates_per_step
+
+
 def linear_decay(total_steps, decay_after, floor=0.0):
     """For `AdversarialModel.schedule_learning_rates`: every learning rate
     constant for the first `decay_after` of a run of `total_steps`
@@ -133,7 +139,7 @@ def linear_decay(total_steps, decay_after, floor=0.0):
     `LinearDecay`), counted in each player's own updates."""
     def make(learning_rate, updates_per_step):
         return LinearDecay(learning_rate, total_steps * updates_per_step,
-                           int(decay_after * total_steps) * updates_per_step, floor)
+                           decay_start(total_steps, decay_after, updates_per_step), floor)
     return make
 
 

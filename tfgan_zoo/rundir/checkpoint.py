@@ -55,10 +55,10 @@ class CheckpointDir:
         self.keep = keep
         self.is_chief = is_chief
         # Without a model the directory can still be listed.
+        self.model = model  # its optimizers, for `_read_in_other_rate_layouts`
         # The noise seed's state is saved explicitly: TF's object graph does
         # not reach Keras seed generators, and without it a resumed run would
         # replay the noise of step 0.
-        self.model = model
         self.checkpoint = None if model is None else tf.train.Checkpoint(
             model=model, noise_seed=model.noise_seed.state)
 

@@ -63,7 +63,7 @@ from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
 from tfgan_zoo.checks import is_number
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
-from tfgan_zoo.optimizers import decay_settings
+from tfgan_zoo.optimizers import decay_settings, decay_start
 
 
 def check_fraction(flag, value, example):
@@ -205,14 +205,19 @@ class NoiseToImageGAN(AdversarialModel):
         for name, (value, player, example) in own.items():
             if value is None:
                 continue
-            if self.decay_after is None or player not in self.decayed_players:
-                raise UserError(f"{name} needs --decay-after with the {player}'s rate in "
-                                f"the decay: pass e.g. --decay-after 0.75 (without "
-                                f"--no-decay-{player}), or leave out {name}")
+            self.require_decay(name, player,
+                               f"needs --decay-after with the {player}'s rate in the decay")
             check_fraction(name, value, example)
         after = {} if discriminator_after is None else {"discriminator": float(discriminator_after)}
         floor = {} if generator_floor is None else {"generator": float(generator_floor)}
         return after, floor
+
+    def require_decay(self, flag, player, why):
+        """A one-line error for `flag`, a setting of `player`'s part of the
+        decay, when that player's rate does not decay: `why`, and the fix."""
+        if self.decay_after is None or player not in self.decayed_players:
+            raise UserError(f"{flag} {why}: pass e.g. --decay-after 0.75 (without "
+                            f"--no-decay-{player}), or leave out {flag}")
 
     def r1_in_decay(self, gamma):
         """(R1 weight in the decay, the D update it starts at), checked: it
@@ -220,15 +225,13 @@ class NoiseToImageGAN(AdversarialModel):
         default. The start is D's schedule's own (`optimizers.linear_decay`)."""
         if gamma is None:
             return None, None
-        if self.decay_after is None or "discriminator" not in self.decayed_players:
-            raise UserError("--decay-r1-gamma weights R1 from where D's rate starts to decay, "
-                            "and D's rate does not decay: pass e.g. --decay-after 0.75 "
-                            "(without --no-decay-discriminator), or leave out --decay-r1-gamma")
+        self.require_decay("--decay-r1-gamma", "discriminator", "weights R1 from where D's "
+                           "rate starts to decay, and D's rate does not decay")
         if not (is_number(gamma) and gamma >= 0):
             raise UserError(f"--decay-r1-gamma is an R1 weight >= 0, got {gamma!r}: "
                             f"pass e.g. --decay-r1-gamma 0.3")
         after = self.player_decay_after.get("discriminator", self.decay_after)
-        return float(gamma), int(after * self.total_steps) * self.n_critic
+        return float(gamma), decay_start(self.total_steps, after, self.n_critic)
 
     def r1_weight(self):
         """R1's gamma for this D update: `r1_gamma`, or `decay_r1_gamma` from
