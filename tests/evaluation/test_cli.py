@@ -105,6 +105,10 @@ def test_cli_conditional_savedmodel_dir(tmp_path, capsys):
     (["{run}", "--metrics", "score[imagenet]"], "unknown metric"),
     (["{run}", "--num-samples", "1"], "at least 2"),
     (["{run}/export", "--metrics", "score[digits-cnn]"], "--dataset"),
+    (["{run}", "--seed", "0", "--seeds", "0,1"], "not both"),
+    (["{run}", "--seeds", "3"], "two or more distinct"),
+    (["{run}", "--seeds", "0,0"], "two or more distinct"),
+    (["{run}", "--seeds", "0,x"], "two or more distinct"),
 ])
 def test_cli_errors_are_one_line(tmp_path, capsys, argv, fragment):
     run = make_run_dir(tmp_path)
@@ -112,6 +116,40 @@ def test_cli_errors_are_one_line(tmp_path, capsys, argv, fragment):
     assert evaluate.main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "\n" not in err and fragment in err
+
+
+def test_cli_seeds_writes_each_draw_and_their_spread(tmp_path, capsys):
+    run = make_run_dir(tmp_path, conditional=True)
+    argv = [str(run), "--metrics", "score[digits-cnn],acc[digits-cnn]", "--num-samples", "20"]
+    assert evaluate.main(argv + ["--seeds", "0,2"]) == 0
+    printed = capsys.readouterr().out
+    assert "over 2 draws (seeds 0, 2)" in printed and printed.count("\nprotocol") == 1
+    summary = json.loads((run / "eval" / "scoredigits-cnn-accdigits-cnn-n20-seeds0-2.json")
+                         .read_text())
+    each = [json.loads((run / "eval" / f"scoredigits-cnn-accdigits-cnn-n20-seed{s}.json")
+                       .read_text())["metrics"]["score[digits-cnn]"] for s in (0, 2)]
+    assert summary["seeds"] == [0, 2] and summary["protocol"]["seed"] == [0, 2]
+    assert [d["metrics"]["score[digits-cnn]"] for d in summary["draws"]] == each
+    assert each[0] != each[1]  # two draws of z, not one twice
+    assert summary["mean"]["score[digits-cnn]"] == pytest.approx(sum(each) / 2)
+    assert summary["std"]["score[digits-cnn]"] == pytest.approx(abs(each[0] - each[1]) / 2 ** 0.5)
+    # A draw is the same evaluation a one-seed run makes with that seed.
+    single = tmp_path / "single.json"
+    assert evaluate.main(argv + ["--seed", "2", "--output", str(single)]) == 0
+    assert json.loads(single.read_text())["metrics"]["score[digits-cnn]"] == pytest.approx(
+        each[1], rel=1e-6)
+    # --output names the summary; the draws sit beside it.
+    assert evaluate.main(argv + ["--seeds", "0,2", "--output", str(tmp_path / "s.json")]) == 0
+    assert {p.name for p in tmp_path.glob("s*.json")} == {
+        "s.json", "s-seed0.json", "s-seed2.json", "single.json"}
+
+
+def test_draw_spread_by_hand():
+    spread = evaluate.draw_spread([{"fid": 20.0, "precision": 0.58, "only_here": 1.0},
+                                   {"fid": 22.0, "precision": 0.56},
+                                   {"fid": 21.0, "precision": 0.60}])
+    assert spread["mean"] == pytest.approx({"fid": 21.0, "precision": 0.58})
+    assert spread["std"] == pytest.approx({"fid": 1.0, "precision": 0.02})
 
 
 # ------------------------------------------------------------ callback
