@@ -247,8 +247,8 @@ def test_diff_augment_shows_d_shifted_shapes_on_both_sides_and_g_a_gradient_thro
     for policy in (None, "translation"):
         m = model(1.0, diff_augment=policy)
         seen, discriminate = [], m.discriminate
-        m.discriminate = lambda images, **kw: (seen.append(images.numpy()),
-                                              discriminate(images, **kw))[1]
+        m.discriminate = lambda images, seen=seen, d=discriminate, **kw: (
+            seen.append(images.numpy()), d(images, **kw))[1]
         m.train_step((tf.constant(centre), tf.zeros([8], tf.int32)))
         real, fake_d, fake_g = seen
         if policy is None:
