@@ -122,6 +122,7 @@ def test_detail_rows_of_the_held_out_shapes_themselves():
     assert nearest["share_within_1_voxel_on_all"] == 1.0 and nearest["their_best_iou"]["p0"] == 1
 
 
-def test_detail_needs_an_ideal_draw():
+def test_detail_needs_an_ideal_draw(capsys):
     with pytest.raises(SystemExit):
         load_benchmark("gan3d_coverage").main(["--detail", "chair", "--ideal-seeds", ""])
+    assert "--detail compares with the ideal draw: give --ideal-seeds" in capsys.readouterr().err
