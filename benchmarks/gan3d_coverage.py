@@ -7,6 +7,7 @@ a band no training shape has (`tfgan_zoo.data.furniture`).
     python benchmarks/gan3d_coverage.py [RUN ...] [--num 500] [--step STEP]
                                         [--ideal-seeds 11,12,13] [--out FILE.json]
                                         [--occupancy-thresholds P,P,...]
+                                        [--detail CLASS]
 
 Prints one line per measurement:
 
@@ -27,7 +28,27 @@ Prints one line per measurement:
   0.5, with and without isolated voxels, and the share of G's voxels that
   are undecided (0.25 < p < 0.75): whether a sharper or shifted output would
   meet more held-out shapes. The report and the export keep 0.5 (the
-  paper's threshold); this is a measurement, not an option."""
+  paper's threshold); this is a measurement, not an option;
+- with --detail CLASS (e.g. chair): why the held-out shapes of one class
+  are or are not covered. (a) Each held-out CLASS shape's best IoU, as
+  quantiles over those shapes, with the run's samples (all, and those read
+  as CLASS), with all training shapes and the training CLASS shapes, with
+  the first ideal draw, and with that draw moved one voxel along each axis
+  (`moved`: how much a one-voxel misplacement of parts two voxels thick
+  costs; moved down, a shape sinks into the floor, which also lowers a
+  chair's seat by one).
+  (b) Proportions (`proportions`: width and depth, the extents across and
+  front to back; slab, the height of the lowest level holding at least
+  half the fullest level's voxels, a chair's seat; top, the highest
+  level) of the training, held-out and ideal CLASS shapes and of the
+  samples read as CLASS: mean, spread and the slab heights' counts.
+  (c) For each held-out CLASS shape, its nearest sample (best IoU): how far
+  its proportions are, in voxels, and the share within one voxel on all
+  four with that pair's IoU: same proportions but IoU < 0.5 is a miss of
+  voxel placement (thin parts), far proportions a miss of shape. The ideal
+  draw is scored the same way beside. (d) The samples read as CLASS: their
+  best IoU with any training CLASS shape (how exactly G draws training
+  chairs), as quantiles and the shares at 0.5 and 0.8."""
 
 from __future__ import annotations
 
@@ -75,6 +96,123 @@ def by_class(best, labels, classes):
             for c, name in enumerate(classes)}
 
 
+QUANTILES = (0, 10, 25, 50, 75, 90, 100)
+# A slice counts towards an extent when it holds at least this share of the
+# fullest slice's voxels, so that a stray voxel does not widen a shape.
+EXTENT_SHARE = 0.05
+
+
+def quantiles(values):
+    """{"p0": ..., "p50": ..., "p100": ...} of `values`, rounded; None if empty."""
+    values = np.asarray(values, np.float64)
+    if not len(values):
+        return None
+    return {f"p{q}": round(float(v), 3) for q, v in zip(QUANTILES,
+                                                     np.percentile(values, QUANTILES))}
+
+
+def proportions(voxels):
+    """{width, depth, slab, top}: int arrays [N] of voxel grids [N, S, S, S, 1]
+    in [-1, 1] as furniture lays them out (axis 1 across, axis 2 down to the
+    floor at its last index, axis 3 front to back). width and depth: the
+    slices across and front to back holding at least EXTENT_SHARE of the
+    fullest one's voxels; heights count levels from the floor (0): slab,
+    the lowest level holding at least half the fullest level's voxels (a
+    chair's seat, a table's top), top, the highest holding EXTENT_SHARE."""
+    occupied = np.asarray(voxels)[..., 0] > 0
+    levels = occupied.sum(axis=(1, 3))[:, ::-1]  # [N, height from the floor]
+
+    def reaching(counts, share):
+        return counts >= np.maximum(share * counts.max(axis=1, keepdims=True), 1)
+
+    heights = np.arange(levels.shape[1])
+    high = reaching(levels, EXTENT_SHARE)
+    return {"width": reaching(occupied.sum(axis=(2, 3)), EXTENT_SHARE).sum(1),
+            "depth": reaching(occupied.sum(axis=(1, 2)), EXTENT_SHARE).sum(1),
+            "slab": np.argmax(reaching(levels, 0.5), axis=1),
+            "top": np.where(high.any(1), np.max(np.where(high, heights, -1), axis=1), -1)}
+
+
+def moved(voxels, axis):
+    """Grids [N, S, S, S, 1] moved one voxel up `axis` (index i to i + 1),
+    the face left behind empty (-1) and the voxels pushed out lost."""
+    out = np.full_like(voxels, -1.0)
+    to, source = [slice(None)] * 5, [slice(None)] * 5
+    to[axis], source[axis] = slice(1, None), slice(None, -1)
+    out[tuple(to)] = voxels[tuple(source)]
+    return out
+
+
+def best_match(real, fake):
+    """(best IoU [N_real], index of the fake that gives it [N_real])."""
+    r, f = volume.occupancy(real), volume.occupancy(fake)
+    inter = r @ f.T
+    iou = inter / np.maximum(r.sum(1)[:, None] + f.sum(1)[None, :] - inter, 1)
+    return iou.max(1), iou.argmax(1)
+
+
+def nearest_row(label, real, fake):
+    """How far each held-out shape's nearest `fake` (best IoU) is in
+    proportions, and whether a pair within one voxel on all of them reaches
+    IoU 0.5."""
+    if not len(fake):
+        return {"what": label, "samples": 0}
+    best, index = best_match(real, fake)
+    own, theirs = proportions(real), proportions(fake[index])
+    off = {name: np.abs(own[name] - theirs[name]) for name in own}
+    close = np.all([d <= 1 for d in off.values()], axis=0)
+    return {"what": label, "samples": len(fake),
+            "median_abs_difference": {name: float(np.median(d)) for name, d in off.items()},
+            "share_within_1_voxel_on_all": round(float(close.mean()), 3),
+            "their_best_iou": quantiles(best[close]),
+            "the_others_best_iou": quantiles(best[~close]),
+            "covered": round(float(np.mean(best >= THRESHOLD)), 3)}
+
+
+def proportion_row(label, voxels):
+    sizes = proportions(voxels)
+    return {"what": label, "shapes": len(voxels),
+            **{name: {"mean": round(float(v.mean()), 2), "std": round(float(v.std()), 2)}
+               for name, v in sizes.items() if name != "slab"},
+            "slab_counts": {int(h): int(n) for h, n in
+                            zip(*np.unique(sizes["slab"], return_counts=True))}} \
+        if len(voxels) else {"what": label, "shapes": 0}
+
+
+def detail_rows(name, fake, read, test, test_labels, train, train_labels, ideal,
+                ideal_labels):
+    """The rows of --detail `name` (see the module docstring), for one run's
+    samples `fake` read as classes `read`, and the ideal draw."""
+    c = furniture.CLASS_NAMES.index(name)
+    held_out, mine = test[test_labels == c], fake[read == c]
+    train_c, ideal_c = train[train_labels == c], ideal[ideal_labels == c]
+
+    def best(label, shapes):
+        iou = volume.best_iou(held_out, shapes) if len(shapes) else np.zeros(len(held_out))
+        return {"what": f"held-out {name}s: best IoU with {label}", "shapes": len(shapes),
+                "covered": round(float(np.mean(iou >= THRESHOLD)), 3),
+                "best_iou": quantiles(iou)}
+
+    rows = [best("the samples", fake), best(f"the samples read as {name}", mine),
+            best("all training shapes", train), best(f"the training {name}s", train_c),
+            best(f"the ideal draw's {name}s", ideal_c)]
+    for axis, where in ((1, "across"), (2, "down (into the floor)"), (3, "front to back")):
+        rows.append(best(f"the ideal draw's {name}s moved one voxel {where}",
+                         moved(ideal_c, axis)))
+    rows += [proportion_row(f"proportions: training {name}s", train_c),
+             proportion_row(f"proportions: held-out {name}s", held_out),
+             proportion_row(f"proportions: the ideal draw's {name}s", ideal_c),
+             proportion_row(f"proportions: samples read as {name}", mine),
+             nearest_row(f"held-out {name}s: their nearest sample", held_out, fake),
+             nearest_row(f"held-out {name}s: their nearest ideal {name}", held_out, ideal_c)]
+    fidelity = volume.best_iou(mine, train_c) if len(mine) else np.zeros(0)
+    rows.append({"what": f"samples read as {name}: best IoU with a training {name}",
+                 "samples": len(mine), "best_iou": quantiles(fidelity),
+                 "share_at_0.5": round(float(np.mean(fidelity >= 0.5)), 3) if len(mine) else None,
+                 "share_at_0.8": round(float(np.mean(fidelity >= 0.8)), 3) if len(mine) else None})
+    return rows
+
+
 def coverage_row(label, test, test_labels, fake):
     best = volume.best_iou(test, fake)
     return {"what": label, "coverage": round(float(np.mean(best >= THRESHOLD)), 3),
@@ -96,9 +234,11 @@ def threshold_rows(run, fake, thresholds, test, test_labels):
     return rows
 
 
-def run_rows(run, step, num, test, test_labels, train, train_labels, thresholds=()):
+def run_rows(run, step, num, test, test_labels, train, train_labels, thresholds=(),
+             detail=None, ideal=None):
     """The rows of one run: the report's samples as scored, without isolated
-    voxels, and their fidelity to the training shapes."""
+    voxels, and their fidelity to the training shapes; with `detail` (a
+    class name) and `ideal` ((voxels, labels)), `detail_rows`."""
     from tfgan_zoo.rundir.run import load_run
     model, config = load_run(run, step=step)
     fake = report_samples(model, num, config.seed)  # the report's z
@@ -127,6 +267,9 @@ def run_rows(run, step, num, test, test_labels, train, train_labels, thresholds=
          "undecided": round(float(np.mean((p > 0.25) & (p < 0.75))), 5),
          "occupied": round(float(np.mean(p > 0.5)), 5)},
         *threshold_rows(run, fake, thresholds, test, test_labels),
+        *({"run": run, **row} for row in (
+            detail_rows(detail, fake, read, test, test_labels, train, train_labels, *ideal)
+            if detail else ())),
     ]
 
 
@@ -142,25 +285,33 @@ def main(argv=None):
     parser.add_argument("--occupancy-thresholds", default="",
                         help="comma-separated occupancy thresholds p in (0, 1) to score the "
                              "samples at besides the report's 0.5 ('' for none)")
+    parser.add_argument("--detail", choices=furniture.CLASS_NAMES,
+                        help="also say why the held-out shapes of this class are or are not "
+                             "covered (needs an ideal seed)")
     args = parser.parse_args(argv)
     thresholds = [float(p) for p in args.occupancy_thresholds.split(",") if p]
     if any(not 0 < p < 1 for p in thresholds):
         parser.error(f"--occupancy-thresholds must lie in (0, 1), got {args.occupancy_thresholds}")
+    ideal_seeds = [int(s) for s in args.ideal_seeds.split(",") if s]
+    if args.detail and not ideal_seeds:
+        parser.error("--detail compares with the ideal draw: give --ideal-seeds")
     test, test_labels = furniture.generate(furniture.DEFAULT_COUNT["test"], args.size, "test")
     train, train_labels = furniture.generate(furniture.DEFAULT_COUNT["train"], args.size,
                                              "train")
     test, train = furniture.as_float(test), furniture.as_float(train)
     rows = []
     per_class = -(-args.num // len(furniture.CLASS_NAMES))
-    for seed in [int(s) for s in args.ideal_seeds.split(",") if s]:
-        ideal, _ = furniture.generate.__wrapped__(per_class, args.size, "train", seed=seed)
+    draws = []
+    for seed in ideal_seeds:
+        ideal, ideal_labels = furniture.generate.__wrapped__(per_class, args.size, "train",
+                                                             seed=seed)
+        draws.append((furniture.as_float(ideal[:args.num]), ideal_labels[:args.num]))
         rows.append(coverage_row(f"ideal: {args.num} fresh training-distribution shapes, "
-                                 f"seed {seed}", test, test_labels,
-                                 furniture.as_float(ideal[:args.num])))
+                                 f"seed {seed}", test, test_labels, draws[-1][0]))
         print(json.dumps(rows[-1]), flush=True)
     for run in args.runs:
         for row in run_rows(run, args.step, args.num, test, test_labels, train, train_labels,
-                            thresholds):
+                            thresholds, args.detail, draws[0] if draws else None):
             rows.append(row)
             print(json.dumps(row), flush=True)
     if args.out:

@@ -93,3 +93,46 @@ def test_gradient_goes_back_to_the_pixel_each_output_came_from():
         expected.reshape(-1)[int(out.reshape(-1)[index]) - 1] += w.reshape(-1)[index]
     np.testing.assert_allclose(grad, expected, rtol=1e-6)
     assert (out == 0).sum() > 0 and np.count_nonzero(grad) == np.count_nonzero(out)
+
+
+def test_voxel_translation_moves_a_voxel_within_an_eighth_and_fills_with_empty():
+    # 16^3: shifts of up to 2 voxels along each axis, independently
+    x = -np.ones([64, 16, 16, 16, 1], np.float32)
+    x[:, 8, 8, 8] = 1.0
+    out = augment.voxel_translation(tf.constant(x), SEED).numpy()[..., 0]
+    assert set(np.unique(out)) == {-1.0, 1.0}  # empty space fills, not 0
+    assert np.all((out > 0).sum(axis=(1, 2, 3)) == 1)
+    where = np.argwhere(out > 0)[:, 1:] - 8
+    for axis in range(3):
+        assert set(where[:, axis]) == {-2, -1, 0, 1, 2}
+    assert len({tuple(w) for w in where}) > 20  # the axes are drawn apart
+    # a voxel on the face leaves the grid where it is pushed out
+    edge = -np.ones([64, 16, 16, 16, 1], np.float32)
+    edge[:, 0, 8, 8] = 1.0
+    kept = (augment.voxel_translation(tf.constant(edge), SEED).numpy() > 0).sum(axis=(1, 2, 3, 4))
+    assert set(kept) == {0, 1}
+
+
+def test_voxel_flip_mirrors_half_the_grids_left_right():
+    x = tf.random.stateless_uniform([64, 4, 3, 2, 1], [1, 1], -1, 1)
+    out = augment.voxel_flip(x, SEED).numpy()
+    flipped = [np.array_equal(o, xi[::-1]) for o, xi in zip(out, x.numpy())]
+    same = [np.array_equal(o, xi) for o, xi in zip(out, x.numpy())]
+    assert all(f != s for f, s in zip(flipped, same))  # one or the other
+    assert 16 < sum(flipped) < 48
+
+
+def test_voxel_augment_is_seeded_differentiable_and_names_its_choices():
+    x = tf.Variable(tf.random.stateless_uniform([4, 8, 8, 8, 1], [0, 1], -1, 1))
+    first = augment.voxel_augment(x, "translation,flip", SEED)
+    np.testing.assert_array_equal(first, augment.voxel_augment(x, "translation,flip", SEED))
+    assert not np.allclose(first, augment.voxel_augment(x, "translation,flip", SEED + 1))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum((augment.voxel_augment(x, "translation,flip", SEED) + 1) ** 2)
+    assert np.abs(tape.gradient(loss, x).numpy()).sum() > 0
+    assert augment.voxel_augment(x, None, SEED) is x
+    with pytest.raises(UserError) as excinfo:
+        augment.parse_voxel_policy("translation,cutout")
+    assert "\n" not in str(excinfo.value)
+    assert "unknown voxel augmentation cutout: choose a comma-separated list of " \
+           "translation, flip" in str(excinfo.value)

@@ -14,7 +14,10 @@ Policies, as in the paper's reference code (`DiffAugment_tf.py`):
                  x U(0.5, 1.5) around the image mean
     translation  shift by up to 1/8 of the size in each axis, zero fill
     cutout       zero a square of half the size at a random centre
-Images are float NHWC in [-1, 1]. Randomness is stateless: pass a seed
+Images are float NHWC in [-1, 1]. For voxel grids (3D-GAN), `voxel_augment`
+applies `VOXEL_POLICIES`: translation (the same, by up to 1/8 of the size
+along each of the three axes, filled with empty space) and flip (mirror
+left-right with probability 1/2). Randomness is stateless: pass a seed
 pair (e.g. `AdversarialModel.next_seed()`), so replicas draw differently and
 runs repeat.
 
@@ -55,9 +58,10 @@ def color(images, seed):
 
 
 def _shift_axis(images, shift):
-    """out[:, i] = images[:, i + shift] per image, zero outside; axis 1."""
+    """out[:, i] = images[:, i + shift] per image, zero outside; axis 1 (of
+    images or voxel grids, any rank)."""
     size = tf.shape(images)[1]
-    padded = tf.pad(images, [[0, 0], [1, 1], [0, 0], [0, 0]])
+    padded = tf.pad(images, [[0, 0], [1, 1]] + [[0, 0]] * (images.shape.rank - 2))
     index = tf.clip_by_value(tf.range(size)[None, :] + shift + 1, 0, size + 1)
     return tf.gather(padded, index, axis=1, batch_dims=1)
 
@@ -90,6 +94,33 @@ def cutout(images, seed, ratio=0.5):
 POLICIES = {"color": color, "translation": translation, "cutout": cutout}
 
 
+def voxel_translation(voxels, seed, ratio=0.125):
+    """Shift each grid [N, D, H, W, C] in [-1, 1] by up to `ratio` of its
+    size along each of its three axes (integer voxels, independently),
+    filling with empty space (-1): `translation` in 3-D."""
+    n = tf.shape(voxels)[0]
+    occupancy = voxels + 1  # empty is 0, so `_shift_axis`'s zero fill is empty
+    for axis in (1, 2, 3):
+        limit = tf.cast(tf.cast(tf.shape(voxels)[axis], tf.float32) * ratio + 0.5, tf.int32)
+        shift = _uniform(seed, axis - 1, [n, 1], -limit, limit + 1, tf.int32)
+        order = [0, axis] + [a for a in (1, 2, 3, 4) if a != axis]  # axis to 1
+        moved = _shift_axis(tf.transpose(occupancy, order), shift)
+        occupancy = tf.transpose(moved, tf.argsort(order))
+    return occupancy - 1
+
+
+def voxel_flip(voxels, seed):
+    """Mirror each grid [N, D, H, W, C] across its first axis (left-right on
+    `tfgan_zoo.data.furniture`'s grids, a symmetry of every class there but
+    for a one-voxel shift: an odd width sits half a voxel off centre) with
+    probability 1/2."""
+    flip = _uniform(seed, 0, [tf.shape(voxels)[0], 1, 1, 1, 1]) < 0.5
+    return tf.where(flip, tf.reverse(voxels, [1]), voxels)
+
+
+VOXEL_POLICIES = {"translation": voxel_translation, "flip": voxel_flip}
+
+
 def _parse(policy, table, what):
     names = tuple(p.strip() for p in (policy or "").split(",") if p.strip())
     unknown = [p for p in names if p not in table]
@@ -103,6 +134,21 @@ def parse_policy(policy):
     """'color,translation,cutout' -> ('color', 'translation', 'cutout'); None
     or '' -> (). UserError naming the choices on an unknown name."""
     return _parse(policy, POLICIES, "augmentation")
+
+
+def parse_voxel_policy(policy):
+    """'translation,flip' -> ('translation', 'flip'), as `parse_policy`, for
+    voxel grids."""
+    return _parse(policy, VOXEL_POLICIES, "voxel augmentation")
+
+
+def voxel_augment(voxels, policy, seed):
+    """DiffAugment on voxel grids in [-1, 1]: the policy's transformations
+    (`VOXEL_POLICIES`) in order, each on every grid; identity for none."""
+    for index, name in enumerate(parse_voxel_policy(policy)):
+        voxels = VOXEL_POLICIES[name](voxels, tf.random.experimental.stateless_fold_in(seed,
+                                                                                       index))
+    return voxels
 
 
 def diff_augment(images, policy, seed, probability=None):

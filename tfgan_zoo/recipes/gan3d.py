@@ -42,6 +42,15 @@ and 0.447, chairs 10.6 % and 9.6 %); no chair covered. Not the default.
 Scoring the default's samples at another occupancy threshold (p 0.3-0.7)
 or without isolated voxels (`benchmarks/gan3d_coverage.py
 --occupancy-thresholds`) covers no chair.
+Why no held-out chair is covered (`benchmarks/gan3d_coverage.py --detail
+chair`, seed 0, 2026-12-07): G's chairs are fat, not off by a voxel: 25
+voxels wide and 22 deep against 18 and 18, 27 % more voxels, none within
+IoU 0.8 of a training chair, seats at 9 and 13 (the held-out band: 12).
+An ideal G's chairs cover 0.88 of them, 0.54 when moved one voxel across.
+`--diff-augment translation,flip` (3-D DiffAugment; measured 2026-12-07,
+seed 0, stopped at step 1,235 for lack of CPU): at step 1,200 coverage
+0.180 against the default's 0.387 at that step, chairs 0 %, benches
+41.2 %. Off.
 
 D carries ProGAN's minibatch standard deviation (`--mbstd-group-size 4`,
 Karras et al. 2018, §3; not in the paper) since 2026-12-05: on two seeds

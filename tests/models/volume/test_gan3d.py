@@ -1,6 +1,7 @@
 """3D-GAN: the output activation and the occupancy threshold agree, D is
 updated only while its accuracy is at most the limit, bad voxel sizes,
---decay-after (D's rate follows the generator's step), --pack (PacGAN)."""
+--decay-after (D's rate follows the generator's step), --pack (PacGAN),
+--diff-augment (DiffAugment in 3-D)."""
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -233,3 +234,45 @@ def test_a_packed_run_resumes_as_an_uninterrupted_one(tmp_path):
     for a, b in zip(straight.generator.weights + straight.discriminator.weights,
                     resumed.generator.weights + resumed.discriminator.weights):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+
+
+def test_diff_augment_shows_d_shifted_shapes_on_both_sides_and_g_a_gradient_through_them():
+    """--diff-augment translation (8^3: shifts of up to 1 voxel an axis):
+    every batch D reads in a step, real in D's update, fake in D's and in
+    G's, is the batch shifted (one centre voxel a shape stays one voxel
+    within 1 of the centre, not always at it); without it D reads the
+    batches as they are."""
+    centre = -np.ones([8, 8, 8, 8, 1], np.float32)
+    centre[:, 4, 4, 4] = 1.0
+    for policy in (None, "translation"):
+        m = model(1.0, diff_augment=policy)
+        seen, discriminate = [], m.discriminate
+        m.discriminate = lambda images, seen=seen, d=discriminate, **kw: (
+            seen.append(images.numpy()), d(images, **kw))[1]
+        m.train_step((tf.constant(centre), tf.zeros([8], tf.int32)))
+        real, fake_d, fake_g = seen
+        if policy is None:
+            np.testing.assert_array_equal(real, centre)
+            continue
+        assert np.all((real > 0).sum(axis=(1, 2, 3, 4)) == 1)
+        offsets = np.argwhere(real[..., 0] > 0)[:, 1:] - 4
+        assert np.abs(offsets).max() == 1 and np.abs(offsets).sum() > 0
+        for fake in (fake_d, fake_g):  # G's tanh is never -1: the fill of a shift
+            assert np.any(fake == -1.0)
+    z = m.sample_noise(4)
+    with tf.GradientTape() as tape:
+        logit = tf.reduce_sum(m.discriminate(m.augment(m.generate(z, training=True)),
+                                             training=True))
+    grads = tape.gradient(logit, m.generator.trainable_weights)
+    assert all(g is not None for g in grads) and sum(float(tf.norm(g)) for g in grads) > 0
+
+
+def test_diff_augment_round_trips_and_an_unknown_name_is_one_line():
+    assert parse_args(RECIPE, []).model_args["diff_augment"] is None
+    args = parse_args(RECIPE, ["--diff-augment", "translation,flip"]).model_args
+    assert args["diff_augment"] == "translation,flip"
+    m = model(diff_augment="translation,flip")
+    assert GAN3D.from_config(m.get_config()).diff_augment == "translation,flip"
+    with pytest.raises(UserError) as excinfo:
+        GAN3D(image_shape=(8, 8, 8, 1), ngf=2, ndf=2, diff_augment="translation,cutout")
+    one_line_error(excinfo, "unknown voxel augmentation cutout", "translation, flip")
