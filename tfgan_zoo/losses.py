@@ -282,7 +282,8 @@ def categorical_code_loss(logits, codes, *, reduce=global_mean):
         labels=tf.cast(codes, tf.int32), logits=tf.cast(logits, tf.float32)))
 
 
-def gaussian_code_loss(means, codes, *, std=1.0, log_var=None, reduce=global_mean):
+def gaussian_code_loss(means, codes, *, std=1.0, log_var=None, min_std=None,
+                       reduce=global_mean):
     """InfoGAN's term for continuous codes, Q a factored Gaussian (Chen et al. 2016, §5):
 
         L = -log N(c; mu, sigma^2) = sum_j (c_j - mu_j)^2 / (2 sigma_j^2) + log(sigma_j sqrt(2 pi))
@@ -290,12 +291,16 @@ def gaussian_code_loss(means, codes, *, std=1.0, log_var=None, reduce=global_mea
     summed over the code's dimensions; `means` and `codes` are [B, D]. With `log_var` None, sigma = `std`
     for every code (the reference MNIST launcher's `fix_std=True`); otherwise Q also predicts
     log sigma_j^2 [B, D] (openai/InfoGAN's `Gaussian` with `fix_std=False`), and as Q grows sure the
-    term's gradient grows by 1 / sigma^2.
+    term's gradient grows by 1 / sigma^2. `min_std` (a project option, None: off) reads a learned
+    sigma below it as `min_std`, so the term is bounded below and its gradient by 1 / min_std^2;
+    below the floor Q's log-variance gets no gradient.
     """
     means, codes = tf.cast(means, tf.float32), tf.cast(codes, tf.float32)
     if log_var is None:
         log_var = tf.fill(tf.shape(means), 2.0 * math.log(std))
     log_var = tf.cast(log_var, tf.float32)
+    if min_std is not None:
+        log_var = tf.maximum(log_var, 2.0 * math.log(min_std))
     nll = tf.reduce_sum(tf.square(codes - means) / (2.0 * tf.exp(log_var))
                         + 0.5 * log_var + 0.5 * math.log(2.0 * math.pi), axis=-1)
     return reduce(nll)

@@ -37,6 +37,25 @@ def test_digits_per_code_are_each_values_shares():
     assert figures["cluster_accuracy"] == pytest.approx(np.mean(matched), abs=1e-3)
 
 
+class ReadsThree:
+    """Reads every image as a 3, as mnist-cnn reads a collapsed G's fakes."""
+
+    def predict_logits(self, images):
+        logits = np.zeros((len(images), 10), np.float32)
+        logits[:, 3] = 1.0
+        return logits
+
+
+def test_every_code_value_is_matched_when_g_draws_one_digit():
+    model = InfoGAN(image_shape=(16, 16, 1), latent_dim=4, ngf=4, ndf=4, num_categories=5,
+                    continuous_codes=0, seed=0)
+    model.build_networks()
+    figures = code_figures(model, per_category=10, classifier=ReadsThree())
+    assert sorted(figures["mapping"]) == [0, 1, 2, 3, 4]
+    assert len(set(figures["mapping"].values())) == 5
+    assert figures["cluster_accuracy"] == pytest.approx(1 / 5)
+
+
 class DrawsStrokes:
     """A stand-in generator: a vertical stroke sheared by code 0, its sign set
     by the categorical value (+ for 0, - for 1), and made longer by code 1."""

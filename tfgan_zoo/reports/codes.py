@@ -119,7 +119,10 @@ def code_figures(model, per_category=1000, num_random=2000, seed=0, classifier=N
     categories, images = fakes_per_code(model, per_category, rng)
     logits = classifier.predict_logits(images)
     read = logits.argmax(axis=1)
-    accuracy, mapping = cluster_accuracy(categories, read, num_clusters=k)
+    # Every digit the classifier knows is a column, so each code value gets a
+    # match even when G draws fewer digits than there are values (a collapse).
+    accuracy, mapping = cluster_accuracy(categories, read, num_clusters=k,
+                                         num_classes=logits.shape[1])
     shares = confusion_matrix(categories, read, k, logits.shape[1]) / per_category
     figures = {"cluster_accuracy": accuracy, "mapping": mapping,
                "images_per_category": per_category,

@@ -41,6 +41,41 @@ def test_gaussian_code_loss_with_learned_variance_by_hand():
         pytest.approx(float(losses.gaussian_code_loss(means, codes)), rel=1e-6)
 
 
+def test_min_std_floors_a_learned_deviation_by_hand():
+    means, codes = tf.constant([[0.5, 0.0]]), tf.constant([[1.0, -1.0]])
+    log_var = tf.constant([[math.log(0.01), math.log(0.25)]])   # sigma 0.1 and 0.5
+    # sigma 0.1 is read as the floor 0.3; sigma 0.5 is above it and kept
+    nll = (0.25 / (2 * 0.09) + math.log(0.3)) + (1.0 / (2 * 0.25) + math.log(0.5)) \
+        + 2 * math.log(math.sqrt(2 * math.pi))
+    assert float(losses.gaussian_code_loss(means, codes, log_var=log_var, min_std=0.3)) == \
+        pytest.approx(nll, rel=1e-6)
+    # bounded below: Q exact and sure reaches log(min_std sqrt(2 pi)) per code, no lower
+    sure = tf.fill((1, 2), -30.0)
+    assert float(losses.gaussian_code_loss(codes, codes, log_var=sure, min_std=0.3)) == \
+        pytest.approx(2 * math.log(0.3 * math.sqrt(2 * math.pi)), rel=1e-6)
+
+
+def test_min_code_std_floors_q_in_the_information_term():
+    model = small(learned_code_std=True, continuous_weight=0.5, min_code_std=0.3)
+    codes = model.sample_codes(6)
+    fake = model.generate_from(codes)
+    head = model.discriminator.get_layer("q_log_var")
+    kernel, bias = head.get_weights()
+    head.set_weights([np.zeros_like(kernel), np.full_like(bias, math.log(0.01))])   # sigma 0.1
+    _, logits, means, _ = model.discriminator(fake, training=True)
+    ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
+    floored = float(losses.gaussian_code_loss(means, codes["code_cont"],
+                                              log_var=tf.fill(tf.shape(means), math.log(0.09))))
+    with tf.GradientTape() as tape:
+        info, _ = model.information_loss(codes, fake)
+    assert float(info) == pytest.approx(ce + 0.5 * floored, rel=1e-5)
+    # below the floor Q's log-variance head gets no gradient
+    assert all(float(tf.reduce_max(tf.abs(g))) == 0
+               for g in tape.gradient(info, head.trainable_variables))
+    assert InfoGAN.from_config(model.get_config()).min_code_std == 0.3
+    assert small(learned_code_std=True).min_code_std is None   # off in the model
+
+
 def test_learned_code_std_gives_q_a_log_variance_head_that_the_term_trains():
     model = small(learned_code_std=True)
     assert len(model.discriminator.outputs) == 4
@@ -174,6 +209,9 @@ def test_categorical_code_changes_the_image():
      "must come after --late-info-step 8"),
     ({"late_info_until": 3000}, "--late-info-until 3000 needs --late-info-weight"),
     ({"q_dropout": 1.0}, "--q-dropout must be a finite rate in"),
+    ({"min_code_std": 0.3}, "pass --learned-code-std too, or --min-code-std None"),
+    ({"learned_code_std": True, "min_code_std": 0.0},
+     "--min-code-std must be a finite deviation > 0, got 0.0"),
 ])
 def test_bad_flags_name_the_fix(kwargs, message):
     with pytest.raises(UserError, match=message):

@@ -28,7 +28,12 @@ over the digit: benchmarks/RESULTS.md, Image GANs II).
 Q's Gaussian has a fixed unit deviation there (`fix_std=True`); with
 `learned_code_std` Q also predicts each code's log-variance (the paper's
 "factored Gaussian", openai/InfoGAN's `fix_std=False`), so the term sharpens
-as Q grows sure of a code (a project option, off by default).
+as Q grows sure of a code (a project option, off by default). Nothing bounds
+it: the NLL falls without end as Q's deviation shrinks and its gradient grows
+as 1 / sigma^2, and on mnist5k it took over the run (G ignored z; cluster
+accuracy 0.543, benchmarks/RESULTS.md). `min_code_std` (a project option,
+off by default) floors the learned deviation, so the term's pull on G is at
+most `continuous_weight` / min_code_std^2 per unit of error.
 With `late_info_weight` (a project experiment, off by default) lambda
 switches from `info_weight` to that weight at generator step
 `late_info_step`: on mnist5k the code-to-digit pairing forms at steps
@@ -64,6 +69,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.checks import check_number
 from tfgan_zoo.core import Input, cross_replica_sum
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.base import NoiseToImageGAN
@@ -85,6 +91,8 @@ class InfoGAN(NoiseToImageGAN):
         noise_prior: z's prior, "normal" or "uniform" (U(-1, 1), the reference's).
         learned_code_std: Q predicts the continuous codes' log-variances
             instead of a fixed deviation of 1 (the reference MNIST run's).
+        min_code_std: floor on Q's learned code deviation (None: off).
+            Needs learned_code_std; a project option, the paper has none.
         late_info_weight: lambda from step `late_info_step` on (None: off).
             A project experiment; the paper keeps lambda fixed.
         late_info_step: the step at which `late_info_weight` takes over.
@@ -100,8 +108,8 @@ class InfoGAN(NoiseToImageGAN):
 
     def __init__(self, *, num_categories=10, continuous_codes=2, info_weight=1.0,
                  continuous_weight=1.0, ngf=64, ndf=64, latent_dim=62, noise_prior="normal",
-                 learned_code_std=False, late_info_weight=None, late_info_step=1000,
-                 late_info_until=None, q_dropout=0.0, **kwargs):
+                 learned_code_std=False, min_code_std=None, late_info_weight=None,
+                 late_info_step=1000, late_info_until=None, q_dropout=0.0, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         if not isinstance(num_categories, int) or num_categories < 2:
             raise UserError(f"num_categories must be an integer >= 2, got {num_categories!r}:"
@@ -116,6 +124,11 @@ class InfoGAN(NoiseToImageGAN):
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
         self.ngf, self.ndf = ngf, ndf
         self.learned_code_std = bool(learned_code_std)
+        if min_code_std is not None and not self.learned_code_std:
+            raise UserError(f"--min-code-std {min_code_std} floors a learned deviation: pass "
+                            "--learned-code-std too, or --min-code-std None")
+        self.min_code_std = None if min_code_std is None else float(check_number(
+            "min_code_std", min_code_std, 0, low_in=False, what="a deviation"))
         self.late_info_weight = None if late_info_weight is None else float(late_info_weight)
         self.late_info_step = int(late_info_step)
         self.late_info_until = None if late_info_until is None else int(late_info_until)
@@ -198,7 +211,8 @@ class InfoGAN(NoiseToImageGAN):
         loss = self.current_info_weight() * categorical
         if self.continuous_codes:
             loss += self.continuous_weight * losses.gaussian_code_loss(
-                means, codes["code_cont"], log_var=log_var[0] if log_var else None)
+                means, codes["code_cont"], log_var=log_var[0] if log_var else None,
+                min_std=self.min_code_std)
         return loss, categorical
 
     def train_step(self, data):
