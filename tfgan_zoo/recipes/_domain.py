@@ -67,16 +67,16 @@ SOURCE_FLAGS = (("source_steps", positive_int, None, "source-classifier steps (p
                 ("source_batch_size", positive_int, None, "source-classifier batch size"),
                 ("source_lr", float, None, "source-classifier Adam learning rate"),
                 ("source_augment", source_augment, "",
-                 "label-preserving augmentation of the source images, applied in order: a "
-                 f"comma-separated list of {', '.join(SHAPE_POLICIES)} ('' for none)"),
+                 ("label-preserving augmentation of the source images, applied in order: a "
+                  f"comma-separated list of {', '.join(SHAPE_POLICIES)} ('' for none)")),
                 ("source_adversarial", source_adversarial, 0.0,
-                 "adversarial training of the source classifier (a project option): each "
-                 "batch joined by its perturbation within this L-inf eps, in the images' "
-                 f"[-1, 1] units, at most {MAX_ADVERSARIAL:g} (0.6 is 0.3 of [0, 1]); 0 for "
-                 "none"),
+                 ("adversarial training of the source classifier (a project option): each "
+                  "batch joined by its perturbation within this L-inf eps, in the images' "
+                  f"[-1, 1] units, at most {MAX_ADVERSARIAL:g} (0.6 is 0.3 of [0, 1]); 0 "
+                  "for none")),
                 ("source_adversarial_steps", source_adversarial_steps, 1,
-                 "with --source-adversarial: 1 for FGSM (Goodfellow et al. 2015), K > 1 for "
-                 "K-step PGD (Madry et al. 2018), about K + 1 times the batch's cost"))
+                 ("with --source-adversarial: 1 for FGSM (Goodfellow et al. 2015), K > 1 "
+                  "for K-step PGD (Madry et al. 2018), about K + 1 times a batch's cost")))
 
 
 def build_parser(recipe, description, source):
