@@ -20,7 +20,7 @@ that most raises the loss (`adversarial_images`; Goodfellow et al. 2015's
 objective with alpha = 0.5). DTN's G = g o f draws what f reads, and g
 learns shapes an f with blind spots takes for the source digit. Measured
 on DTN's f (2026-12-07): eps 0.3 trains (syndigits 0.95-0.99) but reads
-mnist at 0.43 against 0.76, and G(x) falls; from scratch at eps 0.1 f never
+mnist at 0.43-0.62 against 0.75, and G(x) falls; from scratch at eps 0.1 f never
 leaves the initial chance plateau (2 seeds). There is no eps ramp.
 """
 
