@@ -16,6 +16,8 @@ made on these) and mnist test (the 500 held-out digits, reported). Target
 labels reach only this evaluation: choosing a policy by them is a choice
 of a hyperparameter on target labels, and the results say so.
 Prints one JSON line per policy; writes OUT/results.json.
+`--source-adversarial EPS [--source-adversarial-steps K]` trains every
+policy's f adversarially, as the recipe's flags of the same names do.
 """
 
 from __future__ import annotations
@@ -60,18 +62,24 @@ def main(argv=None):
                         help="a --source-augment policy ('' for none); repeat for several")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source-steps", type=int, default=dtn.SOURCE["source_steps"])
+    parser.add_argument("--source-adversarial", type=_domain.source_adversarial, default=0.0)
+    parser.add_argument("--source-adversarial-steps", type=_domain.source_adversarial_steps,
+                        default=1)
     args = parser.parse_args(argv)
     out = Path(args.out)
     rows = []
     for index, policy in enumerate(args.policy):
         directory = out / str(index)
         config = parse_args(dtn.RECIPE, ["--out", str(directory), "--seed", str(args.seed)])
-        phase = {**dtn.SOURCE, "source_augment": policy, "source_steps": args.source_steps}
+        phase = {**dtn.SOURCE, "source_augment": policy, "source_steps": args.source_steps,
+                 "source_adversarial": args.source_adversarial,
+                 "source_adversarial_steps": args.source_adversarial_steps}
         started, cpu = time.time(), cpu_seconds()
         info = classifier_info(directory)
         if info is None or {k: info.get(k) for k in phase} != phase:
             _domain.train_source_classifier(config, phase, directory)
         row = {"policy": policy, "seed": args.seed, "steps": phase["source_steps"],
+               "adversarial": [args.source_adversarial, args.source_adversarial_steps],
                "dir": str(directory), **read(directory, config),
                "cpu_s": round(cpu_seconds() - cpu, 1),
                "wall_s": round(time.time() - started, 1)}

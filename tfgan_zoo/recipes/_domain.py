@@ -7,7 +7,11 @@ trains the model from it with the shared trainer, then the recipe's report.
     OUT/<model>/     the trainer's run directory (resumable, exported)
 
 `--source-classifier DIR` reuses a trained source classifier and skips the
-first phase.
+first phase. `--source-adversarial EPS` (a project option, off: the papers'
+source classifiers are plain ones) trains it adversarially, each batch
+joined by its FGSM perturbation within EPS, or with
+`--source-adversarial-steps K` > 1 a K-step PGD one
+(`tfgan_zoo.training.classifier.adversarial_images`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from tfgan_zoo.config import parse_args
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.registry import build_model
-from tfgan_zoo.training.classifier import (classifier_info, domain_accuracy, fit_classifier,
+from tfgan_zoo.training.classifier import (MAX_ADVERSARIAL, check_adversarial,
+                                           classifier_info, domain_accuracy, fit_classifier,
                                            save_classifier)
 from tfgan_zoo.training.trainer import train
 
@@ -41,19 +46,44 @@ def source_augment(text):
     return text
 
 
-# The first phase's flags: (name, type, help).
-SOURCE_FLAGS = (("source_steps", positive_int, "source-classifier steps (phase 1)"),
-                ("source_batch_size", positive_int, "source-classifier batch size"),
-                ("source_lr", float, "source-classifier Adam learning rate"),
-                ("source_augment", source_augment,
-                 "label-preserving augmentation of the source images, applied in order: a "
-                 f"comma-separated list of {', '.join(SHAPE_POLICIES)} ('' for none)"))
+def source_adversarial(text):
+    """argparse type: the adversarial training's eps, checked."""
+    try:
+        return check_adversarial(float(text))[0]
+    except (UserError, ValueError) as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def source_adversarial_steps(text):
+    """argparse type: the adversarial training's PGD steps, checked."""
+    try:
+        return check_adversarial(0.0, positive_int(text))[1]
+    except UserError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+# The first phase's flags: (name, type, default where the recipe gives none, help).
+SOURCE_FLAGS = (("source_steps", positive_int, None, "source-classifier steps (phase 1)"),
+                ("source_batch_size", positive_int, None, "source-classifier batch size"),
+                ("source_lr", float, None, "source-classifier Adam learning rate"),
+                ("source_augment", source_augment, "",
+                 ("label-preserving augmentation of the source images, applied in order: a "
+                  f"comma-separated list of {', '.join(SHAPE_POLICIES)} ('' for none)")),
+                ("source_adversarial", source_adversarial, 0.0,
+                 ("adversarial training of the source classifier (a project option): each "
+                  "batch joined by its perturbation within this L-inf eps, in the images' "
+                  f"[-1, 1] units, at most {MAX_ADVERSARIAL:g} (0.6 is 0.3 of [0, 1]); 0 "
+                  "for none")),
+                ("source_adversarial_steps", source_adversarial_steps, 1,
+                 ("with --source-adversarial: 1 for FGSM (Goodfellow et al. 2015), K > 1 "
+                  "for K-step PGD (Madry et al. 2018), about K + 1 times a batch's cost")))
 
 
 def build_parser(recipe, description, source):
     """The recipe's flags (`tfgan_zoo.config`) and the first phase's, with
     defaults from `source` {source_steps, source_batch_size, source_lr,
-    source_augment (optional, none)}."""
+    and optionally source_augment (none), source_adversarial (0, off),
+    source_adversarial_steps (1)}."""
     parser = config_parser(recipe)
     parser.description = description
     for action in parser._actions:
@@ -61,17 +91,17 @@ def build_parser(recipe, description, source):
             action.help = "reuse this trained source classifier directory (skips phase 1)"
             action.metavar = "DIR"
     group = parser.add_argument_group("phase 1: the source classifier")
-    for name, kind, text in SOURCE_FLAGS:
+    for name, kind, off, text in SOURCE_FLAGS:
         group.add_argument("--" + name.replace("_", "-"), type=kind,
-                           default=source.get(name, ""), help=text)
+                           default=source.get(name, off), help=text)
     return parser
 
 
 def parse(parser, recipe, argv):
     """(Config of the run, the first phase's settings)."""
     args = vars(parser.parse_args(argv))  # every flag checked, --help answered
-    phase = {name: args[name] for name, _, _ in SOURCE_FLAGS}
-    names = ["--" + name.replace("_", "-") for name, _, _ in SOURCE_FLAGS]
+    phase = {name: args[name] for name, *_ in SOURCE_FLAGS}
+    names = ["--" + name.replace("_", "-") for name, *_ in SOURCE_FLAGS]
     return parse_args(recipe, without_flags(argv, names)), phase
 
 
@@ -89,7 +119,8 @@ def train_source_classifier(config, phase, directory):
     fit_classifier(encoder, head, model.source_domains, steps=phase["source_steps"],
                    batch_size=phase["source_batch_size"],
                    optimizer=keras.optimizers.Adam(phase["source_lr"]), seed=config.seed,
-                   augment=phase["source_augment"])
+                   augment=phase["source_augment"], adversarial=phase["source_adversarial"],
+                   adversarial_steps=phase["source_adversarial_steps"])
     info = {"model": config.model, "architecture": model.architecture(),
             "domains": list(model.source_domains), **phase,
             "test_accuracy": {d: round(domain_accuracy(encoder, head, d), 4)

@@ -12,7 +12,13 @@ gamma = 0, Adam 3e-4 (beta_1 0.5) as in the reference port. Two phases:
 
 then, on syndigits' test split, how often `mnist-cnn` (an MNIST classifier
 trained without mnist5k's 500 held-out digits) reads the source label on
-G(x), f-constancy and a grid, in OUT/dtn/metrics.json and transfer.png."""
+G(x), f-constancy and a grid, in OUT/dtn/metrics.json and transfer.png.
+
+`--source-adversarial EPS` (a project option, off: the paper's f is a
+plain classifier) trains f adversarially in phase 1 (FGSM, or PGD with
+`--source-adversarial-steps K`): g learns shapes that f, not an MNIST
+reader, takes for the source digit, and an f with fewer such blind spots
+leaves g fewer to draw."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes import _domain
