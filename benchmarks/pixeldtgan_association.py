@@ -171,8 +171,8 @@ def table(runs, summary):
 
 
 def train_run(args, arm, seed):
-    """Train (or resume) and report one run; its CPU and wall time are
-    added to RUN/timing.json."""
+    """Train (or resume) and report one run; its CPU and wall time, also
+    those of a run stopped part-way, are added to RUN/timing.json."""
     import dataclasses
 
     from tfgan_zoo.reports.cross_domain import product_report
@@ -184,15 +184,18 @@ def train_run(args, arm, seed):
         mixed_precision=args.mixed_precision,
         model_args={**RECIPE.model_args, "association": ARMS[arm]})
     started, cpu = time.time(), cpu_seconds()
-    model = train(config, verbose=0)
-    result = product_report(model, config)
-    timing_path = out / "timing.json"
-    timing = json.loads(timing_path.read_text()) if timing_path.is_file() else {
-        "cpu_s": 0.0, "wall_s": 0.0}
-    timing = {"cpu_s": round(timing["cpu_s"] + cpu_seconds() - cpu, 1),
-              "wall_s": round(timing["wall_s"] + time.time() - started, 1),
-              "mixed_precision": args.mixed_precision}
-    write_atomic(timing_path, json.dumps(timing, indent=2).encode())
+    try:
+        model = train(config, verbose=0)
+        result = product_report(model, config)
+    finally:  # a run stopped part-way (SIGTERM) still counts what it spent
+        timing_path = out / "timing.json"
+        timing = json.loads(timing_path.read_text()) if timing_path.is_file() else {
+            "cpu_s": 0.0, "wall_s": 0.0}
+        timing = {"cpu_s": round(timing["cpu_s"] + cpu_seconds() - cpu, 1),
+                  "wall_s": round(timing["wall_s"] + time.time() - started, 1),
+                  "mixed_precision": args.mixed_precision}
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(timing_path, json.dumps(timing, indent=2).encode())
     print(f"seed {seed} {arm} D_A: class accuracy {accuracy(result):.4f}, SSIM "
           f"{result['ssim_to_product']:.4f} ({timing['cpu_s'] / 60:.1f} CPU-min, "
           f"{timing['wall_s'] / 60:.1f} min)", flush=True)

@@ -117,3 +117,23 @@ def test_complete_runs_are_read_and_only_the_rest_trained(assoc, tmp_path, monke
     assert trained == [("without", 1, "bfloat16")]
     assert summary["arms"]["without"]["accuracy"] == [0.60, 0.58]
     assert summary["missing"] == ["with-seed1"]
+
+
+def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, capsys,
+                                                             monkeypatch):
+    from tfgan_zoo.errors import UserError
+
+    def stopped(config, verbose):
+        assert config.mixed_precision == "bfloat16" and not config.model_args["association"]
+        raise UserError("training stopped by SIGTERM at step 10")
+
+    monkeypatch.setattr("tfgan_zoo.training.trainer.train", stopped)
+    run = tmp_path / "without-seed0"
+    run.mkdir()
+    (run / "timing.json").write_text(json.dumps({"cpu_s": 100.0, "wall_s": 300.0}))
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
+                      "without", "--mixed-precision", "bfloat16")
+    assert line == "error: training stopped by SIGTERM at step 10"
+    timing = json.loads((run / "timing.json").read_text())
+    assert 100.0 <= timing["cpu_s"] < 160 and 300.0 <= timing["wall_s"] < 360
+    assert timing["mixed_precision"] == "bfloat16"
