@@ -1,20 +1,32 @@
 """PixelDTGAN with and without its association discriminator D_A, over
 three seeds: does tying the product to the person matter?
 
-    python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation [--steps N]
+    python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation \
+        [--steps N] [--seeds 0,1,2] [--arms with,without] [--mixed-precision bfloat16]
+    python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation --summary
 
 Each of the 2 x 3 runs is the recipe (`tfgan_zoo.recipes.pixeldtgan`) at
-its defaults but for the seed and `--no-association`, resumable, one run
-directory each under --out; the product report (`products-cnn` reading the
-garment class on C(figure), lookbook's test pairs) is written in each.
-Prints the mean and spread of the class accuracy per arm and the drop
-without D_A; writes OUT/results.json.
+its defaults but for the seed, `association` (the without arm is
+`--no-association`) and, where given, the precision; one run directory
+each under --out (OUT/with-seed0, OUT/without-seed0, ...), resumable. The
+product report (`products-cnn` reading the garment class on C(figure),
+lookbook's test pairs) is written in each as metrics.json, and the run's
+CPU and wall time (summed over resumes) as timing.json.
+
+A run whose last checkpoint is at --steps and whose metrics.json is
+written is complete: it is read, not retrained or re-reported. `--arms`
+picks the arms to train, so two processes can train different (seed, arm)
+pairs into one --out at once (each run directory is locked while it
+trains). Afterwards, and with `--summary` (which trains nothing), every
+complete run of both arms and the given seeds is read: the per-seed table,
+the mean and spread of the class accuracy per arm, and the drop without
+D_A in points, printed and written to OUT/results.json. The issue's test
+(#21) is a drop of at least 5 points, over all the seeds of both arms.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
@@ -26,9 +38,167 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import cpu_seconds  # noqa: E402
 
+from tfgan_zoo.config import PRECISIONS  # noqa: E402
+from tfgan_zoo.errors import UserError  # noqa: E402
+from tfgan_zoo.files import write_atomic  # noqa: E402
 from tfgan_zoo.recipes.pixeldtgan import RECIPE  # noqa: E402
-from tfgan_zoo.reports.cross_domain import product_report  # noqa: E402
-from tfgan_zoo.training.trainer import train  # noqa: E402
+from tfgan_zoo.rundir.checkpoint import CheckpointDir  # noqa: E402
+
+ARMS = {"with": True, "without": False}  # arm -> the model's `association`
+ISSUE_DROP_POINTS = 5.0  # issue #21: without D_A the rate drops by at least this
+
+
+def run_dir(out, arm, seed):
+    return Path(out) / f"{arm}-seed{seed}"
+
+
+def parse_list(parser, text, name, convert=str, allowed=None):
+    """Comma-separated values of --NAME, each converted and (with `allowed`)
+    checked; a bad one is the parser's one-line error."""
+    values = []
+    for item in text.split(","):
+        try:
+            value = convert(item.strip())
+        except ValueError:
+            parser.error(f"--{name}: '{item}' is not an integer")
+        if allowed is not None and value not in allowed:
+            parser.error(f"--{name}: unknown '{value}'; choose from {', '.join(allowed)}")
+        if value in values:
+            parser.error(f"--{name}: '{value}' given twice")
+        values.append(value)
+    return values
+
+
+def read_run(path, steps):
+    """The product report of a complete run at `path` (its last checkpoint at
+    `steps` or beyond and metrics.json written), with timing.json's figures
+    where present; None when the run is not complete."""
+    path = Path(path)
+    latest = CheckpointDir(path / "checkpoints").latest()
+    metrics = path / "metrics.json"
+    if latest is None or latest < steps or not metrics.is_file():
+        return None
+    result = json.loads(metrics.read_text())
+    timing = path / "timing.json"
+    if timing.is_file():
+        result["timing"] = json.loads(timing.read_text())
+    return result
+
+
+def collect(out, seeds, steps):
+    """{arm: {seed: report}} of the complete runs under `out`; a report
+    whose D_A flag is not its arm's is refused (a run directory moved or
+    misnamed)."""
+    runs = {arm: {} for arm in ARMS}
+    for arm, association in ARMS.items():
+        for seed in seeds:
+            path = run_dir(out, arm, seed)
+            result = read_run(path, steps)
+            if result is None:
+                continue
+            if result.get("association_discriminator") != association:
+                raise UserError(f"{path / 'metrics.json'} reports association_discriminator="
+                                f"{result.get('association_discriminator')}, not the "
+                                f"'{arm}' arm's {association}: move it out of --out")
+            runs[arm][seed] = result
+    return runs
+
+
+def accuracy(result):
+    return result["reader_accuracy"]["C(figure)"]
+
+
+def summarise(runs, seeds):
+    """Per arm: the seeds read, the class accuracy and SSIM per seed, their
+    mean, standard deviation (over seeds, ddof 0) and range; the drop
+    (with - without, in points) and the issue's verdict, which needs every
+    seed in both arms."""
+    arms = {}
+    for arm, by_seed in runs.items():
+        values = [accuracy(by_seed[s]) for s in seeds if s in by_seed]
+        ssims = [by_seed[s]["ssim_to_product"] for s in seeds if s in by_seed]
+        arms[arm] = {"seeds": [s for s in seeds if s in by_seed],
+                     "accuracy": values, "ssim": ssims,
+                     "cpu_minutes": [round(by_seed[s]["timing"]["cpu_s"] / 60, 1)
+                                     if "timing" in by_seed[s] else None
+                                     for s in seeds if s in by_seed]}
+        if values:
+            arms[arm].update(mean=round(float(np.mean(values)), 4),
+                             std=round(float(np.std(values)), 4),
+                             range=[min(values), max(values)],
+                             ssim_mean=round(float(np.mean(ssims)), 4))
+    summary = {"seeds": list(seeds), "arms": arms,
+               "missing": [f"{arm}-seed{s}" for arm in runs for s in seeds
+                           if s not in runs[arm]]}
+    if arms["with"]["accuracy"] and arms["without"]["accuracy"]:
+        summary["drop_points"] = round(100 * (arms["with"]["mean"]
+                                              - arms["without"]["mean"]), 1)
+    if not summary["missing"]:
+        summary["drop_at_least_5_points"] = summary["drop_points"] >= ISSUE_DROP_POINTS
+    return summary
+
+
+def table(runs, summary):
+    """The summary as Markdown lines: one row per seed, then mean and std."""
+    def cell(result):
+        if result is None:
+            return "– | – | –"
+        cpu = result.get("timing", {}).get("cpu_s")
+        return (f"{accuracy(result):.4f} | {result['ssim_to_product']:.4f} | "
+                + ("–" if cpu is None else f"{cpu / 60:.1f}"))
+
+    lines = [("| seed | with D_A: class accuracy | SSIM | CPU-min "
+              "| without D_A: class accuracy | SSIM | CPU-min |"),
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for seed in summary["seeds"]:
+        lines.append(f"| {seed} | {cell(runs['with'].get(seed))} | "
+                     f"{cell(runs['without'].get(seed))} |")
+    arms = [summary["arms"][arm] for arm in ("with", "without")]
+    lines.append("| mean | " + " | ".join(f"{a['mean']:.4f} | {a['ssim_mean']:.4f} | "
+                                          if a["accuracy"] else "– | – | " for a in arms)
+                 + "|")
+    lines.append("| std | " + " | ".join(f"{a['std']:.4f} | | " if a["accuracy"] else "– | | "
+                                         for a in arms) + "|")
+    if "drop_points" in summary:
+        verdict = summary.get("drop_at_least_5_points")
+        lines.append("")
+        lines.append(f"Drop without D_A: {summary['drop_points']:+.1f} points; "
+                     + ("incomplete (missing " + ", ".join(summary["missing"]) + ")"
+                        if verdict is None else
+                        f"issue #21's test (>= {ISSUE_DROP_POINTS:g} points): "
+                        + ("met" if verdict else "not met")))
+    return lines
+
+
+def train_run(args, arm, seed):
+    """Train (or resume) and report one run; its CPU and wall time, also
+    those of a run stopped part-way, are added to RUN/timing.json."""
+    import dataclasses
+
+    from tfgan_zoo.reports.cross_domain import product_report
+    from tfgan_zoo.training.trainer import train
+
+    out = run_dir(args.out, arm, seed)
+    config = dataclasses.replace(
+        RECIPE, seed=seed, steps=args.steps, export=False, out=str(out),
+        mixed_precision=args.mixed_precision,
+        model_args={**RECIPE.model_args, "association": ARMS[arm]})
+    started, cpu = time.time(), cpu_seconds()
+    try:
+        model = train(config, verbose=0)
+        result = product_report(model, config)
+    finally:  # a run stopped part-way (SIGTERM) still counts what it spent
+        timing_path = out / "timing.json"
+        timing = json.loads(timing_path.read_text()) if timing_path.is_file() else {
+            "cpu_s": 0.0, "wall_s": 0.0}
+        timing = {"cpu_s": round(timing["cpu_s"] + cpu_seconds() - cpu, 1),
+                  "wall_s": round(timing["wall_s"] + time.time() - started, 1),
+                  "mixed_precision": args.mixed_precision}
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(timing_path, json.dumps(timing, indent=2).encode())
+    print(f"seed {seed} {arm} D_A: class accuracy {accuracy(result):.4f}, SSIM "
+          f"{result['ssim_to_product']:.4f} ({timing['cpu_s'] / 60:.1f} CPU-min, "
+          f"{timing['wall_s'] / 60:.1f} min)", flush=True)
 
 
 def main(argv=None):
@@ -36,38 +206,37 @@ def main(argv=None):
     parser.add_argument("--out", default="runs/pixeldtgan-ablation")
     parser.add_argument("--steps", type=int, default=RECIPE.steps)
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--arms", default=",".join(ARMS),
+                        help="the arms to train: with (D_R + D_A) and/or without (D_R only); "
+                             "the summary reads both")
+    parser.add_argument("--mixed-precision", default=RECIPE.mixed_precision,
+                        choices=PRECISIONS,
+                        help="every run's precision (default: the recipe's, "
+                             f"{RECIPE.mixed_precision}); the recipe's figures are bfloat16")
+    parser.add_argument("--summary", action="store_true",
+                        help="train nothing: read the complete runs under --out")
     args = parser.parse_args(argv)
-    started, cpu = time.time(), cpu_seconds()
-    accuracy = {"with D_A": [], "without D_A": []}
-    ssim = {"with D_A": [], "without D_A": []}
-    for seed in (int(s) for s in args.seeds.split(",")):
-        for arm, association in (("with D_A", True), ("without D_A", False)):
-            config = dataclasses.replace(
-                RECIPE, seed=seed, steps=args.steps, export=False,
-                out=str(Path(args.out) / f"{'with' if association else 'without'}-seed{seed}"),
-                model_args={**RECIPE.model_args, "association": association})
-            model = train(config, verbose=0)
-            result = product_report(model, config)
-            accuracy[arm].append(result["reader_accuracy"]["C(figure)"])
-            ssim[arm].append(result["ssim_to_product"])
-            print(f"seed {seed} {arm}: class accuracy {accuracy[arm][-1]:.4f} "
-                  f"({(time.time() - started) / 60:.1f} min, "
-                  f"{(cpu_seconds() - cpu) / 60:.1f} CPU-min)", flush=True)
-    summary = {"steps": args.steps, "seeds": args.seeds, "accuracy": accuracy, "ssim": ssim,
-               "mean": {k: round(float(np.mean(v)), 4) for k, v in accuracy.items()},
-               "std": {k: round(float(np.std(v)), 4) for k, v in accuracy.items()},
-               "cpu_minutes": round((cpu_seconds() - cpu) / 60, 1),
-               "wall_minutes": round((time.time() - started) / 60, 1)}
-    summary["drop_points"] = round(100 * (summary["mean"]["with D_A"]
-                                          - summary["mean"]["without D_A"]), 1)
-    print("\n| arm | class accuracy on C(figure), mean of seeds | std | SSIM to product |")
-    print("|---|---:|---:|---:|")
-    for arm in accuracy:
-        print(f"| {arm} | {summary['mean'][arm]:.4f} | {summary['std'][arm]:.4f} | "
-              f"{np.mean(ssim[arm]):.4f} |")
-    print(f"\nDrop without D_A: {summary['drop_points']} points")
+    if args.steps < 1:
+        parser.error(f"--steps must be at least 1, got {args.steps}")
+    seeds = parse_list(parser, args.seeds, "seeds", int)
+    arms = parse_list(parser, args.arms, "arms", allowed=ARMS)
+    try:
+        if not args.summary:
+            for seed in seeds:
+                for arm in arms:
+                    if read_run(run_dir(args.out, arm, seed), args.steps) is None:
+                        train_run(args, arm, seed)
+                    else:
+                        print(f"seed {seed} {arm} D_A: complete, read from "
+                              f"{run_dir(args.out, arm, seed)}", flush=True)
+        runs = collect(args.out, seeds, args.steps)
+    except UserError as e:
+        from tfgan_zoo.cli import fail
+        fail(e)
+    summary = {"steps": args.steps, **summarise(runs, seeds)}
+    print("\n" + "\n".join(table(runs, summary)))
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    (Path(args.out) / "results.json").write_text(json.dumps(summary, indent=2))
+    write_atomic(Path(args.out) / "results.json", json.dumps(summary, indent=2).encode())
     return summary
 
 

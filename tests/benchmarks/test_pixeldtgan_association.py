@@ -1,0 +1,139 @@
+"""benchmarks/pixeldtgan_association.py: its argument errors, the summary
+read from run directories (means, spread and drop by hand), and a complete
+run read rather than retrained."""
+
+import json
+
+import pytest
+
+from tests.support.scripts import load_benchmark
+
+STEPS = 3000
+
+
+@pytest.fixture(scope="module")
+def assoc():
+    return load_benchmark("pixeldtgan_association")
+
+
+def fake_run(root, arm, seed, accuracy, ssim, step=STEPS, cpu_s=None, association=None):
+    """A run directory as the script leaves it: a complete checkpoint at
+    `step`, the product report's metrics.json and (with cpu_s) timing.json."""
+    run = root / f"{arm}-seed{seed}"
+    (run / "checkpoints" / f"ckpt-{step:08d}").mkdir(parents=True)
+    (run / "checkpoints" / f"ckpt-{step:08d}" / "state.json").write_text("{}")
+    (run / "metrics.json").write_text(json.dumps({
+        "association_discriminator": arm == "with" if association is None else association,
+        "reader_accuracy": {"C(figure)": accuracy, "true product": 0.847},
+        "ssim_to_product": ssim}))
+    if cpu_s is not None:
+        (run / "timing.json").write_text(json.dumps({"cpu_s": cpu_s, "wall_s": 2 * cpu_s}))
+    return run
+
+
+def error_line(assoc, capsys, *argv):
+    with pytest.raises(SystemExit) as exit_:
+        assoc.main(list(argv))
+    assert exit_.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--arms", "with,bogus"], "--arms: unknown 'bogus'; choose from with, without"),
+    (["--arms", "with,with"], "--arms: 'with' given twice"),
+    (["--seeds", "0,x"], "--seeds: 'x' is not an integer"),
+    (["--steps", "0"], "--steps must be at least 1, got 0"),
+    (["--mixed-precision", "bf16"], "--mixed-precision: invalid choice: 'bf16'"),
+])
+def test_bad_arguments_are_one_line_errors(assoc, capsys, tmp_path, argv, message):
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", *argv)
+    assert ": error: " in line and message in line
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_summary_reads_the_run_directories_and_computes_the_drop(assoc, tmp_path, capsys):
+    for seed, (with_, without) in enumerate([(0.80, 0.60), (0.70, 0.70), (0.75, 0.65)]):
+        fake_run(tmp_path, "with", seed, with_, 0.40 + seed / 100, cpu_s=1200 + 60 * seed)
+        fake_run(tmp_path, "without", seed, without, 0.30, cpu_s=600)
+    summary = assoc.main(["--out", str(tmp_path), "--summary", "--steps", str(STEPS)])
+    arms = summary["arms"]
+    assert arms["with"]["accuracy"] == [0.80, 0.70, 0.75]
+    assert arms["with"]["mean"] == 0.75 and arms["without"]["mean"] == 0.65
+    # std over seeds, ddof 0: sqrt((0.05^2 + 0.05^2 + 0) / 3) = 0.0408
+    assert arms["with"]["std"] == 0.0408 and arms["without"]["std"] == 0.0408
+    assert arms["with"]["range"] == [0.70, 0.80]
+    assert arms["with"]["ssim_mean"] == 0.41 and arms["without"]["ssim_mean"] == 0.30
+    assert arms["with"]["cpu_minutes"] == [20.0, 21.0, 22.0]
+    assert summary["drop_points"] == 10.0 and summary["drop_at_least_5_points"] is True
+    assert summary["missing"] == []
+    assert json.loads((tmp_path / "results.json").read_text()) == summary
+    out = capsys.readouterr().out
+    assert "| 0 | 0.8000 | 0.4000 | 20.0 | 0.6000 | 0.3000 | 10.0 |" in out
+    assert "| mean | 0.7500 | 0.4100 |  | 0.6500 | 0.3000 | |" in out
+    assert "Drop without D_A: +10.0 points; issue #21's test (>= 5 points): met" in out
+
+
+def test_a_drop_under_5_points_fails_the_issues_test(assoc, tmp_path):
+    for seed, (with_, without) in enumerate([(0.73, 0.70), (0.74, 0.72)]):
+        fake_run(tmp_path, "with", seed, with_, 0.36)
+        fake_run(tmp_path, "without", seed, without, 0.35)
+    summary = assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0,1"])
+    assert summary["drop_points"] == 2.5 and summary["drop_at_least_5_points"] is False
+
+
+def test_incomplete_runs_are_missing_and_give_no_verdict(assoc, tmp_path, capsys):
+    fake_run(tmp_path, "with", 0, 0.72, 0.36)
+    fake_run(tmp_path, "without", 0, 0.60, 0.30)
+    fake_run(tmp_path, "without", 1, 0.50, 0.30, step=STEPS - 500)  # still training
+    summary = assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0,1"])
+    assert summary["missing"] == ["with-seed1", "without-seed1"]
+    assert summary["arms"]["without"]["accuracy"] == [0.60]
+    assert summary["drop_points"] == 12.0 and "drop_at_least_5_points" not in summary
+    assert "incomplete (missing with-seed1, without-seed1)" in capsys.readouterr().out
+
+
+def test_a_report_of_the_other_arm_is_refused(assoc, tmp_path, capsys):
+    fake_run(tmp_path, "without", 0, 0.60, 0.30, association=True)
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
+    assert line.startswith("error: ") and "without-seed0" in line
+    assert "association_discriminator=True, not the 'without' arm's False" in line
+
+
+def test_complete_runs_are_read_and_only_the_rest_trained(assoc, tmp_path, monkeypatch):
+    """Re-running the script trains only the runs not yet complete, and of
+    the arms asked for; the summary still reads both arms."""
+    fake_run(tmp_path, "with", 0, 0.72, 0.36)
+    fake_run(tmp_path, "without", 0, 0.60, 0.30)
+    fake_run(tmp_path, "without", 1, 0.50, 0.30, step=STEPS - 500)
+    trained = []
+
+    def train_run(args, arm, seed):
+        trained.append((arm, seed, args.mixed_precision))
+        fake_run(tmp_path, arm, seed, 0.58, 0.31, step=STEPS + 1)  # another checkpoint
+
+    monkeypatch.setattr(assoc, "train_run", train_run)
+    summary = assoc.main(["--out", str(tmp_path), "--seeds", "0,1", "--arms", "without",
+                          "--mixed-precision", "bfloat16"])
+    assert trained == [("without", 1, "bfloat16")]
+    assert summary["arms"]["without"]["accuracy"] == [0.60, 0.58]
+    assert summary["missing"] == ["with-seed1"]
+
+
+def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, capsys,
+                                                             monkeypatch):
+    from tfgan_zoo.errors import UserError
+
+    def stopped(config, verbose):
+        assert config.mixed_precision == "bfloat16" and not config.model_args["association"]
+        raise UserError("training stopped by SIGTERM at step 10")
+
+    monkeypatch.setattr("tfgan_zoo.training.trainer.train", stopped)
+    run = tmp_path / "without-seed0"
+    run.mkdir()
+    (run / "timing.json").write_text(json.dumps({"cpu_s": 100.0, "wall_s": 300.0}))
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
+                      "without", "--mixed-precision", "bfloat16")
+    assert line == "error: training stopped by SIGTERM at step 10"
+    timing = json.loads((run / "timing.json").read_text())
+    assert 100.0 <= timing["cpu_s"] < 160 and 300.0 <= timing["wall_s"] < 360
+    assert timing["mixed_precision"] == "bfloat16"
