@@ -20,11 +20,15 @@ class ReadsBrightness:
         return logits
 
 
-def test_digits_per_code_are_each_values_shares():
-    model = InfoGAN(image_shape=(16, 16, 1), latent_dim=4, ngf=4, ndf=4, num_categories=3,
-                    continuous_codes=0, seed=0)
+def tiny_infogan(num_categories):
+    model = InfoGAN(image_shape=(16, 16, 1), latent_dim=4, ngf=4, ndf=4,
+                    num_categories=num_categories, continuous_codes=0, seed=0)
     model.build_networks()
-    figures = code_figures(model, per_category=20, classifier=ReadsBrightness())
+    return model
+
+
+def test_digits_per_code_are_each_values_shares():
+    figures = code_figures(tiny_infogan(3), per_category=20, classifier=ReadsBrightness())
     assert sorted(figures["digits_per_code"]) == [0, 1, 2]
     for readings in figures["digits_per_code"].values():
         shares = dict(readings)
@@ -47,10 +51,7 @@ class ReadsThree:
 
 
 def test_every_code_value_is_matched_when_g_draws_one_digit():
-    model = InfoGAN(image_shape=(16, 16, 1), latent_dim=4, ngf=4, ndf=4, num_categories=5,
-                    continuous_codes=0, seed=0)
-    model.build_networks()
-    figures = code_figures(model, per_category=10, classifier=ReadsThree())
+    figures = code_figures(tiny_infogan(5), per_category=10, classifier=ReadsThree())
     assert sorted(figures["mapping"]) == [0, 1, 2, 3, 4]
     assert len(set(figures["mapping"].values())) == 5
     assert figures["cluster_accuracy"] == pytest.approx(1 / 5)

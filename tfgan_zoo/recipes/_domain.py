@@ -105,6 +105,21 @@ def parse(parser, recipe, argv):
     return parse_args(recipe, without_flags(argv, names)), phase
 
 
+def check_reused(source, info, phase, argv):
+    """A phase-1 flag given on the command line must be what the reused
+    classifier in `source` was trained with (its classifier.json; a flag
+    it predates counts as off): a reused classifier ignores the flag, so
+    a run would silently not be the one asked for."""
+    for name, _, off, _ in SOURCE_FLAGS:
+        flag = "--" + name.replace("_", "-")
+        if not any(arg.partition("=")[0] == flag for arg in argv):
+            continue
+        saved = info.get(name, off)
+        if saved != phase[name]:
+            raise UserError(f"{source} was trained with {flag} {saved!r}, not {phase[name]!r}: "
+                            f"drop {flag} to reuse it, or give a new --out to train another")
+
+
 def train_source_classifier(config, phase, directory):
     """Phase 1: the model's `pretrained_networks` trained on the source
     domains' labels with Adam, saved in `directory` with their accuracy on
@@ -149,6 +164,7 @@ def run(parser, recipe, argv=None, report=None):
                 raise UserError(f"{source} holds no trained source classifier: pass the "
                                 "OUT/source directory of an earlier run, or omit "
                                 "--source-classifier")
+            check_reused(source, classifier_info(source), phase, argv)
             print(f"[1/2] Reusing the source classifier in {source}", flush=True)
         else:
             print(f"[1/2] Source classifier ({phase['source_steps']} steps) -> {source}",
