@@ -159,12 +159,13 @@ def run(parser, recipe, argv=None, report=None):
         out = Path(config.out).resolve()
         given = config.model_args.get("source_classifier")
         source = Path(given or out / "source").resolve()
-        if given or classifier_info(source) is not None:
-            if classifier_info(source) is None:
+        saved = classifier_info(source)
+        if given or saved is not None:
+            if saved is None:
                 raise UserError(f"{source} holds no trained source classifier: pass the "
                                 "OUT/source directory of an earlier run, or omit "
                                 "--source-classifier")
-            check_reused(source, classifier_info(source), phase, argv)
+            check_reused(source, saved, phase, argv)
             print(f"[1/2] Reusing the source classifier in {source}", flush=True)
         else:
             print(f"[1/2] Source classifier ({phase['source_steps']} steps) -> {source}",
