@@ -3,11 +3,14 @@ three seeds: does tying the product to the person matter?
 
     python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation \
         [--steps N] [--seeds 0,1,2] [--arms with,without] [--mixed-precision bfloat16]
+        [--pixel-weight W]
     python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation --summary
 
 Each of the 2 x 3 runs is the recipe (`tfgan_zoo.recipes.pixeldtgan`) at
 its defaults but for the seed, `association` (the without arm is
-`--no-association`) and, where given, the precision; one run directory
+`--no-association`) and, where given, the precision and the weight of the
+L1 term to the paired product (`--pixel-weight`; 0 is the paper's
+objective, where D_A alone ties the product to the figure); one run directory
 each under --out (OUT/with-seed0, OUT/without-seed0, ...), resumable. The
 product report (`products-cnn` reading the garment class on C(figure),
 lookbook's test pairs) is written in each as metrics.json, and the run's
@@ -85,10 +88,11 @@ def read_run(path, steps):
     return result
 
 
-def collect(out, seeds, steps):
+def collect(out, seeds, steps, pixel_weight):
     """{arm: {seed: report}} of the complete runs under `out`; a report
-    whose D_A flag is not its arm's is refused (a run directory moved or
-    misnamed)."""
+    whose D_A flag is not its arm's, or whose L1 weight is not
+    `pixel_weight`, is refused (a run directory moved, misnamed or trained
+    at another weight)."""
     runs = {arm: {} for arm in ARMS}
     for arm, association in ARMS.items():
         for seed in seeds:
@@ -100,6 +104,10 @@ def collect(out, seeds, steps):
                 raise UserError(f"{path / 'metrics.json'} reports association_discriminator="
                                 f"{result.get('association_discriminator')}, not the "
                                 f"'{arm}' arm's {association}: move it out of --out")
+            if result.get("pixel_weight") != pixel_weight:
+                raise UserError(f"{path / 'metrics.json'} reports pixel_weight="
+                                f"{result.get('pixel_weight')}, not --pixel-weight "
+                                f"{pixel_weight:g}: pass its weight or use another --out")
             runs[arm][seed] = result
     return runs
 
@@ -182,7 +190,8 @@ def train_run(args, arm, seed):
     config = dataclasses.replace(
         RECIPE, seed=seed, steps=args.steps, export=False, out=str(out),
         mixed_precision=args.mixed_precision,
-        model_args={**RECIPE.model_args, "association": ARMS[arm]})
+        model_args={**RECIPE.model_args, "association": ARMS[arm],
+                    "pixel_weight": args.pixel_weight})
     started, cpu = time.time(), cpu_seconds()
     try:
         model = train(config, verbose=0)
@@ -213,11 +222,18 @@ def main(argv=None):
                         choices=PRECISIONS,
                         help="every run's precision (default: the recipe's, "
                              f"{RECIPE.mixed_precision}); the recipe's figures are bfloat16")
+    parser.add_argument("--pixel-weight", type=float,
+                        default=RECIPE.model_args["pixel_weight"],
+                        help="weight of the L1 term to the paired product in every run "
+                             f"(default: the recipe's, {RECIPE.model_args['pixel_weight']:g}; "
+                             "0: the paper's objective)")
     parser.add_argument("--summary", action="store_true",
                         help="train nothing: read the complete runs under --out")
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error(f"--steps must be at least 1, got {args.steps}")
+    if not args.pixel_weight >= 0:
+        parser.error(f"--pixel-weight must be at least 0, got {args.pixel_weight:g}")
     seeds = parse_list(parser, args.seeds, "seeds", int)
     arms = parse_list(parser, args.arms, "arms", allowed=ARMS)
     try:
@@ -229,11 +245,12 @@ def main(argv=None):
                     else:
                         print(f"seed {seed} {arm} D_A: complete, read from "
                               f"{run_dir(args.out, arm, seed)}", flush=True)
-        runs = collect(args.out, seeds, args.steps)
+        runs = collect(args.out, seeds, args.steps, args.pixel_weight)
     except UserError as e:
         from tfgan_zoo.cli import fail
         fail(e)
-    summary = {"steps": args.steps, **summarise(runs, seeds)}
+    summary = {"steps": args.steps, "pixel_weight": args.pixel_weight,
+               **summarise(runs, seeds)}
     print("\n" + "\n".join(table(runs, summary)))
     Path(args.out).mkdir(parents=True, exist_ok=True)
     write_atomic(Path(args.out) / "results.json", json.dumps(summary, indent=2).encode())

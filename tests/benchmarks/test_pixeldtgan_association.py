@@ -16,7 +16,8 @@ def assoc():
     return load_benchmark("pixeldtgan_association")
 
 
-def fake_run(root, arm, seed, accuracy, ssim, step=STEPS, cpu_s=None, association=None):
+def fake_run(root, arm, seed, accuracy, ssim, step=STEPS, cpu_s=None, association=None,
+             pixel_weight=100.0):
     """A run directory as the script leaves it: a complete checkpoint at
     `step`, the product report's metrics.json and (with cpu_s) timing.json."""
     run = root / f"{arm}-seed{seed}"
@@ -24,6 +25,7 @@ def fake_run(root, arm, seed, accuracy, ssim, step=STEPS, cpu_s=None, associatio
     (run / "checkpoints" / f"ckpt-{step:08d}" / "state.json").write_text("{}")
     (run / "metrics.json").write_text(json.dumps({
         "association_discriminator": arm == "with" if association is None else association,
+        "pixel_weight": pixel_weight,
         "reader_accuracy": {"C(figure)": accuracy, "true product": 0.847},
         "ssim_to_product": ssim}))
     if cpu_s is not None:
@@ -44,6 +46,8 @@ def error_line(assoc, capsys, *argv):
     (["--seeds", "0,x"], "--seeds: 'x' is not an integer"),
     (["--steps", "0"], "--steps must be at least 1, got 0"),
     (["--mixed-precision", "bf16"], "--mixed-precision: invalid choice: 'bf16'"),
+    (["--pixel-weight", "-1"], "--pixel-weight must be at least 0, got -1"),
+    (["--pixel-weight", "nan"], "--pixel-weight must be at least 0, got nan"),
 ])
 def test_bad_arguments_are_one_line_errors(assoc, capsys, tmp_path, argv, message):
     line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", *argv)
@@ -99,6 +103,18 @@ def test_a_report_of_the_other_arm_is_refused(assoc, tmp_path, capsys):
     assert "association_discriminator=True, not the 'without' arm's False" in line
 
 
+def test_a_run_at_another_pixel_weight_is_refused(assoc, tmp_path, capsys):
+    """The paper's objective (--pixel-weight 0) and the default's L1 x 100
+    are different ablations: one --out holds one weight."""
+    fake_run(tmp_path, "with", 0, 0.23, 0.10, pixel_weight=0.0)
+    fake_run(tmp_path, "without", 0, 0.10, 0.04, pixel_weight=0.0)
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
+    assert "with-seed0" in line and "pixel_weight=0.0, not --pixel-weight 100" in line
+    summary = assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0",
+                          "--pixel-weight", "0"])
+    assert summary["pixel_weight"] == 0.0 and summary["drop_points"] == 13.0
+
+
 def test_complete_runs_are_read_and_only_the_rest_trained(assoc, tmp_path, monkeypatch):
     """Re-running the script trains only the runs not yet complete, and of
     the arms asked for; the summary still reads both arms."""
@@ -125,6 +141,7 @@ def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, ca
 
     def stopped(config, verbose):
         assert config.mixed_precision == "bfloat16" and not config.model_args["association"]
+        assert config.model_args["pixel_weight"] == 10.0
         raise UserError("training stopped by SIGTERM at step 10")
 
     monkeypatch.setattr("tfgan_zoo.training.trainer.train", stopped)
@@ -132,7 +149,7 @@ def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, ca
     run.mkdir()
     (run / "timing.json").write_text(json.dumps({"cpu_s": 100.0, "wall_s": 300.0}))
     line = error_line(assoc, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
-                      "without", "--mixed-precision", "bfloat16")
+                      "without", "--mixed-precision", "bfloat16", "--pixel-weight", "10")
     assert line == "error: training stopped by SIGTERM at step 10"
     timing = json.loads((run / "timing.json").read_text())
     assert 100.0 <= timing["cpu_s"] < 160 and 300.0 <= timing["wall_s"] < 360
