@@ -60,3 +60,33 @@ def test_reused_classifier_accepts_matching_and_absent_flags(tmp_path):
                          ["--seed", "1"])  # not given: the reused classifier stands
     with pytest.raises(UserError, match="--source-steps 2000, not 5"):
         _domain.check_reused(tmp_path, info, {**phase, "source_steps": 5}, ["--source-steps=5"])
+
+
+
+def test_phase_one_repeats_for_a_seed(tmp_path, monkeypatch):
+    """The source classifier starts from the same weights for one --seed:
+    built twice in one process (the global random state moved on in
+    between) f's initial weights are equal, and another seed gives others.
+    (Phase 1's training is seeded already; unseeded, f's initial weights
+    differed run to run.)"""
+    import dataclasses
+
+    import numpy as np
+
+    from tfgan_zoo.recipes import dtn
+
+    initial = []
+
+    def fit(encoder, head, domains, **kwargs):
+        initial.append(encoder.get_weights() + head.get_weights())
+
+    phase = {**dtn.SOURCE, "source_adversarial": 0.0, "source_adversarial_steps": 1}
+    monkeypatch.setattr(_domain, "fit_classifier", fit)
+    monkeypatch.setattr(_domain, "domain_accuracy", lambda *args: 0.0)
+    monkeypatch.setattr(_domain, "save_classifier", lambda *args: None)
+    for seed in (3, 3, 4):  # ucidigits: the source that loads fastest
+        config = dataclasses.replace(dtn.RECIPE, seed=seed, dataset="adapt:ucidigits>mnist")
+        _domain.train_source_classifier(config, phase, tmp_path)
+    same, other = ([np.array_equal(a, b) for a, b in zip(initial[0], run, strict=True)]
+                   for run in initial[1:])
+    assert all(same) and not all(other)

@@ -123,7 +123,9 @@ def check_reused(source, info, phase, argv):
 def train_source_classifier(config, phase, directory):
     """Phase 1: the model's `pretrained_networks` trained on the source
     domains' labels with Adam, saved in `directory` with their accuracy on
-    the sources' test splits."""
+    the sources' test splits. Seeded like phase 2 (`train`), so that one
+    --seed gives one f: unseeded, f's initial weights differed run to run."""
+    keras.utils.set_random_seed(config.seed)
     data = load_dataset(config.dataset, batch_size=1, image_size=config.image_size,
                         channels=config.channels)
     model = build_model(config.model, image_shape=data.image_shape,
