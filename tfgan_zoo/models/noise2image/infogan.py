@@ -47,7 +47,19 @@ the recipe's z 16, lambda_cat 1 -> 2 at step 1,000 -> 1 at step 3,000 read
 0.889 / 0.864 / 0.887 / 0.870 / 0.862 on seeds 0-4 at 4,000 steps against
 0.890 / 0.831 / 0.885 / 0.892 / 0.876 with lambda 2 to the end: every seed
 at >= 0.85, the mean unchanged (one run each; benchmarks/RESULTS.md,
-InfoGAN at 6,000 steps and a lambda_cat window). With `q_dropout` (a
+InfoGAN at 6,000 steps and a lambda_cat window). With
+`late_continuous_weight` (a project experiment, off by default) the
+continuous codes' weight switches from `continuous_weight` to that weight at
+generator step `late_continuous_step` (3,000: after the categorical code's
+pairing has settled). On the recipe's default (weight 0.5, bf16, 4,000
+steps) the codes' pooled |Spearman rho| with ink / slant read 0.31 / 0.28
+(seed 0) and 0.40 / 0.40 (seed 1), because z's style and the digit explain
+more of each moment than the codes do. 12 from step 3,000 read 0.52 / 0.59
+with cluster accuracy 0.889 on seed 0 (both checks met), but 0.35 / 0.49
+with 0.829 on seed 1 (from 0.864); 6 from step 3,000: 0.41 / 0.40 (0.884)
+and 0.39 / 0.30 (0.854); 6 from step 2,000: 0.39 / 0.68 (0.859) and
+0.35 / 0.45 (0.788). One run a seed (2026-12-07), so no setting met both
+checks on both seeds. With `q_dropout` (a
 project experiment, off by default) Q's head reads a dropped-out view of
 D's body, meant to make a code that few of the body's features carry (a
 stroke style) harder to read back than the digit; at 0.5 on seed 2 Q still
