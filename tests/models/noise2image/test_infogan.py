@@ -2,6 +2,7 @@
 inputs, and the mutual-information term reaching G, D's body and Q."""
 
 import math
+import shutil
 
 import keras
 import numpy as np
@@ -9,8 +10,10 @@ import pytest
 import tensorflow as tf
 
 from tfgan_zoo import losses
+from tfgan_zoo.config import Config
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.models.noise2image.infogan import InfoGAN
+from tfgan_zoo.training.trainer import train
 
 
 def small(**kwargs):
@@ -135,6 +138,55 @@ def test_late_info_until_gives_lambda_cat_back_at_its_step():
     assert small().late_info_until is None
 
 
+def test_late_continuous_weight_takes_over_the_continuous_weight_at_its_step():
+    model = small(info_weight=1.0, continuous_weight=0.5, late_info_weight=2.0,
+                  late_info_step=2, late_continuous_weight=2.0, late_continuous_step=3,
+                  total_steps=8)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-3),
+                  d_optimizer=keras.optimizers.Adam(2e-4))
+    codes = model.sample_codes(6)
+    fake = model.generate_from(codes)
+    _, logits, means = model.discriminator(fake, training=True)
+    ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
+    nll = float(losses.gaussian_code_loss(means, codes["code_cont"]))
+    # lambda_cat switches at 2 and the continuous weight at 3, each on its own.
+    for step, cat, cont in ((0, 1.0, 0.5), (2, 2.0, 0.5), (3, 2.0, 2.0), (7, 2.0, 2.0)):
+        model.g_optimizer.iterations.assign(step)
+        info, _ = model.information_loss(codes, fake)
+        assert float(info) == pytest.approx(cat * ce + cont * nll, rel=1e-5)
+        assert float(model.current_continuous_weight()) == cont
+    restored = InfoGAN.from_config(model.get_config())
+    assert (restored.late_continuous_weight, restored.late_continuous_step) == (2.0, 3)
+    assert small().late_continuous_weight is None   # off in the model: the paper's fixed weight
+
+
+def tiny_infogan_run(out, steps, **model_args):
+    config = Config(recipe="tiny", model="infogan", dataset="mnist5k", image_size=16,
+                    steps=steps, batch_size=8, out=str(out), sample_every=100,
+                    checkpoint_every=1, log_every=100, num_samples=4, epoch_steps=2,
+                    export=False, report=False,
+                    model_args={"latent_dim": 4, "ngf": 4, "ndf": 4, **model_args})
+    return train(config, verbose=0)
+
+
+def test_a_run_resumed_across_the_continuous_switch_is_the_uninterrupted_one(tmp_path):
+    # A run without the option, copied at step 2 and resumed with the switch
+    # at step 2 (config.json left behind, as the refusal says), is the fresh
+    # run with the option: nothing before the switch depends on it.
+    late = {"late_continuous_weight": 4.0, "late_continuous_step": 2}
+    straight = tiny_infogan_run(tmp_path / "straight", 4, **late)
+    tiny_infogan_run(tmp_path / "plain", 2)
+    shutil.copytree(tmp_path / "plain" / "checkpoints", tmp_path / "resumed" / "checkpoints")
+    resumed = tiny_infogan_run(tmp_path / "resumed", 4, **late)
+    assert float(resumed.current_continuous_weight()) == 4.0
+    for a, b in zip(straight.generator.weights, resumed.generator.weights, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)
+    # and the switch did something after step 2
+    plain = tiny_infogan_run(tmp_path / "plain", 4)
+    assert any(np.abs(a.numpy() - b.numpy()).max() > 1e-4
+               for a, b in zip(plain.generator.weights, straight.generator.weights))
+
+
 def test_q_dropout_drops_part_of_the_body_for_q_only_while_training():
     model = small(q_dropout=0.5)
     assert [layer.name for layer in model.discriminator.layers if "dropout" in layer.name] == [
@@ -208,6 +260,10 @@ def test_categorical_code_changes_the_image():
     ({"late_info_weight": 2.0, "late_info_step": 8, "late_info_until": 8},
      "must come after --late-info-step 8"),
     ({"late_info_until": 3000}, "--late-info-until 3000 needs --late-info-weight"),
+    ({"late_continuous_weight": 2.0, "late_continuous_step": 4000, "total_steps": 4000},
+     "pass a smaller --late-continuous-step"),
+    ({"late_continuous_weight": 2.0, "continuous_codes": 0},
+     "there are none: pass --continuous-codes 2 or --late-continuous-weight None"),
     ({"q_dropout": 1.0}, "--q-dropout must be a finite rate in"),
     ({"min_code_std": 0.3}, "pass --learned-code-std too, or --min-code-std None"),
     ({"learned_code_std": True, "min_code_std": 0.0},
