@@ -132,3 +132,15 @@ def test_pull_away_weight_must_be_non_negative(weight):
     # and one in range is taken
     assert BEGAN(image_shape=(16, 16, 1), filters=4, hidden_dim=4,
                  pull_away_weight=0.5).pull_away_weight == 0.5
+
+
+@pytest.mark.parametrize("precision", ["none", "bfloat16"])
+def test_pull_away_trains_on_two_replicas(mirrored, precision):
+    from tests.support.models import assert_finite_losses, build, fit, policy
+
+    with policy("float32" if precision == "none" else f"mixed_{precision}"):
+        model = build("began", mirrored, mixed_precision=precision, pull_away_weight=0.1)
+        history = fit(model)
+    assert_finite_losses(history, model)
+    assert "pull_away" in model.loss_names
+    assert all(0.0 <= v <= 1.0 for v in history["pull_away"])
