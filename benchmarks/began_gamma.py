@@ -2,7 +2,8 @@
 and the convergence measure of each run.
 
     python benchmarks/began_gamma.py --out runs/began-gamma [--gammas 0.3,0.7]
-        [--steps N] [--set d_lr=1e-4 --set mixed_precision=none ...]
+        [--steps N] [--seed S] [--pull-away-weight W]
+        [--set d_lr=1e-4 --set mixed_precision=none ...]
 
 Trains the `began` recipe (its defaults, only --gamma changed, plus any
 `--set KEY=VALUE` overrides, the same for every gamma) once per gamma, one
@@ -11,7 +12,10 @@ precision / recall (Inception pool3, k=3; Berthelot et al. §4.1 expect
 higher gamma -> more diversity -> higher recall) and fd[mnist-cnn]. From
 the run's TensorBoard log it reads M_global (the logged value is the mean
 over the steps of its 100-step epoch so far) at 10 % of the steps and at
-the end. Prints one JSON object per run and a markdown table.
+the end. `--pull-away-weight W` trains every run with EBGAN's pulling-away
+term on G's codes (the model's project option, off by default). Prints one
+JSON object per run (also written to OUT/gamma-G/benchmark.json) and a
+markdown table, with mnist-cnn's share of each digit and the rarest one.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ def main():
     parser.add_argument("--out", default="runs/began-gamma")
     parser.add_argument("--gammas", default="0.3,0.7")
     parser.add_argument("--steps", type=int, default=None, help="default: the recipe's")
+    parser.add_argument("--seed", type=int, default=0, help="the runs' --seed")
+    parser.add_argument("--pull-away-weight", type=float, default=0.0,
+                        help="EBGAN's pulling-away term on G's codes (0: the paper's BEGAN)")
     parser.add_argument("--num-samples", type=int, default=1000)
     parser.add_argument("--mnist-cnn-pr", action="store_true",
                         help="precision / recall in mnist-cnn's features instead of Inception "
@@ -68,7 +75,9 @@ def main():
     results = []
     for gamma in [float(g) for g in args.gammas.split(",")]:
         out = Path(args.out) / f"gamma-{gamma:g}"
-        overrides = {**extra, "gamma": gamma, **({"steps": args.steps} if args.steps else {})}
+        overrides = {**extra, "gamma": gamma, "seed": args.seed,
+                     "pull_away_weight": args.pull_away_weight,
+                     **({"steps": args.steps} if args.steps else {})}
         run = train_recipe("began", out, **overrides)
         run["metrics"] = evaluate_run(out, FAST_METRICS if args.mnist_cnn_pr else METRICS,
                                       args.num_samples)
@@ -76,18 +85,24 @@ def main():
         run["m_global_10pct"] = m_global_at(out, 0.1, run["steps"])
         run["m_global_end"] = m_global_at(out, 1.0, run["steps"])
         run["k_end"] = scalar_series(out, "k")[-1]
+        if args.pull_away_weight:
+            run["pull_away_end"] = scalar_series(out, "pull_away")[-1]
+        (out / "benchmark.json").write_text(json.dumps(run, indent=1))
         print(json.dumps(run))
         results.append(run)
     suffix = "[mnist-cnn]" if args.mnist_cnn_pr else ""
-    print(f"| gamma | steps | precision{suffix} | recall{suffix} | fd[mnist-cnn] | top digit "
-          "| digits >= 5 % | M_global at 10 % | at end | k at end | CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| gamma | PT weight | seed | steps | precision{suffix} | recall{suffix} "
+          "| fd[mnist-cnn] | top digit | rarest | digits >= 5 % | M_global at 10 % | at end "
+          "| k at end | CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        m, shares = r["metrics"], r["digit_shares"]
+        m, shares, o = r["metrics"], r["digit_shares"], r["overrides"]
         top = max(range(10), key=shares.__getitem__)
-        print(f"| {r['overrides']['gamma']:g} | {r['steps']} | {m['precision' + suffix]:.3f} | "
-              f"{m['recall' + suffix]:.3f} | {m['fd[mnist-cnn]']:.1f} | "
-              f"{top} ({shares[top]:.0%}) | {sum(s >= 0.05 for s in shares)} | "
+        rare = min(range(10), key=shares.__getitem__)
+        print(f"| {o['gamma']:g} | {o['pull_away_weight']:g} | {o['seed']} | {r['steps']} | "
+              f"{m['precision' + suffix]:.3f} | {m['recall' + suffix]:.3f} | "
+              f"{m['fd[mnist-cnn]']:.1f} | {top} ({shares[top]:.0%}) | "
+              f"{rare} ({shares[rare]:.1%}) | {sum(s >= 0.05 for s in shares)} | "
               f"{r['m_global_10pct'][1]:.4f} (step {r['m_global_10pct'][0]}) | "
               f"{r['m_global_end'][1]:.4f} | {r['k_end'][1]:.4f} | {r['cpu_seconds']:.0f} |")
 

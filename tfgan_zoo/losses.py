@@ -18,6 +18,7 @@ precision the inputs may arrive as float16.
 - auxiliary heads: `style_ambiguity_loss` (CAN), `style_ambiguity_softmax_loss`,
   `multilabel_loss` (tags);
 - BEGAN's equilibrium: `began_k_update`, `began_convergence`;
+- energy-based GANs: `pulling_away_term` (EBGAN's repelling regulariser);
 - InfoGAN's mutual information: `categorical_code_loss`, `gaussian_code_loss`;
 - reconstruction: `l1_loss`, `squared_error_loss`, `masked_mse`,
   `total_variation`;
@@ -268,6 +269,31 @@ def began_convergence(real_loss, fake_loss, gamma):
     """
     real_loss = tf.cast(real_loss, tf.float32)
     return real_loss + tf.abs(gamma * real_loss - tf.cast(fake_loss, tf.float32))
+
+
+def pulling_away_term(embeddings):
+    """EBGAN's pulling-away term (Zhao, Mathieu & LeCun 2017, eq. 6) over a
+    batch of N embeddings S_i (rows of [N, ...], flattened):
+
+        PT = 1 / (N (N - 1)) sum_{i != j} cos^2(S_i, S_j)
+
+    in [0, 1]: 0 for mutually orthogonal embeddings, 1 when they all point
+    the same way (or opposite ways). Added to G's loss on the fakes'
+    encoder codes it repels the samples from each other, which an energy
+    that only scores each sample alone does not. The pairs are those within
+    this replica's batch; the value is returned as this replica's share
+    (divided by the replica count), so the shares sum to the replicas' mean
+    PT like every other loss here. A batch of one has no pair: PT = 0."""
+    s = tf.cast(embeddings, tf.float32)
+    s = tf.math.l2_normalize(tf.reshape(s, [tf.shape(s)[0], -1]), axis=1)
+    n = tf.cast(tf.shape(s)[0], tf.float32)
+    cosine = tf.matmul(s, s, transpose_b=True)
+    pairs = 1.0 - tf.eye(tf.shape(s)[0])  # i != j: S_i with itself is no pair
+    off_diagonal = tf.reduce_sum(tf.square(cosine) * pairs)
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
+        replicas = 1
+    return off_diagonal / tf.maximum(n * (n - 1.0), 1.0) / replicas
 
 
 def categorical_code_loss(logits, codes, *, reduce=global_mean):

@@ -78,5 +78,13 @@ def began_discriminator(image_shape, filters=64, hidden_dim=64, name="discrimina
         x = _conv(_conv(x, width), width)
         if scale < scales - 1:
             x = _conv(x, width, strides=2)
-    h = layers.Dense(hidden_dim)(layers.Flatten()(x))
+    h = layers.Dense(hidden_dim, name="h")(layers.Flatten()(x))
     return keras.Model(image, decoder(h, image_shape, filters), name=name)
+
+
+def with_code(discriminator):
+    """A view of the auto-encoder D returning (reconstruction, h): the same
+    layers and weights, one forward pass for both."""
+    return keras.Model(discriminator.input,
+                       [discriminator.output, discriminator.get_layer("h").output],
+                       name=f"{discriminator.name}_with_code")
