@@ -17,6 +17,7 @@ precision the inputs may arrive as float16.
 - weight regularisers: `orthogonal_regularization`;
 - auxiliary heads: `style_ambiguity_loss` (CAN), `style_ambiguity_softmax_loss`,
   `multilabel_loss` (tags);
+- top-k training: `top_k_count`, `top_k_fakes` (G's loss on the fakes D rates best);
 - BEGAN's equilibrium: `began_k_update`, `began_convergence`;
 - energy-based GANs: `pulling_away_term` (EBGAN's repelling regulariser);
 - InfoGAN's mutual information: `categorical_code_loss`, `gaussian_code_loss`;
@@ -245,6 +246,41 @@ def drift_penalty(real_scores, *, reduce=global_mean):
     which the Wasserstein loss alone does not prevent.
     """
     return reduce(tf.square(_per_example(real_scores)))
+
+
+def top_k_count(batch_size, epoch, gamma, floor):
+    """How many fakes G's loss keeps in top-k training (Sinha et al. 2020,
+    "Top-k Training of GANs", §3):
+
+        k = max(round(gamma^epoch * B), round(floor * B))
+
+    k starts at the batch B and decays by gamma each epoch down to the
+    fraction `floor` of the batch (the paper's nu; gamma 0.99 and nu 0.5 for
+    most of its models). Rounded as Python's `round` (half to even), at least
+    1. `batch_size` and `epoch` may be tensors; returns an int32 scalar.
+    """
+    batch = tf.cast(batch_size, tf.float64)
+    decayed = tf.round(tf.pow(tf.constant(gamma, tf.float64), tf.cast(epoch, tf.float64)) * batch)
+    k = tf.maximum(decayed, tf.round(floor * batch))
+    return tf.cast(tf.clip_by_value(k, 1.0, batch), tf.int32)
+
+
+def top_k_fakes(fake_outputs, k, *, realness=None):
+    """The k examples of a batch of D outputs (or scores) that D rates as
+    most real, highest first.
+
+    Top-k training (Sinha et al. 2020, Algorithm 1) computes G's loss on these
+    only: the fakes D rejects most confidently are dropped from the mean (the
+    paper finds that their gradients can push samples further from their
+    nearest mode; its §4, mixtures of Gaussians). Outputs of shape [B, ...]
+    are ranked by their mean over the non-batch axes; `realness` maps them to
+    a rank order where "more real" is not "higher" (LSGAN with a > b). Ties
+    keep the lower index. Feed the result to a generator loss: its `reduce`
+    averages over the k kept (k times the replicas under tf.distribute).
+    """
+    scores = _per_example(fake_outputs if realness is None else realness(fake_outputs))
+    _, kept = tf.math.top_k(scores, k=k, sorted=True)
+    return tf.gather(fake_outputs, kept)
 
 
 def began_k_update(k, real_loss, fake_loss, gamma, lambda_k):

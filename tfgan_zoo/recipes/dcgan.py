@@ -95,7 +95,12 @@ on the mean; not taken. Xeon, bfloat16 (auto). The reading's own noise:
 this default's 17,000-step generator read with other draws of z
 (`evaluate --seed 1`, `--seed 2`; the benchmark reads `--seed 0`) gives
 FID 20.9 / precision 0.560 and 22.7 / 0.553 against 21.1 / 0.586, so the
-draw of z alone moves precision as much as a leg's data order does."""
+draw of z alone moves precision as much as a leg's data order does.
+Top-k training (`--top-k-gamma 0.99 --top-k-min 0.5`, Sinha et al. 2020:
+G's loss on the half of its batch D rates best from about step 4,800),
+fresh runs on the Xeon in bfloat16 (auto): FID 22.3 / precision 0.534
+(seed 0) and 22.6 / 0.519 (seed 1) against this default's 21.1 / 0.586
+and 21.2 / 0.579; worse on both figures and both seeds; not taken."""
 
 from tfgan_zoo.config import Config
 from tfgan_zoo.recipes._digits import DIGITS_28

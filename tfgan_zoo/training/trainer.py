@@ -172,11 +172,14 @@ def build(config: Config, strategy, data):
     config, _ = resolve_speed(config)  # `auto` XLA and precision, when not yet decided
     # Models with a schedule over the whole run (e.g. CycleGAN's learning-rate
     # decay over the second half) set `takes_total_steps`, and an EMA may
-    # start late (`ema_start`); the length is --steps.
+    # start late (`ema_start`); the length is --steps. Models that count
+    # epochs (top-k training's k) set `takes_dataset_size`.
     model_class = get_model_class(config.model)
     run_args = ({"total_steps": config.steps}
                 if getattr(model_class, "takes_total_steps", False) or model_class.supports_ema
                 else {})
+    if getattr(model_class, "takes_dataset_size", False):
+        run_args["dataset_size"] = data.num_examples
     with strategy.scope():
         model = build_model(config.model, image_shape=data.image_shape,
                             num_classes=data.num_classes, seed=config.seed,

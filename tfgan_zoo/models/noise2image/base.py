@@ -53,6 +53,19 @@ computed all run and weighted only in the decay).
 `--decay-after F` keeps every learning rate constant for the first F of the
 run (`--steps`) and then decays it linearly to 0 (`LinearDecay`, the
 schedule CycleGAN uses; a project experiment here, off by default).
+
+`--top-k-gamma G` trains G on the k fakes of its batch that D rates most
+real (top-k training, Sinha et al. 2020, `losses.top_k_fakes`): k starts at
+the batch B and falls to round(G^epoch B), down to `--top-k-min` of the
+batch (the paper's gamma 0.99 and nu 0.5). An epoch is one pass of D's real
+batches over the training set: epoch = floor(t B n_critic / N) after t
+generator updates, N the dataset's size (the trainer passes it), so k is a
+function of the G optimizer's step count, which a checkpoint restores: a
+resumed run continues the schedule. Under tf.distribute, B is a replica's
+batch and each replica keeps its own k best (G's loss averages the k times
+replicas kept). k is logged (`top_k`). For the models whose G loss is a mean
+over the fakes (GAN, DCGAN, LSGAN, WGAN, WGAN-GP, CGAN, SNGAN, ProGAN); a project
+experiment, off by default.
 """
 
 import keras
@@ -110,20 +123,27 @@ class NoiseToImageGAN(AdversarialModel):
             None (the default) lets it move all run.
         ada_reset: with `ada_until`, p returns to 0 at that step (no augmentation after it)
             instead of keeping its value. False (the default) keeps it.
+        top_k_gamma: top-k training: G learns from the k fakes D rates best, k x this each epoch.
+            E.g. 0.99 (Sinha et al. 2020); None (the default) keeps every fake.
+        top_k_min: with top_k_gamma, k's floor as a fraction of the batch, in (0, 1].
+            0.5 (the default) is the paper's.
+        dataset_size: the training set's size, for top-k's epoch; the trainer passes it.
     """
 
-    # The trainer passes --steps as `total_steps` (for `decay_after`); it is
-    # not offered as a flag.
+    # The trainer passes --steps as `total_steps` (for `decay_after`) and the
+    # dataset's size as `dataset_size` (for top-k's epoch); neither is a flag.
     takes_total_steps = True
-    derived_arguments = ("total_steps",)
+    takes_dataset_size = True
+    derived_arguments = ("total_steps", "dataset_size")
     unused_hyperparameters = derived_arguments
 
     # The options of the shared step (`train_step`, `one_forward_step`,
     # `critic_objective`). A model that writes its own step lists them in
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
+    top_k_options = ("top_k_gamma", "top_k_min")
     step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "decay_r1_gamma",
-                    "ada_target", "ada_kimg", "ada_until", "ada_reset")
+                    "ada_target", "ada_kimg", "ada_until", "ada_reset", *top_k_options)
 
     supports_ema = True
     # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
@@ -144,7 +164,8 @@ class NoiseToImageGAN(AdversarialModel):
                  decay_generator=True, decay_discriminator=True, decay_floor_fraction=0.0,
                  decay_after_discriminator=None, decay_floor_generator=None,
                  total_steps=None, r1_gamma=0.0, r1_every=1, decay_r1_gamma=None,
-                 ada_target=None, ada_kimg=500.0, ada_until=None, ada_reset=False, **kwargs):
+                 ada_target=None, ada_kimg=500.0, ada_until=None, ada_reset=False,
+                 top_k_gamma=None, top_k_min=0.5, dataset_size=None, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -179,6 +200,10 @@ class NoiseToImageGAN(AdversarialModel):
         if self.ada is not None:
             self.trackers["ada_p"] = keras.metrics.Mean(name="ada_p")
             self.trackers["ada_r"] = keras.metrics.Mean(name="ada_r")
+        self.top_k_gamma, self.top_k_min, self.dataset_size = self.top_k_settings(
+            top_k_gamma, top_k_min, dataset_size)
+        if self.top_k_gamma is not None:
+            self.trackers["top_k"] = keras.metrics.Mean(name="top_k")
 
     def decay_shape(self, generator, discriminator, floor):
         """The players whose rates `decay_after` decays, checked with the
@@ -240,6 +265,51 @@ class NoiseToImageGAN(AdversarialModel):
             return self.r1_gamma
         late = self.d_optimizer.iterations >= self.r1_decay_start
         return tf.where(late, self.decay_r1_gamma, self.r1_gamma or 0.0)
+
+    def top_k_settings(self, gamma, floor, dataset_size):
+        """(gamma, floor, dataset size) of top-k training, checked: gamma and
+        the floor in (0, 1], a floor without gamma refused, and the dataset's
+        size known; gamma None is off."""
+        if gamma is None:
+            if floor != 0.5:
+                raise UserError(f"--top-k-min is the floor of top-k training, and it is off: "
+                                f"pass e.g. --top-k-gamma 0.99 --top-k-min {floor}, "
+                                f"or leave out --top-k-min")
+            return None, float(floor), dataset_size
+        for name, value, example in (("--top-k-gamma", gamma, "0.99"),
+                                     ("--top-k-min", floor, "0.5")):
+            if not (is_number(value) and 0 < value <= 1):
+                raise UserError(f"{name} is a fraction in (0, 1], got {value!r}: "
+                                f"pass e.g. {name} {example}")
+        if not (isinstance(dataset_size, int) and dataset_size > 0):
+            raise UserError("--top-k-gamma counts epochs, and the dataset's size is unknown: "
+                            "pass dataset_size (the trainer passes the training set's)")
+        return float(gamma), float(floor), dataset_size
+
+    def top_k_size(self, batch):
+        """k for this G update: `losses.top_k_count` of this replica's fake
+        `batch` at the epoch of the G updates done so far (every replica
+        counts the real images of all of them)."""
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        seen = (tf.cast(self.g_optimizer.iterations, tf.int64)
+                * tf.cast(batch, tf.int64) * self.n_critic * replicas)
+        return losses.top_k_count(batch, seen // self.dataset_size, self.top_k_gamma,
+                                  self.top_k_min)
+
+    def generator_objective(self, fake_outputs):
+        """What G's update minimises: its loss on D's outputs for the fakes
+        (with `top_k_gamma`, on the k of them D rates most real); and the
+        values to log (k)."""
+        if self.top_k_gamma is None:
+            return self.generator_loss(fake_outputs), {}
+        k = self.top_k_size(tf.shape(fake_outputs)[0])
+        kept = losses.top_k_fakes(fake_outputs, k, realness=self.realness)
+        return self.generator_loss(kept), self.shares(top_k=k)
+
+    def realness(self, outputs):
+        """D's outputs in the order of "more real" (top-k's ranking): a logit
+        or a critic score is higher for what D takes as real."""
+        return outputs
 
     def real_threshold(self):
         """The D output between "fake" and "real" that ADA's heuristic
@@ -320,10 +390,10 @@ class NoiseToImageGAN(AdversarialModel):
         z = self.sample_noise(keras.ops.shape(real_batch)[0])
         with tf.GradientTape() as tape:
             fake = self.generate(z, label_batch, training=True)
-            g_loss = self.generator_loss(
+            g_loss, g_logs = self.generator_objective(
                 self.discriminate(self.augment(fake), label_batch, training=True))
         self.minimize(self.g_optimizer, tape, g_loss, self.generator)
-        return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
+        return self.track(d_loss=d_loss, g_loss=g_loss, **logs, **g_logs)
 
     def one_forward_step(self, data):
         """Algorithm 1 with k = 1 and one noise batch for both updates: G(z)
@@ -339,10 +409,10 @@ class NoiseToImageGAN(AdversarialModel):
                         self.augment(real), self.augment(tf.stop_gradient(fake)), labels)
                 self.minimize(self.d_optimizer, d_tape, d_loss, self.discriminator)
                 self.constrain_critic()
-            g_loss = self.generator_loss(
+            g_loss, g_logs = self.generator_objective(
                 self.discriminate(self.augment(fake), labels, training=True))
         self.minimize(self.g_optimizer, g_tape, g_loss, self.generator)
-        return self.track(d_loss=d_loss, g_loss=g_loss, **logs)
+        return self.track(d_loss=d_loss, g_loss=g_loss, **logs, **g_logs)
 
     def critic_objective(self, real, fake, labels=None):
         """What D's update minimises: its loss and, with `r1_gamma`, the R1

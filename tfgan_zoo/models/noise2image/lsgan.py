@@ -30,6 +30,11 @@ class LSGAN(DCGAN):
         """ADA's "real" side: D's output nearer b (the reals' target) than a."""
         return 0.5 * (self.a + self.b)
 
+    def realness(self, outputs):
+        """Top-k's order: D's output nearer b than a is more real, so higher
+        when b > a (the paper's 0 and 1) and lower when b < a."""
+        return outputs if self.b >= self.a else -outputs
+
     def discriminator_loss(self, real_logits, fake_logits):
         """min_D 1/2 (D(x) - b)^2 + 1/2 (D(G(z)) - a)^2"""
         return losses.least_squares_discriminator_loss(
