@@ -56,6 +56,16 @@ def global_mean(per_example):
     return tf.nn.compute_average_loss(values)
 
 
+def replica_share(value):
+    """A value every replica computes in full, as this replica's share: the
+    value over the replicas in sync, so that the shares sum to it like every
+    global-batch loss here (the value itself outside a strategy, or in the
+    cross-replica context, e.g. evaluation inside `strategy.scope()`)."""
+    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
+        return value
+    return value / tf.distribute.get_strategy().num_replicas_in_sync
+
+
 def _per_example(values):
     """[B, ...] -> [B] float32: the mean over the non-batch axes (identity on [B])."""
     values = tf.cast(values, tf.float32)
@@ -192,10 +202,7 @@ def orthogonal_regularization(kernels, *, beta=1e-4):
         gram = tf.matmul(w, w, transpose_a=True)
         off_diagonal = gram * (1.0 - tf.eye(tf.shape(gram)[0]))
         total += tf.reduce_sum(tf.square(off_diagonal))
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
-        replicas = 1
-    return beta * total / replicas
+    return replica_share(beta * total)
 
 
 def style_ambiguity_loss(style_logits, *, reduce=global_mean):
@@ -326,10 +333,7 @@ def pulling_away_term(embeddings):
     cosine = tf.matmul(s, s, transpose_b=True)
     pairs = 1.0 - tf.eye(tf.shape(s)[0])  # i != j: S_i with itself is no pair
     off_diagonal = tf.reduce_sum(tf.square(cosine) * pairs)
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if tf.distribute.has_strategy() and tf.distribute.in_cross_replica_context():
-        replicas = 1
-    return off_diagonal / tf.maximum(n * (n - 1.0), 1.0) / replicas
+    return replica_share(off_diagonal / tf.maximum(n * (n - 1.0), 1.0))
 
 
 def categorical_code_loss(logits, codes, *, reduce=global_mean):
@@ -894,5 +898,4 @@ def feature_matching_loss(real_features, fake_features):
     L_fm like every other loss here. The real side carries no gradient."""
     difference = (global_batch_mean(fake_features)
                   - tf.stop_gradient(global_batch_mean(real_features)))
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    return 0.5 * tf.reduce_sum(tf.square(difference)) / replicas
+    return replica_share(0.5 * tf.reduce_sum(tf.square(difference)))
