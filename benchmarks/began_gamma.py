@@ -26,6 +26,8 @@ from pathlib import Path
 
 from _budget_runs import evaluate_run, scalar_series, train_recipe
 
+from tfgan_zoo.files import write_atomic
+
 METRICS = "pr,fd[mnist-cnn]"
 FAST_METRICS = "pr[mnist-cnn],fd[mnist-cnn]"
 
@@ -87,7 +89,7 @@ def main():
         run["k_end"] = scalar_series(out, "k")[-1]
         if args.pull_away_weight:
             run["pull_away_end"] = scalar_series(out, "pull_away")[-1]
-        (out / "benchmark.json").write_text(json.dumps(run, indent=1))
+        write_atomic(out / "benchmark.json", json.dumps(run, indent=1).encode())
         print(json.dumps(run))
         results.append(run)
     suffix = "[mnist-cnn]" if args.mnist_cnn_pr else ""
