@@ -106,9 +106,11 @@ def test_information_loss_weights_each_code_by_its_own_lambda():
     assert InfoGAN.from_config(model.get_config()).info_weight == 2.0
 
 
-def test_late_info_weight_takes_over_lambda_cat_at_its_step():
+def code_terms(**kwargs):
+    """A compiled small model with late weights, a batch of its codes and
+    fakes, and the unweighted categorical CE and continuous NLL on them."""
     model = small(info_weight=1.0, continuous_weight=0.5, late_info_weight=2.0,
-                  late_info_step=3, total_steps=8)
+                  total_steps=8, **kwargs)
     model.compile(g_optimizer=keras.optimizers.Adam(1e-3),
                   d_optimizer=keras.optimizers.Adam(2e-4))
     codes = model.sample_codes(6)
@@ -116,6 +118,11 @@ def test_late_info_weight_takes_over_lambda_cat_at_its_step():
     _, logits, means = model.discriminator(fake, training=True)
     ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
     nll = float(losses.gaussian_code_loss(means, codes["code_cont"]))
+    return model, codes, fake, ce, nll
+
+
+def test_late_info_weight_takes_over_lambda_cat_at_its_step():
+    model, codes, fake, ce, nll = code_terms(late_info_step=3)
     # Steps 0-2 at lambda 1, step 3 on at 2; the continuous term is untouched.
     for step, weight in ((0, 1.0), (2, 1.0), (3, 2.0), (7, 2.0)):
         model.g_optimizer.iterations.assign(step)
@@ -139,16 +146,8 @@ def test_late_info_until_gives_lambda_cat_back_at_its_step():
 
 
 def test_late_continuous_weight_takes_over_the_continuous_weight_at_its_step():
-    model = small(info_weight=1.0, continuous_weight=0.5, late_info_weight=2.0,
-                  late_info_step=2, late_continuous_weight=2.0, late_continuous_step=3,
-                  total_steps=8)
-    model.compile(g_optimizer=keras.optimizers.Adam(1e-3),
-                  d_optimizer=keras.optimizers.Adam(2e-4))
-    codes = model.sample_codes(6)
-    fake = model.generate_from(codes)
-    _, logits, means = model.discriminator(fake, training=True)
-    ce = float(losses.categorical_code_loss(logits, codes["code_cat"]))
-    nll = float(losses.gaussian_code_loss(means, codes["code_cont"]))
+    model, codes, fake, ce, nll = code_terms(late_info_step=2, late_continuous_weight=2.0,
+                                             late_continuous_step=3)
     # lambda_cat switches at 2 and the continuous weight at 3, each on its own.
     for step, cat, cont in ((0, 1.0, 0.5), (2, 2.0, 0.5), (3, 2.0, 2.0), (7, 2.0, 2.0)):
         model.g_optimizer.iterations.assign(step)
