@@ -58,8 +58,9 @@ more of each moment than the codes do. 12 from step 3,000 read 0.52 / 0.59
 with cluster accuracy 0.889 on seed 0 (both checks met), but 0.35 / 0.49
 with 0.829 on seed 1 (from 0.864) and 0.16 / 0.47 with 0.826 on seed 2;
 6 from step 3,000: 0.41 / 0.40 (0.884) and 0.39 / 0.30 (0.854); 6 from
-step 2,000: 0.39 / 0.68 (0.859) and 0.35 / 0.45 (0.788). One run a seed (2026-12-07): no setting met both
-checks on more than one seed. With `q_dropout` (a
+step 2,000: 0.39 / 0.68 (0.859) and 0.35 / 0.45 (0.788). One run a seed
+(2026-12-07): no setting met both checks on more than one seed. With
+`q_dropout` (a
 project experiment, off by default) Q's head reads a dropped-out view of
 D's body, meant to make a code that few of the body's features carry (a
 stroke style) harder to read back than the digit; at 0.5 on seed 2 Q still
