@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _timing import cpu_seconds  # noqa: E402
 
+from tfgan_zoo.cli import positive_int  # noqa: E402
 from tfgan_zoo.config import parse_args  # noqa: E402
 from tfgan_zoo.recipes import _domain, dtn  # noqa: E402
 from tfgan_zoo.registry import build_model  # noqa: E402
@@ -63,8 +64,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--source-steps", type=int, default=dtn.SOURCE["source_steps"])
     parser.add_argument("--source-adversarial", type=_domain.source_adversarial, default=0.0)
-    parser.add_argument("--source-adversarial-steps", type=_domain.source_adversarial_steps,
-                        default=1)
+    parser.add_argument("--source-adversarial-steps", type=positive_int, default=1)
     args = parser.parse_args(argv)
     out = Path(args.out)
     rows = []

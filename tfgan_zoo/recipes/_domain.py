@@ -54,14 +54,6 @@ def source_adversarial(text):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def source_adversarial_steps(text):
-    """argparse type: the adversarial training's PGD steps, checked."""
-    try:
-        return check_adversarial(0.0, positive_int(text))[1]
-    except UserError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
 # The first phase's flags: (name, type, default where the recipe gives none, help).
 SOURCE_FLAGS = (("source_steps", positive_int, None, "source-classifier steps (phase 1)"),
                 ("source_batch_size", positive_int, None, "source-classifier batch size"),
@@ -74,7 +66,7 @@ SOURCE_FLAGS = (("source_steps", positive_int, None, "source-classifier steps (p
                   "batch joined by its perturbation within this L-inf eps, in the images' "
                   f"[-1, 1] units, at most {MAX_ADVERSARIAL:g} (0.6 is 0.3 of [0, 1]); 0 "
                   "for none")),
-                ("source_adversarial_steps", source_adversarial_steps, 1,
+                ("source_adversarial_steps", positive_int, 1,
                  ("with --source-adversarial: 1 for FGSM (Goodfellow et al. 2015), K > 1 "
                   "for K-step PGD (Madry et al. 2018), about K + 1 times a batch's cost")))
 
