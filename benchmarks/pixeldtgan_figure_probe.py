@@ -2,11 +2,12 @@
 CNN (--reader's layers and epochs, default `products-cnn`'s: Adam 1e-3,
 batch 64, 6 epochs; shuffled by Keras) trained on the 10,000 training
 *figures* (64x64, the converter's input) to the garment class, read on the
-1,000 test figures, beside that reader on the true products. A converter that draws the product from the figure
-cannot be read more often than the figure itself shows the class, save by
-luck, so where this probe reads far below products-cnn's 0.847 the data
-(the item's few pixels on the figure) caps PixelDTGAN's check; where it
-reads above, the converter or its objective is the limit.
+1,000 test figures, beside that reader on the true products. A converter
+that draws the product from the figure cannot be read more often than the
+figure itself shows the class, save by luck, so where this probe reads far
+below the reader on the true products (products-cnn 0.847) the data (the
+item's few pixels on the figure) caps PixelDTGAN's check; where it reads
+above, the converter or its objective is the limit.
 
     python benchmarks/pixeldtgan_figure_probe.py [--reader products-cnn] [--epochs N]
         [--out FILE.json]
