@@ -3,8 +3,9 @@ three seeds: does tying the product to the person matter?
 
     python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation \
         [--steps N] [--seeds 0,1,2] [--arms with,without] [--mixed-precision bfloat16]
-        [--pixel-weight W]
-    python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation --summary
+        [--pixel-weight W] [--reader NAME]
+    python benchmarks/pixeldtgan_association.py --out runs/pixeldtgan-ablation --summary \
+        [--reader NAME]
 
 Each of the 2 x 3 runs is the recipe (`tfgan_zoo.recipes.pixeldtgan`) at
 its defaults but for the seed, `association` (the without arm is
@@ -12,12 +13,15 @@ its defaults but for the seed, `association` (the without arm is
 L1 term to the paired product (`--pixel-weight`; 0 is the paper's
 objective, where D_A alone ties the product to the figure); one run directory
 each under --out (OUT/with-seed0, OUT/without-seed0, ...), resumable. The
-product report (`products-cnn` reading the garment class on C(figure),
-lookbook's test pairs) is written in each as metrics.json, and the run's
-CPU and wall time (summed over resumes) as timing.json.
+product report (--reader, default `products-cnn`, reading the garment class
+on C(figure), lookbook's test pairs) is written in each as metrics.json, and
+the run's CPU and wall time (summed over resumes) as timing.json.
 
 A run whose last checkpoint is at --steps and whose metrics.json is
-written is complete: it is read, not retrained or re-reported. `--arms`
+written is complete: it is read, not retrained or re-reported. Read with
+another --reader than its metrics.json's, its newest checkpoint is read
+again, with no training, into RUN/metrics-READER.json (kept for the next
+summary), and the summary goes to OUT/results-READER.json. `--arms`
 picks the arms to train, so two processes can train different (seed, arm)
 pairs into one --out at once (each run directory is locked while it
 trains). Afterwards, and with `--summary` (which trains nothing), every
@@ -45,6 +49,7 @@ from tfgan_zoo.config import PRECISIONS  # noqa: E402
 from tfgan_zoo.errors import UserError  # noqa: E402
 from tfgan_zoo.files import write_atomic  # noqa: E402
 from tfgan_zoo.recipes.pixeldtgan import RECIPE  # noqa: E402
+from tfgan_zoo.reports.cross_domain import PRODUCT_READER, PRODUCT_READERS  # noqa: E402
 from tfgan_zoo.rundir.checkpoint import CheckpointDir  # noqa: E402
 
 ARMS = {"with": True, "without": False}  # arm -> the model's `association`
@@ -72,23 +77,50 @@ def parse_list(parser, text, name, convert=str, allowed=None):
     return values
 
 
-def read_run(path, steps):
-    """The product report of a complete run at `path` (its last checkpoint at
-    `steps` or beyond and metrics.json written), with timing.json's figures
-    where present; None when the run is not complete."""
+def complete(path, steps):
+    """Whether the run at `path` is complete: its last checkpoint at `steps`
+    or beyond and its product report (metrics.json) written."""
+    latest = CheckpointDir(Path(path) / "checkpoints").latest()
+    return latest is not None and latest >= steps and (Path(path) / "metrics.json").is_file()
+
+
+def reader_of(result):
+    """The classifier a product report was read with (reports written before
+    the report named it were read with the recipe's reader)."""
+    return result.get("reader", {}).get("classifier", PRODUCT_READER)
+
+
+def reread(path, reader):
+    """The product report of the run at `path` by `reader`: its newest
+    checkpoint read again (no training) into RUN/metrics-READER.json, or
+    that file where an earlier summary wrote it."""
+    from tfgan_zoo.reports.cross_domain import product_report
+    from tfgan_zoo.rundir.run import load_run
+
+    metrics = path / f"metrics-{reader}.json"
+    if not metrics.is_file():
+        model, config = load_run(path)
+        product_report(model, config, reader=reader, metrics=metrics.name)
+    return json.loads(metrics.read_text())
+
+
+def read_run(path, steps, reader=PRODUCT_READER):
+    """The product report by `reader` of a complete run at `path`, with
+    timing.json's figures where present; None when the run is not
+    complete."""
     path = Path(path)
-    latest = CheckpointDir(path / "checkpoints").latest()
-    metrics = path / "metrics.json"
-    if latest is None or latest < steps or not metrics.is_file():
+    if not complete(path, steps):
         return None
-    result = json.loads(metrics.read_text())
+    result = json.loads((path / "metrics.json").read_text())
+    if reader_of(result) != reader:
+        result = reread(path, reader)
     timing = path / "timing.json"
     if timing.is_file():
         result["timing"] = json.loads(timing.read_text())
     return result
 
 
-def collect(out, seeds, steps, pixel_weight):
+def collect(out, seeds, steps, pixel_weight, reader=PRODUCT_READER):
     """{arm: {seed: report}} of the complete runs under `out`; a report
     whose D_A flag is not its arm's, or whose L1 weight is not
     `pixel_weight`, is refused (a run directory moved, misnamed or trained
@@ -97,7 +129,7 @@ def collect(out, seeds, steps, pixel_weight):
     for arm, association in ARMS.items():
         for seed in seeds:
             path = run_dir(out, arm, seed)
-            result = read_run(path, steps)
+            result = read_run(path, steps, reader)
             if result is None:
                 continue
             if result.get("association_discriminator") != association:
@@ -195,7 +227,7 @@ def train_run(args, arm, seed):
     started, cpu = time.time(), cpu_seconds()
     try:
         model = train(config, verbose=0)
-        result = product_report(model, config)
+        result = product_report(model, config, reader=args.reader)
     finally:  # a run stopped part-way (SIGTERM) still counts what it spent
         timing_path = out / "timing.json"
         timing = json.loads(timing_path.read_text()) if timing_path.is_file() else {
@@ -227,6 +259,12 @@ def main(argv=None):
                         help="weight of the L1 term to the paired product in every run "
                              f"(default: the recipe's, {RECIPE.model_args['pixel_weight']:g}; "
                              "0: the paper's objective)")
+    parser.add_argument("--reader", default=PRODUCT_READER, choices=PRODUCT_READERS,
+                        help="the classifier that reads the garment class on C(figure) "
+                             "(`tfgan_zoo.evaluation.classifiers`): catalogue-cnn was "
+                             "trained on all 60,000 Fashion-MNIST training items as "
+                             "products; a complete run read before with another is read "
+                             "again from its checkpoint")
     parser.add_argument("--summary", action="store_true",
                         help="train nothing: read the complete runs under --out")
     args = parser.parse_args(argv)
@@ -240,20 +278,22 @@ def main(argv=None):
         if not args.summary:
             for seed in seeds:
                 for arm in arms:
-                    if read_run(run_dir(args.out, arm, seed), args.steps) is None:
+                    if not complete(run_dir(args.out, arm, seed), args.steps):
                         train_run(args, arm, seed)
                     else:
                         print(f"seed {seed} {arm} D_A: complete, read from "
                               f"{run_dir(args.out, arm, seed)}", flush=True)
-        runs = collect(args.out, seeds, args.steps, args.pixel_weight)
+        runs = collect(args.out, seeds, args.steps, args.pixel_weight, args.reader)
     except UserError as e:
         from tfgan_zoo.cli import fail
         fail(e)
-    summary = {"steps": args.steps, "pixel_weight": args.pixel_weight,
+    summary = {"steps": args.steps, "pixel_weight": args.pixel_weight, "reader": args.reader,
                **summarise(runs, seeds)}
     print("\n" + "\n".join(table(runs, summary)))
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    write_atomic(Path(args.out) / "results.json", json.dumps(summary, indent=2).encode())
+    name = ("results.json" if args.reader == PRODUCT_READER else
+            f"results-{args.reader}.json")
+    write_atomic(Path(args.out) / name, json.dumps(summary, indent=2).encode())
     return summary
 
 

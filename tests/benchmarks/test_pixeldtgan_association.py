@@ -3,6 +3,8 @@ read from run directories (means, spread and drop by hand), and a complete
 run read rather than retrained."""
 
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -154,3 +156,68 @@ def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, ca
     timing = json.loads((run / "timing.json").read_text())
     assert 100.0 <= timing["cpu_s"] < 160 and 300.0 <= timing["wall_s"] < 360
     assert timing["mixed_precision"] == "bfloat16"
+
+
+def test_another_reader_reads_each_run_again_once(assoc, tmp_path, monkeypatch):
+    """--reader catalogue-cnn: a run read with products-cnn is read again
+    from its newest checkpoint, into RUN/metrics-catalogue-cnn.json, which
+    the next summary reads instead of reading the run a third time; the
+    summary goes to results-catalogue-cnn.json, results.json stays the
+    products-cnn one."""
+    import tfgan_zoo.reports.cross_domain as reports
+    import tfgan_zoo.rundir.run as rundir
+
+    for seed, (with_, without) in enumerate([(0.72, 0.70), (0.74, 0.71)]):
+        fake_run(tmp_path, "with", seed, with_, 0.36)
+        fake_run(tmp_path, "without", seed, without, 0.35)
+    assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0,1"])
+    first = (tmp_path / "results.json").read_text()
+    new = {"with-seed0": 0.80, "with-seed1": 0.84, "without-seed0": 0.70,
+           "without-seed1": 0.72}
+    reads = []
+
+    def load_run(path):
+        return Path(path).name, SimpleNamespace(out=str(path))
+
+    def product_report(model, config, reader, metrics):
+        reads.append((model, reader))
+        report = json.loads((Path(config.out) / "metrics.json").read_text())
+        report.update(reader={"classifier": reader},
+                      reader_accuracy={"C(figure)": new[model], "true product": 0.93})
+        (Path(config.out) / metrics).write_text(json.dumps(report))
+        return report
+
+    monkeypatch.setattr(rundir, "load_run", load_run)
+    monkeypatch.setattr(reports, "product_report", product_report)
+    argv = ["--out", str(tmp_path), "--summary", "--seeds", "0,1", "--reader", "catalogue-cnn"]
+    summary = assoc.main(argv)
+    assert sorted(reads) == [(run, "catalogue-cnn") for run in sorted(new)]
+    assert summary["reader"] == "catalogue-cnn"
+    assert summary["arms"]["with"]["accuracy"] == [0.80, 0.84]
+    assert summary["drop_points"] == 11.0
+    assert json.loads((tmp_path / "results-catalogue-cnn.json").read_text()) == summary
+    assert (tmp_path / "results.json").read_text() == first
+    assert json.loads((tmp_path / "with-seed0" / "metrics.json").read_text())[
+        "reader_accuracy"]["C(figure)"] == 0.72  # the run's own report is kept
+    reads.clear()
+    assert assoc.main(argv)["arms"]["without"]["accuracy"] == [0.70, 0.72]
+    assert reads == []  # read from metrics-catalogue-cnn.json
+
+
+def test_a_run_reported_with_the_asked_reader_is_not_read_again(assoc, tmp_path, monkeypatch):
+    """A run trained with --reader catalogue-cnn has that reading in its
+    metrics.json already."""
+    for arm, accuracy in (("with", 0.81), ("without", 0.70)):
+        run = fake_run(tmp_path, arm, 0, accuracy, 0.36)
+        report = json.loads((run / "metrics.json").read_text())
+        report["reader"] = {"classifier": "catalogue-cnn"}
+        (run / "metrics.json").write_text(json.dumps(report))
+    monkeypatch.setattr(assoc, "reread", lambda *a: pytest.fail("read again"))
+    summary = assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0",
+                          "--reader", "catalogue-cnn"])
+    assert summary["drop_points"] == 11.0
+
+
+def test_an_unknown_reader_is_a_one_line_error(assoc, capsys, tmp_path):
+    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--reader", "mnist-cnn")
+    assert "--reader: invalid choice: 'mnist-cnn'" in line

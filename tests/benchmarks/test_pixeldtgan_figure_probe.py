@@ -18,3 +18,10 @@ def test_confusion_counts_true_rows_against_read_columns():
     rows = matrix.sum(1)
     assert np.diag(matrix)[rows > 0].tolist() == [1, 1, 0]
     assert probe.per_class(read, classes)[6] == round(1 / 3, 3)
+
+
+def test_the_probe_takes_the_readers_layers_and_epochs():
+    probe = load_benchmark("pixeldtgan_figure_probe")
+    assert probe.probe_net("products-cnn") == ((32, 32, 64, 64), 6)
+    assert probe.probe_net("catalogue-cnn") == ((32, 32, 64, 64), 12)
+    assert probe.probe_net("catalogue-cnn", 3) == ((32, 32, 64, 64), 3)

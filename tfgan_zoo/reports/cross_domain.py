@@ -30,12 +30,12 @@ def _batched(fn, *arrays, batch=200):
                            for i in range(0, len(arrays[0]), batch)])
 
 
-def _write(config, result, name, rows):
+def _write(config, result, name, rows, metrics="metrics.json"):
     out = Path(config.out)
-    write_atomic(out / "metrics.json", json.dumps(result, indent=2).encode())
+    write_atomic(out / metrics, json.dumps(result, indent=2).encode())
     save_grid(out / name, np.concatenate(rows), rows=len(rows), scale=3)
     print(json.dumps(result, indent=2))
-    print(f"Held-out metrics in {out / 'metrics.json'}, grid in {out / name}")
+    print(f"Held-out metrics in {out / metrics}, grid in {out / name}")
 
 
 class _Logits:
@@ -98,13 +98,21 @@ def transfer_report(model, config, phase=None, reader="mnist-cnn", shown=16):
 
 
 # ------------------------------------------------------------- PixelDTGAN
-def product_report(model, config, reader="products-cnn", shown=16):
+# The classifiers of clean products that can read PixelDTGAN's output: the
+# first is the report's default, which every figure before 2026-12-07 used.
+PRODUCT_READERS = ("products-cnn", "catalogue-cnn")
+PRODUCT_READER = PRODUCT_READERS[0]
+
+
+def product_report(model, config, reader=PRODUCT_READER, shown=16, metrics="metrics.json"):
     """PixelDTGAN's check on lookbook's test pairs (garments and photos no
-    model or classifier trained on): how often `reader`, a classifier of the
-    clean products trained on the training split's products, reads the
-    garment class on C(figure), and on the true products (its ceiling); SSIM
-    of C(figure) to the true product. Grid rows: figure (shrunk), C(figure),
-    true product."""
+    model or classifier trained on): how often `reader`, a classifier of
+    clean products trained on Fashion-MNIST's training split only
+    (`products-cnn`: the lookbook training products; `catalogue-cnn`: all
+    60,000 items as products), reads the garment class on C(figure), and on
+    the true products (its ceiling); SSIM of C(figure) to the true product.
+    Written to RUN/`metrics`. Grid rows: figure (shrunk), C(figure), true
+    product."""
     figures, products, classes = lookbook_arrays("test")
     figures = figures.astype(np.float32) / 127.5 - 1.0
     products = products.astype(np.float32) / 127.5 - 1.0
@@ -118,7 +126,8 @@ def product_report(model, config, reader="products-cnn", shown=16):
                                   "true product": _read(classifier, products, classes)},
               "ssim_to_product": round(ssim(converted, products), 4)}
     shrunk = tf.image.resize(figures[:shown], model.image_shape[:2], antialias=True).numpy()
-    _write(config, result, "products.png", [shrunk, converted[:shown], products[:shown]])
+    _write(config, result, "products.png", [shrunk, converted[:shown], products[:shown]],
+           metrics)
     return result
 
 
