@@ -126,3 +126,21 @@ def test_main_trains_each_arm_per_seed_on_the_dataset(can, monkeypatch, tmp_path
             "| 60.00 | 1.20× | 5.00 | 1.0 min | 2.0 min (1.0 / 2.0) |") in out
     assert ("| lambda = 1 (binary, the paper's) | 0.215 (0.180–0.250) | 1.325 (1.250–1.400) "
             "| 1.600 (1.200–2.000) | not met |") in out
+
+
+def test_reader_scores_entropy_and_nearest_training_image_by_hand(can):
+    class Clf:
+        def features(self, images):
+            return np.asarray(images, np.float32).reshape(len(images), -1)
+
+        def predict_logits(self, images):  # sure of class 0, then even over 2
+            return np.log(np.array([[1.0, 1e-12], [0.5, 0.5]]))
+
+    reader = can.Reader.__new__(can.Reader)
+    reader.clf, reader.real_f = Clf(), np.array([[0.0, 0.0], [3.0, 4.0], [6.0, 0.0]])
+    r = reader.score(np.array([[0.0, 1.0], [3.0, 4.0]]))
+    assert r["nearest_train"] == pytest.approx(0.5)  # distances 1 and 0
+    assert r["entropy"] == pytest.approx(0.5, abs=1e-9)  # (0 + ln 2 / ln 2) / 2
+    assert r["max_p_below_half"] == 0.0
+    assert "nearest_train" not in reader.score(np.array([[0.0, 1.0], [3.0, 4.0]]),
+                                               nearest=False)
