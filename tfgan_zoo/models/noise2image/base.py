@@ -316,16 +316,11 @@ class NoiseToImageGAN(AdversarialModel):
 
     def consistency_settings(self, real_weight, fake_weight, shift):
         """({"real": weight, "fake": weight} of the sides CR is on, shift),
-        checked: weights numbers >= 0, the shift a fraction in (0, 0.5], and a
-        shift of its own refused with CR off."""
-        weights = {}
-        for side, flag, value in (("real", "--consistency-weight", real_weight),
-                                  ("fake", "--consistency-fake-weight", fake_weight)):
-            if not (is_number(value) and value >= 0):
-                raise UserError(f"{flag} is a weight >= 0, got {value!r}: pass e.g. {flag} 10 "
-                                f"(the paper's), or leave it out for none")
-            if value:
-                weights[side] = float(value)
+        checked: the shift a fraction in (0, 0.5], and a shift of its own
+        refused with CR off (the weights, numbers >= 0, `checks` checks for
+        every loss weight)."""
+        weights = {side: float(value) for side, value in (("real", real_weight),
+                                                          ("fake", fake_weight)) if value}
         if not (is_number(shift) and 0 < shift <= 0.5):
             raise UserError(f"--consistency-shift is a fraction of the image in (0, 0.5], "
                             f"got {shift!r}: pass e.g. --consistency-shift 0.125")
