@@ -13,7 +13,8 @@ precision the inputs may arrive as float16.
 
 - adversarial: minimax, non-saturating, Wasserstein, least squares, hinge,
   and `adversarial_loss(name)` to pick a pair by name;
-- critic constraints: `gradient_penalty`, `dragan_penalty`, `drift_penalty`;
+- critic constraints: `gradient_penalty`, `dragan_penalty`, `drift_penalty`,
+  `consistency_loss` (CR, bCR);
 - weight regularisers: `orthogonal_regularization`;
 - auxiliary heads: `style_ambiguity_loss` (CAN), `style_ambiguity_softmax_loss`,
   `multilabel_loss` (tags);
@@ -160,6 +161,19 @@ def gradient_penalty(critic, real, fake, *, alpha=None, seed=None, target=1.0, r
     # The epsilon keeps the sqrt differentiable where the gradient is exactly zero.
     norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=tf.range(1, rank)) + 1e-12)
     return reduce(tf.square(norms - target))
+
+
+def consistency_loss(outputs, transformed_outputs, *, reduce=global_mean):
+    """Consistency regularisation (Zhang et al. 2020, "Consistency
+    Regularization for Generative Adversarial Networks", eq. 2):
+
+        L_cr = ||D(x) - D(T(x))||^2
+
+    on D's last layer for an image and its augmented copy T(x); per example
+    the mean over non-batch axes (a patch D's map). Gradients flow through
+    both sides, as in the paper; the caller multiplies by lambda (10)."""
+    difference = tf.cast(outputs, tf.float32) - tf.cast(transformed_outputs, tf.float32)
+    return reduce(_per_example(tf.square(difference)))
 
 
 def dragan_penalty(critic, real, *, seed=None, scale=0.5, reduce=global_mean):

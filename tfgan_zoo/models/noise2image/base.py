@@ -66,13 +66,27 @@ batch and each replica keeps its own k best (G's loss averages the k times
 replicas kept). k is logged (`top_k`). For the models whose G loss is a mean
 over the fakes (GAN, DCGAN, LSGAN, WGAN, WGAN-GP, CGAN, SNGAN, ProGAN); a project
 experiment, off by default.
+
+`--consistency-weight L` adds consistency regularisation (CR, Zhang et al.
+2020) to D's loss: L E (D(x) - D(T(x)))^2 on the real batch D sees, with T
+a random translation by up to `--consistency-shift` of the image's size
+(`augment.translation`, DiffAugment's op: whole pixels, zero fill; 1/8 by
+default, as StudioGAN's CR; no flip, which would change a digit).
+`--consistency-fake-weight L` adds the same on the fakes D sees, G's
+gradient stopped (bCR, Zhao et al. 2021). D is trained on the images
+themselves, and only these terms see T(x): G is not asked to match
+augmented statistics, unlike DiffAugment. D's output is its last layer
+(the logit before the sigmoid, a critic's score); the terms go into D's
+loss only, and G's loss is unchanged. Both are logged unweighted
+(`consistency_real`, `consistency_fake`); a project experiment, off by
+default.
 """
 
 import keras
 import tensorflow as tf
 
 from tfgan_zoo import losses
-from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy
+from tfgan_zoo.augment import AdaptiveAugment, diff_augment, parse_policy, translation
 from tfgan_zoo.checks import is_number
 from tfgan_zoo.core import AdversarialModel
 from tfgan_zoo.errors import UserError
@@ -128,6 +142,12 @@ class NoiseToImageGAN(AdversarialModel):
         top_k_min: with top_k_gamma, k's floor as a fraction of the batch, in (0, 1].
             0.5 (the default) is the paper's.
         dataset_size: the training set's size, for top-k's epoch; the trainer passes it.
+        consistency_weight: CR: D's loss + this x E (D(x) - D(T(x)))^2 on reals, e.g. 10; 0 off.
+            T is a random translation (Zhang et al. 2020); 0 (the default) for none.
+        consistency_fake_weight: bCR: the same term on the fakes D sees, e.g. 10; 0 off.
+            Zhao et al. 2021; G's gradient is stopped, G's loss unchanged.
+        consistency_shift: CR's translation: up to this fraction of the size in each axis.
+            0.125 (the default) is DiffAugment's and StudioGAN's 1/8.
     """
 
     # The trainer passes --steps as `total_steps` (for `decay_after`) and the
@@ -142,8 +162,10 @@ class NoiseToImageGAN(AdversarialModel):
     # its `unused_hyperparameters`, so that they are not offered as flags
     # that would do nothing.
     top_k_options = ("top_k_gamma", "top_k_min")
+    consistency_options = ("consistency_weight", "consistency_fake_weight", "consistency_shift")
     step_options = ("reuse_fake", "diff_augment", "r1_gamma", "r1_every", "decay_r1_gamma",
-                    "ada_target", "ada_kimg", "ada_until", "ada_reset", *top_k_options)
+                    "ada_target", "ada_kimg", "ada_until", "ada_reset", *top_k_options,
+                    *consistency_options)
 
     supports_ema = True
     # D's output has a "real" side (`real_threshold`) for ADA's heuristic;
@@ -165,7 +187,8 @@ class NoiseToImageGAN(AdversarialModel):
                  decay_after_discriminator=None, decay_floor_generator=None,
                  total_steps=None, r1_gamma=0.0, r1_every=1, decay_r1_gamma=None,
                  ada_target=None, ada_kimg=500.0, ada_until=None, ada_reset=False,
-                 top_k_gamma=None, top_k_min=0.5, dataset_size=None, **kwargs):
+                 top_k_gamma=None, top_k_min=0.5, dataset_size=None, consistency_weight=0.0,
+                 consistency_fake_weight=0.0, consistency_shift=0.125, **kwargs):
         super().__init__(**kwargs)
         if r1_gamma is not None and not float(r1_gamma) >= 0:
             raise UserError(f"r1_gamma must be a number >= 0, got {r1_gamma}: "
@@ -204,6 +227,11 @@ class NoiseToImageGAN(AdversarialModel):
             top_k_gamma, top_k_min, dataset_size)
         if self.top_k_gamma is not None:
             self.trackers["top_k"] = keras.metrics.Mean(name="top_k")
+        self.consistency_weights, self.consistency_shift = self.consistency_settings(
+            consistency_weight, consistency_fake_weight, consistency_shift)
+        for side in self.consistency_weights:
+            name = f"consistency_{side}"
+            self.trackers[name] = keras.metrics.Mean(name=name)
 
     def decay_shape(self, generator, discriminator, floor):
         """The players whose rates `decay_after` decays, checked with the
@@ -285,6 +313,35 @@ class NoiseToImageGAN(AdversarialModel):
             raise UserError("--top-k-gamma counts epochs, and the dataset's size is unknown: "
                             "pass dataset_size (the trainer passes the training set's)")
         return float(gamma), float(floor), dataset_size
+
+    def consistency_settings(self, real_weight, fake_weight, shift):
+        """({"real": weight, "fake": weight} of the sides CR is on, shift),
+        checked: the shift a fraction in (0, 0.5], and a shift of its own
+        refused with CR off (the weights, numbers >= 0, `checks` checks for
+        every loss weight)."""
+        weights = {side: float(value) for side, value in (("real", real_weight),
+                                                          ("fake", fake_weight)) if value}
+        if not (is_number(shift) and 0 < shift <= 0.5):
+            raise UserError(f"--consistency-shift is a fraction of the image in (0, 0.5], "
+                            f"got {shift!r}: pass e.g. --consistency-shift 0.125")
+        if not weights and shift != 0.125:
+            raise UserError("--consistency-shift is the translation of consistency "
+                            "regularisation, and it is off: pass e.g. --consistency-weight 10, "
+                            "or leave out --consistency-shift")
+        return weights, float(shift)
+
+    def consistency_terms(self, images, outputs, labels=None):
+        """{"consistency_SIDE": E (D(x) - D(T(x)))^2} for each side ("real",
+        "fake") CR is on: `outputs` are D's outputs for `images`, each side's
+        T a fresh random translation (CR's term, unweighted)."""
+        terms = {}
+        for side in self.consistency_weights:
+            moved = translation(tf.cast(images[side], tf.float32), self.next_seed(),
+                                self.consistency_shift)
+            moved_outputs = self.discriminate(tf.cast(moved, images[side].dtype), labels,
+                                              training=True)
+            terms[f"consistency_{side}"] = losses.consistency_loss(outputs[side], moved_outputs)
+        return terms
 
     def top_k_size(self, batch):
         """k for this G update: `losses.top_k_count` of this replica's fake
@@ -415,13 +472,16 @@ class NoiseToImageGAN(AdversarialModel):
         return self.track(d_loss=d_loss, g_loss=g_loss, **logs, **g_logs)
 
     def critic_objective(self, real, fake, labels=None):
-        """What D's update minimises: its loss and, with `r1_gamma`, the R1
-        penalty on the real images it saw; and the values to log (with
-        ADA, its p after this update and this batch's E[sign(D(x))])."""
+        """What D's update minimises: its loss, CR's terms weighted (measured
+        by `critic_loss`) and, with `r1_gamma`, the R1 penalty on the real
+        images it saw; and the values to log (with ADA, its p after this
+        update and this batch's E[sign(D(x))])."""
         d_loss, logs = self.critic_loss(real, fake, labels)
         if self.ada is not None:
             logs = {**logs, **self.shares(ada_p=self.ada.probability,
                                           ada_r=self.ada.heuristic)}
+        for side, weight in self.consistency_weights.items():
+            d_loss += weight * logs[f"consistency_{side}"]
         if self.r1_gamma or self.decay_r1_gamma is not None:
             penalty = self.lazy_r1_penalty(real, labels)
             d_loss += 0.5 * self.r1_weight() * penalty
@@ -447,15 +507,20 @@ class NoiseToImageGAN(AdversarialModel):
 
     def critic_loss(self, real, fake, labels=None):
         """D's loss on a real and a fake batch, and extra values to log.
-        With ADA, D's logits on the (augmented) reals move p: a model whose
-        own `critic_loss` does not call this one leaves `ada_target` out of
-        its flags (`unused_hyperparameters`)."""
+        With ADA, D's logits on the (augmented) reals move p, and with CR
+        its outputs are measured against those of the translated images
+        (`consistency_terms`, logged; `critic_objective` weights them): a
+        model whose own `critic_loss` does not call this one leaves
+        `ada_target` and the CR options out of its flags
+        (`unused_hyperparameters`)."""
         real_logits = self.discriminate(real, labels, training=True)
         if self.ada is not None:
             self.ada.observe(real_logits - self.real_threshold(), frozen=self.ada_frozen(),
                              reset=self.ada_off())
-        return self.discriminator_loss(
-            real_logits, self.discriminate(fake, labels, training=True)), {}
+        fake_logits = self.discriminate(fake, labels, training=True)
+        terms = self.consistency_terms({"real": real, "fake": fake},
+                                       {"real": real_logits, "fake": fake_logits}, labels)
+        return self.discriminator_loss(real_logits, fake_logits), terms
 
     def discriminator_loss(self, real_logits, fake_logits):
         """max_D log D(x) + log(1 - D(G(z))) (Goodfellow et al. eq. 1)."""

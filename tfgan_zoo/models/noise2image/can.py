@@ -56,11 +56,12 @@ class CAN(DCGAN):
 
     loss_names = ("d_loss", "g_loss", "style_loss", "ambiguity")
     test_config = {"ngf": 8, "ndf": 8}
-    # Its own critic loss does not feed ADA's heuristic (the base `critic_loss`),
-    # and top-k would rank D's (logit, styles) pair and drop fakes from the
-    # style ambiguity term, which asks every fake to be ambiguous.
+    # Its own critic loss does not feed ADA's heuristic or CR's terms (the base
+    # `critic_loss`), and top-k would rank D's (logit, styles) pair and drop
+    # fakes from the style ambiguity term, which asks every fake to be ambiguous.
     unused_hyperparameters = DCGAN.derived_arguments + ("ada_target", "ada_kimg", "ada_until",
-                                                       "ada_reset", *DCGAN.top_k_options)
+                                                       "ada_reset", *DCGAN.top_k_options,
+                                                       *DCGAN.consistency_options)
 
     def __init__(self, *, style_weight=1.0, ambiguity="binary", style_after=0.0,
                  num_classes=None, **kwargs):

@@ -66,9 +66,11 @@ class ProGAN(NoiseToImageGAN):
     loss_names = ("d_loss", "g_loss", "gradient_penalty", "drift", "wasserstein_estimate",
                   "lod", "alpha")
     clip_output = True  # a linear last layer, as in the paper
-    # Its own critic loss does not feed ADA's heuristic (the base `critic_loss`).
-    unused_hyperparameters = NoiseToImageGAN.derived_arguments + ("ada_target", "ada_kimg",
-                                                                  "ada_until", "ada_reset")
+    # Its own critic loss does not feed ADA's heuristic or CR's terms (the base
+    # `critic_loss`).
+    unused_hyperparameters = NoiseToImageGAN.derived_arguments + (
+        "ada_target", "ada_kimg", "ada_until", "ada_reset",
+        *NoiseToImageGAN.consistency_options)
     test_config = {"fmap_base": 64, "fmap_max": 8, "stabilize_steps": 1, "fade_steps": 1,
                    "mbstd_group_size": 2}
 
