@@ -3,7 +3,7 @@ and the convergence measure of each run.
 
     python benchmarks/began_gamma.py --out runs/began-gamma [--gammas 0.3,0.7]
         [--dataset mnist5k:train | cartoon_faces] [--steps N] [--seed S]
-        [--pull-away-weight W] [--set d_lr=1e-4 --set mixed_precision=none ...]
+        [--pull-away-weight W] [--set d_lr=1e-4 --set log_every=10 ...]
 
 Trains the `began` recipe (its defaults, only --gamma changed, plus
 `--dataset` and any `--set KEY=VALUE` overrides, the same for every gamma)
@@ -167,10 +167,12 @@ def parse_args(argv=None):
         key, sep, value = item.partition("=")
         if not sep:
             parser.error(f"--set needs KEY=VALUE, got {item!r}: e.g. --set d_lr=1e-4")
-        try:
-            args.extra[key] = float(value)
-        except ValueError:
-            args.extra[key] = value
+        for kind in (int, float, str):  # log_every=10 stays an int, d_lr=1e-4 a float
+            try:
+                args.extra[key] = kind(value)
+                break
+            except ValueError:
+                continue
     if "dataset" in args.extra:
         parser.error("pass the dataset as --dataset, not --set dataset=...")
     return args

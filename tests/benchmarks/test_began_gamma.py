@@ -30,9 +30,11 @@ def test_dataset_argument_picks_the_reader_and_the_default_is_the_recipes(script
     args = script.parse_args(["--dataset", "cartoon_faces", "--num-samples", "300"])
     assert (args.dataset, args.reader, args.inception_samples) == ("cartoon_faces", "faces", 300)
     args = script.parse_args(["--dataset", "cartoon_faces", "--inception-samples", "0",
-                              "--set", "g_output_bias=0", "--set", "mixed_precision=none"])
+                              "--set", "d_lr=1e-4", "--set", "log_every=10",
+                              "--set", "mixed_precision=none"])
     assert args.inception_samples == 0
-    assert args.extra == {"g_output_bias": 0.0, "mixed_precision": "none"}
+    assert args.extra == {"d_lr": 1e-4, "log_every": 10, "mixed_precision": "none"}
+    assert isinstance(args.extra["log_every"], int)  # the Config field is an int
     default = script.parse_args([])
     assert default.dataset == get_recipe("began").RECIPE.dataset
     assert default.reader == script.reader_of(default.dataset)
