@@ -35,6 +35,8 @@ import numpy as np
 
 from _runs import arguments, step_flags, train_recipe
 
+from tfgan_zoo.files import write_atomic
+
 BASELINE = "lambda = 0 (baseline)"
 READERS = {"mnist5k": "mnist-cnn", "fashion_mnist_local": "fashion-cnn"}
 # Issue #20's checks: entropy at least this far above lambda = 0's, and fd
@@ -141,10 +143,9 @@ class Reader:
         r = {"entropy": entropy, "max_p_below_half": unsure,
              "fd": M.fid_from_features(self.real_f, feats)}
         if nearest:
-            # |a - b|^2 = |a|^2 + |b|^2 - 2 a.b: no [N, 4,500, 128] temporary.
-            d2 = ((feats ** 2).sum(1)[:, None] + (self.real_f ** 2).sum(1)[None]
-                  - 2 * feats.astype(np.float64) @ self.real_f.T.astype(np.float64))
-            r["nearest_train"] = float(np.sqrt(np.maximum(d2.min(1), 0)).mean())
+            # The k-NN metrics' blockwise distances: no [N, 4,500, 128] temporary.
+            r["nearest_train"] = float(np.concatenate(
+                [d.min(1) for _, d in M._distance_blocks(feats, self.real_f)]).mean())
         return r
 
 
@@ -161,7 +162,7 @@ def score_run(run_dir, reader, num):
         return json.loads(saved.read_text())
     model, _ = load_run(run_dir)
     r = reader.score(model.sample(num, seed=1))
-    saved.write_text(json.dumps(r, indent=2))
+    write_atomic(saved, json.dumps(r, indent=2).encode())
     return r
 
 
@@ -270,7 +271,7 @@ def main(argv=None):
     results["reader_heldout_accuracy"] = reader.clf.accuracy
     print(f"\nReal training images: H / ln K {results['real_entropy']:.3f} "
           f"({args.reader}, held-out accuracy {reader.clf.accuracy:.4f}).")
-    (out / "results.json").write_text(json.dumps(results, indent=2))
+    write_atomic(out / "results.json", json.dumps(results, indent=2).encode())
     return results
 
 
