@@ -14,15 +14,14 @@ Adam(beta_1 = 0.5) with the paper's G rate
 the paper's 80 % D-accuracy rule.
 
 The default since 2026-12-07 is G twice as wide (ngf 32, was 16) for
-1,500 steps (was 1,800), measured fresh on seeds 1 / 2 / 3 (float32 by
-auto, threads unpinned): all four checks met on each, coverage 0.523 /
-0.510 / 0.567, rarest class chairs 10.0 % (on the line) / chairs 10.8 % /
-lamps 11.4 %, held-out chairs covered 0.06 / 0 / 0.14, 14.2-14.5 CPU-min
-with the report. Seed 0 at 1,500 (a checkpoint of an 1,800-step run,
-2026-12-06): 0.507, all four met. The margins are thin and the length
-matters: at the 1,200 checkpoint seeds 1 and 2 miss the mix (chairs
-4.6 % / 8.2 %, tables 25.6 % / 25.8 %; seed 3 meets all four there,
-0.527), and seed 0 at 1,800 falls to coverage 0.390 with chairs 8.4 %;
+1,500 steps (was 1,800), measured fresh on seeds 1 / 2 / 3 / 0 (float32
+by auto, threads unpinned): all four checks met on each, coverage 0.523 /
+0.510 / 0.567 / 0.507, rarest class chairs 10.0 % (on the line) / chairs
+10.8 % / lamps 11.4 % / stools 14.4 %, held-out chairs covered 0.06 / 0 /
+0.14 / 0, 13.7-14.5 CPU-min with the report. The margins are thin and
+the length matters: at the 1,200 checkpoint seeds 1, 2 and 0 miss the
+mix (chairs 4.6 / 8.2 / 9.8 %; seed 3 meets all four there, 0.527), and
+seed 0 at 1,800 (2026-12-06) falls to coverage 0.390 with chairs 8.4 %;
 measure before changing it. The old default is `--ngf 16 --steps 1800`
 (seeds 1 / 0 / 2: coverage 0.500 / 0.423 / 0.497). The tries below ran
 on the old default, and "the default" there means it.

@@ -135,7 +135,7 @@ def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
 
 
 def test_recipe_default_is_the_wide_g_for_1500_steps():
-    # measured on seeds 1-3 (2026-12-07): all four checks at 1,500 steps,
+    # measured on seeds 0-3 (2026-12-07): all four checks at 1,500 steps,
     # not at 1,200; the old default stays one pair of flags away
     config = parse_args(RECIPE, [])
     assert (config.steps, config.model_args["ngf"], config.model_args["ndf"]) == (1500, 32, 16)
