@@ -1,7 +1,7 @@
 """3D-GAN: the output activation and the occupancy threshold agree, D is
 updated only while its accuracy is at most the limit, bad voxel sizes,
 --decay-after (D's rate follows the generator's step), --pack (PacGAN),
---diff-augment (DiffAugment in 3-D)."""
+--diff-augment (DiffAugment in 3-D), the recipe's measured default."""
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -132,6 +132,15 @@ def test_decay_after_lowers_g_by_its_steps_and_d_by_the_generator_steps():
     assert float(g_only.d_optimizer.learning_rate) == pytest.approx(1e-2)
     assert float(g_only.g_optimizer.learning_rate) == pytest.approx(2.5e-3)
     assert float(constant.g_optimizer.learning_rate) == pytest.approx(1e-2)
+
+
+def test_recipe_default_is_the_wide_g_for_1500_steps():
+    # measured on seeds 0-3 (2026-12-07): all four checks at 1,500 steps,
+    # not at 1,200; the old default stays one pair of flags away
+    config = parse_args(RECIPE, [])
+    assert (config.steps, config.model_args["ngf"], config.model_args["ndf"]) == (1500, 32, 16)
+    old = parse_args(RECIPE, ["--ngf", "16", "--steps", "1800"])
+    assert (old.steps, old.model_args["ngf"], old.model_args["ndf"]) == (1800, 16, 16)
 
 
 def test_decay_after_round_trips_and_bad_values_are_one_line():
