@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tfgan_zoo import registry
-from tfgan_zoo.config import parse_args, validate
+from tfgan_zoo.config import build_parser, hyperparameter_docs, parse_args, validate
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.recipes import get_recipe, recipe_names
 from tfgan_zoo.recipes.__main__ import main as recipes_main
@@ -32,6 +32,22 @@ def test_help_lists_every_default():
     for text in ("--steps", "--batch-size", "--strategy", "--clip", "--n-critic",
                  "(default: 0.01)", "(default: rmsprop)", "--out", "--ema-decay"):
         assert text in result.stdout
+
+
+def test_every_recipe_help_formats():
+    # argparse %-formats each help string: dagan's "(0.3 = 30 %)" crashed --help
+    for name in recipe_names():
+        text = build_parser(get_recipe(name).RECIPE).format_help()
+        assert "(default:" in text, name
+    assert "(0.3 = 30 %)" in build_parser(get_recipe("dagan").RECIPE).format_help()
+
+
+def test_help_keeps_an_argument_description_that_runs_over_lines():
+    # gan3d's docstring wraps ngf / ndf over two lines and d_accuracy_limit over two
+    docs = hyperparameter_docs("gan3d")
+    paper = "(the paper's 64^3 network has 64 and 32, doubling per stage)."
+    assert docs["ngf"] == docs["ndf"] == f"width of G's last / D's first Conv3D stage {paper}"
+    assert docs["d_accuracy_limit"].endswith("is at most this (paper: 0.8); 1 updates D always.")
 
 
 @pytest.mark.parametrize("args, message", [

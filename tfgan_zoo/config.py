@@ -163,22 +163,27 @@ def model_hyperparameters(model_name):
 
 
 def hyperparameter_docs(model_name):
-    """One-line descriptions from the `Args:` sections of the model's class
-    docstrings ("name: text" or "name1, name2: text")."""
+    """Descriptions from the `Args:` sections of the model's class docstrings
+    ("name: text" or "name1, name2: text"), each joined onto one line with its
+    deeper-indented continuation lines (a cut one would end mid-sentence)."""
     docs = {}
     for cls in reversed(get_model_class(model_name).__mro__):
         lines = inspect.getdoc(cls) or ""
-        in_args = False
+        in_args, names = False, []
         for line in lines.splitlines():
             if line.strip() == "Args:":
-                in_args = True
+                in_args, names = True, []
             elif in_args and ":" in line and line.startswith("    ") \
                     and not line.startswith("     "):
-                names, text = line.split(":", 1)
-                for name in names.split(","):
-                    docs[name.strip()] = text.strip()
+                head, text = line.split(":", 1)
+                names = [name.strip() for name in head.split(",")]
+                for name in names:
+                    docs[name] = text.strip()
+            elif in_args and names and line.startswith("     ") and line.strip():
+                for name in names:
+                    docs[name] = f"{docs[name]} {line.strip()}".strip()
             elif in_args and line and not line.startswith(" "):
-                in_args = False
+                in_args, names = False, []
     return docs
 
 
@@ -220,7 +225,9 @@ def build_parser(recipe: Config):
                                default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         model.add_argument(flag(name), dest=f"model.{name}",
                            default=recipe.model_args.get(name, default),
-                           help=docs.get(name, "model hyperparameter"), **kwargs)
+                           # argparse %-formats help text: "30 %" must reach it as "30 %%"
+                           help=docs.get(name, "model hyperparameter").replace("%", "%%"),
+                           **kwargs)
     return parser
 
 
