@@ -19,11 +19,12 @@ HAIR = list(cartoon_faces.HAIR_COLOURS)
 
 def energy_by_hair(discriminator, images, tags, batch=200):
     """{hair colour: (count, mean L(x), sd)} and the mean over all faces, for
-    images in [-1, 1] and their tag vectors (hair colours first)."""
+    images in [-1, 1] and their tag vectors (cartoon_faces' layout)."""
     rebuilt = np.concatenate([np.asarray(discriminator(images[i:i + batch], training=False))
                               for i in range(0, len(images), batch)])
     energy = np.abs(rebuilt - images).mean(axis=(1, 2, 3))
-    hair = np.asarray(tags)[:, :len(HAIR)].argmax(axis=1)
+    start, stop = cartoon_faces.group_slices()[0]  # the hair colours
+    hair = np.asarray(tags)[:, start:stop].argmax(axis=1)
     rows = {name: (int((hair == i).sum()), float(energy[hair == i].mean()),
                    float(energy[hair == i].std()))
             for i, name in enumerate(HAIR) if (hair == i).any()}

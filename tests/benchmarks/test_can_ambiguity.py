@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.support.scripts import load_benchmark
+from tests.support.scripts import load_benchmark, usage_error
 
 BINARY, BASE = "lambda = 1 (binary, the paper's)", "lambda = 0 (baseline)"
 
@@ -15,13 +15,6 @@ BINARY, BASE = "lambda = 1 (binary, the paper's)", "lambda = 0 (baseline)"
 @pytest.fixture(scope="module")
 def can():
     return load_benchmark("can_ambiguity")
-
-
-def error_line(can, capsys, *argv):
-    with pytest.raises(SystemExit) as exit_:
-        can.parse_args(list(argv))
-    assert exit_.value.code == 2
-    return capsys.readouterr().err.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -33,7 +26,7 @@ def error_line(can, capsys, *argv):
     (["--flags", "--dataset mnist5k"], "--flags: give --dataset with this script's --dataset"),
 ])
 def test_bad_arguments_are_one_line_errors(can, capsys, argv, message):
-    line = error_line(can, capsys, *argv)
+    line = usage_error(can.parse_args, capsys, *argv)
     assert ": error: " in line and message in line
 
 

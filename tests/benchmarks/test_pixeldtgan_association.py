@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.support.scripts import load_benchmark
+from tests.support.scripts import load_benchmark, usage_error
 
 STEPS = 3000
 
@@ -35,13 +35,6 @@ def fake_run(root, arm, seed, accuracy, ssim, step=STEPS, cpu_s=None, associatio
     return run
 
 
-def error_line(assoc, capsys, *argv):
-    with pytest.raises(SystemExit) as exit_:
-        assoc.main(list(argv))
-    assert exit_.value.code == 2
-    return capsys.readouterr().err.strip().splitlines()[-1]
-
-
 @pytest.mark.parametrize("argv, message", [
     (["--arms", "with,bogus"], "--arms: unknown 'bogus'; choose from with, without"),
     (["--arms", "with,with"], "--arms: 'with' given twice"),
@@ -52,7 +45,7 @@ def error_line(assoc, capsys, *argv):
     (["--pixel-weight", "nan"], "--pixel-weight must be at least 0, got nan"),
 ])
 def test_bad_arguments_are_one_line_errors(assoc, capsys, tmp_path, argv, message):
-    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", *argv)
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary", *argv)
     assert ": error: " in line and message in line
     assert not (tmp_path / "results.json").exists()
 
@@ -100,7 +93,7 @@ def test_incomplete_runs_are_missing_and_give_no_verdict(assoc, tmp_path, capsys
 
 def test_a_report_of_the_other_arm_is_refused(assoc, tmp_path, capsys):
     fake_run(tmp_path, "without", 0, 0.60, 0.30, association=True)
-    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
     assert line.startswith("error: ") and "without-seed0" in line
     assert "association_discriminator=True, not the 'without' arm's False" in line
 
@@ -110,7 +103,7 @@ def test_a_run_at_another_pixel_weight_is_refused(assoc, tmp_path, capsys):
     are different ablations: one --out holds one weight."""
     fake_run(tmp_path, "with", 0, 0.23, 0.10, pixel_weight=0.0)
     fake_run(tmp_path, "without", 0, 0.10, 0.04, pixel_weight=0.0)
-    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary", "--seeds", "0")
     assert "with-seed0" in line and "pixel_weight=0.0, not --pixel-weight 100" in line
     summary = assoc.main(["--out", str(tmp_path), "--summary", "--seeds", "0",
                           "--pixel-weight", "0"])
@@ -150,7 +143,7 @@ def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, ca
     run = tmp_path / "without-seed0"
     run.mkdir()
     (run / "timing.json").write_text(json.dumps({"cpu_s": 100.0, "wall_s": 300.0}))
-    line = error_line(assoc, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
                       "without", "--mixed-precision", "bfloat16", "--pixel-weight", "10")
     assert line == "error: training stopped by SIGTERM at step 10"
     timing = json.loads((run / "timing.json").read_text())
@@ -219,5 +212,5 @@ def test_a_run_reported_with_the_asked_reader_is_not_read_again(assoc, tmp_path,
 
 
 def test_an_unknown_reader_is_a_one_line_error(assoc, capsys, tmp_path):
-    line = error_line(assoc, capsys, "--out", str(tmp_path), "--summary", "--reader", "mnist-cnn")
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary", "--reader", "mnist-cnn")
     assert "--reader: invalid choice: 'mnist-cnn'" in line

@@ -1,9 +1,12 @@
 """Load a script of benchmarks/ as a module (the scripts are not a package;
-they import their siblings, such as _runs, by name)."""
+they import their siblings, such as _runs, by name), and read the one-line
+error its command line exits with."""
 
 import importlib.util
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
@@ -16,3 +19,12 @@ def load_benchmark(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def usage_error(parse, capsys, *argv):
+    """The last stderr line of `parse(argv)`, which must exit as argparse
+    does on bad input (status 2)."""
+    with pytest.raises(SystemExit) as exit_:
+        parse(list(argv))
+    assert exit_.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
