@@ -10,7 +10,8 @@ score (an action classifier trained on real clips reads the requested
 action, >= 0.8), ACD against the real videos' (<= 1.5x) and against the
 distance between two different real videos, and the swaps (z_C fixed and
 the motion redrawn keeps the shape; the motion fixed and z_C redrawn keeps
-the action). Writes OUT/checks.json and OUT/checks-samples.gif
+the action), and ACD's diagnostics (the drift every video shares, the
+motion code's mean path). Writes OUT/checks.json and OUT/checks-samples.gif
 (OUT/checks-STEP.* for the checkpoint at STEP) and prints one table row per
 check and the motion control confusion counts."""
 
@@ -41,6 +42,15 @@ def main():
         ("ACD samples / real", f"{report['acd_samples']:.4f} / {report['acd_real']:.4f}",
          "<= 1.5x real"),
         ("ACD / random-pair distance (real)", report["acd_vs_random_pair_real"], "<< 1"),
+        ("ACD less the drift all videos share, samples / real",
+         (f"{report['acd_samples_less_shared_path']:.4f} / "
+          f"{report['acd_real_less_shared_path']:.4f}"), "(diagnostic)"),
+        ("shared drift, first to last frame, samples / real",
+         (f"{report['shared_path_change_samples']:.4f} / "
+          f"{report['shared_path_change_real']:.4f}"), "(diagnostic)"),
+        ("motion code, norm of the mean over videos, first / last frame",
+         f"{report['motion_code_mean_norm'][0]:.3f} / {report['motion_code_mean_norm'][-1]:.3f}",
+         "(diagnostic: grows where the GRU runs like a clock)"),
         ("shape kept, motion swapped",
          report.get("shape_kept_when_motion_swapped", "n/a (no content label)"), "high"),
         ("action kept, content swapped", report["action_kept_when_content_swapped"], "high"),

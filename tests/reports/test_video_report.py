@@ -31,6 +31,8 @@ def test_report_keys_follow_the_data(data, tmp_path, monkeypatch):
                                       judge_steps=2)
     assert report["videos"] == 2 * actions and fake.shape == (2 * actions, 16, 16, 16, 3)
     assert np.isfinite(report["acd_samples"]) and 0 <= report["motion_control_score"] <= 1
+    assert len(report["motion_code_mean_norm"]) == 16
+    assert report["acd_samples_less_shared_path"] >= 0 and report["shared_path_change_real"] >= 0
     # confusion rows are the actions asked for (2 videos each); its diagonal is the MCS
     confusion = np.array(report["motion_control_confusion"])
     assert confusion.shape == (actions, actions) and list(confusion.sum(1)) == [2] * actions
@@ -51,3 +53,28 @@ def test_other_data_and_clip_lengths_are_refused(tmp_path):
     with pytest.raises(UserError, match=r"pedestrian clips have 16 frames, the model 8: train "
                                         r"with --video-length 16"):
         real_videos(f"pedestrians:{walkers}", 16, 8)
+
+
+def test_shared_path_parts_by_hand():
+    # two one-pixel grey videos of 3 frames: a drift both share (+0.1 a frame)
+    # and one video's own flicker (+-0.2 on the middle frame)
+    shared = np.array([0.0, 0.1, 0.2])
+    own = np.array([[0.0, 0.2, 0.0], [0.0, -0.2, 0.0]])
+    videos = np.broadcast_to((shared + own)[:, :, None, None, None], (2, 3, 1, 1, 3))
+    f = video.frame_colours(videos)
+    assert video.average_content_distance(videos, video.frame_colours) == pytest.approx(
+        np.mean(np.abs(np.diff(f[..., 0], axis=1))) * np.sqrt(3))
+    rest, change = video.shared_path_parts(videos, video.frame_colours)
+    assert rest == pytest.approx(0.2 * np.sqrt(3))  # each step of the flicker, in 3 channels
+    assert change == pytest.approx(0.2 * np.sqrt(3))  # 0 -> 0.2 in every channel
+    still = np.broadcast_to(shared[None, :, None, None, None], (2, 3, 1, 1, 3))
+    assert video.shared_path_parts(still, video.frame_colours)[0] == pytest.approx(0)
+
+
+def test_motion_codes_are_the_sampling_generators_gru():
+    m = tiny(4)
+    inputs = m.example_inputs(3, seed=0)
+    codes = m.motion_codes(inputs)
+    assert codes.shape == (3, 16, 2)
+    gru = m.generator.get_layer("motion_gru")
+    np.testing.assert_allclose(codes, gru(inputs["motion"]).numpy(), rtol=1e-5, atol=1e-6)

@@ -9,7 +9,8 @@
   (pedestrians) it is the frame's mean colour (`frame_colours`), which a
   walker crossing a fixed scene barely moves; `random_pair_distance` is
   the same distance between frames of two different videos, the scale ACD
-  is read against;
+  is read against; `shared_path_parts` splits off the drift all videos
+  share (a generator's clock-like motion code can draw one into each);
 - a small Conv3D action classifier trained on real clips
   (`train_action_classifier`): the motion-control score is its accuracy at
   reading the action a generator was asked for; with `augment`, on real
@@ -59,6 +60,20 @@ def average_content_distance(videos, features=content_features):
     """ACD: mean L2 distance of consecutive frames' content features."""
     f = features(videos)
     return float(np.linalg.norm(f[:, 1:] - f[:, :-1], axis=-1).mean())
+
+
+def shared_path_parts(videos, features=content_features):
+    """ACD less the drift every video shares. The mean over the videos of
+    frame t's content feature is a path over t; a generator whose motion
+    code runs like a clock (the same at frame t in every video) can draw
+    one drift into all its videos alike, e.g. a scene that brightens.
+    Returns (ACD of the features less that path, distance of the path's
+    last point from its first)."""
+    f = features(videos)
+    path = f.mean(0)
+    rest = f - path
+    return (float(np.linalg.norm(rest[:, 1:] - rest[:, :-1], axis=-1).mean()),
+            float(np.linalg.norm(path[-1] - path[0])))
 
 
 def random_pair_distance(videos, seed=0, features=content_features):

@@ -209,13 +209,22 @@ class MoCoGAN(AdversarialModel):
             table["motion_start"] = Input.noise(self.motion_dim, seed_offset=2)
         return table
 
-    def generate_from(self, inputs, training=False):
+    def _generator_values(self, inputs):
         names = (["z", "motion"] + (["action"] if self.num_actions else [])
                  + (["motion_start"] if self.gru_random_start else []))
-        values = [inputs[k] if k != "action" else tf.cast(inputs[k], tf.int32)
-                  for k in names]
+        return [tf.cast(inputs[k], tf.int32) if k == "action" else tf.convert_to_tensor(inputs[k])
+                for k in names]
+
+    def generate_from(self, inputs, training=False):
         network = self.inference_generator(training)
-        return tf.cast(network(values, training=training), tf.float32)
+        return tf.cast(network(self._generator_values(inputs), training=training), tf.float32)
+
+    def motion_codes(self, inputs):
+        """[N, T, motion_dim]: the motion codes z_M^(t) that the GRU of the
+        sampling generator (the average with --ema-decay) gives `inputs`."""
+        network = self.inference_generator()
+        gru = keras.Model(network.inputs, network.get_layer("motion_gru").output)
+        return gru(self._generator_values(inputs), training=False).numpy()
 
     def discriminate(self, videos, inputs=None, training=False):
         self.discriminator(videos[:, 0], training=training)
