@@ -152,7 +152,7 @@ def video_report(model, dataset="motion", per_action=50, classifier_steps=300, s
             video.video_shapes(frame_net, motion_swap) == shapes))
         report["shape_shares_samples"] = np.bincount(shapes, minlength=2).tolist()
     # The drift every video shares, split off: G's motion code can run like
-    # a clock, the same at frame t in every video, and G draw one change of
+    # a clock, the same at frame t in every video, and G can draw one change of
     # colour into all its videos with it (RESULTS, MoCoGAN on pedestrians).
     for name, videos in (("samples", fake), ("real", real.test)):
         rest, change = video.shared_path_parts(videos, real.features)
