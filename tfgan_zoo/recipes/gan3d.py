@@ -24,9 +24,17 @@ mix (chairs 4.6 / 8.2 / 9.8 %; seed 3 meets all four there, 0.527), and
 seed 0 at 1,800 (2026-12-06) falls to coverage 0.390 with chairs 8.4 %;
 measure before changing it. A fifth seed, 4, run after the change,
 misses the mix (lamps 27.0 %; coverage 0.503), so the mix holds on 4 of 5
-seeds and coverage on 5 of 5. The old default is `--ngf 16 --steps 1800`
-(seeds 1 / 0 / 2: coverage 0.500 / 0.423 / 0.497). The tries below ran
-on the old default, and "the default" there means it.
+seeds and coverage on 5 of 5. G's rate alone decayed late on this default
+(`--decay-after 0.67 --no-decay-discriminator`; measured 2026-12-07, seeds
+4 / 0 / 1 / 2 / 3, float32 by auto, threads unpinned): coverage 0.540 /
+0.503 / 0.563 / 0.580 / 0.550 (this default: 0.503 / 0.507 / 0.523 / 0.510
+/ 0.567), less speckle, seed 4's lamps 27.0 -> 19.6 %, but the class mix
+on 3 of 5 seeds: chairs 9.6 % on seed 1 and 8.0 % on seed 3 (this default:
+10.0 / 12.2 %). It steadies the mix late but at whatever level G holds
+(seed 3's chairs 8.2 / 8.0 / 8.0 % at steps 1,200 / 1,400 / 1,500), so
+it stays off. The old default is `--ngf 16 --steps 1800` (seeds 1 / 0 /
+2: coverage 0.500 / 0.423 / 0.497). The tries below ran on the old
+default, and "the default" there means it.
 
 `--ema-decay 0.995` samples, reports and exports through an average of G
 (measured 2026-12-05: coverage 0.447 against the raw G's 0.403 in the same
