@@ -144,7 +144,7 @@ def test_a_run_stopped_part_way_adds_its_time_to_timing_json(assoc, tmp_path, ca
     run.mkdir()
     (run / "timing.json").write_text(json.dumps({"cpu_s": 100.0, "wall_s": 300.0}))
     line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--seeds", "0", "--arms",
-                      "without", "--mixed-precision", "bfloat16", "--pixel-weight", "10")
+                       "without", "--mixed-precision", "bfloat16", "--pixel-weight", "10")
     assert line == "error: training stopped by SIGTERM at step 10"
     timing = json.loads((run / "timing.json").read_text())
     assert 100.0 <= timing["cpu_s"] < 160 and 300.0 <= timing["wall_s"] < 360
@@ -212,5 +212,6 @@ def test_a_run_reported_with_the_asked_reader_is_not_read_again(assoc, tmp_path,
 
 
 def test_an_unknown_reader_is_a_one_line_error(assoc, capsys, tmp_path):
-    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary", "--reader", "mnist-cnn")
+    line = usage_error(assoc.main, capsys, "--out", str(tmp_path), "--summary",
+                       "--reader", "mnist-cnn")
     assert "--reader: invalid choice: 'mnist-cnn'" in line
