@@ -37,7 +37,8 @@ def test_mnist_all_trains_on_all_of_mnist_and_tests_on_mnists_held_out(monkeypat
     np.testing.assert_array_equal(digit_domains._grey_to_rgb(images)[..., 2], grey[..., 0])
     test = digit_domains._BUILDERS["mnist_all"]("test")
     np.testing.assert_array_equal(test[0], digit_domains._mnist("test")[0])
-    assert "mnist_all" in digit_domains.DOMAINS
+    assert digit_domains.LARGER == {"mnist_all": "mnist"}
+    assert "mnist_all" not in digit_domains.DOMAINS  # never a leave-one-out domain of its own
 
 
 def test_mnistm_blends_digits_with_photos_of_disjoint_lists():
@@ -81,6 +82,9 @@ def test_adaptation_stream_hides_target_labels():
     ("adapt:mnist>svhn", "unknown digit domain 'svhn'"),
     ("adapt:mnist", "names its source and target"),
     ("adapt:mnist,mnist>mnistm", "named twice"),
+    ("adapt:mnist>mnist_all", "'mnist_all' is also a source"),
+    ("adapt:mnist_all,syndigits>mnist", "'mnist' is also a source"),
+    ("adapt:mnist,mnist_all>mnistm", "named twice"),
 ])
 def test_bad_domains_get_one_line_errors(name, message):
     with pytest.raises(UserError, match=message) as error:
