@@ -54,7 +54,7 @@ DOMAINS = ("mnist", "mnistm", "syndigits", "ucidigits")
 # over every domain (MDAN's leave-one-out) reads DOMAINS alone.
 LARGER = {"mnist_all": "mnist"}
 SIZE = 28
-CLASS_NAMES = tuple("0123456789")
+CLASS_NAMES = digits.DIGIT_NAMES
 SPLITS = ("train", "test")
 # Fixed seeds per split, so a test set is the same whatever the run seed.
 SPLIT_SEEDS = {"train": 0, "test": 1}
@@ -260,12 +260,14 @@ def parse_domains(text):
     for name in names:
         check_domain(name)
     base = [LARGER.get(name, name) for name in names]
+    # Say why only where a larger domain makes two names one.
+    why = "".join(f" ({big} is {small} enlarged)" for big, small in LARGER.items()
+                  if big in (target, *names))
     if LARGER.get(target, target) in base:
-        raise UserError(f"the target domain '{target}' is also a source (mnist_all is mnist "
-                        f"enlarged): adapt to a domain the sources do not include ({example})")
+        raise UserError(f"the target domain '{target}' is also a source{why}: adapt to a "
+                        f"domain the sources do not include ({example})")
     if len(set(base)) != len(base):
-        raise UserError(f"a source domain is named twice in 'adapt:{text}' (mnist_all is mnist "
-                        "enlarged): name each once")
+        raise UserError(f"a source domain is named twice in 'adapt:{text}'{why}: name each once")
     return tuple(names), target
 
 

