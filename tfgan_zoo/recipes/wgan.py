@@ -19,13 +19,13 @@ This default trades critic updates for G updates (benchmarks/RESULTS.md,
     G 3e-4, in place of the extra critic updates;
   - no normalisation in the critic (`d_norm` "none"; not the paper's,
     whose DCGAN critic has batch norm): clipped to 0.01, 42-59 % of the
-    batch-norm scales sat at the clip, holding each normalised layer's
-    output near 0.01 of unit variance;
+    batch-norm scales sat at the clip, so each normalised layer's output
+    was scaled by at most 0.01;
   - EMA decay 0.999 and 26,000 G steps (about 0.064 CPU-s a step on the
     Xeon in bfloat16).
 Measured on the Xeon in bfloat16, seeds 0 and 1 (RESULTS, "WGAN: DiffAugment
 translation, float32, and the critic's normalisation"): FID 35.0 / 36.5 at
-N = 1,000 (precision 0.380 / 0.384) at 26,000 steps, 27.6 CPU-minutes of
+N = 1,000 (precision 0.380 / 0.384) at 26,000 steps, 27.5 CPU-minutes of
 training; at 24,000 steps 36.3 / 36.6 (precision 0.364 / 0.399) against
 37.6 / 38.1 (0.286 / 0.309) with the batch-norm critic.
 The target (FID <= 35) is not met.
