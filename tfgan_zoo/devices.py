@@ -40,14 +40,16 @@ CPU_CLASSES = ("baseline", "avx2", "avx512", "avx512_bf16", "amx")
 
 # Families are the folders of tfgan_zoo/models (noise2image, image2image,
 # text2image). A pair not listed is float32 / no XLA until it is measured.
-# bfloat16 where it measured faster than float32: on AMX (DCGAN-64: 143
-# against 80 images/s in float32, benchmarks/RESULTS.md). AVX512_BF16 without
-# AMX (Zen 4) stays float32 until it is measured there. A model trained in it keeps
-# bfloat16 kernels; every export writes its float32 twin
+# bfloat16 where it measured faster than float32 (benchmarks/RESULTS.md,
+# "Training throughput"): on AMX (DCGAN-64: 143 against 80 images/s), and on
+# AVX512_BF16 without AMX (Zen 4, 2026-12-07: DCGAN-64 110-119 against 83-84
+# images/s, a StackGAN Stage-II step 79 against 91 ms, pix2pix 1.2x and
+# CycleGAN 1.1x the steps a second). A model trained in it keeps bfloat16
+# kernels; every export writes its float32 twin
 # (`tfgan_zoo.export.graph.float32_model`), so LiteRT and CPU serving get
 # float32 graphs.
-BF16_FASTER = {("cpu:amx", "noise2image"), ("cpu:amx", "image2image"),
-               ("cpu:amx", "text2image")}
+BF16_FASTER = {(f"cpu:{cls}", family) for cls in ("avx512_bf16", "amx")
+               for family in ("noise2image", "image2image", "text2image")}
 # XLA where it measured faster than without it, by family and device class:
 XLA_FASTER = {("cpu:avx2", "text2image"), ("cpu:avx512", "text2image"),
               ("cpu:avx512_bf16", "text2image"), ("cpu:amx", "text2image")}
@@ -58,6 +60,9 @@ CHATTER = re.compile(
     r"|^[IW]\d{4} .*\] "                       # absl INFO / WARNING lines
     r"|cuda_platform\.cc:\d+\] failed call to cuInit"
     r"|^To enable the following instructions:"
+    r"|oneDNN supports DT_BOOL only on platforms with AVX-512"
+    r"|NodeDef mentions attribute \w+ which is not in the op definition"  # TFLite's converter
+    r"|^INFO: Created TensorFlow Lite XNNPACK delegate for CPU"
     r"|^\s*$")
 
 
@@ -232,6 +237,25 @@ with quiet_native_stderr():
 def onednn_enabled():
     """Whether TensorFlow runs its oneDNN kernels in this process."""
     return bool(_pywrap_util_port.IsMklEnabled())
+
+
+_BOOL_NOTICE_TAKEN = False
+
+
+def take_onednn_bool_notice():
+    """Say TensorFlow's oneDNN DT_BOOL notice now, quietly. Its oneDNN pass
+    logs "oneDNN supports DT_BOOL only on platforms with AVX-512" as an error
+    the first time a graph transposes booleans (a masked recurrent layer
+    does: the text encoders), once per process and on AVX2 and Zen 4 CPUs
+    alike; it changes nothing (Eigen's kernel runs). Call it before the
+    first such graph, where TensorFlow may run ops (not at import: the
+    user's thread settings must come first)."""
+    global _BOOL_NOTICE_TAKEN
+    if _BOOL_NOTICE_TAKEN or not onednn_enabled():
+        return
+    _BOOL_NOTICE_TAKEN = True
+    with quiet_native_stderr():
+        tf.function(lambda x: tf.transpose(x))(tf.constant([[True, False]]))
 
 
 def local_devices():

@@ -28,6 +28,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_zoo.devices import quiet_native_stderr
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.data import load_dataset
 from tfgan_zoo.evaluation.metrics import psnr
@@ -210,7 +211,9 @@ def _convert_saved_model(saved_model_dir, quantize, representative, integer_only
         if integer_only:
             converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     try:
-        with warnings.catch_warnings():
+        # The converter's native notices (`devices.CHATTER`) are dropped;
+        # its errors still reach the user.
+        with warnings.catch_warnings(), quiet_native_stderr():
             # int8 calibration runs TF's own (deprecated) tf.lite.Interpreter.
             warnings.filterwarnings("ignore", r"\s*Warning: tf.lite.Interpreter")
             return converter.convert()
@@ -231,8 +234,15 @@ def interpreter(model_content, num_threads=1, delegates=True):
         kwargs["experimental_op_resolver_type"] = (
             OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     if isinstance(model_content, (bytes, bytearray)):
-        return Interpreter(model_content=bytes(model_content), **kwargs)
-    return Interpreter(model_path=str(model_content), **kwargs)
+        kwargs["model_content"] = bytes(model_content)
+    else:
+        kwargs["model_path"] = str(model_content)
+    # The first allocation applies the default delegate, and LiteRT says so
+    # ("Created TensorFlow Lite XNNPACK delegate"): quietly.
+    with quiet_native_stderr():
+        runner = Interpreter(**kwargs)
+        runner.allocate_tensors()
+    return runner
 
 
 def run(model_content, inputs, num_threads=1, delegates=True):

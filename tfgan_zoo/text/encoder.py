@@ -31,6 +31,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
+from tfgan_zoo import devices
 from tfgan_zoo.core import replica_seed
 from tfgan_zoo.errors import UserError
 from tfgan_zoo.files import read_json
@@ -51,6 +52,7 @@ def text_encoder(vocabulary_size, max_length, word_dim=64, hidden=128,
     The embedding is scaled to norm sqrt(embedding_dim) (unit variance per
     dimension): the joint-embedding loss fixes no scale, and a GAN's
     conditioning augmentation adds unit-variance noise to what it reads."""
+    devices.take_onednn_bool_notice()  # the mask's first graph would print it
     ids = keras.Input((max_length,), dtype="int32", name="tokens")
     x = layers.Embedding(vocabulary_size, word_dim, mask_zero=True, name="words")(ids)
     x = layers.Bidirectional(layers.GRU(hidden), name="bigru")(x)
