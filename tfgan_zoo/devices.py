@@ -54,7 +54,9 @@ BF16_FASTER = {(f"cpu:{cls}", family) for cls in ("avx512_bf16", "amx")
 XLA_FASTER = {("cpu:avx2", "text2image"), ("cpu:avx512", "text2image"),
               ("cpu:avx512_bf16", "text2image"), ("cpu:amx", "text2image")}
 
-# Lines of TensorFlow's start-up that say nothing a user must act on.
+# Lines of TensorFlow's (and LiteRT's) native logging that say nothing a
+# user must act on: start-up chatter, and notices that come once per
+# process later (`take_onednn_bool_notice`, TFLite conversion).
 CHATTER = re.compile(
     r"All log messages before absl::InitializeLog\(\)"
     r"|^[IW]\d{4} .*\] "                       # absl INFO / WARNING lines
