@@ -27,7 +27,7 @@ train without XLA (`--jit-compile on` gives it back: the same function,
 float32 capped to AVX2) and compute their up blocks as sub-pixel
 convolutions (`--subpixel false` for the two-op form: the same function,
 9-17 % more CPU a Stage-II step). The whole run took 26-27 CPU-min on a
-2-core AMX Xeon in bfloat16 (about 16-17 min on a quiet machine), 17.8 min
+2-core AMX Xeon in bfloat16 (about 16-17 min on a quiet machine), 18 min
 on a 2-core Zen 4 EPYC in bfloat16 (24.4 in float32); a 2-core AVX2-only
 CPU, in float32, is estimated at 25-28 min. Timing and what it learned:
 benchmarks/RESULTS.md, "StackGAN on the EPYC" and "StackGAN: the default
