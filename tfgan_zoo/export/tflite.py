@@ -226,7 +226,8 @@ def _convert_saved_model(saved_model_dir, quantize, representative, integer_only
 
 # ---------------------------------------------------------------- inference
 def interpreter(model_content, num_threads=1, delegates=True):
-    """An `ai_edge_litert` Interpreter for a flatbuffer (bytes) or path."""
+    """An `ai_edge_litert` Interpreter for a flatbuffer (bytes) or path, its
+    tensors allocated (resizing an input needs `allocate_tensors()` again)."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     kwargs = {"num_threads": num_threads}
