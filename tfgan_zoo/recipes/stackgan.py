@@ -86,7 +86,7 @@ STAGE2_DECAY_AFTER = None
 # against 0.309 / 0.305, and held steadier over the last 3,000 steps;
 # benchmarks/RESULTS.md, "StackGAN: the default run".
 STAGE2_EMA_DECAY = 0.999
-STAGE2 = {"stage2_steps": 10000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
+STAGE2 = {"stage2_steps": 12000, "stage2_batch_size": 32, "stage2_ngf": 32, "stage2_ndf": 16,
           "stage2_film": True, "stage2_discriminator": "projection",
           "stage2_auxiliary_weight": None, "stage2_decay_after": STAGE2_DECAY_AFTER,
           "stage2_ema_decay": STAGE2_EMA_DECAY}
