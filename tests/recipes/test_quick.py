@@ -24,7 +24,8 @@ def test_quick_bounds_every_phase():
 
 def test_steps_alone_bounds_only_stage1():
     settings, steps = plan(["--steps", "4", "--out", "/tmp/x"])
-    assert settings["encoder_steps"] == 600 and steps == [4, 10000]
+    assert settings["encoder_steps"] == 600
+    assert steps == [4, stackgan.STAGE2["stage2_steps"]] == [4, 12000]
 
 
 def test_quick_is_in_help():

@@ -12,7 +12,8 @@ directory under --out, then reports what the model learned:
     OUT/models/    SavedModel (string `text` in, uint8 `images` out, for TF
                    Serving) and a TFLite generator taking a text embedding
 
-Stage-II trains 10,000 steps at constant learning rates;
+Stage-II trains 12,000 steps at constant learning rates (one-object shape
+0.990 / 0.919 on two seeds at 12,000 against 0.879 / 0.859 at 10,000);
 `--stage2-decay-after F` makes them fall linearly to 0 after that fraction
 of `--stage2-steps` (6,000 steps decaying after 0.6 drew one-object shapes
 right 0.77 of the time). Stage-II samples, reports and exports an
@@ -26,12 +27,12 @@ train without XLA (`--jit-compile on` gives it back: the same function,
 51-64 % more CPU a Stage-II step in bfloat16 on an AMX CPU, 15-19 % more in
 float32 capped to AVX2) and compute their up blocks as sub-pixel
 convolutions (`--subpixel false` for the two-op form: the same function,
-9-17 % more CPU a Stage-II step). The whole run took 26-27 CPU-min on a
-2-core AMX Xeon in bfloat16 (about 16-17 min on a quiet machine), 18 min
-on a 2-core Zen 4 EPYC in bfloat16 (24.4 in float32); a 2-core AVX2-only
-CPU, in float32, is estimated at 25-28 min. Timing and what it learned:
-benchmarks/RESULTS.md, "StackGAN on the EPYC" and "StackGAN: the default
-run".
+9-17 % more CPU a Stage-II step). The whole run took 22.8 min (37.6
+CPU-min) on a 2-core Zen 4 EPYC in bfloat16; at 10,000 steps it took
+17.8-18.1 min there and about 16-17 min on a 2-core AMX Xeon. A 2-core
+AVX2-only CPU, in float32, is estimated at 28-31 min. Timing and what it
+learned: benchmarks/RESULTS.md, "StackGAN at 12,000 Stage-II steps" and
+"StackGAN on the EPYC".
 
 `--stage1-size 64` gives the paper's 64 -> 256 (much slower on a CPU).
 `--text-encoder DIR` reuses a trained encoder and skips phase 1;
