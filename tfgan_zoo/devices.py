@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import platform
 import re
@@ -241,9 +242,7 @@ def onednn_enabled():
     return bool(_pywrap_util_port.IsMklEnabled())
 
 
-_BOOL_NOTICE_TAKEN = False
-
-
+@functools.cache  # once per process, as TensorFlow says it
 def take_onednn_bool_notice():
     """Say TensorFlow's oneDNN DT_BOOL notice now, quietly. Its oneDNN pass
     logs "oneDNN supports DT_BOOL only on platforms with AVX-512" as an error
@@ -252,10 +251,8 @@ def take_onednn_bool_notice():
     alike; it changes nothing (Eigen's kernel runs). Call it before the
     first such graph, where TensorFlow may run ops (not at import: the
     user's thread settings must come first)."""
-    global _BOOL_NOTICE_TAKEN
-    if _BOOL_NOTICE_TAKEN or not onednn_enabled():
+    if not onednn_enabled():
         return
-    _BOOL_NOTICE_TAKEN = True
     with quiet_native_stderr():
         tf.function(lambda x: tf.transpose(x))(tf.constant([[True, False]]))
 
